@@ -1,0 +1,17 @@
+package io.simfaasinfer.predictor;
+
+/**
+ * Predicts how long one iteration of a replica takes for a given batch.
+ *
+ * <p>Implementations are pure functions of the batch shape and their own (immutable) parameters,
+ * so one instance may serve many replicas and many simulations at once. They are called once
+ * per simulated iteration: precompute what you can in the constructor.
+ */
+public interface ExecutionTimePredictor {
+
+    /** Predicted iteration time with its breakdown; never negative; {@link Breakdown#ZERO} for an empty batch. */
+    Breakdown predict(BatchView batch);
+
+    /** A short human-readable description (kind and key parameters) for reports. */
+    String describe();
+}

@@ -1,0 +1,149 @@
+package io.simfaasinfer.predictor;
+
+import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.catalog.ModelSpec;
+
+/**
+ * Analytical roofline model of one iteration of a tensor-parallel replica.
+ *
+ * <p>Each component takes max(compute time, memory time) on one GPU of the TP group:
+ * <ul>
+ *   <li>linear layers: 2 x tokens x params FLOPs; weights plus activations read once per layer;</li>
+ *   <li>prefill attention: causal, 4 x hidden x (q*c + q(q+1)/2) FLOPs per layer for q new tokens on
+ *       c cached ones (quadratic in the prompt);</li>
+ *   <li>decode attention: reads every cached K/V of every decoding sequence;</li>
+ *   <li>LM head: logits for the last token of each sequence;</li>
+ *   <li>TP communication: two ring all-reduces of tokens x hidden per layer;</li>
+ *   <li>a fixed per-iteration and per-layer overhead.</li>
+ * </ul>
+ * Immutable and thread-safe; all per-model constants are precomputed.
+ */
+public final class RooflinePredictor implements ExecutionTimePredictor {
+
+    private final ModelSpec model;
+    private final GpuSpec gpu;
+    private final int tp;
+    private final RooflineParams params;
+
+    private final int layers;
+    private final double flopsPerSec;      // effective, one GPU
+    private final double bytesPerSec;      // effective, one GPU
+    private final double linearFlopsPerTokenPerLayer;   // one GPU
+    private final double linearWeightBytesPerLayer;     // one GPU
+    private final double activationBytesPerTokenPerLayer; // one GPU
+    private final double attnFlopsPerPairPerLayer;      // one GPU, per (query, key) pair
+    private final double kvBytesPerTokenPerLayer;       // one GPU
+    private final double lmHeadFlopsPerSeq;             // one GPU
+    private final double lmHeadWeightBytes;             // one GPU
+    private final double allReduceBytesPerToken;        // message bytes per token per all-reduce
+    private final double ringFactor;                    // 2(t-1)/t
+    private final double commBytesPerSec;
+    private final double commLatencySec;
+    private final double fixedMs;
+
+    public RooflinePredictor(ModelSpec model, GpuSpec gpu, int tp, RooflineParams params) {
+        if (tp < 1) {
+            throw new IllegalArgumentException("tp must be >= 1");
+        }
+        this.model = model;
+        this.gpu = gpu;
+        this.tp = tp;
+        this.params = params;
+        this.layers = model.numLayers();
+        int b = model.bytesPerParam();
+        long h = model.hiddenSize();
+        long kvDim = (long) model.numKvHeads() * model.headDim();
+        long m = model.intermediateSize();
+        this.flopsPerSec = gpu.peakFlops() * params.computeEfficiency();
+        this.bytesPerSec = gpu.memoryBandwidthBytes() * params.memoryEfficiency();
+        this.linearFlopsPerTokenPerLayer = 2.0 * model.linearParamsPerLayer() / tp;
+        this.linearWeightBytesPerLayer = (double) model.linearParamsPerLayer() * b / tp;
+        // Inputs and outputs of each GEMM plus two norms, read/written once per token.
+        double actElems = h /* qkv in */ + (h + 2 * kvDim) /* qkv out */ + h + h /* o in/out */
+                + h + (model.gatedMlp() ? 2 * m : m) /* up(+gate) */ + m + h /* down */ + 4 * h /* norms */;
+        this.activationBytesPerTokenPerLayer = actElems * b / tp;
+        this.attnFlopsPerPairPerLayer = 4.0 * model.numHeads() * model.headDim() / tp;
+        this.kvBytesPerTokenPerLayer = 2.0 * kvDim * b / tp;
+        this.lmHeadFlopsPerSeq = 2.0 * model.lmHeadParams() / tp;
+        this.lmHeadWeightBytes = (double) model.lmHeadParams() * b / tp;
+        this.allReduceBytesPerToken = (double) h * b;
+        this.ringFactor = tp == 1 ? 0 : 2.0 * (tp - 1) / tp;
+        this.commBytesPerSec = gpu.interconnectBytes() * params.commEfficiency();
+        this.commLatencySec = gpu.interconnectLatencyUs() * 1e-6;
+        this.fixedMs = params.overheadMs() + layers * params.perLayerOverheadUs() / 1000.0;
+    }
+
+    @Override
+    public Breakdown predict(BatchView batch) {
+        int nPrefill = batch.numPrefills();
+        int nDecode = batch.numDecodes();
+        if (nPrefill == 0 && nDecode == 0) {
+            return Breakdown.ZERO;
+        }
+        // Prefill attention: (query, key) pairs and KV bytes touched.
+        double prefillTokens = 0;
+        double prefillPairs = 0;
+        double prefillKvTokens = 0;
+        for (int i = 0; i < nPrefill; i++) {
+            double q = batch.prefillTokens(i);
+            double c = batch.prefillContext(i);
+            prefillTokens += q;
+            prefillPairs += q * c + q * (q + 1) / 2.0;
+            prefillKvTokens += c + q;
+        }
+        double decodeKvTokens = 0;
+        for (int i = 0; i < nDecode; i++) {
+            decodeKvTokens += batch.decodeContext(i) + 1.0;
+        }
+        double tokens = prefillTokens + nDecode;
+        int seqs = nPrefill + nDecode;
+
+        double linearFlops = layers * tokens * linearFlopsPerTokenPerLayer;
+        double linearBytes = layers * (linearWeightBytesPerLayer + tokens * activationBytesPerTokenPerLayer);
+        double linearSec = Math.max(linearFlops / flopsPerSec, linearBytes / bytesPerSec);
+
+        double pAttnFlops = layers * prefillPairs * attnFlopsPerPairPerLayer;
+        double pAttnBytes = layers * prefillKvTokens * kvBytesPerTokenPerLayer;
+        double pAttnSec = nPrefill == 0 ? 0 : Math.max(pAttnFlops / flopsPerSec, pAttnBytes / bytesPerSec);
+
+        double dAttnFlops = layers * decodeKvTokens * attnFlopsPerPairPerLayer;
+        double dAttnBytes = layers * decodeKvTokens * kvBytesPerTokenPerLayer;
+        double dAttnSec = nDecode == 0 ? 0 : Math.max(dAttnFlops / flopsPerSec, dAttnBytes / bytesPerSec);
+
+        double lmFlops = seqs * lmHeadFlopsPerSeq;
+        double lmSec = Math.max(lmFlops / flopsPerSec, lmHeadWeightBytes / bytesPerSec);
+
+        double commSec = 0;
+        if (tp > 1) {
+            double perAllReduce = ringFactor * tokens * allReduceBytesPerToken / commBytesPerSec
+                    + 2.0 * (tp - 1) * commLatencySec;
+            commSec = 2.0 * layers * perAllReduce;
+        }
+        double flops = (linearFlops + pAttnFlops + dAttnFlops + lmFlops) * tp;
+        double bytes = (linearBytes + pAttnBytes + dAttnBytes + lmHeadWeightBytes) * tp;
+        return new Breakdown(linearSec * 1e3, pAttnSec * 1e3, dAttnSec * 1e3, lmSec * 1e3, commSec * 1e3,
+                fixedMs, flops, bytes);
+    }
+
+    @Override
+    public String describe() {
+        return String.format("roofline(%s on %s x%d, compute_eff=%.2f, memory_eff=%.2f, overhead=%.2fms)",
+                model.name(), gpu.name(), tp, params.computeEfficiency(), params.memoryEfficiency(), fixedMs);
+    }
+
+    public ModelSpec model() {
+        return model;
+    }
+
+    public GpuSpec gpu() {
+        return gpu;
+    }
+
+    public int tp() {
+        return tp;
+    }
+
+    public RooflineParams params() {
+        return params;
+    }
+}
