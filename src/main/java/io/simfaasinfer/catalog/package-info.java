@@ -1,0 +1,7 @@
+/**
+ * Built-in and user-extensible catalogs of model architectures ({@link io.simfaasinfer.catalog.ModelSpec})
+ * and accelerator datasheets with prices ({@link io.simfaasinfer.catalog.GpuSpec}), loaded from
+ * validated YAML/JSON by {@link io.simfaasinfer.catalog.Catalog}; every cost and capacity figure the
+ * simulator uses starts here.
+ */
+package io.simfaasinfer.catalog;
