@@ -1,0 +1,200 @@
+package io.simfaasinfer;
+
+import io.simfaasinfer.catalog.Catalog;
+import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.catalog.ModelSpec;
+import io.simfaasinfer.cluster.Replica;
+import io.simfaasinfer.config.ClusterConfig;
+import io.simfaasinfer.config.ConfigValidator;
+import io.simfaasinfer.config.PredictorConfig;
+import io.simfaasinfer.config.SimulatorConfig;
+import io.simfaasinfer.engine.Event;
+import io.simfaasinfer.engine.EventQueue;
+import io.simfaasinfer.engine.RandomStreams;
+import io.simfaasinfer.kvcache.BlockManager;
+import io.simfaasinfer.kvcache.KvCapacity;
+import io.simfaasinfer.metrics.MetricsCollector;
+import io.simfaasinfer.metrics.RequestRecord;
+import io.simfaasinfer.metrics.SimulationResult;
+import io.simfaasinfer.predictor.ExecutionTimePredictor;
+import io.simfaasinfer.predictor.RooflineParams;
+import io.simfaasinfer.predictor.RooflinePredictor;
+import io.simfaasinfer.request.Request;
+import io.simfaasinfer.routing.ClusterView;
+import io.simfaasinfer.routing.Router;
+import io.simfaasinfer.routing.Routers;
+import io.simfaasinfer.scheduler.SchedulerContext;
+import io.simfaasinfer.scheduler.Schedulers;
+import io.simfaasinfer.workload.RequestSource;
+import io.simfaasinfer.workload.SyntheticWorkload;
+
+import java.util.function.Consumer;
+
+/**
+ * One simulation of an aggregated LLM-serving cluster: requests arrive from a workload, a router
+ * sends each to a replica, each replica's scheduler batches iteration by iteration, a predictor
+ * times each iteration, and metrics observe everything. Owns its clock, ids and random streams, so
+ * any number can run in parallel in one JVM. Single use: {@link #run()} once.
+ *
+ * <pre>{@code SimulationResult r = new Simulator(config).run();}</pre>
+ */
+public final class Simulator {
+
+    private final SimulatorConfig config;
+    private final ModelSpec model;
+    private final GpuSpec gpu;
+    private final EventQueue queue = new EventQueue();
+    private final RandomStreams streams;
+    private final MetricsCollector metrics;
+    private final RequestSource workload;
+    private final Router router;
+    private final Replica[] replicas;
+    private final ExecutionTimePredictor predictor;
+    private final ClusterView view;
+    private boolean ran;
+
+    /** A simulation of {@code config} with the built-in catalog and no per-request output. */
+    public Simulator(SimulatorConfig config) {
+        this(config, Catalog.builtin(), null, null);
+    }
+
+    /**
+     * @param config     the configuration (validated here; derived defaults resolved)
+     * @param catalog    models and GPUs to resolve names against
+     * @param workload   the request source, or null for the configured synthetic workload
+     * @param recordSink receives one record per finished or rejected request, or null
+     */
+    public Simulator(SimulatorConfig config, Catalog catalog, RequestSource workload,
+                     Consumer<RequestRecord> recordSink) {
+        this.config = ConfigValidator.validate(config, catalog, "config");
+        this.model = catalog.model(this.config.model().name());
+        this.gpu = catalog.gpu(this.config.cluster().gpu());
+        this.streams = new RandomStreams(this.config.simulation().randomSeed());
+        this.metrics = new MetricsCollector(recordSink);
+        this.workload = workload != null ? workload
+                : new SyntheticWorkload(this.config.workload(), this.config.simulation(), streams);
+        this.router = Routers.registry().get("cluster.router", this.config.cluster().router())
+                .create(streams.stream("routing"));
+        this.predictor = predictorFor(this.config.predictor(), model, gpu, this.config.cluster().tp());
+        ClusterConfig cl = this.config.cluster();
+        KvCapacity cap = kvCapacity();
+        var schedulerFactory = Schedulers.registry().get("scheduler.name", this.config.scheduler().name());
+        this.replicas = new Replica[cl.replicas()];
+        for (int i = 0; i < replicas.length; i++) {
+            BlockManager kv = new BlockManager(cap.totalBlocks(), cl.blockSize());
+            var ctx = new SchedulerContext(i, kv, this.config.scheduler(), model, metrics);
+            replicas[i] = new Replica(i, gpu, cl.tp(), schedulerFactory.create(ctx), predictor);
+        }
+        this.view = new ClusterView() {
+            @Override
+            public int size() {
+                return replicas.length;
+            }
+
+            @Override
+            public int outstanding(int i) {
+                return replicas[i].scheduler().outstanding();
+            }
+
+            @Override
+            public double kvUtilization(int i) {
+                return replicas[i].scheduler().kv().utilization();
+            }
+        };
+    }
+
+    static ExecutionTimePredictor predictorFor(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp) {
+        return new RooflinePredictor(model, gpu, tp, new RooflineParams(p.computeEfficiency(),
+                p.memoryEfficiency(), p.commEfficiency(), p.overheadMs(), p.perLayerOverheadUs()));
+    }
+
+    /** The validated configuration, with derived defaults resolved. */
+    public SimulatorConfig config() {
+        return config;
+    }
+
+    /** KV-cache capacity of each replica. */
+    public KvCapacity kvCapacity() {
+        ClusterConfig cl = config.cluster();
+        return KvCapacity.of(model, gpu, cl.tp(), cl.gpuMemoryUtilization(), cl.blockSize(),
+                cl.activationReserveGb(), config.scheduler().maxNumBatchedTokens());
+    }
+
+    public ExecutionTimePredictor predictor() {
+        return predictor;
+    }
+
+    /** Runs the simulation to completion (every request finished or rejected). */
+    public SimulationResult run() {
+        if (ran) {
+            throw new IllegalStateException("a Simulator runs once; create a new one");
+        }
+        ran = true;
+        long wallStart = System.nanoTime();
+        Request first = workload.next();
+        if (first != null) {
+            queue.schedule(first.arrivalNs(), new Event.Arrival(first));
+        }
+        while (!queue.isEmpty()) {
+            EventQueue.Entry e = queue.poll();
+            long now = e.time();
+            Event ev = e.event();
+            if (ev instanceof Event.IterationDone d) {
+                Replica r = replicas[d.replica()];
+                r.finish(now);
+                requestSchedule(r, now);
+            } else if (ev instanceof Event.Arrival a) {
+                onArrival(a.request(), now);
+                Request next = workload.next();
+                if (next != null) {
+                    if (next.arrivalNs() < now) {
+                        throw new IllegalStateException("workload went back in time: request " + next.id()
+                                + " arrives at " + next.arrivalNs() + " ns, before " + now);
+                    }
+                    queue.schedule(next.arrivalNs(), new Event.Arrival(next));
+                }
+            } else if (ev instanceof Event.Schedule s) {
+                Replica r = replicas[s.replica()];
+                r.setSchedulePending(false);
+                long duration = r.tryStart(now);
+                if (duration > 0) {
+                    queue.schedule(now + duration, new Event.IterationDone(r.index(), r.iterations()));
+                }
+            }
+        }
+        long unfinished = metrics.arrived() - metrics.completed() - metrics.rejected();
+        if (unfinished != 0) {
+            throw new IllegalStateException("simulation stalled with " + unfinished + " requests unfinished");
+        }
+        double wallS = (System.nanoTime() - wallStart) / 1e9;
+        return ResultBuilder.build(config, metrics, replicas, queue, workload.adjustments(), predictor, wallS);
+    }
+
+    private void onArrival(Request r, long now) {
+        metrics.onArrival(r, now);
+        if ((long) r.promptTokens() + r.outputTokens() > model.maxModelLen()) {
+            r.reject();
+            metrics.onRejected(r, "exceeds_max_model_len", now);
+            return;
+        }
+        int target = router.route(r, view, now);
+        Replica replica = replicas[target];
+        String problem = replica.scheduler().admissionProblem(r);
+        if (problem != null) {
+            r.reject();
+            metrics.onRejected(r, problem, now);
+            return;
+        }
+        r.assign(target);
+        replica.scheduler().enqueue(r, now);
+        requestSchedule(replica, now);
+    }
+
+    /** Asks an idle replica to form a batch at {@code now}, after every arrival at the same instant. */
+    private void requestSchedule(Replica r, long now) {
+        if (!r.busy() && !r.schedulePending()) {
+            r.setSchedulePending(true);
+            queue.schedule(now, new Event.Schedule(r.index()));
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.simfaasinfer.cli;
+
+import io.simfaasinfer.catalog.Catalog;
+import io.simfaasinfer.config.ConfigLoader;
+import io.simfaasinfer.config.ConfigValidator;
+import io.simfaasinfer.config.SimulatorConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Options shared by every command that builds a simulation: a config file, shortcut flags, and
+ * generic {@code --set key.path=value} overrides (applied after the shortcuts).
+ */
+public final class ConfigOptions {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML or JSON configuration file.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override any config key, e.g. --set scheduler.max_num_seqs=64 (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--catalog", paramLabel = "FILE", description = "Extra models/GPUs (YAML/JSON) beside the built-in catalog.")
+    Path catalogFile;
+
+    @Option(names = "--model", description = "Model name from the catalog (model.name).")
+    String model;
+
+    @Option(names = "--gpu", description = "GPU name from the catalog (cluster.gpu).")
+    String gpu;
+
+    @Option(names = "--tp", description = "Tensor-parallel degree per replica (cluster.tp).")
+    Integer tp;
+
+    @Option(names = "--replicas", description = "Number of replicas (cluster.replicas).")
+    Integer replicas;
+
+    @Option(names = "--router", description = "Global router: round_robin, random, least_outstanding (cluster.router).")
+    String router;
+
+    @Option(names = "--scheduler", description = "Batching policy, e.g. vllm (scheduler.name).")
+    String scheduler;
+
+    @Option(names = "--max-num-seqs", description = "Most sequences per iteration (scheduler.max_num_seqs).")
+    Integer maxNumSeqs;
+
+    @Option(names = "--max-num-batched-tokens", description = "Most new tokens per iteration (scheduler.max_num_batched_tokens).")
+    Integer maxNumBatchedTokens;
+
+    @Option(names = "--arrival", description = "Arrival process: poisson, gamma, constant (workload.arrival.process).")
+    String arrival;
+
+    @Option(names = "--arrival-rate", description = "Mean requests per second (workload.arrival.rate).")
+    Double arrivalRate;
+
+    @Option(names = "--cv", description = "Coefficient of variation of gamma inter-arrivals (workload.arrival.cv).")
+    Double cv;
+
+    @Option(names = "--num-requests", description = "Requests to simulate (workload.num_requests).")
+    Integer numRequests;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop arrivals after this simulated time (simulation.duration_s).")
+    Double duration;
+
+    @Option(names = "--prompt-tokens", description = "Fixed prompt length (workload.prompt_tokens).")
+    Integer promptTokens;
+
+    @Option(names = "--output-tokens", description = "Fixed output length (workload.output_tokens).")
+    Integer outputTokens;
+
+    @Option(names = "--seed", description = "Random seed (simulation.random_seed).")
+    Long seed;
+
+    @Option(names = "--warmup-requests", description = "Exclude the first N arrivals from latency metrics (simulation.warmup_requests).")
+    Integer warmupRequests;
+
+    /** A validated configuration, ready for a Simulator. */
+    public record Resolved(SimulatorConfig config, Catalog catalog, String source) {
+    }
+
+    /** Loads, overrides and validates. */
+    public Resolved resolve() {
+        List<String> all = new ArrayList<>();
+        add(all, "model.name", model);
+        add(all, "cluster.gpu", gpu);
+        add(all, "cluster.tp", tp);
+        add(all, "cluster.replicas", replicas);
+        add(all, "cluster.router", router);
+        add(all, "scheduler.name", scheduler);
+        add(all, "scheduler.max_num_seqs", maxNumSeqs);
+        add(all, "scheduler.max_num_batched_tokens", maxNumBatchedTokens);
+        add(all, "workload.arrival.process", arrival);
+        add(all, "workload.arrival.rate", arrivalRate);
+        add(all, "workload.arrival.cv", cv);
+        add(all, "workload.num_requests", numRequests);
+        add(all, "simulation.duration_s", duration);
+        if (promptTokens != null) {
+            all.add("workload.prompt_tokens={distribution: fixed, value: " + promptTokens + "}");
+        }
+        if (outputTokens != null) {
+            all.add("workload.output_tokens={distribution: fixed, value: " + outputTokens + "}");
+        }
+        add(all, "simulation.random_seed", seed);
+        add(all, "simulation.warmup_requests", warmupRequests);
+        all.addAll(sets);
+        ConfigLoader loader = new ConfigLoader();
+        ConfigLoader.Loaded loaded = loader.load(config, all);
+        Catalog catalog = Catalog.builtin();
+        String file = loaded.config().catalog() == null ? null : loaded.config().catalog().file();
+        if (file != null) {
+            catalog = catalog.withUserFile(loaded.baseDir().resolve(file));
+        }
+        if (catalogFile != null) {
+            catalog = catalog.withUserFile(catalogFile);
+        }
+        SimulatorConfig validated = ConfigValidator.validate(loaded.config(), catalog, loaded.source());
+        return new Resolved(validated, catalog, loaded.source());
+    }
+
+    private static void add(List<String> all, String key, Object value) {
+        if (value != null) {
+            all.add(key + "=" + value);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.simfaasinfer.cli;
+
+import io.simfaasinfer.Simulator;
+import io.simfaasinfer.metrics.SimulationResult;
+import io.simfaasinfer.report.JsonReport;
+import io.simfaasinfer.report.RequestCsvWriter;
+import io.simfaasinfer.report.TextSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code simfaasinfer run}: one simulation, a summary on stdout, JSON (and optionally CSV) results. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Simulate serving a workload on a cluster and report latency, throughput, utilisation and cost.",
+                "Configuration comes from --config (YAML/JSON), then shortcut flags, then --set overrides."})
+public final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the JSON results here.")
+    Path output;
+
+    @Option(names = "--requests-out", paramLabel = "FILE", description = "Write one CSV row per request here.")
+    Path requestsOut;
+
+    @Option(names = "--json", description = "Print the JSON results on stdout instead of the summary.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ConfigOptions.Resolved r = options.resolve();
+        SimulationResult result;
+        if (requestsOut != null) {
+            try (RequestCsvWriter csv = new RequestCsvWriter(requestsOut)) {
+                result = new Simulator(r.config(), r.catalog(), null, csv).run();
+                csv.commit();
+            }
+        } else {
+            result = new Simulator(r.config(), r.catalog(), null, null).run();
+        }
+        if (output != null) {
+            JsonReport.write(result, output);
+        }
+        if (!quiet) {
+            var out = spec.commandLine().getOut();
+            out.print(json ? JsonReport.toJson(result) + "\n" : TextSummary.render(result));
+            if (output != null && !json) {
+                out.println("results: " + output);
+            }
+            out.flush();
+        }
+        return 0;
+    }
+}

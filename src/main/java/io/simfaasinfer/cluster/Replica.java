@@ -1,0 +1,86 @@
+package io.simfaasinfer.cluster;
+
+import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.predictor.Breakdown;
+import io.simfaasinfer.predictor.ExecutionTimePredictor;
+import io.simfaasinfer.scheduler.Batch;
+import io.simfaasinfer.scheduler.Scheduler;
+
+/**
+ * One model replica: TP GPUs of one type running one scheduler over one KV cache, one iteration
+ * at a time. Keeps its own utilisation counters.
+ */
+public final class Replica {
+
+    private final int index;
+    private final GpuSpec gpu;
+    private final int tp;
+    private final Scheduler scheduler;
+    private final ExecutionTimePredictor predictor;
+    private final Batch batch = new Batch();
+
+    private boolean busy;
+    private boolean schedulePending;
+    private long iterations;
+    private long busyNs;
+    private double flops;
+    private double bytes;
+    private double kvBlockNs;
+
+    public Replica(int index, GpuSpec gpu, int tp, Scheduler scheduler, ExecutionTimePredictor predictor) {
+        this.index = index;
+        this.gpu = gpu;
+        this.tp = tp;
+        this.scheduler = scheduler;
+        this.predictor = predictor;
+    }
+
+    public int index() { return index; }
+    public GpuSpec gpu() { return gpu; }
+    public int tp() { return tp; }
+    public Scheduler scheduler() { return scheduler; }
+    public boolean busy() { return busy; }
+    public long iterations() { return iterations; }
+    public long busyNs() { return busyNs; }
+    public double flops() { return flops; }
+    public double bytes() { return bytes; }
+    /** Integral of KV blocks in use over busy time, block-ns. */
+    public double kvBlockNs() { return kvBlockNs; }
+
+    public boolean schedulePending() {
+        return schedulePending;
+    }
+
+    public void setSchedulePending(boolean pending) {
+        this.schedulePending = pending;
+    }
+
+    /**
+     * Asks the scheduler for the next batch and predicts its duration.
+     *
+     * @return the iteration's duration in ns (>= 1), or -1 if there is nothing to run
+     */
+    public long tryStart(long now) {
+        if (busy) {
+            throw new IllegalStateException("replica " + index + " is already running an iteration");
+        }
+        if (!scheduler.schedule(now, batch)) {
+            return -1;
+        }
+        Breakdown b = predictor.predict(batch);
+        long duration = Math.max(1, Math.round(b.totalMs() * 1e6));
+        busy = true;
+        iterations++;
+        busyNs += duration;
+        flops += b.flops();
+        bytes += b.bytes();
+        kvBlockNs += (double) scheduler.kv().usedBlocks() * duration;
+        return duration;
+    }
+
+    /** The running iteration ended at {@code now}. */
+    public void finish(long now) {
+        scheduler.complete(batch, now);
+        busy = false;
+    }
+}

@@ -1,0 +1,256 @@
+package io.simfaasinfer.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a configuration: built-in defaults, then the user's YAML or JSON file, then
+ * {@code key.path=value} overrides, bound to {@link SimulatorConfig} with strict typing. Every
+ * problem becomes a one-line {@link ConfigException} naming the file or flag, the key path and
+ * what was expected. Semantic checks follow in {@link ConfigValidator}.
+ */
+public final class ConfigLoader {
+
+    /** Objects a user replaces whole rather than merges into defaults: their fields depend on their kind. */
+    private static final Set<String> REPLACED_WHOLE =
+            Set.of("workload.arrival", "workload.prompt_tokens", "workload.output_tokens");
+
+    private final ObjectMapper yaml = YAMLMapper.builder().build();
+    private final ObjectMapper json = JsonMapper.builder().build();
+    private final ObjectMapper binder = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+
+    /** The tree of a loaded configuration and where each part came from. */
+    public record Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir) {
+    }
+
+    /**
+     * Loads {@code file} (null for defaults only) and applies {@code overrides} ("a.b.c=value", in
+     * order; the value is parsed as a YAML scalar, list or map).
+     */
+    public Loaded load(Path file, List<String> overrides) {
+        ObjectNode tree = defaults();
+        String source = "command line";
+        Path baseDir = Path.of(".");
+        if (file != null) {
+            source = file.toString();
+            ObjectNode user = readObject(file);
+            merge(tree, user, "");
+            Path parent = file.toAbsolutePath().getParent();
+            baseDir = parent == null ? baseDir : parent;
+        }
+        Map<String, String> setPaths = new LinkedHashMap<>();
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("--set " + o + ": expected key.path=value");
+            }
+            String key = o.substring(0, eq).trim();
+            String raw = o.substring(eq + 1).trim();
+            JsonNode value;
+            try {
+                value = raw.isEmpty() ? JsonNodeFactory.instance.textNode("") : yaml.readTree(raw);
+            } catch (JsonProcessingException e) {
+                throw new ConfigException("--set " + o + ": value is not valid YAML");
+            }
+            set(tree, key, value, "--set " + o);
+            setPaths.put(key, "--set " + o);
+        }
+        return new Loaded(bind(tree, source, setPaths), tree, source, baseDir);
+    }
+
+    /** Reads a YAML/JSON document that must be a mapping. */
+    public ObjectNode readObject(Path file) {
+        String name = file.toString();
+        JsonNode node;
+        try (InputStream in = Files.newInputStream(file)) {
+            ObjectMapper m = name.endsWith(".json") ? json : yaml;
+            node = m.readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name + ": file not found");
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            String where = loc == null ? "" : "line " + loc.getLineNr() + ": ";
+            throw new ConfigException(name + ": " + where + "not valid " + (name.endsWith(".json") ? "JSON" : "YAML")
+                    + " (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+        } catch (IOException e) {
+            throw new ConfigException(name + ": cannot read (" + e.getMessage() + ")");
+        }
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            throw new ConfigException(name + ": empty configuration file");
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(name + ": expected a mapping of sections (simulation, workload, model, cluster, scheduler, ...)");
+        }
+        return (ObjectNode) node;
+    }
+
+    private ObjectNode defaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("/defaults.yaml")) {
+            return (ObjectNode) yaml.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("built-in defaults.yaml unreadable", e);
+        }
+    }
+
+    /** Deep merge of {@code user} into {@code base}; {@code hardware} is read as {@code cluster}. */
+    private void merge(ObjectNode base, ObjectNode user, String prefix) {
+        Iterator<Map.Entry<String, JsonNode>> it = user.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix.isEmpty() && e.getKey().equals("hardware") ? "cluster" : e.getKey();
+            String path = prefix.isEmpty() ? key : prefix + "." + key;
+            JsonNode existing = base.get(key);
+            if (existing instanceof ObjectNode eo && e.getValue() instanceof ObjectNode uo && !REPLACED_WHOLE.contains(path)) {
+                merge(eo, uo, path);
+            } else {
+                base.set(key, e.getValue().deepCopy());
+            }
+        }
+    }
+
+    private void set(ObjectNode tree, String dotted, JsonNode value, String source) {
+        String[] parts = dotted.split("\\.");
+        if (parts[0].equals("hardware")) {
+            parts[0] = "cluster";
+        }
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (parts[i].isEmpty()) {
+                throw new ConfigException(source + ": empty key in '" + dotted + "'");
+            }
+            JsonNode child = node.get(parts[i]);
+            if (child == null || child.isNull()) {
+                child = node.putObject(parts[i]);
+            } else if (!child.isObject()) {
+                throw new ConfigException(source + ": '" + String.join(".", List.of(parts).subList(0, i + 1))
+                        + "' is a value, not a section");
+            }
+            node = (ObjectNode) child;
+        }
+        node.set(parts[parts.length - 1], value);
+    }
+
+    private SimulatorConfig bind(ObjectNode tree, String source, Map<String, String> setPaths) {
+        try {
+            return binder.treeToValue(tree, SimulatorConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            String path = path(e);
+            Set<String> known = new TreeSet<>();
+            if (e.getKnownPropertyIds() != null) {
+                e.getKnownPropertyIds().forEach(k -> known.add(snake(String.valueOf(k))));
+            }
+            throw new ConfigException(where(source, setPaths, path), path,
+                    "unknown key; expected one of " + String.join(", ", known));
+        } catch (InvalidFormatException e) {
+            String path = path(e);
+            throw new ConfigException(where(source, setPaths, path), path,
+                    "expected " + typeName(e.getTargetType()) + ", got '" + e.getValue() + "'");
+        } catch (MismatchedInputException e) {
+            String path = path(e);
+            throw new ConfigException(where(source, setPaths, path), path,
+                    "expected " + typeName(e.getTargetType()) + valueHint(tree, path));
+        } catch (JsonMappingException e) {
+            String path = path(e);
+            throw new ConfigException(where(source, setPaths, path), path,
+                    e.getOriginalMessage().lines().findFirst().orElse("invalid value"));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static String valueHint(ObjectNode tree, String path) {
+        JsonNode n = tree;
+        for (String p : path.split("\\.")) {
+            if (n == null) {
+                return "";
+            }
+            n = n.isArray() && p.matches("\\d+") ? n.get(Integer.parseInt(p)) : n.get(p);
+        }
+        if (n == null) {
+            return "";
+        }
+        return n.isNull() ? ", got null" : ", got " + (n.isValueNode() ? "'" + n.asText() + "'" : n.getNodeType().name().toLowerCase());
+    }
+
+    static String where(String source, Map<String, String> setPaths, String path) {
+        String best = null;
+        for (Map.Entry<String, String> e : setPaths.entrySet()) {
+            String k = e.getKey().startsWith("hardware") ? "cluster" + e.getKey().substring("hardware".length()) : e.getKey();
+            if (path.equals(k) || path.startsWith(k + ".") || k.startsWith(path + ".")) {
+                best = e.getValue();
+            }
+        }
+        return best != null ? best : source;
+    }
+
+    private static String path(JsonMappingException e) {
+        List<String> parts = new ArrayList<>();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            parts.add(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()));
+        }
+        return parts.isEmpty() ? "(top level)" : String.join(".", parts);
+    }
+
+    private static String snake(String camel) {
+        return camel.chars().mapToObj(c -> Character.isUpperCase(c) ? "_" + Character.toLowerCase((char) c)
+                : String.valueOf((char) c)).collect(Collectors.joining());
+    }
+
+    private static String typeName(Class<?> t) {
+        if (t == null) {
+            return "a different value";
+        }
+        if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
+            return "an integer";
+        }
+        if (t == double.class || t == Double.class) {
+            return "a number";
+        }
+        if (t == boolean.class || t == Boolean.class) {
+            return "true or false";
+        }
+        if (t == String.class) {
+            return "a string";
+        }
+        if (Map.class.isAssignableFrom(t) || t.isRecord()) {
+            return "a mapping";
+        }
+        if (List.class.isAssignableFrom(t)) {
+            return "a list";
+        }
+        return t.getSimpleName();
+    }
+}

@@ -1,0 +1,266 @@
+package io.simfaasinfer.config;
+
+import io.simfaasinfer.catalog.Catalog;
+import io.simfaasinfer.catalog.CatalogException;
+import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.catalog.ModelSpec;
+import io.simfaasinfer.kvcache.KvCapacity;
+import io.simfaasinfer.routing.Routers;
+import io.simfaasinfer.scheduler.Schedulers;
+
+import java.util.Set;
+
+/**
+ * Semantic checks a schema cannot express: ranges, fields that belong to another kind, and what
+ * only the domain knows (catalog names, TP against attention heads, weights against GPU memory).
+ * Returns the configuration with derived defaults resolved.
+ */
+public final class ConfigValidator {
+
+    private final String source;
+
+    private ConfigValidator(String source) {
+        this.source = source;
+    }
+
+    /** Validates {@code c} (read from {@code source}) against {@code catalog}; returns it with defaults resolved. */
+    public static SimulatorConfig validate(SimulatorConfig c, Catalog catalog, String source) {
+        return new ConfigValidator(source).run(c, catalog);
+    }
+
+    private ConfigException err(String path, String problem) {
+        return new ConfigException(source, path, problem);
+    }
+
+    private SimulatorConfig run(SimulatorConfig c, Catalog catalog) {
+        SimulationConfig s = c.simulation();
+        if (s.durationS() != null) {
+            positive("simulation.duration_s", s.durationS());
+        }
+        if (s.warmupRequests() < 0) {
+            throw err("simulation.warmup_requests", "expected an integer >= 0, got " + s.warmupRequests());
+        }
+        if (!(s.warmupS() >= 0) || Double.isInfinite(s.warmupS())) {
+            throw err("simulation.warmup_s", "expected a number >= 0, got " + s.warmupS());
+        }
+        WorkloadConfig w = c.workload();
+        if (w.numRequests() == null && s.durationS() == null) {
+            throw err("workload.num_requests", "set num_requests or simulation.duration_s (both are unset)");
+        }
+        if (w.numRequests() != null && w.numRequests() < 1) {
+            throw err("workload.num_requests", "expected a positive integer, got " + w.numRequests());
+        }
+        arrival(w.arrival());
+        length("workload.prompt_tokens", w.promptTokens());
+        length("workload.output_tokens", w.outputTokens());
+
+        ModelSpec model = lookup("model.name", () -> catalog.model(c.model().name()));
+        ClusterConfig cl = c.cluster();
+        GpuSpec gpu = lookup("cluster.gpu", () -> catalog.gpu(cl.gpu()));
+        if (cl.tp() < 1) {
+            throw err("cluster.tp", "expected a positive integer, got " + cl.tp());
+        }
+        if (model.numHeads() % cl.tp() != 0) {
+            throw err("cluster.tp", "tp=" + cl.tp() + " does not divide the " + model.numHeads()
+                    + " attention heads of " + model.name());
+        }
+        if (model.numKvHeads() % cl.tp() != 0 && cl.tp() % model.numKvHeads() != 0) {
+            throw err("cluster.tp", "tp=" + cl.tp() + " and the " + model.numKvHeads() + " KV heads of "
+                    + model.name() + " must divide one another");
+        }
+        if (cl.replicas() < 1) {
+            throw err("cluster.replicas", "expected a positive integer, got " + cl.replicas());
+        }
+        if (!Routers.registry().contains(cl.router())) {
+            throw err("cluster.router", "unknown router '" + cl.router() + "'; known: "
+                    + String.join(", ", Routers.registry().all().keySet()));
+        }
+        if (!(cl.gpuMemoryUtilization() > 0 && cl.gpuMemoryUtilization() <= 1)) {
+            throw err("cluster.gpu_memory_utilization", "expected a number in (0, 1], got " + cl.gpuMemoryUtilization());
+        }
+        if (cl.blockSize() < 1 || cl.blockSize() > 1024) {
+            throw err("cluster.block_size", "expected an integer in [1, 1024], got " + cl.blockSize());
+        }
+
+        SchedulerConfig sc = c.scheduler();
+        if (!Schedulers.registry().contains(sc.name())) {
+            throw err("scheduler.name", "unknown scheduler '" + sc.name() + "'; known: "
+                    + String.join(", ", Schedulers.registry().all().keySet()));
+        }
+        if (sc.maxNumSeqs() < 1) {
+            throw err("scheduler.max_num_seqs", "expected a positive integer, got " + sc.maxNumSeqs());
+        }
+        if (sc.maxNumBatchedTokens() < 0) {
+            throw err("scheduler.max_num_batched_tokens", "expected a positive integer (or 0 for the default), got "
+                    + sc.maxNumBatchedTokens());
+        }
+        if (sc.maxNumBatchedTokens() == 0) {
+            sc = sc.withMaxNumBatchedTokens(Math.max(model.maxModelLen(), 2048));
+        } else if (sc.name().equals("vllm") && sc.maxNumBatchedTokens() < model.maxModelLen()) {
+            throw err("scheduler.max_num_batched_tokens", sc.maxNumBatchedTokens() + " is smaller than the "
+                    + model.maxModelLen() + "-token context of " + model.name()
+                    + "; vllm prefills whole prompts, so it needs at least that");
+        }
+        if (!(sc.watermark() >= 0 && sc.watermark() < 1)) {
+            throw err("scheduler.watermark", "expected a number in [0, 1), got " + sc.watermark());
+        }
+
+        KvCapacity cap = KvCapacity.of(model, gpu, cl.tp(), cl.gpuMemoryUtilization(), cl.blockSize(),
+                cl.activationReserveGb(), sc.maxNumBatchedTokens());
+        if (cap.weightBytes() + cap.activationBytes() >= cap.usableBytes() || cap.totalBlocks() < 1) {
+            throw err("cluster.tp", String.format(
+                    "%s does not fit: %.1f GB of weights per GPU at tp=%d plus %.1f GB of activations, but %s x "
+                            + "gpu_memory_utilization %.2f gives %.1f GB; raise tp or use a larger GPU",
+                    model.name(), cap.weightBytes() / 1e9, cl.tp(), cap.activationBytes() / 1e9, gpu.name(),
+                    cl.gpuMemoryUtilization(), cap.usableBytes() / 1e9));
+        }
+        predictor(c.predictor());
+        return new SimulatorConfig(s, w, c.model(), cl, sc, c.predictor(), c.catalog());
+    }
+
+    private void arrival(ArrivalConfig a) {
+        String p = "workload.arrival";
+        if (a.process() == null) {
+            throw err(p + ".process", "missing; expected one of constant, gamma, poisson");
+        }
+        switch (a.process()) {
+            case "poisson", "constant" -> {
+                if (a.cv() != null) {
+                    throw err(p + ".cv", "only applies to process 'gamma', not '" + a.process() + "'");
+                }
+            }
+            case "gamma" -> {
+                if (a.cv() == null) {
+                    throw err(p + ".cv", "required for process 'gamma' (coefficient of variation, e.g. 2)");
+                }
+                positive(p + ".cv", a.cv());
+            }
+            default -> throw err(p + ".process", "unknown process '" + a.process()
+                    + "'; expected one of constant, gamma, poisson");
+        }
+        positive(p + ".rate", a.rate());
+    }
+
+    private void length(String p, LengthConfig l) {
+        if (l.distribution() == null) {
+            throw err(p + ".distribution", "missing; expected one of fixed, lognormal, normal, uniform, zipf");
+        }
+        Set<String> allowed = switch (l.distribution()) {
+            case "fixed" -> Set.of("value");
+            case "uniform" -> Set.of("min", "max");
+            case "normal" -> Set.of("mean", "std", "min", "max");
+            case "lognormal" -> Set.of("mu", "sigma", "mean", "std", "min", "max");
+            case "zipf" -> Set.of("exponent", "min", "max");
+            default -> throw err(p + ".distribution", "unknown distribution '" + l.distribution()
+                    + "'; expected one of fixed, lognormal, normal, uniform, zipf");
+        };
+        notFor(p, "value", l.value(), allowed, l.distribution());
+        notFor(p, "min", l.min(), allowed, l.distribution());
+        notFor(p, "max", l.max(), allowed, l.distribution());
+        notFor(p, "mean", l.mean(), allowed, l.distribution());
+        notFor(p, "std", l.std(), allowed, l.distribution());
+        notFor(p, "mu", l.mu(), allowed, l.distribution());
+        notFor(p, "sigma", l.sigma(), allowed, l.distribution());
+        notFor(p, "exponent", l.exponent(), allowed, l.distribution());
+        switch (l.distribution()) {
+            case "fixed" -> positiveInt(p + ".value", require(p, "value", l.value()));
+            case "uniform", "zipf" -> {
+                int min = positiveInt(p + ".min", require(p, "min", l.min()));
+                int max = positiveInt(p + ".max", require(p, "max", l.max()));
+                if (max < min) {
+                    throw err(p + ".max", "expected max >= min (" + min + "), got " + max);
+                }
+                if (l.distribution().equals("zipf")) {
+                    positive(p + ".exponent", require(p, "exponent", l.exponent()));
+                }
+            }
+            case "normal" -> {
+                positive(p + ".mean", require(p, "mean", l.mean()));
+                positive(p + ".std", require(p, "std", l.std()));
+                bounds(p, l);
+            }
+            default -> { // lognormal
+                if (l.mu() != null || l.sigma() != null) {
+                    if (l.mean() != null || l.std() != null) {
+                        throw err(p, "give either mu and sigma, or mean and std, not both");
+                    }
+                    finite(p + ".mu", require(p, "mu", l.mu()));
+                    positive(p + ".sigma", require(p, "sigma", l.sigma()));
+                } else {
+                    positive(p + ".mean", require(p, "mean", l.mean()));
+                    positive(p + ".std", require(p, "std", l.std()));
+                }
+                bounds(p, l);
+            }
+        }
+    }
+
+    private void bounds(String p, LengthConfig l) {
+        int min = l.min() == null ? 1 : positiveInt(p + ".min", l.min());
+        if (l.max() != null && positiveInt(p + ".max", l.max()) < min) {
+            throw err(p + ".max", "expected max >= min (" + min + "), got " + l.max());
+        }
+    }
+
+    private void predictor(PredictorConfig p) {
+        if (!"roofline".equals(p.kind())) {
+            throw err("predictor.kind", "unknown predictor '" + p.kind() + "'; known: roofline");
+        }
+        fraction("predictor.compute_efficiency", p.computeEfficiency());
+        fraction("predictor.memory_efficiency", p.memoryEfficiency());
+        fraction("predictor.comm_efficiency", p.commEfficiency());
+        if (!(p.overheadMs() >= 0) || Double.isInfinite(p.overheadMs())) {
+            throw err("predictor.overhead_ms", "expected a number >= 0, got " + p.overheadMs());
+        }
+        if (!(p.perLayerOverheadUs() >= 0) || Double.isInfinite(p.perLayerOverheadUs())) {
+            throw err("predictor.per_layer_overhead_us", "expected a number >= 0, got " + p.perLayerOverheadUs());
+        }
+    }
+
+    private <T> T lookup(String path, java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (CatalogException e) {
+            throw err(path, e.getMessage());
+        }
+    }
+
+    private <T> T require(String p, String field, T v) {
+        if (v == null) {
+            throw err(p + "." + field, "required for this distribution");
+        }
+        return v;
+    }
+
+    private void notFor(String p, String field, Object v, Set<String> allowed, String kind) {
+        if (v != null && !allowed.contains(field)) {
+            throw err(p + "." + field, "does not apply to distribution '" + kind + "' (it takes "
+                    + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+        }
+    }
+
+    private int positiveInt(String path, int v) {
+        if (v < 1) {
+            throw err(path, "expected a positive integer, got " + v);
+        }
+        return v;
+    }
+
+    private void positive(String path, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw err(path, "expected a positive number, got " + v);
+        }
+    }
+
+    private void finite(String path, double v) {
+        if (!Double.isFinite(v)) {
+            throw err(path, "expected a finite number, got " + v);
+        }
+    }
+
+    private void fraction(String path, double v) {
+        if (!(v > 0 && v <= 1)) {
+            throw err(path, "expected a number in (0, 1], got " + v);
+        }
+    }
+}

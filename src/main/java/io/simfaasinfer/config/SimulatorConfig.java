@@ -1,0 +1,17 @@
+package io.simfaasinfer.config;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+
+/**
+ * A whole simulation, as read from YAML/JSON (snake_case keys) after defaults and command-line
+ * overrides are applied. Every section is present once loaded by {@link ConfigLoader}.
+ */
+public record SimulatorConfig(
+        SimulationConfig simulation,
+        WorkloadConfig workload,
+        ModelConfig model,
+        @JsonAlias("hardware") ClusterConfig cluster,
+        SchedulerConfig scheduler,
+        PredictorConfig predictor,
+        CatalogConfig catalog) {
+}

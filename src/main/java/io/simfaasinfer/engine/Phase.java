@@ -1,0 +1,18 @@
+package io.simfaasinfer.engine;
+
+/**
+ * Order of events that fall on the same simulated instant (lower ordinal first).
+ *
+ * <p>At one instant the engine first retires finished iterations (freeing KV blocks and
+ * completing requests), then admits arrivals (so they can join the next batch), and only then
+ * lets idle replicas schedule their next iteration, so a scheduling decision at time t sees
+ * every arrival and completion at t. Ties within a phase keep insertion order.
+ */
+public enum Phase {
+    /** An iteration of a replica ends: tokens are emitted, finished requests leave. */
+    ITERATION_DONE,
+    /** A request arrives at the cluster and is routed to a replica. */
+    ARRIVAL,
+    /** An idle replica forms and starts its next iteration. */
+    SCHEDULE
+}

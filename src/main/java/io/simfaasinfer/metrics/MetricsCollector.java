@@ -1,0 +1,133 @@
+package io.simfaasinfer.metrics;
+
+import io.simfaasinfer.request.Request;
+import io.simfaasinfer.request.RequestObserver;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Request-level metrics of one simulation, observed as events happen: counts for every request,
+ * latency distributions for measured (non-warm-up) ones. Per-token work is O(1) with no
+ * allocation.
+ */
+public final class MetricsCollector implements RequestObserver {
+
+    private final LatencyStats ttft = new LatencyStats();
+    private final LatencyStats tbt = new LatencyStats();
+    private final LatencyStats tpot = new LatencyStats();
+    private final LatencyStats e2e = new LatencyStats();
+    private final LatencyStats queueDelay = new LatencyStats();
+    private final Map<String, Long> rejectedByReason = new TreeMap<>();
+    private final Consumer<RequestRecord> recordSink;
+
+    private long arrived;
+    private long completed;
+    private long rejected;
+    private long preemptions;
+    private long preemptedRequests;
+    private long measuredArrived;
+    private long measuredCompleted;
+    private long measuredOutputTokens;
+    private long measuredPromptTokens;
+    private long firstMeasuredArrivalNs = -1;
+    private long lastMeasuredFinishNs = -1;
+    private long lastFinishNs;
+
+    /** @param recordSink receives a record per finished or rejected request, or null for none */
+    public MetricsCollector(Consumer<RequestRecord> recordSink) {
+        this.recordSink = recordSink;
+    }
+
+    @Override
+    public void onArrival(Request r, long now) {
+        arrived++;
+        if (r.measured()) {
+            measuredArrived++;
+            if (firstMeasuredArrivalNs < 0) {
+                firstMeasuredArrivalNs = r.arrivalNs();
+            }
+        }
+    }
+
+    @Override
+    public void onRejected(Request r, String reason, long now) {
+        rejected++;
+        rejectedByReason.merge(reason, 1L, Long::sum);
+        if (recordSink != null) {
+            recordSink.accept(RequestRecord.of(r, "rejected:" + reason));
+        }
+    }
+
+    @Override
+    public void onFirstScheduled(Request r, long now) {
+        if (r.measured()) {
+            queueDelay.record(now - r.arrivalNs());
+        }
+    }
+
+    @Override
+    public void onToken(Request r, long gapNs, long now) {
+        if (!r.measured()) {
+            return;
+        }
+        if (gapNs < 0) {
+            ttft.record(now - r.arrivalNs());
+        } else {
+            tbt.record(gapNs);
+        }
+    }
+
+    @Override
+    public void onPreempted(Request r, long now) {
+        preemptions++;
+        if (r.preemptions() == 1) {
+            preemptedRequests++;
+        }
+    }
+
+    @Override
+    public void onFinished(Request r, long now) {
+        completed++;
+        lastFinishNs = Math.max(lastFinishNs, now);
+        if (r.measured()) {
+            measuredCompleted++;
+            measuredOutputTokens += r.outputTokens();
+            measuredPromptTokens += r.promptTokens();
+            lastMeasuredFinishNs = Math.max(lastMeasuredFinishNs, now);
+            e2e.record(now - r.arrivalNs());
+            if (r.outputTokens() > 1) {
+                tpot.record((now - r.firstTokenNs()) / (r.outputTokens() - 1));
+            }
+        }
+        if (recordSink != null) {
+            recordSink.accept(RequestRecord.of(r, "completed"));
+        }
+    }
+
+    public long arrived() { return arrived; }
+    public long completed() { return completed; }
+    public long rejected() { return rejected; }
+    public long preemptions() { return preemptions; }
+    public long preemptedRequests() { return preemptedRequests; }
+    public long measuredArrived() { return measuredArrived; }
+    public long measuredCompleted() { return measuredCompleted; }
+    public long measuredOutputTokens() { return measuredOutputTokens; }
+    public long measuredPromptTokens() { return measuredPromptTokens; }
+    public long lastFinishNs() { return lastFinishNs; }
+    public Map<String, Long> rejectedByReason() { return Map.copyOf(rejectedByReason); }
+    public LatencyStats ttft() { return ttft; }
+    public LatencyStats tbt() { return tbt; }
+    public LatencyStats tpot() { return tpot; }
+    public LatencyStats e2e() { return e2e; }
+    public LatencyStats queueDelay() { return queueDelay; }
+
+    /** Seconds from the first measured arrival to the last measured completion (0 if none). */
+    public double measurementWindowS() {
+        if (firstMeasuredArrivalNs < 0 || lastMeasuredFinishNs < firstMeasuredArrivalNs) {
+            return 0;
+        }
+        return (lastMeasuredFinishNs - firstMeasuredArrivalNs) / 1e9;
+    }
+}

@@ -1,0 +1,90 @@
+package io.simfaasinfer.metrics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a run measured, in the shape of the JSON results (snake_case keys). Latencies in ms.
+ */
+public record SimulationResult(
+        Requests requests,
+        LatencySummary ttftMs,
+        LatencySummary tbtMs,
+        LatencySummary tpotMs,
+        LatencySummary e2eMs,
+        LatencySummary queueDelayMs,
+        Throughput throughput,
+        Utilization utilization,
+        Cost cost,
+        List<ReplicaStats> replicas,
+        Map<String, Long> workloadAdjustments,
+        Simulation simulation,
+        JsonNode config) {
+
+    /**
+     * @param arrived           requests that reached the cluster
+     * @param completed         requests that emitted all their output tokens
+     * @param rejected          requests that could never be served (see rejectedByReason)
+     * @param rejectedByReason  rejections by reason code
+     * @param preemptions       recompute preemptions (a request may be preempted several times)
+     * @param preemptedRequests distinct requests preempted at least once
+     * @param measured          requests counted in latency metrics (arrived after warm-up)
+     * @param warmupExcluded    requests simulated but excluded from latency metrics
+     */
+    public record Requests(long arrived, long completed, long rejected, Map<String, Long> rejectedByReason,
+                           long preemptions, long preemptedRequests, long measured, long warmupExcluded) {
+    }
+
+    /**
+     * @param requestsPerS      measured completions per second of the measurement window
+     * @param outputTokensPerS  measured output tokens per second of the window
+     * @param inputTokensPerS   measured prompt tokens per second of the window
+     * @param windowS           first measured arrival to last measured completion, s
+     */
+    public record Throughput(double requestsPerS, double outputTokensPerS, double inputTokensPerS, double windowS) {
+    }
+
+    /**
+     * Means over all replicas and the whole simulated time.
+     *
+     * @param mfuMean          model FLOPs / (simulated time x peak FLOP/s x GPUs)
+     * @param mbuMean          device-memory bytes moved / (simulated time x bandwidth x GPUs)
+     * @param kvCacheUtilMean  time-weighted fraction of KV blocks in use
+     * @param kvCacheUtilPeak  highest fraction of KV blocks in use on any replica
+     * @param busyFractionMean fraction of time replicas were running an iteration
+     */
+    public record Utilization(double mfuMean, double mbuMean, double kvCacheUtilMean, double kvCacheUtilPeak,
+                              double busyFractionMean) {
+    }
+
+    /**
+     * @param gpus              GPUs in the cluster (replicas x TP)
+     * @param pricePerGpuHour   catalog on-demand price, USD
+     * @param gpuHours          GPUs x simulated time
+     * @param costUsd           gpuHours x price
+     * @param costPer1kRequests costUsd per 1000 completed requests
+     * @param qpsPerDollar      completed requests per second per USD per hour of the cluster
+     */
+    public record Cost(int gpus, double pricePerGpuHour, double gpuHours, double costUsd, double costPer1kRequests,
+                       double qpsPerDollar) {
+    }
+
+    public record ReplicaStats(int index, String gpu, int tp, int kvBlocks, long iterations, double busyS,
+                               double busyFraction, double mfu, double mbu, double kvUtilMean, double kvUtilPeak,
+                               long preemptions) {
+    }
+
+    /**
+     * @param simulatedS simulated time from the first arrival to the last completion, s
+     * @param wallS      wall-clock time of the run, s (the only non-deterministic field)
+     * @param events     events processed
+     * @param iterations model iterations run, all replicas
+     * @param seed       random seed
+     * @param predictor  the execution-time predictor used
+     */
+    public record Simulation(double simulatedS, double wallS, long events, long iterations, long seed,
+                             String predictor) {
+    }
+}

@@ -1,0 +1,61 @@
+package io.simfaasinfer.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * An output file written to a temporary sibling and moved into place only on {@link #commit()},
+ * so a failed run never leaves a partial file behind.
+ */
+public final class AtomicOutput implements AutoCloseable {
+
+    private final Path target;
+    private final Path temp;
+    private boolean committed;
+
+    public AtomicOutput(Path target) {
+        this.target = target.toAbsolutePath();
+        Path dir = this.target.getParent();
+        try {
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".tmp");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where to write until {@link #commit()}. */
+    public Path temp() {
+        return temp;
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    public void commit() {
+        try {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            committed = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the temporary file unless committed. */
+    @Override
+    public void close() {
+        if (!committed) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // best effort: nothing else to do with a temp file we cannot delete
+            }
+        }
+    }
+}

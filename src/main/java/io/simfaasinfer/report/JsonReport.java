@@ -1,0 +1,44 @@
+package io.simfaasinfer.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.simfaasinfer.metrics.SimulationResult;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Renders a {@link SimulationResult} as pretty-printed JSON with snake_case keys. */
+public final class JsonReport {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private JsonReport() {
+    }
+
+    public static String toJson(Object result) {
+        try {
+            return MAPPER.writeValueAsString(result);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("result not serialisable", e);
+        }
+    }
+
+    /** Writes {@code result} to {@code file} atomically. */
+    public static void write(SimulationResult result, Path file) {
+        try (AtomicOutput out = new AtomicOutput(file)) {
+            Files.writeString(out.temp(), toJson(result) + "\n");
+            out.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

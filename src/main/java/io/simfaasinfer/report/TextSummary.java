@@ -1,0 +1,59 @@
+package io.simfaasinfer.report;
+
+import io.simfaasinfer.metrics.LatencySummary;
+import io.simfaasinfer.metrics.SimulationResult;
+
+import java.util.Locale;
+
+/** A human-readable summary of a run for the terminal. */
+public final class TextSummary {
+
+    private TextSummary() {
+    }
+
+    public static String render(SimulationResult r) {
+        StringBuilder b = new StringBuilder();
+        var c = r.config();
+        b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %d x %s (tp=%d), scheduler %s, router %s%n",
+                c.path("model").path("name").asText(), c.path("cluster").path("replicas").asInt(),
+                c.path("cluster").path("gpu").asText(), c.path("cluster").path("tp").asInt(),
+                c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText()));
+        var q = r.requests();
+        b.append(String.format(Locale.ROOT, "requests: %d arrived, %d completed, %d rejected%s, %d preemptions"
+                        + " (%d requests), %d warm-up excluded%n",
+                q.arrived(), q.completed(), q.rejected(), q.rejectedByReason().isEmpty() ? "" : " " + q.rejectedByReason(),
+                q.preemptions(), q.preemptedRequests(), q.warmupExcluded()));
+        r.workloadAdjustments().forEach((k, v) -> {
+            if (v > 0) {
+                b.append(String.format(Locale.ROOT, "workload: %d %s%n", v, k.replace('_', ' ')));
+            }
+        });
+        b.append(String.format(Locale.ROOT, "%-14s %9s %9s %9s %9s %9s %9s%n", "latency (ms)", "mean", "p50", "p90",
+                "p95", "p99", "max"));
+        row(b, "TTFT", r.ttftMs());
+        row(b, "TBT", r.tbtMs());
+        row(b, "TPOT", r.tpotMs());
+        row(b, "E2E", r.e2eMs());
+        row(b, "queue delay", r.queueDelayMs());
+        var t = r.throughput();
+        b.append(String.format(Locale.ROOT, "throughput: %.2f req/s, %.1f output tok/s, %.1f prompt tok/s%n",
+                t.requestsPerS(), t.outputTokensPerS(), t.inputTokensPerS()));
+        var u = r.utilization();
+        b.append(String.format(Locale.ROOT, "utilization: busy %.1f%%, MFU %.1f%%, MBU %.1f%%, KV cache mean %.1f%%"
+                        + " peak %.1f%%%n", 100 * u.busyFractionMean(), 100 * u.mfuMean(), 100 * u.mbuMean(),
+                100 * u.kvCacheUtilMean(), 100 * u.kvCacheUtilPeak()));
+        var k = r.cost();
+        b.append(String.format(Locale.ROOT, "cost: %d GPUs x %.3f h = %.3f GPU-h, $%.4f ($%.4f per 1k requests,"
+                        + " %.3f QPS per $/h)%n", k.gpus(), k.gpuHours() / Math.max(1, k.gpus()), k.gpuHours(),
+                k.costUsd(), k.costPer1kRequests(), k.qpsPerDollar()));
+        var s = r.simulation();
+        b.append(String.format(Locale.ROOT, "simulated %.1f s in %.2f s wall (%d events, %d iterations, seed %d)%n",
+                s.simulatedS(), s.wallS(), s.events(), s.iterations(), s.seed()));
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String name, LatencySummary l) {
+        b.append(String.format(Locale.ROOT, "%-14s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n", name, l.mean(), l.p50(),
+                l.p90(), l.p95(), l.p99(), l.max()));
+    }
+}

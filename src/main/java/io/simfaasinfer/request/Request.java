@@ -1,0 +1,164 @@
+package io.simfaasinfer.request;
+
+/**
+ * One inference request and its progress. Created by a workload, advanced by exactly one
+ * replica's scheduler, observed by metrics. Mutable for speed (the hot loop touches every
+ * running request every iteration); only the simulation that owns it touches it.
+ *
+ * <p>Token accounting: a prompt of P tokens is prefilled (possibly in chunks); the iteration that
+ * finishes the prefill emits the first output token. Each later decode step appends the last
+ * emitted token to the KV cache and emits one more. A request with O output tokens therefore
+ * needs 1 prefill (or P/chunk prefill chunks) and O - 1 decode steps.
+ */
+public final class Request {
+
+    /** Lifecycle states. */
+    public enum State { CREATED, WAITING, RUNNING, FINISHED, REJECTED }
+
+    private final long id;
+    private final long arrivalNs;
+    private final int promptTokens;
+    private final int outputTokens;
+    private final boolean measured;
+
+    private State state = State.CREATED;
+    private int replica = -1;
+    /** Tokens the current (re)prefill must process: the prompt, or prompt + emitted tokens after a preemption. */
+    private int prefillTarget;
+    /** Tokens of that target already prefilled. */
+    private int prefilled;
+    /** Output tokens emitted so far. */
+    private int generated;
+    /** KV blocks currently held. */
+    private int blocks;
+    private int preemptions;
+    private long firstScheduledNs = -1;
+    private long firstTokenNs = -1;
+    private long lastTokenNs = -1;
+    private long finishNs = -1;
+    private long maxGapNs;
+
+    public Request(long id, long arrivalNs, int promptTokens, int outputTokens, boolean measured) {
+        if (promptTokens < 1 || outputTokens < 1) {
+            throw new IllegalArgumentException("request " + id + ": prompt and output tokens must be >= 1");
+        }
+        this.id = id;
+        this.arrivalNs = arrivalNs;
+        this.promptTokens = promptTokens;
+        this.outputTokens = outputTokens;
+        this.measured = measured;
+        this.prefillTarget = promptTokens;
+    }
+
+    public long id() { return id; }
+    public long arrivalNs() { return arrivalNs; }
+    public int promptTokens() { return promptTokens; }
+    public int outputTokens() { return outputTokens; }
+    /** False for warm-up requests, which are simulated but excluded from latency metrics. */
+    public boolean measured() { return measured; }
+    public State state() { return state; }
+    public int replica() { return replica; }
+    public int generated() { return generated; }
+    public int blocks() { return blocks; }
+    public int preemptions() { return preemptions; }
+    public long firstScheduledNs() { return firstScheduledNs; }
+    public long firstTokenNs() { return firstTokenNs; }
+    public long lastTokenNs() { return lastTokenNs; }
+    public long finishNs() { return finishNs; }
+    public long maxGapNs() { return maxGapNs; }
+    public int prefilled() { return prefilled; }
+
+    /** Tokens that the current (re)prefill must process: the prompt, plus emitted tokens after a recompute preemption. */
+    public int prefillTarget() {
+        return prefillTarget;
+    }
+
+    /** Prefill tokens still to process before the next token can be emitted. */
+    public int remainingPrefill() {
+        return prefillTarget() - prefilled;
+    }
+
+    /** True while the request still needs prefill work before decoding. */
+    public boolean inPrefill() {
+        return prefilled < prefillTarget();
+    }
+
+    /** Tokens in the KV cache right now. */
+    public int kvTokens() {
+        if (inPrefill()) {
+            return prefilled;
+        }
+        // prompt + all emitted tokens except the last one, which is appended by the next decode step
+        return promptTokens + generated - 1;
+    }
+
+    /** Output tokens still to emit. */
+    public int remainingOutput() {
+        return outputTokens - generated;
+    }
+
+    public boolean isFinished() {
+        return generated >= outputTokens;
+    }
+
+    // ---- transitions, called by schedulers ----
+
+    public void assign(int replicaIndex) {
+        this.replica = replicaIndex;
+        this.state = State.WAITING;
+    }
+
+    public void reject() {
+        this.state = State.REJECTED;
+    }
+
+    public void markRunning(long now) {
+        state = State.RUNNING;
+        if (firstScheduledNs < 0) {
+            firstScheduledNs = now;
+        }
+    }
+
+    public void setBlocks(int blocks) {
+        this.blocks = blocks;
+    }
+
+    /** Records that {@code tokens} more prefill tokens were processed. */
+    public void advancePrefill(int tokens) {
+        prefilled += tokens;
+    }
+
+    /** Emits one output token at {@code now}; returns the gap since the previous token (or -1 for the first). */
+    public long emitToken(long now) {
+        generated++;
+        long gap = -1;
+        if (firstTokenNs < 0) {
+            firstTokenNs = now;
+        } else {
+            gap = now - lastTokenNs;
+            if (gap > maxGapNs) {
+                maxGapNs = gap;
+            }
+        }
+        lastTokenNs = now;
+        if (generated >= outputTokens) {
+            state = State.FINISHED;
+            finishNs = now;
+        }
+        return gap;
+    }
+
+    /** Recompute preemption: KV is dropped; the prompt and emitted tokens will be prefilled again. */
+    public void preempt() {
+        preemptions++;
+        prefillTarget = promptTokens + generated;
+        prefilled = 0;
+        blocks = 0;
+        state = State.WAITING;
+    }
+
+    @Override
+    public String toString() {
+        return "Request[" + id + ", P=" + promptTokens + ", O=" + outputTokens + ", gen=" + generated + ", " + state + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package io.simfaasinfer.routing;
+
+/** Read-only load of every replica, as a router sees it. */
+public interface ClusterView {
+
+    int size();
+
+    /** Requests routed to replica {@code i} and not yet finished (waiting + running). */
+    int outstanding(int i);
+
+    /** Fraction of replica {@code i}'s KV blocks in use. */
+    double kvUtilization(int i);
+}

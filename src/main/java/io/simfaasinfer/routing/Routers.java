@@ -1,0 +1,71 @@
+package io.simfaasinfer.routing;
+
+import io.simfaasinfer.spi.Registry;
+import org.apache.commons.rng.UniformRandomProvider;
+
+import java.util.List;
+import java.util.function.Function;
+
+/** The built-in routers and the registry that also holds plug-in ones. */
+public final class Routers {
+
+    private Routers() {
+    }
+
+    /** Cycles through replicas in index order. */
+    public static final class RoundRobin implements Router {
+        private int next;
+
+        @Override
+        public int route(io.simfaasinfer.request.Request r, ClusterView view, long now) {
+            int i = next % view.size();
+            next = i + 1;
+            return i;
+        }
+    }
+
+    /** Uniformly random replica from the simulation's routing stream. */
+    public static final class RandomChoice implements Router {
+        private final UniformRandomProvider rng;
+
+        public RandomChoice(UniformRandomProvider rng) {
+            this.rng = rng;
+        }
+
+        @Override
+        public int route(io.simfaasinfer.request.Request r, ClusterView view, long now) {
+            return rng.nextInt(view.size());
+        }
+    }
+
+    /** Replica with the fewest outstanding requests; ties go to the lowest index. */
+    public static final class LeastOutstanding implements Router {
+        @Override
+        public int route(io.simfaasinfer.request.Request r, ClusterView view, long now) {
+            int best = 0;
+            for (int i = 1; i < view.size(); i++) {
+                if (view.outstanding(i) < view.outstanding(best)) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+    }
+
+    private record Builtin(String name, String description, Function<UniformRandomProvider, Router> make)
+            implements RouterFactory {
+        @Override
+        public Router create(UniformRandomProvider rng) {
+            return make.apply(rng);
+        }
+    }
+
+    /** A registry of the built-in routers plus those found on the class path. */
+    public static Registry<RouterFactory> registry() {
+        return new Registry<>("router", RouterFactory.class, List.of(
+                new Builtin("round_robin", "replicas in turn", rng -> new RoundRobin()),
+                new Builtin("random", "a uniformly random replica", RandomChoice::new),
+                new Builtin("least_outstanding", "the replica with the fewest unfinished requests",
+                        rng -> new LeastOutstanding())));
+    }
+}

@@ -1,0 +1,137 @@
+package io.simfaasinfer.scheduler;
+
+import io.simfaasinfer.kvcache.BlockManager;
+import io.simfaasinfer.request.Request;
+import io.simfaasinfer.request.RequestObserver;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+
+/**
+ * Template for iteration-level schedulers (after Vidur's base scheduler): the waiting queue, the
+ * running set, KV bookkeeping, preemption and the end-of-iteration accounting are shared; a
+ * subclass only decides what goes into the next batch ({@link #schedule}).
+ */
+public abstract class AbstractScheduler implements Scheduler {
+
+    /** First come, first served: by arrival time, then id. */
+    public static final Comparator<Request> FCFS =
+            Comparator.comparingLong(Request::arrivalNs).thenComparingLong(Request::id);
+
+    protected final SchedulerContext ctx;
+    protected final BlockManager kv;
+    protected final RequestObserver observer;
+    protected final PriorityQueue<Request> waiting;
+    /** Running requests in admission order. */
+    protected final ArrayList<Request> running = new ArrayList<>();
+    protected long preemptions;
+
+    protected AbstractScheduler(SchedulerContext ctx, Comparator<Request> waitingOrder) {
+        this.ctx = ctx;
+        this.kv = ctx.kv();
+        this.observer = ctx.observer();
+        this.waiting = new PriorityQueue<>(64, waitingOrder);
+    }
+
+    @Override
+    public void enqueue(Request r, long now) {
+        waiting.add(r);
+    }
+
+    @Override
+    public int waiting() {
+        return waiting.size();
+    }
+
+    @Override
+    public int running() {
+        return running.size();
+    }
+
+    @Override
+    public BlockManager kv() {
+        return kv;
+    }
+
+    public long preemptions() {
+        return preemptions;
+    }
+
+    /** Moves {@code r} from waiting to running, holding {@code blocks} KV blocks. */
+    protected void admit(Request r, int blocks, long now) {
+        kv.allocate(blocks);
+        r.setBlocks(r.blocks() + blocks);
+        if (r.firstScheduledNs() < 0) {
+            r.markRunning(now);
+            observer.onFirstScheduled(r, now);
+        } else {
+            r.markRunning(now);
+        }
+        running.add(r);
+    }
+
+    /** Gives {@code r} {@code blocks} more KV blocks (caller checked they are free). */
+    protected void grow(Request r, int blocks) {
+        if (blocks > 0) {
+            kv.allocate(blocks);
+            r.setBlocks(r.blocks() + blocks);
+        }
+    }
+
+    /** Extra blocks {@code r} needs to hold {@code tokens} tokens. */
+    protected int extraBlocksFor(Request r, long tokens) {
+        return Math.max(0, kv.blocksFor(tokens) - r.blocks());
+    }
+
+    /** Recompute preemption of the running request at {@code index}: frees its KV, requeues it. */
+    protected void preempt(int index, long now) {
+        Request victim = running.remove(index);
+        kv.free(victim.blocks());
+        victim.preempt();
+        preemptions++;
+        observer.onPreempted(victim, now);
+        waiting.add(victim);
+    }
+
+    /** Index in {@code running} of the most recently arrived request at or after {@code from}. */
+    protected int latestArrivedRunning(int from) {
+        int best = -1;
+        for (int i = from; i < running.size(); i++) {
+            if (best < 0 || FCFS.compare(running.get(i), running.get(best)) > 0) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public void complete(Batch batch, long now) {
+        boolean anyFinished = false;
+        for (int i = 0, n = batch.numPrefills(); i < n; i++) {
+            Request r = batch.prefillRequest(i);
+            r.advancePrefill(batch.prefillTokens(i));
+            if (!r.inPrefill()) {
+                anyFinished |= emit(r, now);
+            }
+        }
+        for (int i = 0, n = batch.numDecodes(); i < n; i++) {
+            anyFinished |= emit(batch.decodeRequest(i), now);
+        }
+        if (anyFinished) {
+            running.removeIf(Request::isFinished);
+        }
+    }
+
+    private boolean emit(Request r, long now) {
+        long gap = r.emitToken(now);
+        observer.onToken(r, gap, now);
+        if (r.isFinished()) {
+            kv.free(r.blocks());
+            r.setBlocks(0);
+            observer.onFinished(r, now);
+            return true;
+        }
+        return false;
+    }
+}
