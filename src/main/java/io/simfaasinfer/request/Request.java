@@ -20,6 +20,12 @@ public final class Request {
     private final int promptTokens;
     private final int outputTokens;
     private final boolean measured;
+    /** Index of the request's workload class (0 when the workload has one class). */
+    private final int classId;
+    /** Deadline for the first token, absolute ns; Long.MAX_VALUE when the request has no TTFT SLO. */
+    private final long ttftDeadlineNs;
+    /** Hashes of the prompt's KV blocks for prefix reuse (equal leading hashes = shared prefix); null if unknown. */
+    private final long[] blockHashes;
 
     private State state = State.CREATED;
     private int replica = -1;
@@ -39,6 +45,16 @@ public final class Request {
     private long maxGapNs;
 
     public Request(long id, long arrivalNs, int promptTokens, int outputTokens, boolean measured) {
+        this(id, arrivalNs, promptTokens, outputTokens, measured, 0, Long.MAX_VALUE, null);
+    }
+
+    /**
+     * @param classId        workload class index
+     * @param ttftDeadlineNs absolute time by which the first token is due, or Long.MAX_VALUE for none
+     * @param blockHashes    prefix-block hashes of the prompt (not copied; must not be modified), or null
+     */
+    public Request(long id, long arrivalNs, int promptTokens, int outputTokens, boolean measured, int classId,
+                   long ttftDeadlineNs, long[] blockHashes) {
         if (promptTokens < 1 || outputTokens < 1) {
             throw new IllegalArgumentException("request " + id + ": prompt and output tokens must be >= 1");
         }
@@ -48,6 +64,9 @@ public final class Request {
         this.outputTokens = outputTokens;
         this.measured = measured;
         this.prefillTarget = promptTokens;
+        this.classId = classId;
+        this.ttftDeadlineNs = ttftDeadlineNs;
+        this.blockHashes = blockHashes;
     }
 
     public long id() { return id; }
@@ -56,6 +75,10 @@ public final class Request {
     public int outputTokens() { return outputTokens; }
     /** False for warm-up requests, which are simulated but excluded from latency metrics. */
     public boolean measured() { return measured; }
+    public int classId() { return classId; }
+    public long ttftDeadlineNs() { return ttftDeadlineNs; }
+    /** Prefix-block hashes of the prompt, or null; callers must not modify the array. */
+    public long[] blockHashes() { return blockHashes; }
     public State state() { return state; }
     public int replica() { return replica; }
     public int generated() { return generated; }
