@@ -76,6 +76,7 @@ final class ResultBuilder {
         JsonNode cfg = SNAKE.valueToTree(config);
         return new SimulationResult(requests, m.ttft().summary(), m.tbt().summary(), m.tpot().summary(),
                 m.e2e().summary(), m.queueDelay().summary(), throughput, util, costs, stats,
-                new java.util.TreeMap<>(adjustments), sim, cfg);
+                new java.util.TreeMap<>(adjustments), sim, cfg,
+                WorkloadResults.classes(config, m), WorkloadResults.prefixCache(config, replicas));
     }
 }

@@ -26,7 +26,7 @@ import io.simfaasinfer.routing.Routers;
 import io.simfaasinfer.scheduler.SchedulerContext;
 import io.simfaasinfer.scheduler.Schedulers;
 import io.simfaasinfer.workload.RequestSource;
-import io.simfaasinfer.workload.SyntheticWorkload;
+import io.simfaasinfer.workload.Workloads;
 
 import java.util.function.Consumer;
 
@@ -61,7 +61,7 @@ public final class Simulator {
     /**
      * @param config     the configuration (validated here; derived defaults resolved)
      * @param catalog    models and GPUs to resolve names against
-     * @param workload   the request source, or null for the configured synthetic workload
+     * @param workload   the request source, or null for the configured one (synthetic or trace replay)
      * @param recordSink receives one record per finished or rejected request, or null
      */
     public Simulator(SimulatorConfig config, Catalog catalog, RequestSource workload,
@@ -71,8 +71,7 @@ public final class Simulator {
         this.gpu = catalog.gpu(this.config.cluster().gpu());
         this.streams = new RandomStreams(this.config.simulation().randomSeed());
         this.metrics = new MetricsCollector(recordSink);
-        this.workload = workload != null ? workload
-                : new SyntheticWorkload(this.config.workload(), this.config.simulation(), streams);
+        this.workload = workload != null ? workload : Workloads.create(this.config, model, streams);
         this.router = Routers.registry().get("cluster.router", this.config.cluster().router())
                 .create(streams.stream("routing"));
         this.predictor = predictorFor(this.config.predictor(), model, gpu, this.config.cluster().tp());
@@ -81,7 +80,7 @@ public final class Simulator {
         var schedulerFactory = Schedulers.registry().get("scheduler.name", this.config.scheduler().name());
         this.replicas = new Replica[cl.replicas()];
         for (int i = 0; i < replicas.length; i++) {
-            BlockManager kv = new BlockManager(cap.totalBlocks(), cl.blockSize());
+            BlockManager kv = new BlockManager(cap.totalBlocks(), cl.blockSize(), cl.prefixCaching());
             var ctx = new SchedulerContext(i, kv, this.config.scheduler(), model, metrics);
             replicas[i] = new Replica(i, gpu, cl.tp(), schedulerFactory.create(ctx), predictor);
         }
@@ -99,6 +98,12 @@ public final class Simulator {
             @Override
             public double kvUtilization(int i) {
                 return replicas[i].scheduler().kv().utilization();
+            }
+
+            @Override
+            public int cachedPrefixTokens(int i, Request r) {
+                BlockManager kv = replicas[i].scheduler().kv();
+                return kv.cachedPrefixBlocks(r) * kv.blockSize();
             }
         };
     }

@@ -2,6 +2,7 @@ package io.simfaasinfer.cli;
 
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigLoader;
+import io.simfaasinfer.config.ConfigPaths;
 import io.simfaasinfer.config.ConfigValidator;
 import io.simfaasinfer.config.SimulatorConfig;
 import picocli.CommandLine.Option;
@@ -77,6 +78,20 @@ public final class ConfigOptions {
     @Option(names = "--warmup-requests", description = "Exclude the first N arrivals from latency metrics (simulation.warmup_requests).")
     Integer warmupRequests;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "Replay this trace file (workload.trace.file).")
+    Path trace;
+
+    @Option(names = "--trace-format", paramLabel = "FORMAT",
+            description = "Trace format: auto (default), azure, mooncake, burstgpt, vidur, csv, jsonl, json (workload.trace.format).")
+    String traceFormat;
+
+    @Option(names = "--rate-scale", paramLabel = "FACTOR",
+            description = "Replay the trace this many times faster (workload.trace.rate_scale).")
+    Double rateScale;
+
+    @Option(names = "--prefix-caching", description = "Reuse cached KV blocks of shared prompt prefixes (cluster.prefix_caching).")
+    Boolean prefixCaching;
+
     /** A validated configuration, ready for a Simulator. */
     public record Resolved(SimulatorConfig config, Catalog catalog, String source) {
     }
@@ -105,6 +120,13 @@ public final class ConfigOptions {
         }
         add(all, "simulation.random_seed", seed);
         add(all, "simulation.warmup_requests", warmupRequests);
+        if (trace != null) {
+            // single-quoted YAML, so any path parses as a string
+            all.add("workload.trace.file='" + trace.toAbsolutePath().normalize().toString().replace("'", "''") + "'");
+        }
+        add(all, "workload.trace.format", traceFormat);
+        add(all, "workload.trace.rate_scale", rateScale);
+        add(all, "cluster.prefix_caching", prefixCaching);
         all.addAll(sets);
         ConfigLoader loader = new ConfigLoader();
         ConfigLoader.Loaded loaded = loader.load(config, all);
@@ -116,7 +138,8 @@ public final class ConfigOptions {
         if (catalogFile != null) {
             catalog = catalog.withUserFile(catalogFile);
         }
-        SimulatorConfig validated = ConfigValidator.validate(loaded.config(), catalog, loaded.source());
+        SimulatorConfig validated = ConfigValidator.validate(
+                ConfigPaths.resolve(loaded.config(), loaded.baseDir()), catalog, loaded.source());
         return new Resolved(validated, catalog, loaded.source());
     }
 

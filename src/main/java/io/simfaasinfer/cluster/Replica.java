@@ -26,6 +26,7 @@ public final class Replica {
     private double flops;
     private double bytes;
     private double kvBlockNs;
+    private long prefillTokens;
 
     public Replica(int index, GpuSpec gpu, int tp, Scheduler scheduler, ExecutionTimePredictor predictor) {
         this.index = index;
@@ -46,6 +47,8 @@ public final class Replica {
     public double bytes() { return bytes; }
     /** Integral of KV blocks in use over busy time, block-ns. */
     public double kvBlockNs() { return kvBlockNs; }
+    /** Prompt tokens computed by prefills (cached prefix tokens excluded), all iterations. */
+    public long prefillTokens() { return prefillTokens; }
 
     public boolean schedulePending() {
         return schedulePending;
@@ -75,6 +78,7 @@ public final class Replica {
         flops += b.flops();
         bytes += b.bytes();
         kvBlockNs += (double) scheduler.kv().usedBlocks() * duration;
+        prefillTokens += batch.totalPrefillTokens();
         return duration;
     }
 

@@ -1,11 +1,51 @@
 package io.simfaasinfer.config;
 
+import java.util.List;
+
 /**
- * Arrival process.
+ * Arrival process. Which fields apply depends on {@code process}:
+ * <ul>
+ *   <li>{@code poisson}, {@code constant}: rate</li>
+ *   <li>{@code gamma}: rate, cv (coefficient of variation of inter-arrival times; 1 = Poisson)</li>
+ *   <li>{@code weibull}: rate, shape (Weibull shape k of the inter-arrival times; scale from the rate;
+ *       k &lt; 1 is burstier than Poisson, k = 1 is Poisson)</li>
+ *   <li>{@code on_off}: on_rate, off_rate, on_mean_s, off_mean_s: a two-state Markov-modulated
+ *       Poisson process (bursts at on_rate lasting on_mean_s on average, exponentially distributed,
+ *       then off_rate (may be 0) for off_mean_s)</li>
+ *   <li>{@code diurnal}: rate (mean), amplitude (relative, in [0, 1]), period_s, optional phase_s:
+ *       a Poisson process with rate(t) = rate x (1 + amplitude x sin(2 pi (t + phase_s) / period_s))</li>
+ *   <li>{@code schedule}: schedule, a list of {duration_s, rate} steps of a piecewise-constant
+ *       Poisson rate, repeated from the start after the last step</li>
+ * </ul>
  *
- * @param process {@code poisson}, {@code gamma} or {@code constant}
- * @param rate    mean requests per second
- * @param cv      coefficient of variation of inter-arrival times ({@code gamma} only; 1 = Poisson)
+ * @param process    the process name
+ * @param rate       mean requests per second
+ * @param cv         gamma: coefficient of variation
+ * @param shape      weibull: shape
+ * @param onRate     on_off: requests per second while on
+ * @param offRate    on_off: requests per second while off
+ * @param onMeanS    on_off: mean length of an on period, s
+ * @param offMeanS   on_off: mean length of an off period, s
+ * @param amplitude  diurnal: relative amplitude
+ * @param periodS    diurnal: period, s
+ * @param phaseS     diurnal: phase shift, s (default 0)
+ * @param schedule   schedule: the rate steps
  */
-public record ArrivalConfig(String process, double rate, Double cv) {
+public record ArrivalConfig(String process, double rate, Double cv, Double shape, Double onRate, Double offRate,
+                            Double onMeanS, Double offMeanS, Double amplitude, Double periodS, Double phaseS,
+                            List<RateStep> schedule) {
+
+    /** A Poisson, constant or gamma process. */
+    public ArrivalConfig(String process, double rate, Double cv) {
+        this(process, rate, cv, null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * One step of a piecewise-constant rate schedule.
+     *
+     * @param durationS how long the step lasts, s
+     * @param rate      requests per second during the step (may be 0)
+     */
+    public record RateStep(double durationS, double rate) {
+    }
 }

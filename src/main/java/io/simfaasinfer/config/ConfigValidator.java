@@ -44,7 +44,7 @@ public final class ConfigValidator {
             throw err("simulation.warmup_s", "expected a number >= 0, got " + s.warmupS());
         }
         WorkloadConfig w = c.workload();
-        if (w.numRequests() == null && s.durationS() == null) {
+        if (w.numRequests() == null && s.durationS() == null && w.trace() == null) {
             throw err("workload.num_requests", "set num_requests or simulation.duration_s (both are unset)");
         }
         if (w.numRequests() != null && w.numRequests() < 1) {
@@ -55,6 +55,7 @@ public final class ConfigValidator {
         length("workload.output_tokens", w.outputTokens());
 
         ModelSpec model = lookup("model.name", () -> catalog.model(c.model().name()));
+        new WorkloadChecks(source, this::length).check(w, model);
         ClusterConfig cl = c.cluster();
         GpuSpec gpu = lookup("cluster.gpu", () -> catalog.gpu(cl.gpu()));
         if (cl.tp() < 1) {
@@ -120,8 +121,15 @@ public final class ConfigValidator {
 
     private void arrival(ArrivalConfig a) {
         String p = "workload.arrival";
+        if (WorkloadChecks.EXTRA_PROCESSES.contains(a.process())
+                || a.shape() != null || a.onRate() != null || a.offRate() != null || a.onMeanS() != null
+                || a.offMeanS() != null || a.amplitude() != null || a.periodS() != null || a.phaseS() != null
+                || a.schedule() != null) {
+            new WorkloadChecks(source, this::length).arrival(p, a);
+            return;
+        }
         if (a.process() == null) {
-            throw err(p + ".process", "missing; expected one of constant, gamma, poisson");
+            throw err(p + ".process", "missing; expected one of " + io.simfaasinfer.workload.ArrivalProcesses.NAMES);
         }
         switch (a.process()) {
             case "poisson", "constant" -> {
@@ -136,14 +144,14 @@ public final class ConfigValidator {
                 positive(p + ".cv", a.cv());
             }
             default -> throw err(p + ".process", "unknown process '" + a.process()
-                    + "'; expected one of constant, gamma, poisson");
+                    + "'; expected one of " + io.simfaasinfer.workload.ArrivalProcesses.NAMES);
         }
         positive(p + ".rate", a.rate());
     }
 
     private void length(String p, LengthConfig l) {
         if (l.distribution() == null) {
-            throw err(p + ".distribution", "missing; expected one of fixed, lognormal, normal, uniform, zipf");
+            throw err(p + ".distribution", "missing; expected one of empirical, fixed, lognormal, normal, uniform, zipf");
         }
         Set<String> allowed = switch (l.distribution()) {
             case "fixed" -> Set.of("value");
@@ -151,8 +159,9 @@ public final class ConfigValidator {
             case "normal" -> Set.of("mean", "std", "min", "max");
             case "lognormal" -> Set.of("mu", "sigma", "mean", "std", "min", "max");
             case "zipf" -> Set.of("exponent", "min", "max");
+            case "empirical" -> Set.of("file", "format", "field", "min", "max");
             default -> throw err(p + ".distribution", "unknown distribution '" + l.distribution()
-                    + "'; expected one of fixed, lognormal, normal, uniform, zipf");
+                    + "'; expected one of empirical, fixed, lognormal, normal, uniform, zipf");
         };
         notFor(p, "value", l.value(), allowed, l.distribution());
         notFor(p, "min", l.min(), allowed, l.distribution());
@@ -162,6 +171,9 @@ public final class ConfigValidator {
         notFor(p, "mu", l.mu(), allowed, l.distribution());
         notFor(p, "sigma", l.sigma(), allowed, l.distribution());
         notFor(p, "exponent", l.exponent(), allowed, l.distribution());
+        notFor(p, "file", l.file(), allowed, l.distribution());
+        notFor(p, "format", l.format(), allowed, l.distribution());
+        notFor(p, "field", l.field(), allowed, l.distribution());
         switch (l.distribution()) {
             case "fixed" -> positiveInt(p + ".value", require(p, "value", l.value()));
             case "uniform", "zipf" -> {
@@ -173,6 +185,17 @@ public final class ConfigValidator {
                 if (l.distribution().equals("zipf")) {
                     positive(p + ".exponent", require(p, "exponent", l.exponent()));
                 }
+            }
+            case "empirical" -> {
+                require(p, "file", l.file());
+                if (l.format() != null && !io.simfaasinfer.workload.trace.TraceFormats.NAMES.contains(l.format())) {
+                    throw err(p + ".format", "unknown trace format '" + l.format() + "'; expected one of "
+                            + String.join(", ", io.simfaasinfer.workload.trace.TraceFormats.NAMES));
+                }
+                if (l.field() != null && !l.field().equals("prompt") && !l.field().equals("output")) {
+                    throw err(p + ".field", "expected prompt or output, got '" + l.field() + "'");
+                }
+                bounds(p, l);
             }
             case "normal" -> {
                 positive(p + ".mean", require(p, "mean", l.mean()));

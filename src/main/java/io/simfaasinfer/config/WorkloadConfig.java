@@ -1,13 +1,49 @@
 package io.simfaasinfer.config;
 
+import java.util.List;
+
 /**
- * Synthetic workload.
+ * The workload: a synthetic one (one class from {@code arrival} and the two length distributions,
+ * or several {@code classes}) or the replay of a {@code trace}.
  *
- * @param numRequests  requests to generate (null: until {@code simulation.duration_s})
- * @param arrival      arrival process
- * @param promptTokens prompt length distribution
- * @param outputTokens output length distribution
+ * @param numRequests        synthetic: requests to generate (null: until {@code simulation.duration_s});
+ *                           ignored by trace replay (see {@link TraceConfig#maxRequests()})
+ * @param arrival            arrival process
+ * @param promptTokens       prompt length distribution
+ * @param outputTokens       output length distribution
+ * @param trace              replay this trace instead of generating requests; null for synthetic
+ * @param classes            synthetic request classes, each with its own arrival process, lengths and
+ *                           SLO; empty for one class from the fields above
+ * @param ttftSloS           time-to-first-token objective of each request, s; null for none (classes
+ *                           may set their own)
+ * @param sharedPrefixTokens synthetic: every prompt starts with the same prefix of this many tokens
+ *                           (a shared system prompt, added to the sampled prompt length), 0 for none
+ * @param session            synthetic: multi-turn conversations, or null for independent requests
  */
 public record WorkloadConfig(Integer numRequests, ArrivalConfig arrival, LengthConfig promptTokens,
-                             LengthConfig outputTokens) {
+                             LengthConfig outputTokens, TraceConfig trace, List<ClassConfig> classes, Double ttftSloS,
+                             Integer sharedPrefixTokens, SessionConfig session) {
+
+    public WorkloadConfig {
+        classes = classes == null ? List.of() : List.copyOf(classes);
+        sharedPrefixTokens = sharedPrefixTokens == null ? 0 : sharedPrefixTokens;
+    }
+
+    /** One synthetic class, no trace. */
+    public WorkloadConfig(Integer numRequests, ArrivalConfig arrival, LengthConfig promptTokens,
+                          LengthConfig outputTokens) {
+        this(numRequests, arrival, promptTokens, outputTokens, null, List.of(), null, 0, null);
+    }
+
+    /** This workload with {@code t} as its trace. */
+    public WorkloadConfig withTrace(TraceConfig t) {
+        return new WorkloadConfig(numRequests, arrival, promptTokens, outputTokens, t, classes, ttftSloS,
+                sharedPrefixTokens, session);
+    }
+
+    /** This workload with other length distributions and classes (paths resolved). */
+    public WorkloadConfig withLengths(LengthConfig prompt, LengthConfig output, List<ClassConfig> newClasses) {
+        return new WorkloadConfig(numRequests, arrival, prompt, output, trace, newClasses, ttftSloS,
+                sharedPrefixTokens, session);
+    }
 }

@@ -1,10 +1,16 @@
 package io.simfaasinfer.kvcache;
 
+import io.simfaasinfer.request.Request;
+
 /**
  * Paged KV-cache accounting of one replica (vLLM's block manager, by count): the cache is
  * {@code totalBlocks} blocks of {@code blockSize} tokens; a sequence holding t tokens uses
  * ceil(t / blockSize) blocks. Every TP shard holds the same block table, so one count serves
  * the whole replica. Never over capacity: an allocation that does not fit is refused.
+ *
+ * <p>With prefix caching on ({@link PrefixCache}), requests are admitted with {@link #allocateFor}
+ * and released with {@link #release}, which share cached prompt blocks; cached blocks no request
+ * holds count as free and are evicted (LRU) when an allocation needs them.
  */
 public final class BlockManager {
 
@@ -12,13 +18,57 @@ public final class BlockManager {
     private final int blockSize;
     private int used;
     private int peak;
+    /** Null when prefix caching is off. */
+    private final PrefixCache prefix;
 
     public BlockManager(int totalBlocks, int blockSize) {
+        this(totalBlocks, blockSize, false);
+    }
+
+    /** @param prefixCaching whether blocks of equal prompt prefixes are shared and kept cached */
+    public BlockManager(int totalBlocks, int blockSize, boolean prefixCaching) {
         if (totalBlocks < 1 || blockSize < 1) {
             throw new IllegalArgumentException("totalBlocks and blockSize must be >= 1");
         }
         this.totalBlocks = totalBlocks;
         this.blockSize = blockSize;
+        this.prefix = prefixCaching ? new PrefixCache(this) : null;
+    }
+
+    /** The prefix cache, or null when prefix caching is off. */
+    public PrefixCache prefixCache() {
+        return prefix;
+    }
+
+    /**
+     * Gives {@code r}, about to start (or restart) its prefill, {@code blocks} blocks (caller checked
+     * {@link #canAllocate}). With prefix caching, its cached leading prompt blocks are shared.
+     *
+     * @return prompt tokens already cached, which its prefill skips (0 without prefix caching)
+     */
+    public int allocateFor(Request r, int blocks) {
+        if (prefix == null) {
+            allocate(blocks);
+            return 0;
+        }
+        if (blocks < 0 || blocks > totalBlocks - used) {
+            throw new IllegalStateException("KV cache over capacity: want " + blocks + ", free " + (totalBlocks - used));
+        }
+        return prefix.admit(r, blocks);
+    }
+
+    /** Frees every block {@code r} holds ({@code r.blocks()}); with prefix caching its computed blocks stay cached. */
+    public void release(Request r) {
+        if (prefix == null) {
+            free(r.blocks());
+        } else {
+            prefix.release(r);
+        }
+    }
+
+    /** Leading prompt blocks of {@code r} cached here now (0 without prefix caching). */
+    public int cachedPrefixBlocks(Request r) {
+        return prefix == null ? 0 : prefix.matchedBlocks(r.blockHashes(), r.promptTokens());
     }
 
     public int totalBlocks() { return totalBlocks; }
@@ -45,7 +95,20 @@ public final class BlockManager {
         if (blocks < 0 || blocks > totalBlocks - used) {
             throw new IllegalStateException("KV cache over capacity: want " + blocks + ", free " + (totalBlocks - used));
         }
-        used += blocks;
+        allocateFresh(blocks);
+    }
+
+    /** Takes {@code blocks} free blocks (checked by the caller), evicting cached ones if needed. */
+    void allocateFresh(int blocks) {
+        if (prefix != null) {
+            prefix.makeRoom(blocks);
+        }
+        addUsed(blocks);
+    }
+
+    /** Adjusts the blocks in use (prefix cache bookkeeping). */
+    void addUsed(int delta) {
+        used += delta;
         if (used > peak) {
             peak = used;
         }

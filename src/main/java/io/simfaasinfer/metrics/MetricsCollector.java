@@ -21,6 +21,7 @@ public final class MetricsCollector implements RequestObserver {
     private final LatencyStats queueDelay = new LatencyStats();
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
     private final Consumer<RequestRecord> recordSink;
+    private final ClassMetrics classes = new ClassMetrics();
 
     private long arrived;
     private long completed;
@@ -43,6 +44,7 @@ public final class MetricsCollector implements RequestObserver {
     @Override
     public void onArrival(Request r, long now) {
         arrived++;
+        classes.onArrival(r);
         if (r.measured()) {
             measuredArrived++;
             if (firstMeasuredArrivalNs < 0) {
@@ -55,6 +57,7 @@ public final class MetricsCollector implements RequestObserver {
     public void onRejected(Request r, String reason, long now) {
         rejected++;
         rejectedByReason.merge(reason, 1L, Long::sum);
+        classes.onRejected(r);
         if (recordSink != null) {
             recordSink.accept(RequestRecord.of(r, "rejected:" + reason));
         }
@@ -69,6 +72,7 @@ public final class MetricsCollector implements RequestObserver {
 
     @Override
     public void onToken(Request r, long gapNs, long now) {
+        classes.onToken(r, gapNs, now);
         if (!r.measured()) {
             return;
         }
@@ -90,6 +94,7 @@ public final class MetricsCollector implements RequestObserver {
     @Override
     public void onFinished(Request r, long now) {
         completed++;
+        classes.onFinished(r, now);
         lastFinishNs = Math.max(lastFinishNs, now);
         if (r.measured()) {
             measuredCompleted++;
@@ -122,6 +127,8 @@ public final class MetricsCollector implements RequestObserver {
     public LatencyStats tpot() { return tpot; }
     public LatencyStats e2e() { return e2e; }
     public LatencyStats queueDelay() { return queueDelay; }
+    /** The same metrics split by workload class. */
+    public ClassMetrics classes() { return classes; }
 
     /** Seconds from the first measured arrival to the last measured completion (0 if none). */
     public double measurementWindowS() {

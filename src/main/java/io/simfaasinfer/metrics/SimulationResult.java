@@ -21,7 +21,9 @@ public record SimulationResult(
         List<ReplicaStats> replicas,
         Map<String, Long> workloadAdjustments,
         Simulation simulation,
-        JsonNode config) {
+        JsonNode config,
+        List<ClassStats> classes,
+        PrefixCacheStats prefixCache) {
 
     /**
      * @param arrived           requests that reached the cluster
@@ -74,6 +76,41 @@ public record SimulationResult(
     public record ReplicaStats(int index, String gpu, int tp, int kvBlocks, long iterations, double busyS,
                                double busyFraction, double mfu, double mbu, double kvUtilMean, double kvUtilPeak,
                                long preemptions) {
+    }
+
+    /**
+     * Metrics of one workload class (latencies of measured requests, ms).
+     *
+     * @param name             class name ({@code default} for a one-class workload)
+     * @param arrived          requests of the class that arrived
+     * @param completed        of those, completed
+     * @param rejected         of those, rejected
+     * @param meanPromptTokens mean prompt tokens of measured completed requests
+     * @param meanOutputTokens mean output tokens of measured completed requests
+     * @param ttftSloMs        the class's TTFT objective, ms, or null for none
+     * @param sloAttainment    fraction of measured requests with an objective whose first token came by
+     *                         its deadline (rejected ones count as missed), or null for none
+     */
+    public record ClassStats(String name, long arrived, long completed, long rejected, double meanPromptTokens,
+                             double meanOutputTokens, LatencySummary ttftMs, LatencySummary tbtMs,
+                             LatencySummary tpotMs, LatencySummary e2eMs, Double ttftSloMs, Double sloAttainment) {
+    }
+
+    /**
+     * Prefix caching, all replicas together.
+     *
+     * @param enabled               whether {@code cluster.prefix_caching} was on
+     * @param prefillTokensComputed prompt tokens the prefills computed (recomputations after preemption included)
+     * @param prefillTokensSaved    prompt tokens found cached and not computed
+     * @param tokenHitRate          saved / (saved + computed)
+     * @param lookupBlocks          full hashed prompt blocks looked up on admission
+     * @param hitBlocks             of those, found cached
+     * @param blockHitRate          hitBlocks / lookupBlocks
+     * @param evictedBlocks         cached blocks evicted to make room
+     */
+    public record PrefixCacheStats(boolean enabled, long prefillTokensComputed, long prefillTokensSaved,
+                                   double tokenHitRate, long lookupBlocks, long hitBlocks, double blockHitRate,
+                                   long evictedBlocks) {
     }
 
     /**

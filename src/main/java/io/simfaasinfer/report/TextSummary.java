@@ -46,6 +46,7 @@ public final class TextSummary {
         b.append(String.format(Locale.ROOT, "cost: %d GPUs x %.3f h = %.3f GPU-h, $%.4f ($%.4f per 1k requests,"
                         + " %.3f QPS per $/h)%n", k.gpus(), k.gpuHours() / Math.max(1, k.gpus()), k.gpuHours(),
                 k.costUsd(), k.costPer1kRequests(), k.qpsPerDollar()));
+        WorkloadSummary.render(b, r);
         var s = r.simulation();
         b.append(String.format(Locale.ROOT, "simulated %.1f s in %.2f s wall (%d events, %d iterations, seed %d)%n",
                 s.simulatedS(), s.wallS(), s.events(), s.iterations(), s.seed()));

@@ -10,4 +10,9 @@ public interface ClusterView {
 
     /** Fraction of replica {@code i}'s KV blocks in use. */
     double kvUtilization(int i);
+
+    /** Leading prompt tokens of {@code r} cached on replica {@code i} now (0 without prefix caching). */
+    default int cachedPrefixTokens(int i, io.simfaasinfer.request.Request r) {
+        return 0;
+    }
 }

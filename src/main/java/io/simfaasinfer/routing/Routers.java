@@ -66,6 +66,8 @@ public final class Routers {
                 new Builtin("round_robin", "replicas in turn", rng -> new RoundRobin()),
                 new Builtin("random", "a uniformly random replica", RandomChoice::new),
                 new Builtin("least_outstanding", "the replica with the fewest unfinished requests",
-                        rng -> new LeastOutstanding())));
+                        rng -> new LeastOutstanding()),
+                new Builtin("prefix_aware", "the replica with the longest cached prompt prefix, balanced against load",
+                        rng -> new PrefixAwareRouter())));
     }
 }

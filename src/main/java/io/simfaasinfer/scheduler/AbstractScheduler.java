@@ -58,9 +58,17 @@ public abstract class AbstractScheduler implements Scheduler {
         return preemptions;
     }
 
-    /** Moves {@code r} from waiting to running, holding {@code blocks} KV blocks. */
+    /**
+     * Moves {@code r} from waiting to running, holding {@code blocks} KV blocks. With prefix caching
+     * ({@code cluster.prefix_caching}) the cached leading prompt blocks are shared and {@code r}'s
+     * prefill advances past them here, so callers read {@code r.remainingPrefill()} and
+     * {@code r.prefilled()} after this call to size the prefill they schedule.
+     */
     protected void admit(Request r, int blocks, long now) {
-        kv.allocate(blocks);
+        int cached = kv.allocateFor(r, blocks);
+        if (cached > 0) {
+            r.advancePrefill(cached);
+        }
         r.setBlocks(r.blocks() + blocks);
         if (r.firstScheduledNs() < 0) {
             r.markRunning(now);
@@ -87,7 +95,7 @@ public abstract class AbstractScheduler implements Scheduler {
     /** Recompute preemption of the running request at {@code index}: frees its KV, requeues it. */
     protected void preempt(int index, long now) {
         Request victim = running.remove(index);
-        kv.free(victim.blocks());
+        kv.release(victim);
         victim.preempt();
         preemptions++;
         observer.onPreempted(victim, now);
@@ -127,7 +135,7 @@ public abstract class AbstractScheduler implements Scheduler {
         long gap = r.emitToken(now);
         observer.onToken(r, gap, now);
         if (r.isFinished()) {
-            kv.free(r.blocks());
+            kv.release(r);
             r.setBlocks(0);
             observer.onFinished(r, now);
             return true;

@@ -71,8 +71,9 @@ public class VllmScheduler extends AbstractScheduler {
             }
             waiting.poll();
             admit(r, blocks, now);
-            out.addPrefill(r, tokens, r.prefilled());
-            budget -= tokens;
+            int computed = r.remainingPrefill(); // fewer than tokens when a cached prefix is reused
+            out.addPrefill(r, computed, r.prefilled());
+            budget -= computed;
         }
     }
 

@@ -7,7 +7,11 @@ import org.apache.commons.statistics.distribution.ContinuousDistribution;
 import org.apache.commons.statistics.distribution.ExponentialDistribution;
 import org.apache.commons.statistics.distribution.GammaDistribution;
 
-/** Inter-arrival times of a renewal arrival process, in seconds. */
+/**
+ * Inter-arrival times of an arrival process, in seconds. Renewal processes (Poisson, gamma,
+ * Weibull, constant) draw independent gaps; time-varying ones (on/off, diurnal, schedule) keep
+ * their own clock, advanced by each gap they return.
+ */
 public interface ArrivalProcess {
 
     /** Seconds until the next arrival. */
@@ -24,8 +28,9 @@ public interface ArrivalProcess {
                 yield sampler(GammaDistribution.of(k, (1.0 / rate) / k), rng);
             }
             case "constant" -> () -> 1.0 / rate;
+            case "weibull", "on_off", "diurnal", "schedule" -> ArrivalProcesses.of(cfg, rng);
             default -> throw new ConfigException("workload.arrival.process: unknown process '" + cfg.process()
-                    + "'; expected one of constant, gamma, poisson");
+                    + "'; expected one of " + ArrivalProcesses.NAMES);
         };
     }
 

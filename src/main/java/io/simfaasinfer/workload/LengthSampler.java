@@ -11,7 +11,8 @@ import org.apache.commons.statistics.distribution.ZipfDistribution;
 
 /**
  * Draws token lengths (>= 1) from a configured distribution. Continuous samples are rounded to
- * the nearest integer; samples outside [min, max] are clamped and counted, never silently.
+ * the nearest integer; samples outside [min, max] are clamped and counted, never silently. An
+ * {@code empirical} distribution draws from the lengths of a trace file ({@link EmpiricalLengths}).
  */
 public final class LengthSampler {
 
@@ -83,8 +84,12 @@ public final class LengthSampler {
                         ZipfDistribution.of(c.max() - c.min() + 1, c.exponent()).createSampler(rng);
                 yield new LengthSampler(label, c.min(), c.max(), () -> c.min() + s.sample() - 1);
             }
+            case "empirical" -> {
+                int[] values = EmpiricalLengths.load(label, c, rng);
+                yield new LengthSampler(label, Math.max(1, lo), hi, () -> values[rng.nextInt(values.length)]);
+            }
             default -> throw new ConfigException("workload." + label + ".distribution: unknown distribution '"
-                    + c.distribution() + "'; expected one of fixed, lognormal, normal, uniform, zipf");
+                    + c.distribution() + "'; expected one of empirical, fixed, lognormal, normal, uniform, zipf");
         };
     }
 

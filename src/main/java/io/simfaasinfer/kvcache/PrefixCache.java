@@ -1,0 +1,251 @@
+package io.simfaasinfer.kvcache;
+
+import io.simfaasinfer.request.Request;
+
+import java.util.Arrays;
+
+/**
+ * Block-level prefix reuse in one replica's KV cache, after vLLM's automatic prefix caching.
+ *
+ * <p>A request's {@link Request#blockHashes()} name its KV blocks ({@code blockSize} tokens each,
+ * equal leading hashes = equal token prefix). On admission the longest run of leading blocks
+ * already in the cache is shared rather than recomputed (its prefill starts after them; at least
+ * one prompt token is always computed, as in vLLM), and the request's other full prompt blocks are
+ * registered so later requests can share them. Cached blocks are reference counted; when the last
+ * holder finishes or is preempted they stay cached but become free (evictable), in an LRU list; a
+ * new allocation that finds no empty block evicts the least recently released one. On release the
+ * request's further full blocks whose hashes are known (for example generated tokens of a
+ * conversation turn) are kept cached the same way.
+ *
+ * <p>Counting: {@link BlockManager#usedBlocks()} counts blocks referenced by running requests
+ * (shared ones once); evictable cached blocks count as free. All operations are O(blocks of the
+ * request) with no allocation beyond the primitive index.
+ */
+public final class PrefixCache {
+
+    private static final int NONE = -1;
+
+    private final BlockManager kv;
+    private final int blockSize;
+    /** Block hash -> slot. */
+    private final LongIntHashMap index;
+    private final long[] slotHash;
+    private final int[] refs;
+    /** LRU list of cached slots with refs == 0: head = evicted first. */
+    private final int[] prev;
+    private final int[] next;
+    private int head = NONE;
+    private int tail = NONE;
+    private int evictable;
+    private final int[] freeSlots;
+    private int freeTop;
+    /** Request id -> leading blocks of that request referenced in the cache. */
+    private final LongIntHashMap held = new LongIntHashMap(256);
+
+    private long admissions;
+    private long lookupBlocks;
+    private long hitBlocks;
+    private long hitTokens;
+    private long prefillTokens;
+    private long evictions;
+
+    PrefixCache(BlockManager kv) {
+        this.kv = kv;
+        this.blockSize = kv.blockSize();
+        int n = kv.totalBlocks();
+        this.index = new LongIntHashMap(Math.min(n, 1 << 16));
+        this.slotHash = new long[n];
+        this.refs = new int[n];
+        this.prev = new int[n];
+        this.next = new int[n];
+        this.freeSlots = new int[n];
+        for (int i = 0; i < n; i++) {
+            freeSlots[i] = n - 1 - i;
+        }
+        this.freeTop = n;
+        Arrays.fill(prev, NONE);
+        Arrays.fill(next, NONE);
+    }
+
+    /** Cached blocks no running request holds (free, evicted on demand). */
+    public int evictableBlocks() {
+        return evictable;
+    }
+
+    /** Blocks with a cached hash, held or not. */
+    public int cachedBlocks() {
+        return index.size();
+    }
+
+    /** Admissions that looked up at least one hashed block. */
+    public long admissions() { return admissions; }
+    /** Full hashed prompt blocks looked up on admission. */
+    public long lookupBlocks() { return lookupBlocks; }
+    /** Of those, blocks found cached (not recomputed). */
+    public long hitBlocks() { return hitBlocks; }
+    /** Prefill tokens not computed thanks to cache hits. */
+    public long hitTokens() { return hitTokens; }
+    /** Prefill tokens of every admission (cached or not, recomputations included). */
+    public long prefillTokens() { return prefillTokens; }
+    /** Cached blocks evicted to make room. */
+    public long evictions() { return evictions; }
+
+    /** Leading blocks of {@code hashes} cached now, as a request of {@code promptTokens} tokens could reuse them. */
+    public int matchedBlocks(long[] hashes, int promptTokens) {
+        if (hashes == null) {
+            return 0;
+        }
+        int max = Math.min(hashes.length, (promptTokens - 1) / blockSize);
+        int n = 0;
+        while (n < max && index.get(hashes[n]) != LongIntHashMap.ABSENT) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Admits {@code r} holding {@code blocks} blocks: shares its cached leading blocks, allocates the
+     * rest, registers its other full prompt blocks.
+     *
+     * @return prompt tokens found cached (the request's prefill can skip them)
+     */
+    int admit(Request r, int blocks) {
+        prefillTokens += r.remainingPrefill();
+        long[] h = r.blockHashes();
+        if (h == null || r.prefilled() > 0 || blocks <= 0) {
+            kv.allocateFresh(blocks);
+            return 0;
+        }
+        admissions++;
+        int target = r.prefillTarget();
+        int full = Math.min(Math.min(h.length, blocks), target / blockSize);
+        lookupBlocks += full;
+        int maxHit = Math.min(full, (target - 1) / blockSize);
+        int hit = 0;
+        while (hit < maxHit) {
+            int s = index.get(h[hit]);
+            if (s == LongIntHashMap.ABSENT) {
+                break;
+            }
+            if (refs[s]++ == 0) {
+                unlink(s);
+                evictable--;
+                kv.addUsed(1);
+            }
+            hit++;
+        }
+        kv.allocateFresh(blocks - hit);
+        int reg = hit;
+        while (reg < full && tryTakeSlot(h[reg]) >= 0) {
+            reg++;
+        }
+        if (reg > 0) {
+            held.put(r.id(), reg);
+        }
+        hitBlocks += hit;
+        hitTokens += (long) hit * blockSize;
+        return hit * blockSize;
+    }
+
+    /** Releases every block {@code r} holds ({@code r.blocks()}), keeping computed hashed blocks cached. */
+    void release(Request r) {
+        int total = r.blocks();
+        int m = held.remove(r.id());
+        if (m == LongIntHashMap.ABSENT) {
+            m = 0;
+        }
+        long[] h = r.blockHashes();
+        int computedBlocks = r.kvTokens() / blockSize;
+        // Further computed full blocks with known hashes (e.g. generated tokens) stay cached too.
+        int extraEnd = h == null ? m : Math.max(m, Math.min(Math.min(h.length, total), computedBlocks));
+        int privateBlocks = total - m;
+        int kept = 0;
+        // Deepest blocks first, so the LRU evicts a sequence's tail before its shared head.
+        for (int b = extraEnd - 1; b >= m; b--) {
+            int s = tryTakeSlot(h[b]);
+            if (s < 0) {
+                continue; // cached already (by another request): this copy is freed
+            }
+            refs[s] = 0;
+            append(s);
+            evictable++;
+            kept++;
+        }
+        kv.addUsed(-kept);
+        for (int b = m - 1; b >= 0; b--) {
+            int s = index.get(h[b]);
+            if (--refs[s] == 0) {
+                kv.addUsed(-1);
+                if (b < computedBlocks) {
+                    append(s);
+                    evictable++;
+                } else {
+                    // registered but never computed (released mid-prefill): not reusable
+                    index.remove(h[b]);
+                    freeSlots[freeTop++] = s;
+                }
+            }
+        }
+        kv.addUsed(-(privateBlocks - kept));
+    }
+
+    /** Evicts cached free blocks until {@code blocks} empty (never cached) blocks exist. */
+    void makeRoom(int blocks) {
+        int empty = kv.totalBlocks() - kv.usedBlocks() - evictable;
+        while (empty < blocks) {
+            int s = head;
+            if (s == NONE) {
+                throw new IllegalStateException("KV cache over capacity: no evictable block for " + blocks + " blocks");
+            }
+            unlink(s);
+            index.remove(slotHash[s]);
+            freeSlots[freeTop++] = s;
+            evictable--;
+            evictions++;
+            empty++;
+        }
+    }
+
+    /** Caches {@code hash} in a new slot held once; -1 (nothing done) if it is cached already. */
+    private int tryTakeSlot(long hash) {
+        if (freeTop == 0) {
+            throw new IllegalStateException("prefix cache has more entries than KV blocks");
+        }
+        int s = freeSlots[freeTop - 1];
+        if (index.putIfAbsent(hash, s) != LongIntHashMap.ABSENT) {
+            return -1;
+        }
+        freeTop--;
+        slotHash[s] = hash;
+        refs[s] = 1;
+        return s;
+    }
+
+    private void append(int s) {
+        prev[s] = tail;
+        next[s] = NONE;
+        if (tail == NONE) {
+            head = s;
+        } else {
+            next[tail] = s;
+        }
+        tail = s;
+    }
+
+    private void unlink(int s) {
+        int p = prev[s];
+        int n = next[s];
+        if (p == NONE) {
+            head = n;
+        } else {
+            next[p] = n;
+        }
+        if (n == NONE) {
+            tail = p;
+        } else {
+            prev[n] = p;
+        }
+        prev[s] = NONE;
+        next[s] = NONE;
+    }
+}

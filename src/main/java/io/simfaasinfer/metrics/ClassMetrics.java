@@ -1,0 +1,102 @@
+package io.simfaasinfer.metrics;
+
+import io.simfaasinfer.request.Request;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Request metrics split by workload class ({@link Request#classId()}): counts, latency
+ * distributions of measured requests, and attainment of each request's TTFT deadline. Classes are
+ * added as their ids appear; per-token work is O(1) with no allocation.
+ */
+public final class ClassMetrics {
+
+    /** One class's counters. */
+    static final class PerClass {
+        final LatencyStats ttft = new LatencyStats();
+        final LatencyStats tbt = new LatencyStats();
+        final LatencyStats tpot = new LatencyStats();
+        final LatencyStats e2e = new LatencyStats();
+        long arrived;
+        long completed;
+        long rejected;
+        long sloRequests;
+        long sloMet;
+        long promptTokens;
+        long outputTokens;
+    }
+
+    private final List<PerClass> classes = new ArrayList<>();
+
+    private PerClass of(Request r) {
+        int id = r.classId();
+        while (classes.size() <= id) {
+            classes.add(new PerClass());
+        }
+        return classes.get(id);
+    }
+
+    void onArrival(Request r) {
+        PerClass c = of(r);
+        c.arrived++;
+        if (r.measured() && r.ttftDeadlineNs() != Long.MAX_VALUE) {
+            c.sloRequests++;
+        }
+    }
+
+    void onRejected(Request r) {
+        of(r).rejected++;
+    }
+
+    void onToken(Request r, long gapNs, long now) {
+        if (!r.measured()) {
+            return;
+        }
+        PerClass c = of(r);
+        if (gapNs < 0) {
+            c.ttft.record(now - r.arrivalNs());
+            if (now <= r.ttftDeadlineNs() && r.ttftDeadlineNs() != Long.MAX_VALUE) {
+                c.sloMet++;
+            }
+        } else {
+            c.tbt.record(gapNs);
+        }
+    }
+
+    void onFinished(Request r, long now) {
+        PerClass c = of(r);
+        c.completed++;
+        if (r.measured()) {
+            c.promptTokens += r.promptTokens();
+            c.outputTokens += r.outputTokens();
+            c.e2e.record(now - r.arrivalNs());
+            if (r.outputTokens() > 1) {
+                c.tpot.record((now - r.firstTokenNs()) / (r.outputTokens() - 1));
+            }
+        }
+    }
+
+    /**
+     * The results, one per class id in {@code names} (a class that saw no request reports zeros).
+     *
+     * @param names  class names by id
+     * @param sloMs  each class's TTFT objective in ms, or null where it has none
+     */
+    public List<SimulationResult.ClassStats> summary(List<String> names, List<Double> sloMs) {
+        List<SimulationResult.ClassStats> out = new ArrayList<>();
+        int n = Math.max(names.size(), classes.size());
+        for (int i = 0; i < n; i++) {
+            PerClass c = i < classes.size() ? classes.get(i) : new PerClass();
+            String name = i < names.size() ? names.get(i) : "class_" + i;
+            Double slo = i < sloMs.size() ? sloMs.get(i) : null;
+            Double attained = c.sloRequests == 0 ? null : (double) c.sloMet / c.sloRequests;
+            long measured = c.e2e.count();
+            out.add(new SimulationResult.ClassStats(name, c.arrived, c.completed, c.rejected,
+                    measured == 0 ? 0 : (double) c.promptTokens / measured,
+                    measured == 0 ? 0 : (double) c.outputTokens / measured,
+                    c.ttft.summary(), c.tbt.summary(), c.tpot.summary(), c.e2e.summary(), slo, attained));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package io.simfaasinfer.workload;
+
+import io.simfaasinfer.catalog.ModelSpec;
+import io.simfaasinfer.config.ClassConfig;
+import io.simfaasinfer.config.SimulatorConfig;
+import io.simfaasinfer.config.WorkloadConfig;
+import io.simfaasinfer.engine.RandomStreams;
+import io.simfaasinfer.workload.trace.TraceSource;
+
+import java.util.List;
+
+/** Builds the request source a configuration describes: a trace replay, a multi-class mix, or a plain synthetic stream. */
+public final class Workloads {
+
+    private Workloads() {
+    }
+
+    /** The source of {@code c}'s workload for a cluster serving {@code model}. */
+    public static RequestSource create(SimulatorConfig c, ModelSpec model, RandomStreams streams) {
+        WorkloadConfig w = c.workload();
+        boolean hashes = c.cluster().prefixCaching();
+        if (w.trace() != null) {
+            return new TraceSource(w.trace(), c.simulation(), model.maxModelLen(), c.cluster().blockSize(), hashes,
+                    w.ttftSloS(), streams, "set workload.trace.on_malformed: skip to skip malformed rows");
+        }
+        if (isPlain(w)) {
+            return new SyntheticWorkload(w, c.simulation(), streams);
+        }
+        return new MixedWorkload(w, c.simulation(), model.maxModelLen(), c.cluster().blockSize(), hashes, streams);
+    }
+
+    /** One synthetic class with no SLO, shared prefix or sessions. */
+    static boolean isPlain(WorkloadConfig w) {
+        return w.classes().isEmpty() && w.ttftSloS() == null && w.sharedPrefixTokens() == 0 && w.session() == null;
+    }
+
+    /** Names of the workload's request classes, by class id: the configured classes, else one "default". */
+    public static List<String> classNames(WorkloadConfig w) {
+        return w.classes().isEmpty() ? List.of("default") : w.classes().stream().map(ClassConfig::name).toList();
+    }
+}

@@ -1,0 +1,180 @@
+package io.simfaasinfer.workload.trace;
+
+import io.simfaasinfer.config.TraceConfig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The trace formats, their detection from a file's first line, and opening a reader for a
+ * {@link TraceConfig}.
+ *
+ * <table>
+ *   <caption>Formats</caption>
+ *   <tr><th>name</th><th>file</th><th>arrival</th><th>prompt</th><th>output</th><th>hashes</th></tr>
+ *   <tr><td>azure</td><td>CSV</td><td>TIMESTAMP (wall clock)</td><td>ContextTokens</td><td>GeneratedTokens</td><td></td></tr>
+ *   <tr><td>mooncake</td><td>JSONL</td><td>timestamp (ms)</td><td>input_length</td><td>output_length</td><td>hash_ids</td></tr>
+ *   <tr><td>burstgpt</td><td>CSV</td><td>Timestamp (s)</td><td>Request tokens</td><td>Response tokens</td><td></td></tr>
+ *   <tr><td>vidur (splitwise)</td><td>CSV</td><td>arrived_at (s)</td><td>num_prefill_tokens</td><td>num_decode_tokens</td><td></td></tr>
+ *   <tr><td>csv, jsonl, json</td><td>any</td><td colspan="4">from {@code columns} and {@code time_unit}</td></tr>
+ * </table>
+ */
+public final class TraceFormats {
+
+    /** Every accepted {@code workload.trace.format}. */
+    public static final List<String> NAMES =
+            List.of("auto", "azure", "mooncake", "burstgpt", "vidur", "splitwise", "csv", "jsonl", "json");
+
+    /** Keys of {@code workload.trace.columns}. */
+    public static final Set<String> COLUMN_KEYS = Set.of("arrival", "prompt_tokens", "output_tokens", "hash_ids");
+
+    /** Units of {@code workload.trace.time_unit}, in ns per unit (0: wall-clock timestamps). */
+    public static final Map<String, Double> TIME_UNITS = Map.of("s", 1e9, "ms", 1e6, "us", 1e3, "ns", 1.0,
+            "datetime", 0.0);
+
+    private static final Pattern JSON_KEY = Pattern.compile("\"([^\"]+)\"\\s*:");
+
+    private TraceFormats() {
+    }
+
+    /** Built-in column names of a named format (keys as in {@link #COLUMN_KEYS}) and its time unit. */
+    private record Defaults(Map<String, String> columns, String timeUnit) {
+    }
+
+    private static Defaults defaults(String format) {
+        return switch (format) {
+            case "azure" -> new Defaults(Map.of("arrival", "TIMESTAMP", "prompt_tokens", "ContextTokens",
+                    "output_tokens", "GeneratedTokens"), "datetime");
+            case "mooncake" -> new Defaults(Map.of("arrival", "timestamp", "prompt_tokens", "input_length",
+                    "output_tokens", "output_length", "hash_ids", "hash_ids"), "ms");
+            case "burstgpt" -> new Defaults(Map.of("arrival", "Timestamp", "prompt_tokens", "Request tokens",
+                    "output_tokens", "Response tokens"), "s");
+            case "vidur" -> new Defaults(Map.of("arrival", "arrived_at", "prompt_tokens", "num_prefill_tokens",
+                    "output_tokens", "num_decode_tokens"), "s");
+            default -> null; // generic
+        };
+    }
+
+    /**
+     * Detects the format of {@code file} from its first non-blank line: a JSON object with
+     * {@code input_length} is Mooncake, any other object line JSONL, {@code [} a JSON array; a CSV
+     * header names Azure, BurstGPT or Vidur columns, else generic CSV.
+     */
+    public static String detect(Path file) {
+        String first;
+        try (BufferedReader in = TraceReader.openText(file)) {
+            do {
+                first = in.readLine();
+            } while (first != null && first.isBlank());
+        } catch (IOException e) {
+            throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
+        }
+        if (first == null) {
+            throw new TraceException(file + ": empty trace file");
+        }
+        String s = first.strip();
+        if (!s.isEmpty() && s.charAt(0) == '\uFEFF') {
+            s = s.substring(1);
+        }
+        if (s.startsWith("[")) {
+            return "json";
+        }
+        if (s.startsWith("{")) {
+            Set<String> keys = new TreeSet<>();
+            Matcher m = JSON_KEY.matcher(s);
+            while (m.find()) {
+                keys.add(m.group(1));
+            }
+            return keys.containsAll(List.of("timestamp", "input_length", "output_length")) ? "mooncake" : "jsonl";
+        }
+        Set<String> header = new TreeSet<>();
+        Arrays.stream(s.split(",")).map(h -> h.strip().replace("\"", "")).forEach(header::add);
+        if (header.containsAll(List.of("TIMESTAMP", "ContextTokens", "GeneratedTokens"))) {
+            return "azure";
+        }
+        if (header.containsAll(List.of("Timestamp", "Request tokens", "Response tokens"))) {
+            return "burstgpt";
+        }
+        if (header.containsAll(List.of("arrived_at", "num_prefill_tokens", "num_decode_tokens"))) {
+            return "vidur";
+        }
+        return "csv";
+    }
+
+    /** The format {@code cfg} names, or the detected one for {@code auto}; {@code splitwise} reads as vidur. */
+    public static String resolve(TraceConfig cfg, Path file) {
+        String f = cfg.format();
+        if (f.equals("splitwise")) {
+            return "vidur";
+        }
+        return f.equals("auto") ? detect(file) : f;
+    }
+
+    /**
+     * Opens a reader of the trace {@code cfg} describes.
+     *
+     * @param skipHint how the user turns on skipping of malformed rows, for the error message
+     */
+    public static TraceReader open(TraceConfig cfg, String skipHint) {
+        Path file = Path.of(cfg.file());
+        String format = resolve(cfg, file);
+        Defaults d = defaults(format);
+        Map<String, String> cols = new HashMap<>(d == null ? Map.of() : d.columns());
+        cols.putAll(cfg.columns());
+        String unit = cfg.timeUnit() != null ? cfg.timeUnit() : d != null ? d.timeUnit() : "s";
+        for (String k : List.of("arrival", "prompt_tokens", "output_tokens")) {
+            if (!cols.containsKey(k)) {
+                throw new TraceException(file + ": " + format + " trace needs workload.trace.columns." + k
+                        + " (the column with the " + k.replace('_', ' ') + (k.equals("arrival") ? " time" : "")
+                        + "); " + describeFirstLine(file));
+            }
+        }
+        Double nsPerUnit = TIME_UNITS.get(unit);
+        if (nsPerUnit == null) {
+            throw new TraceException(file + ": unknown time unit '" + unit + "'; expected one of s, ms, us, ns, datetime");
+        }
+        boolean skip = cfg.skipMalformed();
+        return switch (format) {
+            case "azure", "burstgpt", "vidur", "csv" -> {
+                Map<String, String> filters = new LinkedHashMap<>();
+                if (format.equals("burstgpt")) {
+                    if (cfg.model() != null) {
+                        filters.put("Model", cfg.model());
+                    }
+                    if (cfg.logType() != null) {
+                        filters.put("Log Type", cfg.logType());
+                    }
+                }
+                yield new CsvTraceReader(file, new CsvTraceReader.Schema(format, cols.get("arrival"), nsPerUnit,
+                        cols.get("prompt_tokens"), cols.get("output_tokens"), filters), skip, skipHint);
+            }
+            case "mooncake", "jsonl", "json" -> new JsonTraceReader(file, new JsonTraceReader.Schema(format,
+                    cols.get("arrival"), nsPerUnit, cols.get("prompt_tokens"), cols.get("output_tokens"),
+                    cols.get("hash_ids")), format.equals("json"), skip, skipHint);
+            default -> throw new TraceException(file + ": unknown trace format '" + format + "'; expected one of "
+                    + String.join(", ", NAMES));
+        };
+    }
+
+    private static String describeFirstLine(Path file) {
+        try (BufferedReader in = TraceReader.openText(file)) {
+            String first = in.readLine();
+            if (first == null) {
+                return "the file is empty";
+            }
+            return "its first line is: " + (first.length() > 120 ? first.substring(0, 120) + "..." : first);
+        } catch (IOException e) {
+            return "it cannot be read";
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.simfaasinfer.workload.trace;
+
+import io.simfaasinfer.config.SimulationConfig;
+import io.simfaasinfer.config.TraceConfig;
+import io.simfaasinfer.engine.RandomStreams;
+import io.simfaasinfer.request.Request;
+import io.simfaasinfer.workload.PrefixHashes;
+import io.simfaasinfer.workload.RequestSource;
+import org.apache.commons.rng.UniformRandomProvider;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Requests replayed from a trace, read one row at a time, with the transforms of
+ * {@code workload.trace}: time window, sampling, request limit, rate scaling (a factor, or a target
+ * mean rate found by a first streaming pass), repeats, and clipping to the model's context window.
+ * Arrival times are relative to the trace's first row (the window start); lengths of 0 are raised
+ * to 1 (a request emits at least one token). Every adjustment is counted in {@link #adjustments()}.
+ */
+public final class TraceSource implements RequestSource, AutoCloseable {
+
+    private final TraceConfig cfg;
+    private final String skipHint;
+    private final int maxModelLen;
+    private final int blockSize;
+    private final boolean withHashes;
+    private final long ttftSloNs;
+    private final long durationNs;
+    private final int warmupRequests;
+    private final long warmupNs;
+    private final long startNs;
+    private final long endNs;
+    private final long limit;
+    private final double scale;
+    private final UniformRandomProvider sampler;
+    private final TraceRow row = new TraceRow();
+
+    private TraceReader reader;
+    private int loop;
+    private boolean firstOfPass = true;
+    private long firstNs;
+    private long loopOffsetNs;
+    private long lastRelNs;
+    private long passCount;
+    private long produced;
+    private boolean done;
+
+    private long malformed;
+    private long filtered;
+    private long outsideWindow;
+    private long sampledOut;
+    private long zeroLengths;
+    private long promptClipped;
+    private long outputClipped;
+    private String firstMalformed;
+
+    /**
+     * @param cfg         the trace and its transforms (file path already resolved)
+     * @param sim         run control: duration limit and warm-up
+     * @param maxModelLen the model's context window, for clipping
+     * @param blockSize   KV-cache block size, for prefix-block hashes
+     * @param withHashes  whether to derive {@link Request#blockHashes()} from the trace's hash ids
+     * @param ttftSloS    TTFT objective of every request, s, or null
+     * @param streams     the simulation's random streams (sampling uses {@code trace_sample})
+     * @param skipHint    how the user skips malformed rows, for the error message
+     */
+    public TraceSource(TraceConfig cfg, SimulationConfig sim, int maxModelLen, int blockSize, boolean withHashes,
+                       Double ttftSloS, RandomStreams streams, String skipHint) {
+        this.cfg = cfg;
+        this.skipHint = skipHint;
+        this.maxModelLen = maxModelLen;
+        this.blockSize = blockSize;
+        this.withHashes = withHashes;
+        this.ttftSloNs = ttftSloS == null ? -1 : Math.round(ttftSloS * 1e9);
+        this.durationNs = sim.durationS() == null ? Long.MAX_VALUE : Math.round(sim.durationS() * 1e9);
+        this.warmupRequests = sim.warmupRequests();
+        this.warmupNs = Math.round(sim.warmupS() * 1e9);
+        this.startNs = Math.round(cfg.startS() * 1e9);
+        this.endNs = cfg.endS() == null ? Long.MAX_VALUE : Math.round(cfg.endS() * 1e9);
+        this.limit = cfg.maxRequests() == null ? Long.MAX_VALUE : cfg.maxRequests();
+        this.sampler = streams.stream("trace_sample");
+        this.scale = cfg.targetQps() != null ? scaleForTarget(cfg.targetQps(), streams) : cfg.rateScale();
+        this.reader = TraceFormats.open(cfg, skipHint);
+    }
+
+    /** The rate factor in use (given, or derived from target_qps). */
+    public double rateScale() {
+        return scale;
+    }
+
+    /** The trace's format (detected when auto). */
+    public String format() {
+        return reader.format();
+    }
+
+    /** First pass: the factor that gives the kept rows a mean rate of {@code target} requests/s. */
+    private double scaleForTarget(double target, RandomStreams streams) {
+        UniformRandomProvider rng = streams.stream("trace_sample"); // the same draws as the replay
+        TraceRow r = new TraceRow();
+        long n = 0;
+        long first = 0;
+        long firstKept = -1;
+        long lastKept = -1;
+        try (TraceReader in = TraceFormats.open(cfg, skipHint)) {
+            boolean firstRow = true;
+            while (n < limit && in.next(r)) {
+                if (firstRow) {
+                    first = r.timeNs;
+                    firstRow = false;
+                }
+                long rel = r.timeNs - first;
+                if (rel < startNs) {
+                    continue;
+                }
+                if (rel >= endNs) {
+                    break;
+                }
+                if (cfg.sample() < 1 && rng.nextDouble() >= cfg.sample()) {
+                    continue;
+                }
+                if (firstKept < 0) {
+                    firstKept = rel;
+                }
+                lastKept = rel;
+                n++;
+            }
+        }
+        double spanS = (lastKept - firstKept) / 1e9;
+        if (n < 2 || spanS <= 0) {
+            throw new TraceException(cfg.file() + ": cannot scale to target_qps " + target + ": the replayed rows ("
+                    + n + ") span no time");
+        }
+        return target / (n / spanS);
+    }
+
+    @Override
+    public Request next() {
+        while (!done) {
+            if (produced >= limit) {
+                return finish();
+            }
+            if (!reader.next(row)) {
+                if (!nextPass()) {
+                    return finish();
+                }
+                continue;
+            }
+            if (firstOfPass) {
+                firstNs = row.timeNs;
+                firstOfPass = false;
+            }
+            long rel = row.timeNs - firstNs;
+            if (rel < startNs) {
+                outsideWindow++;
+                continue;
+            }
+            if (rel >= endNs) {
+                outsideWindow++;
+                if (!nextPass()) {
+                    return finish();
+                }
+                continue;
+            }
+            if (cfg.sample() < 1 && sampler.nextDouble() >= cfg.sample()) {
+                sampledOut++;
+                continue;
+            }
+            long t = loopOffsetNs + Math.round((rel - startNs) / scale);
+            if (t > durationNs) {
+                return finish();
+            }
+            lastRelNs = t - loopOffsetNs;
+            passCount++;
+            return toRequest(t);
+        }
+        return null;
+    }
+
+    private Request toRequest(long t) {
+        int prompt = row.promptTokens;
+        int output = row.outputTokens;
+        if (prompt == 0 || output == 0) {
+            zeroLengths++;
+            prompt = Math.max(1, prompt);
+            output = Math.max(1, output);
+        }
+        if (cfg.clipToContext()) {
+            if (prompt > maxModelLen - 1) {
+                prompt = maxModelLen - 1;
+                promptClipped++;
+            }
+            if (prompt + output > maxModelLen) {
+                output = maxModelLen - prompt;
+                outputClipped++;
+            }
+        }
+        long[] hashes = null;
+        if (withHashes && row.hashCount() > 0) {
+            long salt = loop == 0 ? 0 : PrefixHashes.mix(loop); // repeats do not hit each other's cache
+            hashes = PrefixHashes.fromTraceBlocks(row.hashes(), row.hashCount(), cfg.hashBlockTokens(), blockSize,
+                    prompt, salt);
+        }
+        long id = produced++;
+        boolean measured = id >= warmupRequests && t >= warmupNs;
+        long deadline = ttftSloNs < 0 ? Long.MAX_VALUE : t + ttftSloNs;
+        return new Request(id, t, prompt, output, measured, 0, deadline, hashes);
+    }
+
+    /** Ends this pass; starts the next one if repeats remain. */
+    private boolean nextPass() {
+        collect();
+        reader.close();
+        if (loop + 1 >= cfg.repeat() || passCount == 0) {
+            done = true;
+            return false;
+        }
+        // The next pass starts one mean gap after this pass's last request.
+        long gap = passCount > 1 ? lastRelNs / (passCount - 1) : 1_000_000_000L;
+        loopOffsetNs += lastRelNs + Math.max(1, gap);
+        loop++;
+        passCount = 0;
+        firstOfPass = true;
+        reader = TraceFormats.open(cfg, skipHint);
+        return true;
+    }
+
+    private void collect() {
+        // A repeated pass reads the same rows again: report the file's counts once.
+        malformed = Math.max(malformed, reader.malformed());
+        filtered = Math.max(filtered, reader.filtered());
+        if (firstMalformed == null) {
+            firstMalformed = reader.firstMalformed();
+        }
+    }
+
+    private Request finish() {
+        if (!done) {
+            collect();
+            reader.close();
+            done = true;
+        }
+        return null;
+    }
+
+    /** The first malformed row skipped, as an error message, or null. */
+    public String firstMalformed() {
+        return firstMalformed;
+    }
+
+    @Override
+    public Map<String, Long> adjustments() {
+        if (!done) {
+            collect();
+        }
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("trace_requests", produced);
+        m.put("trace_malformed_rows_skipped", malformed);
+        m.put("trace_rows_filtered", filtered);
+        m.put("trace_rows_outside_window", outsideWindow);
+        m.put("trace_rows_sampled_out", sampledOut);
+        m.put("trace_zero_lengths_raised_to_1", zeroLengths);
+        m.put("prompt_tokens_clipped", promptClipped);
+        m.put("output_tokens_clipped", outputClipped);
+        return m;
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}

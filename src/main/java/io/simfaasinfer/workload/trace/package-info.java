@@ -1,0 +1,10 @@
+/**
+ * Replay of real request traces: streaming readers of the Azure LLM inference (2023/2024),
+ * Mooncake (FAST'25), BurstGPT and Vidur/Splitwise formats and of generic CSV/JSON/JSONL files
+ * with a column mapping ({@link io.simfaasinfer.workload.trace.TraceFormats}), the transforms of
+ * {@code workload.trace} applied while replaying ({@link io.simfaasinfer.workload.trace.TraceSource}),
+ * and summary statistics and plots of a trace ({@link io.simfaasinfer.workload.trace.TraceStats}).
+ * Readers hold one row at a time, so a trace of any length replays in constant memory; a malformed
+ * row is a one-line error naming the file, line and field, or is skipped and counted.
+ */
+package io.simfaasinfer.workload.trace;
