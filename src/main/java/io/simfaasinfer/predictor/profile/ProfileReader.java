@@ -3,7 +3,7 @@ package io.simfaasinfer.predictor.profile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.simfaasinfer.catalog.ModelSpec;
 
@@ -35,10 +35,14 @@ final class ProfileReader {
         InputStream open(String fileName) throws IOException;
     }
 
-    /** Lenient about NaN/Infinity tokens so that they are reported as non-finite times, not syntax errors. */
-    static final ObjectMapper JSON = JsonMapper.builder()
+    /**
+     * Immutable, thread-safe JSON reader; lenient about NaN/Infinity tokens so that they are
+     * reported as non-finite times rather than as syntax errors.
+     */
+    static final ObjectReader JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
+            .build()
+            .reader();
 
     private ProfileReader() {
     }

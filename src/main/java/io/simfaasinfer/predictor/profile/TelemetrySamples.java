@@ -2,6 +2,7 @@ package io.simfaasinfer.predictor.profile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.simfaasinfer.predictor.SimpleBatch;
 
 import java.io.IOException;
@@ -115,7 +116,7 @@ public record TelemetrySamples(List<Iteration> iterations, List<Request> request
     private static JsonNode array(String source, JsonNode root, String field) {
         JsonNode a = root.get(field);
         if (a == null || a.isNull()) {
-            return ProfileReader.JSON.createArrayNode();
+            return JsonNodeFactory.instance.arrayNode();
         }
         if (!a.isArray()) {
             throw ProfileException.inFile(source, "field '" + field + "' must be an array");
