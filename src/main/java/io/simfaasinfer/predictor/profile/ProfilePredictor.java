@@ -111,7 +111,12 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
      */
     public static ProfilePredictor fit(FaaSInferProfile profile, ModelSpec model, GpuSpec gpu, int tp) {
         profile.requireModel(model);
-        ProfileCoefficients c = ProfileFitter.fit(profile.entries());
+        ProfileCoefficients c;
+        try {
+            c = ProfileFitter.fit(profile.entries());
+        } catch (ProfileException e) {
+            throw new ProfileException(profile.source() + ": " + e.getMessage(), e);
+        }
         return new ProfilePredictor(c, model, gpu, profile.tensorParallel(), tp, profile.source());
     }
 

@@ -89,6 +89,11 @@ class ProfilePredictorTest {
 
     @Test
     void needsBothPhasesToFit() {
+        FaaSInferProfile prefillOnly = new FaaSInferProfile(profile.source(), profile.metadata(),
+                profile.modelMemory(), profile.prefillEntries());
+        assertThatThrownBy(() -> ProfilePredictor.fit(prefillOnly, Fixtures.LLAMA_2_7B, Fixtures.H100))
+                .isInstanceOf(ProfileException.class)
+                .hasMessageStartingWith(profile.source() + ": cannot fit");
         assertThatThrownBy(() -> ProfileFitter.fit(profile.prefillEntries()))
                 .isInstanceOf(ProfileException.class)
                 .hasMessageContaining("0 decode entries");
