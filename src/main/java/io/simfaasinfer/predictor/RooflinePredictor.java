@@ -125,6 +125,42 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
                 fixedMs, flops, bytes);
     }
 
+    /**
+     * FLOPs of an iteration summed over the TP group, as {@link #predict} counts them, from the
+     * batch's aggregate sizes (lets other predictors report flops without a second batch pass).
+     *
+     * @param tokens         new tokens (prefill tokens plus one per decode)
+     * @param prefillPairs   sum over prefills of q*c + q(q+1)/2
+     * @param decodeKvTokens sum over decodes of context + 1
+     * @param seqs           sequences in the batch
+     */
+    public double flops(double tokens, double prefillPairs, double decodeKvTokens, int seqs) {
+        return (layers * (tokens * linearFlopsPerTokenPerLayer + prefillPairs * attnFlopsPerPairPerLayer
+                + decodeKvTokens * attnFlopsPerPairPerLayer) + seqs * lmHeadFlopsPerSeq) * tp;
+    }
+
+    /**
+     * Device-memory bytes of an iteration summed over the TP group, as {@link #predict} counts them.
+     *
+     * @param tokens          new tokens (prefill tokens plus one per decode)
+     * @param prefillKvTokens sum over prefills of q + c
+     * @param decodeKvTokens  sum over decodes of context + 1
+     */
+    public double bytes(double tokens, double prefillKvTokens, double decodeKvTokens) {
+        return (layers * (linearWeightBytesPerLayer + tokens * activationBytesPerTokenPerLayer
+                + (prefillKvTokens + decodeKvTokens) * kvBytesPerTokenPerLayer) + lmHeadWeightBytes) * tp;
+    }
+
+    /** Tensor-parallel all-reduce time of an iteration with {@code tokens} new tokens, ms (0 at TP=1). */
+    public double communicationMs(double tokens) {
+        if (tp == 1) {
+            return 0;
+        }
+        double perAllReduce = ringFactor * tokens * allReduceBytesPerToken / commBytesPerSec
+                + 2.0 * (tp - 1) * commLatencySec;
+        return 2.0 * layers * perAllReduce * 1e3;
+    }
+
     @Override
     public String describe() {
         return String.format("roofline(%s on %s x%d, compute_eff=%.2f, memory_eff=%.2f, overhead=%.2fms)",
