@@ -26,6 +26,19 @@ public final class ConfigOptions {
     @Option(names = "--catalog", paramLabel = "FILE", description = "Extra models/GPUs (YAML/JSON) beside the built-in catalog.")
     Path catalogFile;
 
+    @Option(names = "--predictor", description = "Iteration-time predictor: auto, profile, calibrated, roofline (predictor.kind).")
+    String predictorKind;
+
+    @Option(names = "--profile", paramLabel = "DIR|FILE", description = "FaaSInfer profile of this model on this GPU (predictor.profile).")
+    String profile;
+
+    @Option(names = "--calibrate-from", paramLabel = "DIR[,DIR...]", split = ",",
+            description = "Profiles of other models on this (or a sibling) GPU to calibrate the roofline (predictor.calibrate_from).")
+    List<String> calibrateFrom;
+
+    @Option(names = "--telemetry", paramLabel = "FILE", description = "Production samples that rescale the prediction (predictor.telemetry).")
+    String telemetry;
+
     @Option(names = "--model", description = "Model name from the catalog (model.name).")
     String model;
 
@@ -104,6 +117,17 @@ public final class ConfigOptions {
             all.add("workload.output_tokens={distribution: fixed, value: " + outputTokens + "}");
         }
         add(all, "simulation.random_seed", seed);
+        add(all, "predictor.kind", predictorKind);
+        if (profile != null) {
+            all.add("predictor.profile=" + quoted(profile));
+        }
+        if (calibrateFrom != null) {
+            all.add("predictor.calibrate_from=[" + String.join(", ", calibrateFrom.stream()
+                    .map(ConfigOptions::quoted).toList()) + "]");
+        }
+        if (telemetry != null) {
+            all.add("predictor.telemetry=" + quoted(telemetry));
+        }
         add(all, "simulation.warmup_requests", warmupRequests);
         all.addAll(sets);
         ConfigLoader loader = new ConfigLoader();
@@ -111,13 +135,18 @@ public final class ConfigOptions {
         Catalog catalog = Catalog.builtin();
         String file = loaded.config().catalog() == null ? null : loaded.config().catalog().file();
         if (file != null) {
-            catalog = catalog.withUserFile(loaded.baseDir().resolve(file));
+            catalog = catalog.withUserFile(Path.of(file));
         }
         if (catalogFile != null) {
             catalog = catalog.withUserFile(catalogFile);
         }
         SimulatorConfig validated = ConfigValidator.validate(loaded.config(), catalog, loaded.source());
         return new Resolved(validated, catalog, loaded.source());
+    }
+
+    /** A YAML single-quoted string, so paths with ':' or '#' stay strings. */
+    private static String quoted(String s) {
+        return "'" + s.replace("'", "''") + "'";
     }
 
     private static void add(List<String> all, String key, Object value) {

@@ -67,9 +67,10 @@ public final class ConfigLoader {
         if (file != null) {
             source = file.toString();
             ObjectNode user = readObject(file);
-            merge(tree, user, "");
             Path parent = file.toAbsolutePath().getParent();
             baseDir = parent == null ? baseDir : parent;
+            resolvePaths(user, baseDir);
+            merge(tree, user, "");
         }
         Map<String, String> setPaths = new LinkedHashMap<>();
         for (String o : overrides) {
@@ -89,6 +90,36 @@ public final class ConfigLoader {
             setPaths.put(key, "--set " + o);
         }
         return new Loaded(bind(tree, source, setPaths), tree, source, baseDir);
+    }
+
+    /** Keys holding file paths: relative paths in a config file are relative to that file. */
+    private static final List<String> PATH_KEYS = List.of("catalog.file", "predictor.profile",
+            "predictor.calibrate_from", "predictor.telemetry");
+
+    private static void resolvePaths(ObjectNode user, Path baseDir) {
+        for (String key : PATH_KEYS) {
+            String[] parts = key.split("\\.");
+            JsonNode parent = user.get(parts[0].equals("cluster") && !user.has("cluster") ? "hardware" : parts[0]);
+            if (!(parent instanceof ObjectNode obj)) {
+                continue;
+            }
+            JsonNode v = obj.get(parts[1]);
+            if (v != null && v.isTextual()) {
+                obj.put(parts[1], resolve(baseDir, v.asText()));
+            } else if (v != null && v.isArray()) {
+                var arr = (com.fasterxml.jackson.databind.node.ArrayNode) v;
+                for (int i = 0; i < arr.size(); i++) {
+                    if (arr.get(i).isTextual()) {
+                        arr.set(i, JsonNodeFactory.instance.textNode(resolve(baseDir, arr.get(i).asText())));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String resolve(Path baseDir, String path) {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? path : baseDir.resolve(p).normalize().toString();
     }
 
     /** Reads a YAML/JSON document that must be a mapping. */

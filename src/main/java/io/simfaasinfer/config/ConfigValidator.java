@@ -203,8 +203,17 @@ public final class ConfigValidator {
     }
 
     private void predictor(PredictorConfig p) {
-        if (!"roofline".equals(p.kind())) {
-            throw err("predictor.kind", "unknown predictor '" + p.kind() + "'; known: roofline");
+        if (!java.util.List.of("auto", "profile", "calibrated", "roofline").contains(p.kind())) {
+            throw err("predictor.kind", "unknown predictor '" + p.kind() + "'; known: auto, calibrated, profile, roofline");
+        }
+        if (p.kind().equals("profile") && p.profile() == null) {
+            throw err("predictor.profile", "required for kind 'profile' (a FaaSInfer profile directory or fitted_profile.json)");
+        }
+        if (p.kind().equals("calibrated") && (p.calibrateFrom() == null || p.calibrateFrom().isEmpty())) {
+            throw err("predictor.calibrate_from", "required for kind 'calibrated' (one or more profile directories)");
+        }
+        if (p.kind().equals("roofline") && (p.profile() != null || (p.calibrateFrom() != null && !p.calibrateFrom().isEmpty()))) {
+            throw err("predictor.kind", "kind 'roofline' uses no profiles; use 'auto', 'profile' or 'calibrated'");
         }
         fraction("predictor.compute_efficiency", p.computeEfficiency());
         fraction("predictor.memory_efficiency", p.memoryEfficiency());

@@ -82,9 +82,11 @@ public record SimulationResult(
      * @param events     events processed
      * @param iterations model iterations run, all replicas
      * @param seed       random seed
-     * @param predictor  the execution-time predictor used
+     * @param predictorMode  how iteration times were predicted: profile, calibrated or roofline (+telemetry)
+     * @param predictor      the execution-time predictor used, with its key parameters
+     * @param predictorNotes where its data came from and its calibration errors
      */
     public record Simulation(double simulatedS, double wallS, long events, long iterations, long seed,
-                             String predictor) {
+                             String predictorMode, String predictor, List<String> predictorNotes) {
     }
 }
