@@ -17,19 +17,24 @@ import java.util.Set;
  */
 public final class ConfigValidator {
 
-    private final String source;
+    private final java.util.function.UnaryOperator<String> sourceOf;
 
-    private ConfigValidator(String source) {
-        this.source = source;
+    private ConfigValidator(java.util.function.UnaryOperator<String> sourceOf) {
+        this.sourceOf = sourceOf;
     }
 
     /** Validates {@code c} (read from {@code source}) against {@code catalog}; returns it with defaults resolved. */
     public static SimulatorConfig validate(SimulatorConfig c, Catalog catalog, String source) {
-        return new ConfigValidator(source).run(c, catalog);
+        return new ConfigValidator(path -> source).run(c, catalog);
+    }
+
+    /** Validates a loaded configuration, naming in errors the file or override each bad value came from. */
+    public static SimulatorConfig validate(ConfigLoader.Loaded loaded, Catalog catalog) {
+        return new ConfigValidator(loaded::sourceOf).run(loaded.config(), catalog);
     }
 
     private ConfigException err(String path, String problem) {
-        return new ConfigException(source, path, problem);
+        return new ConfigException(sourceOf.apply(path), path, problem);
     }
 
     private SimulatorConfig run(SimulatorConfig c, Catalog catalog) {

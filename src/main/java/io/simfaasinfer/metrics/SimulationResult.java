@@ -1,5 +1,6 @@
 package io.simfaasinfer.metrics;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -67,7 +68,8 @@ public record SimulationResult(
      * @param costPer1kRequests costUsd per 1000 completed requests
      * @param qpsPerDollar      completed requests per second per USD per hour of the cluster
      */
-    public record Cost(int gpus, double pricePerGpuHour, double gpuHours, double costUsd, double costPer1kRequests,
+    public record Cost(int gpus, double pricePerGpuHour, double gpuHours, double costUsd,
+                       @JsonProperty("cost_per_1k_requests") double costPer1kRequests,
                        double qpsPerDollar) {
     }
 
