@@ -1,5 +1,6 @@
 package io.simfaasinfer.predictor.profile;
 
+import io.simfaasinfer.predictor.IterationShape;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.simfaasinfer.predictor.profile;
 
+import io.simfaasinfer.predictor.IterationShape;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.predictor.BatchView;

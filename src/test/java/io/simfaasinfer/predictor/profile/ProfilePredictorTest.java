@@ -1,5 +1,6 @@
 package io.simfaasinfer.predictor.profile;
 
+import io.simfaasinfer.predictor.IterationShape;
 import io.simfaasinfer.predictor.Breakdown;
 import io.simfaasinfer.predictor.RooflineParams;
 import io.simfaasinfer.predictor.RooflinePredictor;

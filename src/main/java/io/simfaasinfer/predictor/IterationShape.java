@@ -1,4 +1,4 @@
-package io.simfaasinfer.predictor.profile;
+package io.simfaasinfer.predictor;
 
 import io.simfaasinfer.predictor.BatchView;
 
