@@ -52,9 +52,15 @@ public final class Simulator {
     private final ClusterView view;
     private boolean ran;
 
-    /** A simulation of {@code config} with the built-in catalog and no per-request output. */
+    /** A simulation of {@code config} with the built-in catalog (plus {@code catalog.file}) and no per-request output. */
     public Simulator(SimulatorConfig config) {
-        this(config, Catalog.builtin(), null, null);
+        this(config, catalogOf(config), null, null);
+    }
+
+    private static Catalog catalogOf(SimulatorConfig config) {
+        Catalog c = Catalog.builtin();
+        String file = config.catalog() == null ? null : config.catalog().file();
+        return file == null ? c : c.withUserFile(java.nio.file.Path.of(file));
     }
 
     /**
