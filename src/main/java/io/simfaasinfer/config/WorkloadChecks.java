@@ -24,20 +24,20 @@ final class WorkloadChecks {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
-    private final String source;
+    private final java.util.function.UnaryOperator<String> sourceOf;
     private final BiConsumer<String, LengthConfig> length;
 
     /**
-     * @param source the config's origin, for messages
+     * @param sourceOf where the value at a key path came from (file or override), for messages
      * @param length the length-distribution check, (path, distribution)
      */
-    WorkloadChecks(String source, BiConsumer<String, LengthConfig> length) {
-        this.source = source;
+    WorkloadChecks(java.util.function.UnaryOperator<String> sourceOf, BiConsumer<String, LengthConfig> length) {
+        this.sourceOf = sourceOf;
         this.length = length;
     }
 
     private ConfigException err(String path, String problem) {
-        return new ConfigException(source, path, problem);
+        return new ConfigException(sourceOf.apply(path), path, problem);
     }
 
     /** Checks the workload's trace, classes, SLO, shared prefix and session. */

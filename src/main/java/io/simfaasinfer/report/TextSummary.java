@@ -48,6 +48,10 @@ public final class TextSummary {
                 k.costUsd(), k.costPer1kRequests(), k.qpsPerDollar()));
         WorkloadSummary.render(b, r);
         var s = r.simulation();
+        b.append("predictor: ").append(s.predictor()).append(System.lineSeparator());
+        for (String note : s.predictorNotes()) {
+            b.append("  ").append(note).append(System.lineSeparator());
+        }
         b.append(String.format(Locale.ROOT, "simulated %.1f s in %.2f s wall (%d events, %d iterations, seed %d)%n",
                 s.simulatedS(), s.wallS(), s.events(), s.iterations(), s.seed()));
         return b.toString();
