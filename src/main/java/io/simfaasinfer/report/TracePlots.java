@@ -1,0 +1,77 @@
+package io.simfaasinfer.report;
+
+import io.simfaasinfer.workload.trace.TraceStats;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import javax.imageio.ImageIO;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.nio.file.Path;
+
+/** The PNG of {@code trace stats --plot}: arrival rate over time above the length percentiles. */
+public final class TracePlots {
+
+    private static final int W = 1000;
+    private static final int H = 400;
+
+    private TracePlots() {
+    }
+
+    /** Writes the rate (per-second and per-minute) and length charts of {@code r} to {@code file}, atomically. */
+    public static void write(TraceStats.Result r, Path file) {
+        int[] perS = r.ratePerSecond();
+        XYChart rate = new XYChartBuilder().width(W).height(H).title("arrival rate: " + Path.of(r.file()).getFileName())
+                .xAxisTitle("time since first arrival (s)").yAxisTitle("requests / s").build();
+        double[] xs = new double[perS.length];
+        double[] ys = new double[perS.length];
+        for (int i = 0; i < perS.length; i++) {
+            xs[i] = i;
+            ys[i] = perS[i];
+        }
+        rate.addSeries("1 s bins", xs, ys).setMarker(SeriesMarkers.NONE);
+        int mins = (perS.length + 59) / 60;
+        double[] mx = new double[mins];
+        double[] my = new double[mins];
+        for (int m = 0; m < mins; m++) {
+            long c = 0;
+            for (int s = m * 60; s < Math.min(perS.length, (m + 1) * 60); s++) {
+                c += perS[s];
+            }
+            mx[m] = m * 60 + 30;
+            my[m] = c / 60.0;
+        }
+        XYSeries perMin = rate.addSeries("1 min bins", mx, my);
+        perMin.setMarker(SeriesMarkers.NONE);
+        CategoryChart len = new CategoryChartBuilder().width(W).height(H).title("token lengths")
+                .xAxisTitle("statistic").yAxisTitle("tokens").build();
+        List<String> cats = List.of("mean", "p50", "p90", "p99");
+        len.addSeries("prompt", cats, values(r.promptTokens()));
+        len.addSeries("output", cats, values(r.outputTokens()));
+        BufferedImage img = new BufferedImage(W, 2 * H, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.drawImage(BitmapEncoder.getBufferedImage(rate), 0, 0, null);
+        g.drawImage(BitmapEncoder.getBufferedImage(len), 0, H, null);
+        g.dispose();
+        try (AtomicOutput out = new AtomicOutput(file)) {
+            if (!ImageIO.write(img, "png", out.temp().toFile())) {
+                throw new IOException("no PNG writer");
+            }
+            out.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Double> values(TraceStats.Lengths l) {
+        return List.of(l.mean(), (double) l.p50(), (double) l.p90(), (double) l.p99());
+    }
+}
