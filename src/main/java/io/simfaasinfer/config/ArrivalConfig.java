@@ -19,7 +19,7 @@ import java.util.List;
  * </ul>
  *
  * @param process    the process name
- * @param rate       mean requests per second
+ * @param rate       mean requests per second (null where the process has none: on_off, schedule)
  * @param cv         gamma: coefficient of variation
  * @param shape      weibull: shape
  * @param onRate     on_off: requests per second while on
@@ -31,7 +31,7 @@ import java.util.List;
  * @param phaseS     diurnal: phase shift, s (default 0)
  * @param schedule   schedule: the rate steps
  */
-public record ArrivalConfig(String process, double rate, Double cv, Double shape, Double onRate, Double offRate,
+public record ArrivalConfig(String process, Double rate, Double cv, Double shape, Double onRate, Double offRate,
                             Double onMeanS, Double offMeanS, Double amplitude, Double periodS, Double phaseS,
                             List<RateStep> schedule) {
 

@@ -151,6 +151,9 @@ public final class ConfigValidator {
             default -> throw err(p + ".process", "unknown process '" + a.process()
                     + "'; expected one of " + io.simfaasinfer.workload.ArrivalProcesses.NAMES);
         }
+        if (a.rate() == null) {
+            throw err(p + ".rate", "required for process '" + a.process() + "' (mean requests per second)");
+        }
         positive(p + ".rate", a.rate());
     }
 

@@ -192,7 +192,7 @@ final class WorkloadChecks {
             default -> throw err(p + ".process", "unknown process '" + a.process() + "'; expected one of "
                     + ArrivalProcesses.NAMES);
         };
-        notFor(p, "rate", a.rate() != 0 ? a.rate() : null, allowed, a.process());
+        notFor(p, "rate", a.rate(), allowed, a.process());
         notFor(p, "cv", a.cv(), allowed, a.process());
         notFor(p, "shape", a.shape(), allowed, a.process());
         notFor(p, "on_rate", a.onRate(), allowed, a.process());
@@ -204,7 +204,7 @@ final class WorkloadChecks {
         notFor(p, "phase_s", a.phaseS(), allowed, a.process());
         notFor(p, "schedule", a.schedule(), allowed, a.process());
         if (allowed.contains("rate")) {
-            positive(p + ".rate", a.rate());
+            positive(p + ".rate", require(p, "rate", a.rate()));
         }
         switch (a.process()) {
             case "gamma" -> positive(p + ".cv", require(p, "cv", a.cv()));

@@ -19,7 +19,7 @@ public interface ArrivalProcess {
 
     /** Builds the process named in {@code cfg}, drawing from {@code rng}. */
     static ArrivalProcess of(ArrivalConfig cfg, UniformRandomProvider rng) {
-        double rate = cfg.rate();
+        double rate = cfg.rate() == null ? 0 : cfg.rate();
         return switch (cfg.process()) {
             case "poisson" -> sampler(ExponentialDistribution.of(1.0 / rate), rng);
             case "gamma" -> {
