@@ -52,7 +52,7 @@ public final class ConfigOptions {
     @Option(names = "--replicas", description = "Number of replicas (cluster.replicas).")
     Integer replicas;
 
-    @Option(names = "--router", description = "Global router: round_robin, random, least_outstanding (cluster.router).")
+    @Option(names = "--router", description = "Global router: round_robin, random, least_outstanding, prefix_aware (cluster.router).")
     String router;
 
     @Option(names = "--scheduler", description = "Batching policy, e.g. vllm (scheduler.name).")
@@ -64,7 +64,7 @@ public final class ConfigOptions {
     @Option(names = "--max-num-batched-tokens", description = "Most new tokens per iteration (scheduler.max_num_batched_tokens).")
     Integer maxNumBatchedTokens;
 
-    @Option(names = "--arrival", description = "Arrival process: poisson, gamma, constant (workload.arrival.process).")
+    @Option(names = "--arrival", description = "Arrival process: poisson, gamma, constant, weibull, on_off, diurnal, schedule (workload.arrival.process).")
     String arrival;
 
     @Option(names = "--arrival-rate", description = "Mean requests per second (workload.arrival.rate).")

@@ -176,4 +176,26 @@ class TraceReaderTest {
             assertThat(in.firstMalformed()).contains("bad.csv:3:");
         }
     }
+
+    @Test
+    void traceStatsOnAMalformedFileIsOneLineExitTwoOrCountsInSkipMode() throws IOException {
+        Path f = write("bad.csv", "arrived_at,num_prefill_tokens,num_decode_tokens\n0,1,1\n1,x,1\n2,3,1\n");
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int rc = io.simfaasinfer.cli.Main.execute(new String[] {"trace", "stats", f.toString()},
+                new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+        assertThat(rc).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString().strip()).startsWith("error: " + f + ":3: field 'num_prefill_tokens'")
+                .contains("--skip-malformed").doesNotContain("\n").doesNotContain("at io.");
+        java.io.StringWriter json = new java.io.StringWriter();
+        rc = io.simfaasinfer.cli.Main.execute(new String[] {"trace", "stats", f.toString(), "--skip-malformed", "--json"},
+                new java.io.PrintWriter(json), new java.io.PrintWriter(err));
+        assertThat(rc).isZero();
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toString());
+        assertThat(node.get("rows").asLong()).isEqualTo(2);
+        assertThat(node.get("malformed_rows").asLong()).isEqualTo(1);
+        assertThat(node.get("duration_s").asDouble()).isEqualTo(2.0);
+        assertThat(node.at("/prompt_tokens/mean").asDouble()).isEqualTo(2.0);
+    }
 }
