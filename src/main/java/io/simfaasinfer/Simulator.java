@@ -82,7 +82,7 @@ public final class Simulator {
         this.replicas = new Replica[cl.replicas()];
         for (int i = 0; i < replicas.length; i++) {
             BlockManager kv = new BlockManager(cap.totalBlocks(), cl.blockSize());
-            var ctx = new SchedulerContext(i, kv, this.config.scheduler(), model, metrics);
+            var ctx = new SchedulerContext(i, kv, this.config.scheduler(), model, metrics, predictor);
             replicas[i] = new Replica(i, gpu, cl.tp(), schedulerFactory.create(ctx), predictor);
         }
         this.view = new ClusterView() {
@@ -99,6 +99,11 @@ public final class Simulator {
             @Override
             public double kvUtilization(int i) {
                 return replicas[i].scheduler().kv().utilization();
+            }
+
+            @Override
+            public long remainingWork(int i) {
+                return replicas[i].scheduler().remainingWorkTokens();
             }
         };
     }

@@ -104,6 +104,7 @@ public final class ConfigValidator {
         if (!(sc.watermark() >= 0 && sc.watermark() < 1)) {
             throw err("scheduler.watermark", "expected a number in [0, 1), got " + sc.watermark());
         }
+        SchedulingChecks.check(sc, w, source);
 
         KvCapacity cap = KvCapacity.of(model, gpu, cl.tp(), cl.gpuMemoryUtilization(), cl.blockSize(),
                 cl.activationReserveGb(), sc.maxNumBatchedTokens());

@@ -10,4 +10,12 @@ public interface ClusterView {
 
     /** Fraction of replica {@code i}'s KV blocks in use. */
     double kvUtilization(int i);
+
+    /**
+     * Work outstanding at replica {@code i}: remaining prefill plus remaining output tokens of its
+     * unfinished requests (the default, for views that do not know it, is {@link #outstanding}).
+     */
+    default long remainingWork(int i) {
+        return outstanding(i);
+    }
 }

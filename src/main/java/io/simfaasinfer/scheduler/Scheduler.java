@@ -37,6 +37,14 @@ public interface Scheduler {
         return waiting() + running();
     }
 
+    /**
+     * Work left at this replica: remaining prefill plus remaining output tokens of its outstanding
+     * requests. Schedulers that do not track it report {@link #outstanding()}.
+     */
+    default long remainingWorkTokens() {
+        return outstanding();
+    }
+
     /** The replica's KV cache. */
     BlockManager kv();
 
