@@ -25,10 +25,10 @@ public record SchedulerConfig(String name, @JsonAlias("max_batch_size") int maxN
                               double milpTimeLimitMs,
                               int milpMaxCandidates) {
 
-    /** The defaults of the scheduling-policy keys: chunk 512, FCFS, MILP limited to 50 ms over 12 candidates. */
+    /** The defaults of the scheduling-policy keys: chunk 512, FCFS, MILP limited to 1 s over 12 candidates. */
     public SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens, double watermark,
                            Map<String, Object> options) {
-        this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs", 50, 12);
+        this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs", 1000, 12);
     }
 
     public SchedulerConfig withMaxNumBatchedTokens(int tokens) {

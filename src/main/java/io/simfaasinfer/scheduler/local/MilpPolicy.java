@@ -11,10 +11,11 @@ import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
- * MILP batch selection for TTFT SLOs: each iteration, among the {@code milp_max_candidates}
- * waiting requests with the earliest deadlines, admit the subset that maximises the number of
- * requests whose first token comes before their deadline, subject to the iteration's token
- * budget, free KV blocks and free sequence slots (see {@link MilpProblem}). The time an iteration
+ * MILP batch selection for TTFT SLOs: each iteration, among up to {@code milp_max_candidates}
+ * waiting requests (the earliest deadlines that can still be met, then the earliest of the rest),
+ * admit the subset that maximises the number of requests whose first token comes before their
+ * deadline, subject to the iteration's token budget, free KV blocks and free sequence slots (see
+ * {@link MilpProblem}). The time an iteration
  * takes is modelled as linear in its tokens, fitted once to the simulation's own predictor; a
  * chunked prompt's later chunks are charged as full iterations. Requests without a pending
  * deadline (none configured, or first token already out) only count through a small weight that
@@ -34,6 +35,8 @@ public final class MilpPolicy implements LocalPolicy {
     private final double perTokenMs;
     private final Set<Request> chosen = new HashSet<>();
     private final ArrayList<Request> candidates = new ArrayList<>();
+    /** Requests taken out of the waiting queue while selecting, in EDF order; all go back. */
+    private final ArrayList<Request> polled = new ArrayList<>();
     private final MilpProblem problem;
     private final boolean[] x;
     private final Comparator<Request> order;
@@ -101,44 +104,88 @@ public final class MilpPolicy implements LocalPolicy {
     @Override
     public void select(PriorityQueue<Request> waiting, AdmissionBudget budget, long now) {
         // Last iteration's choices sort first: take them out before their mark is cleared.
-        candidates.clear();
+        polled.clear();
         while (!waiting.isEmpty() && chosen.contains(waiting.peek())) {
-            candidates.add(waiting.poll());
+            polled.add(waiting.poll());
         }
         chosen.clear();
         restricting = false;
-        for (int i = 0; i < maxCandidates && !waiting.isEmpty(); i++) {
-            candidates.add(waiting.poll());
+        polled.sort(LocalPolicies.EDF);
+        if (budget.tokens() > 0 && budget.freeSeqs() > 0) {
+            gatherCandidates(waiting, budget, now);
+            if (!candidates.isEmpty()) {
+                decide(budget, now);
+            }
         }
-        candidates.sort(LocalPolicies.EDF);
-        while (candidates.size() > maxCandidates) {
-            waiting.add(candidates.remove(candidates.size() - 1));
+        for (int i = 0; i < polled.size(); i++) {
+            waiting.add(polled.get(i));
         }
-        if (budget.tokens() > 0 && budget.freeSeqs() > 0 && !candidates.isEmpty()) {
-            decide(budget, now);
+        polled.clear();
+        candidates.clear();
+    }
+
+    /**
+     * Candidates: the earliest-deadline waiting requests that can still meet their deadline, up
+     * to {@code maxCandidates}, then, in the places left, the earliest of those that cannot (or
+     * have no deadline), which may take capacity the others leave. Last iteration's choices are
+     * looked at first, then the queue in EDF order; everything taken out is in {@link #polled}, to be
+     * re-added.
+     */
+    private void gatherCandidates(PriorityQueue<Request> waiting, AdmissionBudget budget, long now) {
+        candidates.clear();
+        int viable = 0;
+        int scanned = 0;
+        while (viable < maxCandidates) {
+            Request r;
+            if (scanned < polled.size()) {
+                r = polled.get(scanned);
+            } else if (!waiting.isEmpty() && waiting.peek().ttftDeadlineNs() != Long.MAX_VALUE) {
+                r = waiting.poll();
+                polled.add(r);
+            } else {
+                break;
+            }
+            scanned++;
+            if (slackMs(r, budget, now) >= perTokenMs * budget.tokensFor(r)) {
+                candidates.add(r);
+                viable++;
+            }
         }
-        for (int i = 0; i < candidates.size(); i++) {
-            waiting.add(candidates.get(i));
+        // fill with the earliest others: first those already looked at, then the heap's head
+        for (int i = 0; i < polled.size() && candidates.size() < maxCandidates; i++) {
+            Request r = polled.get(i);
+            if (!(slackMs(r, budget, now) >= perTokenMs * budget.tokensFor(r))) {
+                candidates.add(r);
+            }
         }
+        while (candidates.size() < maxCandidates && !waiting.isEmpty()) {
+            Request r = waiting.poll();
+            polled.add(r);
+            candidates.add(r);
+        }
+    }
+
+    /** Deadline minus when r's first token would come in a batch of only what is already in it; NaN if none pending. */
+    private double slackMs(Request r, AdmissionBudget budget, long now) {
+        if (r.generated() > 0 || r.ttftDeadlineNs() == Long.MAX_VALUE) {
+            return Double.NaN;
+        }
+        int tokens = budget.tokensFor(r);
+        int later = r.remainingPrefill() - tokens;
+        double rest = later <= 0 || budget.iterationTokens() <= 0 ? 0
+                : Math.ceil((double) later / budget.iterationTokens())
+                * (fixedMs + perTokenMs * budget.iterationTokens());
+        return (r.ttftDeadlineNs() - now) / 1e6 - (fixedMs + perTokenMs * budget.batchTokens()) - rest;
     }
 
     private void decide(AdmissionBudget budget, long now) {
         int n = candidates.size();
         problem.reset(budget.tokens(), budget.freeBlocks(), budget.freeSeqs(), perTokenMs);
-        double batchEndMs = fixedMs + perTokenMs * budget.batchTokens();
-        double fullIterationMs = fixedMs + perTokenMs * budget.iterationTokens();
         for (int i = 0; i < n; i++) {
             Request r = candidates.get(i);
             int tokens = budget.tokensFor(r);
             int blocks = tokens > 0 ? budget.blocksFor(r, tokens) : 0;
-            double slack = Double.NaN;
-            if (r.generated() == 0 && r.ttftDeadlineNs() != Long.MAX_VALUE) {
-                int later = r.remainingPrefill() - tokens;
-                double rest = later <= 0 || budget.iterationTokens() <= 0 ? 0
-                        : Math.ceil((double) later / budget.iterationTokens()) * fullIterationMs;
-                slack = (r.ttftDeadlineNs() - now) / 1e6 - batchEndMs - rest;
-            }
-            problem.add(tokens, blocks, slack);
+            problem.add(tokens, blocks, slackMs(r, budget, now));
         }
         if (allFit(n)) {
             shortcuts++;
@@ -157,6 +204,7 @@ public final class MilpPolicy implements LocalPolicy {
         }
         solved++;
         restricting = true;
+        problem.fill(x);
         for (int i = 0; i < n; i++) {
             if (x[i]) {
                 chosen.add(candidates.get(i));

@@ -1,27 +1,34 @@
 package io.simfaasinfer.scheduler.local;
 
 /**
- * One batch-selection instance: n candidate requests, each with the tokens and KV blocks it would
- * add to the iteration and, if it has a TTFT deadline it can still meet, its slack. Choose
- * x<sub>i</sub> (admit) and y<sub>i</sub> (meets its deadline) in {0, 1} to
+ * One batch-selection instance: n candidate requests (in EDF order), each with the tokens and KV
+ * blocks it would add to the iteration and, if it has a TTFT deadline, its slack: the time from
+ * the end of an iteration holding only what is already batched to its deadline (minus its later
+ * chunks). Admitting a set S makes the iteration perTokenMs x sum_{j in S} tok_j longer; i in S
+ * meets its deadline iff that extra time is at most slack_i. The selection is made in two steps:
  *
- * <pre>
- *   maximise   sum y_i  +  sum eps_i x_i                    (eps_i small: admit more when it costs no deadline)
- *   subject to sum tok_i x_i &lt;= tokenBudget,  sum blk_i x_i &lt;= blockBudget,  sum x_i &lt;= seqBudget
- *              y_i &lt;= x_i
- *              perTokenMs * sum tok_j x_j &lt;= slackMs_i + M (1 - y_i)   (the iteration ends before i's deadline)
- * </pre>
+ * <ol>
+ *   <li>the MILP, over the candidates that could meet their deadline if admitted alone, with z_i in
+ *   {0, 1} = "admitted and meets its deadline":
+ *   <pre>
+ *   maximise   sum (1 + r_i) z_i                       (r_i &lt; 1/n: earlier deadlines win ties)
+ *   subject to sum tok_i z_i &lt;= tokenBudget,  sum blk_i z_i &lt;= blockBudget,  sum z_i &lt;= seqBudget
+ *              perTokenMs * sum_j tok_j z_j &lt;= slack_i + M_i (1 - z_i)   for every i
+ *   </pre>
+ *   (M_i = perTokenMs x the most tokens the iteration can take - slack_i; constraints with M_i &lt;= 0 never bind);</li>
+ *   <li>{@link #fill}: the other candidates, in EDF order, join while the budgets allow and no
+ *   chosen request loses its deadline, so capacity the deadlines do not need is not wasted.</li>
+ * </ol>
  *
- * Arrays are sized for the largest instance and reused; only the first {@link #n} entries count.
+ * Arrays are sized for the largest instance and reused; only the first {@link #size()} entries count.
  */
 public final class MilpProblem {
 
     int n;
     final int[] tokens;
     final int[] blocks;
-    /** Deadline minus the earliest this candidate's first token can come if the batch held only it, ms. */
     final double[] slackMs;
-    /** True if the candidate has a pending TTFT deadline that it can meet when admitted alone. */
+    /** True if the candidate fits the budgets and meets its deadline when admitted alone. */
     final boolean[] canMeet;
     /** True if the candidate fits the budgets alone. */
     final boolean[] feasible;
@@ -53,10 +60,9 @@ public final class MilpProblem {
     }
 
     /**
-     * Adds candidate {@code n} (candidates are added in EDF order; earlier ones win ties).
+     * Adds the next candidate (in EDF order).
      *
-     * @param slackMs time from the end of an iteration holding only the already-batched tokens to the
-     *                deadline, ms; NaN if the candidate has no pending deadline
+     * @param slackMs its slack, ms, or NaN if it has no pending deadline
      */
     public void add(int tokens, int blocks, double slackMs) {
         int i = n++;
@@ -67,29 +73,26 @@ public final class MilpProblem {
         this.slackMs[i] = Double.isNaN(slackMs) ? 0 : slackMs;
     }
 
-    /** Weight of admitting candidate i regardless of deadlines: below 1/n in total, larger for earlier deadlines. */
-    double admitWeight(int i) {
-        return (1.0 + 0.25 * (n - i) / n) / (2.0 * n + 2);
+    /** Objective weight of candidate i meeting its deadline: 1 plus a tie-break below 1/n favouring earlier ones. */
+    double meetWeight(int i) {
+        return 1.0 + 0.5 * (n - i) / ((double) n * (n + 1));
     }
 
-    /** Objective value of a selection (for checks and tests). */
-    public double objective(boolean[] x) {
-        long sumTokens = 0;
+    /** Candidates of {@code x} that are chosen, could meet their deadline and do, given the whole choice. */
+    public int deadlinesMet(boolean[] x) {
+        long sum = 0;
         for (int i = 0; i < n; i++) {
             if (x[i]) {
-                sumTokens += tokens[i];
+                sum += tokens[i];
             }
         }
-        double v = 0;
+        int met = 0;
         for (int i = 0; i < n; i++) {
-            if (x[i]) {
-                v += admitWeight(i);
-                if (canMeet[i] && perTokenMs * sumTokens <= slackMs[i] + 1e-9) {
-                    v += 1;
-                }
+            if (x[i] && canMeet[i] && perTokenMs * sum <= slackMs[i] + 1e-9) {
+                met++;
             }
         }
-        return v;
+        return met;
     }
 
     /** Whether a selection respects the budgets. */
@@ -108,5 +111,43 @@ public final class MilpProblem {
             }
         }
         return t <= tokenBudget && b <= blockBudget && s <= seqBudget;
+    }
+
+    /**
+     * Step 2: adds the unchosen candidates in order while the budgets hold and every chosen
+     * candidate that meets its deadline still does.
+     */
+    public void fill(boolean[] x) {
+        long t = 0;
+        long b = 0;
+        int s = 0;
+        double minSlack = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            if (x[i]) {
+                t += tokens[i];
+                b += blocks[i];
+                s++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (x[i] && canMeet[i] && perTokenMs * t <= slackMs[i] + 1e-9) {
+                minSlack = Math.min(minSlack, slackMs[i]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (x[i] || !feasible[i]) {
+                continue;
+            }
+            if (t + tokens[i] <= tokenBudget && b + blocks[i] <= blockBudget && s + 1 <= seqBudget
+                    && perTokenMs * (t + tokens[i]) <= minSlack + 1e-9) {
+                x[i] = true;
+                t += tokens[i];
+                b += blocks[i];
+                s++;
+                if (canMeet[i] && perTokenMs * t <= slackMs[i] + 1e-9) {
+                    minSlack = Math.min(minSlack, slackMs[i]);
+                }
+            }
+        }
     }
 }

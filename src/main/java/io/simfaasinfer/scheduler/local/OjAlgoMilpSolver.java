@@ -7,9 +7,9 @@ import org.ojalgo.optimisation.Variable;
 import org.ojalgo.optimisation.integer.IntegerStrategy;
 
 /**
- * {@link MilpProblem} solved exactly by ojAlgo's branch and bound, single-threaded (so the chosen
- * optimum does not depend on thread timing), under a wall-clock limit. Anything short of a proven
- * optimum (time-out, failure) is reported as no answer.
+ * Step 1 of a {@link MilpProblem} solved exactly by ojAlgo's branch and bound, single-threaded
+ * (so the optimum chosen does not depend on thread timing), under a wall-clock limit. Anything
+ * short of a proven optimum (time-out, failure) is reported as no answer.
  */
 public final class OjAlgoMilpSolver implements MilpSolver {
 
@@ -29,14 +29,11 @@ public final class OjAlgoMilpSolver implements MilpSolver {
         options.integer(IntegerStrategy.DEFAULT.withParallelism(() -> 1));
         ExpressionsBasedModel model = new ExpressionsBasedModel(options);
 
-        Variable[] x = new Variable[n];
-        Variable[] y = new Variable[n];
+        Variable[] z = new Variable[n];
         double allTokens = 0;
         for (int i = 0; i < n; i++) {
-            x[i] = model.addVariable("x" + i).binary().weight(p.admitWeight(i));
-            if (!p.feasible[i]) {
-                x[i].upper(0);
-            } else {
+            if (p.canMeet[i]) {
+                z[i] = model.addVariable("z" + i).binary().weight(p.meetWeight(i));
                 allTokens += p.tokens[i];
             }
         }
@@ -44,33 +41,45 @@ public final class OjAlgoMilpSolver implements MilpSolver {
         Expression blocks = model.addExpression("blocks").upper(p.blockBudget);
         Expression seqs = model.addExpression("seqs").upper(p.seqBudget);
         for (int i = 0; i < n; i++) {
-            tokens.set(x[i], p.tokens[i]);
-            blocks.set(x[i], p.blocks[i]);
-            seqs.set(x[i], 1);
+            if (z[i] != null) {
+                tokens.set(z[i], p.tokens[i]);
+                blocks.set(z[i], p.blocks[i]);
+                seqs.set(z[i], 1);
+            }
         }
-        double bigM = p.perTokenMs * allTokens;
+        // The iteration takes at most maxTime more for the chosen tokens: a deadline with at least
+        // that much slack always holds; for the others M_i = maxTime - slack_i is the tightest big-M.
+        double maxTime = p.perTokenMs * Math.min(allTokens, p.tokenBudget);
         for (int i = 0; i < n; i++) {
-            if (!p.canMeet[i]) {
+            double bigM = z[i] == null ? 0 : maxTime - p.slackMs[i];
+            if (bigM <= 0) {
                 continue;
             }
-            y[i] = model.addVariable("y" + i).binary().weight(1);
-            model.addExpression("link" + i).upper(0).set(y[i], 1).set(x[i], -1);
-            // perTokenMs * sum_j tok_j x_j + M y_i <= slack_i + M
             Expression deadline = model.addExpression("deadline" + i).upper(p.slackMs[i] + bigM);
             for (int j = 0; j < n; j++) {
-                if (p.feasible[j]) {
-                    deadline.set(x[j], p.perTokenMs * p.tokens[j]);
+                if (z[j] != null) {
+                    deadline.set(z[j], p.perTokenMs * p.tokens[j]);
                 }
             }
-            deadline.set(y[i], bigM);
+            deadline.set(z[i], p.perTokenMs * p.tokens[i] + bigM);
         }
         Optimisation.Result result = model.maximise();
         if (!result.getState().isOptimal()) {
             return false;
         }
         for (int i = 0; i < n; i++) {
-            chosen[i] = result.doubleValue(x[i].getIndex().index) > 0.5;
+            chosen[i] = z[i] != null && result.doubleValue(z[i].getIndex().index) > 0.5;
         }
-        return p.withinBudgets(chosen);
+        return p.withinBudgets(chosen) && p.deadlinesMet(chosen) == count(chosen, n);
+    }
+
+    private static int count(boolean[] x, int n) {
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            if (x[i]) {
+                c++;
+            }
+        }
+        return c;
     }
 }
