@@ -1,7 +1,5 @@
 package io.simfaasinfer.config;
 
-import com.fasterxml.jackson.annotation.JsonAlias;
-
 import java.util.Map;
 
 /**
@@ -18,7 +16,7 @@ import java.util.Map;
  * @param milpTimeLimitMs     wall-clock limit of one MILP batch selection; on timeout or failure it falls back to EDF
  * @param milpMaxCandidates   waiting requests (earliest deadlines first) the MILP chooses among per iteration
  */
-public record SchedulerConfig(String name, @JsonAlias("max_batch_size") int maxNumSeqs, int maxNumBatchedTokens,
+public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens,
                               double watermark, Map<String, Object> options,
                               int chunkSize,
                               String localPolicy,

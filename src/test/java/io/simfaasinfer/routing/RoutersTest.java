@@ -1,76 +1,141 @@
 package io.simfaasinfer.routing;
 
-import io.simfaasinfer.Simulator;
-import io.simfaasinfer.TestConfigs;
+import io.simfaasinfer.config.ConfigException;
 import io.simfaasinfer.engine.RandomStreams;
-import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.request.Request;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The load-aware routers on fixed cluster views. */
 class RoutersTest {
 
-    private record View(int[] outstanding, double[] kv, long[] work) implements ClusterView {
-        @Override public int size() { return outstanding.length; }
-        @Override public int outstanding(int i) { return outstanding[i]; }
-        @Override public double kvUtilization(int i) { return kv[i]; }
-        @Override public long remainingWork(int i) { return work[i]; }
+    private static final Request R = new Request(0, 0, 1, 1, true);
+
+    /** A cluster view over fixed outstanding counts. */
+    private static ClusterView view(int... outstanding) {
+        return new ClusterView() {
+            @Override
+            public int size() {
+                return outstanding.length;
+            }
+
+            @Override
+            public int outstanding(int i) {
+                return outstanding[i];
+            }
+
+            @Override
+            public double kvUtilization(int i) {
+                return 0;
+            }
+        };
     }
 
-    private static final Request R = new Request(0, 0, 10, 10, true);
-
-    @Test
-    void leastKvPicksTheLowestUtilisationThenTheFewestOutstanding() {
-        Router r = Routers.registry().get("cluster.router", "least_kv").create(null);
-        assertThat(r.route(R, new View(new int[] {1, 9, 3}, new double[] {0.5, 0.2, 0.4}, new long[3]), 0)).isEqualTo(1);
-        assertThat(r.route(R, new View(new int[] {4, 2, 3}, new double[] {0, 0, 0}, new long[3]), 0)).isEqualTo(1);
+    private static Router create(String name, long seed) {
+        return Routers.registry().get("cluster.router", name).create(new RandomStreams(seed).stream("routing"));
     }
 
     @Test
-    void shortestWorkCountsTokensNotRequests() {
-        Router r = Routers.registry().get("cluster.router", "shortest_work").create(null);
-        // replica 0: two long requests; replica 1: five short ones
-        assertThat(r.route(R, new View(new int[] {2, 5}, new double[2], new long[] {6000, 1500}), 0)).isEqualTo(1);
-    }
-
-    @Test
-    void powerOfTwoSendsToTheLessLoadedOfTwoDistinctSampledReplicas() {
-        RouterFactory f = Routers.registry().get("cluster.router", "power_of_two");
-        int[] load = {5, 0, 7, 3};
-        View view = new View(load, new double[4], new long[4]);
-        Router a = f.create(new RandomStreams(1).stream("routing"));
-        Router b = f.create(new RandomStreams(1).stream("routing"));
-        int[] picks = new int[4];
-        List<Integer> seqA = new ArrayList<>();
-        for (int i = 0; i < 4000; i++) {
-            int x = a.route(R, view, 0);
-            seqA.add(x);
-            assertThat(b.route(R, view, 0)).as("same seed, same choices").isEqualTo(x);
-            picks[x]++;
+    void roundRobinCyclesInIndexOrder() {
+        Router rr = create("round_robin", 1);
+        ClusterView v = view(5, 0, 9); // load is ignored
+        List<Integer> got = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            got.add(rr.route(R, v, i));
         }
-        // replica 2 (the most loaded) is never the lesser of two distinct replicas
-        assertThat(picks[2]).isZero();
-        // replica 1 (the least loaded) wins whenever sampled: P = 1 - (3/4)(2/3) = 1/2
-        assertThat(picks[1] / 4000.0).isBetween(0.46, 0.54);
-        assertThat(f.create(new RandomStreams(1).stream("routing")).route(R, new View(new int[] {3}, new double[1],
-                new long[1]), 0)).isZero();
+        assertThat(got).containsExactly(0, 1, 2, 0, 1, 2, 0, 1, 2);
     }
 
     @Test
-    void shortestWorkKeepsReplicasEquallyBusyOnAMixedWorkload() {
-        var cfg = TestConfigs.of("workload.num_requests=200", "cluster.replicas=4", "cluster.router=shortest_work",
-                "workload.arrival.rate=40",
-                "workload.prompt_tokens={distribution: lognormal, mean: 800, std: 900, max: 3500}",
-                "workload.output_tokens={distribution: uniform, min: 1, max: 600}");
-        SimulationResult sw = new Simulator(cfg).run();
-        assertThat(sw.requests().completed()).isEqualTo(200);
-        double min = sw.replicas().stream().mapToDouble(SimulationResult.ReplicaStats::busyS).min().orElseThrow();
-        double max = sw.replicas().stream().mapToDouble(SimulationResult.ReplicaStats::busyS).max().orElseThrow();
-        assertThat(min / max).as("busy time balanced across replicas").isGreaterThan(0.8);
+    void roundRobinWithOneReplicaAlwaysPicksIt() {
+        Router rr = create("round_robin", 1);
+        for (int i = 0; i < 5; i++) {
+            assertThat(rr.route(R, view(3), i)).isZero();
+        }
+    }
+
+    @Test
+    void leastOutstandingPicksTheMinimumAndLowestIndexOnTies() {
+        Router lo = create("least_outstanding", 1);
+        assertThat(lo.route(R, view(3, 1, 2), 0)).isEqualTo(1);
+        assertThat(lo.route(R, view(2, 1, 1, 5), 0)).isEqualTo(1);
+        assertThat(lo.route(R, view(4, 4, 4), 0)).isEqualTo(0);
+        assertThat(lo.route(R, view(9, 7, 8, 0), 0)).isEqualTo(3);
+        assertThat(lo.route(R, view(0), 0)).isEqualTo(0);
+    }
+
+    @Test
+    void leastOutstandingMatchesReferenceOnRandomLoads() {
+        Router lo = create("least_outstanding", 1);
+        Random rnd = new Random(11);
+        for (int t = 0; t < 2000; t++) {
+            int[] load = new int[1 + rnd.nextInt(10)];
+            for (int i = 0; i < load.length; i++) {
+                load[i] = rnd.nextInt(4);
+            }
+            int best = 0;
+            for (int i = 0; i < load.length; i++) {
+                if (load[i] < load[best]) {
+                    best = i;
+                }
+            }
+            assertThat(lo.route(R, view(load), t)).isEqualTo(best);
+        }
+    }
+
+    @Test
+    void randomCoversAllReplicasRoughlyUniformlyAndIsReproducible() {
+        int replicas = 5;
+        int draws = 10_000;
+        Router r1 = create("random", 42);
+        Router r2 = create("random", 42);
+        ClusterView v = view(0, 0, 0, 0, 0);
+        int[] counts = new int[replicas];
+        for (int i = 0; i < draws; i++) {
+            int a = r1.route(R, v, i);
+            assertThat(a).isBetween(0, replicas - 1);
+            assertThat(r2.route(R, v, i)).as("same seed, same choice at draw %d", i).isEqualTo(a);
+            counts[a]++;
+        }
+        // expected 2000 each, sd ~40; chi-square with 4 dof below 20 (p ~ 0.0005)
+        double chi2 = 0;
+        for (int c : counts) {
+            assertThat(c).isBetween(1800, 2200);
+            chi2 += Math.pow(c - 2000.0, 2) / 2000.0;
+        }
+        assertThat(chi2).isLessThan(20);
+
+        Router other = create("random", 43);
+        int same = 0;
+        Router again = create("random", 42);
+        for (int i = 0; i < 1000; i++) {
+            if (other.route(R, v, i) == again.route(R, v, i)) {
+                same++;
+            }
+        }
+        assertThat(same).as("a different seed gives a different sequence").isLessThan(400);
+    }
+
+    @Test
+    void registryListsBuiltinsAndRejectsUnknownNames() {
+        assertThat(Routers.registry().all().keySet())
+                .contains("round_robin", "random", "least_outstanding");
+        assertThat(Routers.registry().contains("round_robin")).isTrue();
+        assertThat(Routers.registry().contains("roundrobin")).isFalse();
+        for (var f : Routers.registry().all().values()) {
+            assertThat(f.description()).isNotBlank();
+        }
+        assertThatThrownBy(() -> Routers.registry().get("cluster.router", "fastest"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cluster.router: ")
+                .hasMessageContaining("'fastest'")
+                .hasMessageContaining("least_outstanding")
+                .hasMessageContaining("random")
+                .hasMessageContaining("round_robin");
     }
 }

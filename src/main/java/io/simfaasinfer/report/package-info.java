@@ -1,0 +1,4 @@
+/**
+ * Rendering results: JSON (atomic writes), the terminal summary and the per-request CSV.
+ */
+package io.simfaasinfer.report;
