@@ -6,6 +6,9 @@ import io.simfaasinfer.metrics.RequestRecord;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.report.AtomicOutput;
 import io.simfaasinfer.report.JsonReport;
+import io.simfaasinfer.routing.Routers;
+import io.simfaasinfer.scheduler.Schedulers;
+import io.simfaasinfer.scheduler.local.LocalPolicies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +76,9 @@ public final class CompareCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new BadInputException("--threads: expected a positive integer, got " + threads);
         }
+        checkNames("--schedulers", "scheduler", schedulers, Schedulers.registry().all().keySet());
+        checkNames("--routers", "router", routers, Routers.registry().all().keySet());
+        checkNames("--local-policies", "local policy", localPolicies, LocalPolicies.registry().all().keySet());
         List<Variant> variants = variants();
         List<ConfigOptions.Resolved> configs = new ArrayList<>();
         for (Variant v : variants) {
@@ -116,6 +123,24 @@ public final class CompareCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Fails with one line naming the option, the bad name and the known ones. */
+    private static void checkNames(String option, String family, List<String> names, Set<String> known) {
+        if (names == null) {
+            return;
+        }
+        for (String n : names) {
+            String name = n.trim();
+            if (name.isEmpty()) {
+                throw new BadInputException(option + ": empty " + family + " name in '" + String.join(",", names)
+                        + "'; known: " + String.join(", ", known));
+            }
+            if (!known.contains(name)) {
+                throw new BadInputException(option + ": unknown " + family + " '" + name + "'; known: "
+                        + String.join(", ", known));
+            }
+        }
     }
 
     /** Every scheduler x router x local policy, in the order given. */

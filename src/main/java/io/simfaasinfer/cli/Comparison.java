@@ -67,6 +67,14 @@ public record Comparison(List<Run> runs) {
             rows.add(new Row("TTFT SLO met (%)", r -> r.ttftSloAttained() == null ? "-"
                     : String.format(Locale.ROOT, "%.1f", 100 * r.ttftSloAttained())));
         }
+        java.util.SortedSet<String> counters = new java.util.TreeSet<>();
+        runs.forEach(r -> counters.addAll(r.result().scheduling().localPolicyCounters().keySet()));
+        for (String key : counters) {
+            rows.add(new Row(key.replace('_', ' '), r -> {
+                Long v = r.result().scheduling().localPolicyCounters().get(key);
+                return v == null ? "-" : Long.toString(v);
+            }));
+        }
         int nameWidth = rows.stream().mapToInt(r -> r.name().length()).max().orElse(0);
         int[] widths = new int[runs.size()];
         for (int c = 0; c < runs.size(); c++) {

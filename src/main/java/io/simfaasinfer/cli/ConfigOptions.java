@@ -51,11 +51,17 @@ public final class ConfigOptions {
     @Option(names = "--replicas", description = "Number of replicas (cluster.replicas).")
     Integer replicas;
 
-    @Option(names = "--router", description = "Global router: round_robin, random, least_outstanding (cluster.router).")
+    @Option(names = "--router", description = "Global router: round_robin, random, least_outstanding, least_kv, power_of_two, shortest_work"
+                    + " (cluster.router).")
     String router;
 
-    @Option(names = "--scheduler", description = "Batching policy, e.g. vllm (scheduler.name).")
+    @Option(names = "--scheduler", description = "Batching policy: vllm, vllm-v1, orca, sarathi, faster-transformer (ft),"
+            + " lightllm (scheduler.name).")
     String scheduler;
+
+    @Option(names = "--local-policy", description = "Waiting-queue policy per replica: fcfs, sjf, srpt, edf, milp"
+            + " (scheduler.local_policy).")
+    String localPolicy;
 
     @Option(names = "--max-num-seqs", description = "Most sequences per iteration (scheduler.max_num_seqs).")
     Integer maxNumSeqs;
@@ -103,6 +109,7 @@ public final class ConfigOptions {
         add(all, "--replicas", "cluster.replicas", replicas);
         add(all, "--router", "cluster.router", router);
         add(all, "--scheduler", "scheduler.name", scheduler);
+        add(all, "--local-policy", "scheduler.local_policy", localPolicy);
         add(all, "--max-num-seqs", "scheduler.max_num_seqs", maxNumSeqs);
         add(all, "--max-num-batched-tokens", "scheduler.max_num_batched_tokens", maxNumBatchedTokens);
         add(all, "--arrival", "workload.arrival.process", arrival);

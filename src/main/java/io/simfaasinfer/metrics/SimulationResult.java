@@ -21,6 +21,7 @@ public record SimulationResult(
         Cost cost,
         List<ReplicaStats> replicas,
         Map<String, Long> workloadAdjustments,
+        Scheduling scheduling,
         Simulation simulation,
         JsonNode config) {
 
@@ -76,6 +77,19 @@ public record SimulationResult(
     public record ReplicaStats(int index, String gpu, int tp, int kvBlocks, long iterations, double busyS,
                                double busyFraction, double mfu, double mbu, double kvUtilMean, double kvUtilPeak,
                                long preemptions) {
+    }
+
+    /**
+     * The scheduling decisions of the run.
+     *
+     * @param scheduler           batching policy ({@code scheduler.name})
+     * @param router              global policy ({@code cluster.router})
+     * @param localPolicy         local policy ({@code scheduler.local_policy})
+     * @param localPolicyCounters what the local policy counted, summed over replicas (for {@code milp}: iterations
+     *                            solved, decided without the solver, and fallen back to EDF on time-out or failure)
+     */
+    public record Scheduling(String scheduler, String router, String localPolicy,
+                             Map<String, Long> localPolicyCounters) {
     }
 
     /**

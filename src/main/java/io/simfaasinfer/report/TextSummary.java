@@ -28,6 +28,13 @@ public final class TextSummary {
                 b.append(String.format(Locale.ROOT, "workload: %d %s%n", v, k.replace('_', ' ')));
             }
         });
+        var sch = r.scheduling();
+        if (sch != null && !sch.localPolicyCounters().isEmpty()) {
+            b.append("local policy ").append(sch.localPolicy()).append(": ");
+            b.append(String.join(", ", sch.localPolicyCounters().entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey().replace('_', ' ')).toList()));
+            b.append(System.lineSeparator());
+        }
         b.append(String.format(Locale.ROOT, "%-14s %9s %9s %9s %9s %9s %9s%n", "latency (ms)", "mean", "p50", "p90",
                 "p95", "p99", "max"));
         row(b, "TTFT", r.ttftMs());

@@ -59,6 +59,11 @@ public abstract class AbstractScheduler implements Scheduler {
     }
 
     @Override
+    public java.util.Map<String, Long> policyCounters() {
+        return localPolicy.counters();
+    }
+
+    @Override
     public long remainingWorkTokens() {
         return remainingWork;
     }

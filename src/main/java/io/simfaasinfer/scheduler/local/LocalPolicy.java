@@ -3,6 +3,7 @@ package io.simfaasinfer.scheduler.local;
 import io.simfaasinfer.request.Request;
 
 import java.util.Comparator;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -34,6 +35,14 @@ public interface LocalPolicy {
     /** Whether {@code r}, the head of the waiting queue, may be admitted in the iteration being formed. */
     default boolean mayAdmit(Request r) {
         return true;
+    }
+
+    /**
+     * What the policy counted over the run (e.g. the MILP's solves and fallbacks), reported in the
+     * results under {@code scheduling.local_policy_counters}, summed over replicas. Empty by default.
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
     }
 
     /** A policy that only orders the waiting queue by {@code order}. */

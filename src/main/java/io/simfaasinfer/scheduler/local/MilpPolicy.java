@@ -7,6 +7,8 @@ import io.simfaasinfer.scheduler.Batch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 
@@ -37,6 +39,8 @@ public final class MilpPolicy implements LocalPolicy {
     private final ArrayList<Request> candidates = new ArrayList<>();
     /** Requests taken out of the waiting queue while selecting, in EDF order; all go back. */
     private final ArrayList<Request> polled = new ArrayList<>();
+    /** Preempted requests chosen to resume this iteration, taken out of the waiting queue; all go back. */
+    private final ArrayList<Request> resumedChosen = new ArrayList<>();
     private final MilpProblem problem;
     private final boolean[] x;
     private final Comparator<Request> order;
@@ -44,6 +48,7 @@ public final class MilpPolicy implements LocalPolicy {
     private long solved;
     private long shortcuts;
     private long fallbacks;
+    private long resumedAdmissions;
 
     /**
      * @param maxCandidates waiting requests considered per iteration
@@ -68,6 +73,10 @@ public final class MilpPolicy implements LocalPolicy {
             boolean ca = chosen.contains(a);
             if (ca != chosen.contains(b)) {
                 return ca ? -1 : 1;
+            }
+            boolean ra = resumed(a);
+            if (ra != resumed(b)) {
+                return ra ? -1 : 1;
             }
             return LocalPolicies.EDF.compare(a, b);
         };
@@ -96,56 +105,108 @@ public final class MilpPolicy implements LocalPolicy {
 
     /** Iterations decided by the solver. */
     public long solved() { return solved; }
-    /** Iterations where every candidate fit, decided without the solver. */
+    /** Iterations decided without the solver: every candidate fit, or none could meet its deadline. */
     public long shortcuts() { return shortcuts; }
     /** Iterations that fell back to EDF (solver failure or time-out). */
     public long fallbacks() { return fallbacks; }
 
+    /** {@code milp_solved}, {@code milp_shortcuts} and {@code milp_fallbacks} (see the accessors). */
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("milp_solved", solved);
+        m.put("milp_shortcuts", shortcuts);
+        m.put("milp_fallbacks", fallbacks);
+        m.put("milp_resumed_first", resumedAdmissions);
+        return m;
+    }
+
     @Override
     public void select(PriorityQueue<Request> waiting, AdmissionBudget budget, long now) {
-        // Last iteration's choices sort first: take them out before their mark is cleared.
+        // Last iteration's choices not admitted sort first: take them out before their mark is
+        // cleared, and put them back in their plain (resumed first, then EDF) place.
         polled.clear();
         while (!waiting.isEmpty() && chosen.contains(waiting.peek())) {
             polled.add(waiting.poll());
         }
         chosen.clear();
+        for (int i = 0; i < polled.size(); i++) {
+            waiting.add(polled.get(i));
+        }
+        polled.clear();
         restricting = false;
-        polled.sort(LocalPolicies.EDF);
-        if (budget.tokens() > 0 && budget.freeSeqs() > 0) {
+        if (!admitResumed(waiting, budget)) {
+            restricting = true;
+        } else if (budget.tokens() > 0 && budget.freeSeqs() > 0) {
             gatherCandidates(waiting, budget, now);
             if (!candidates.isEmpty()) {
                 decide(budget, now);
             }
         }
+        for (int i = 0; i < resumedChosen.size(); i++) {
+            waiting.add(resumedChosen.get(i));
+        }
         for (int i = 0; i < polled.size(); i++) {
             waiting.add(polled.get(i));
         }
+        resumedChosen.clear();
         polled.clear();
         candidates.clear();
+    }
+
+    /** A waiting request that already emitted tokens: it was preempted mid-generation and waits to resume. */
+    private static boolean resumed(Request r) {
+        return r.generated() > 0;
+    }
+
+    /**
+     * Preempted requests resume before any new admission, as in vLLM (else a steady stream of
+     * deadline-bearing arrivals could starve them: they have no deadline left to win the MILP
+     * with). Chooses them in EDF order while they fit and shrinks {@code budget} by what they take.
+     *
+     * @return false if one does not fit, so that nothing is admitted past it this iteration
+     */
+    private boolean admitResumed(PriorityQueue<Request> waiting, AdmissionBudget budget) {
+        int tokens = 0;
+        int blocks = 0;
+        int seqs = 0;
+        boolean fits = true;
+        while (!waiting.isEmpty() && resumed(waiting.peek())) {
+            Request r = waiting.peek();
+            int t = budget.tokensFor(r);
+            int b = t > 0 ? budget.blocksFor(r, t) : 0;
+            if (t <= 0 || tokens + t > budget.tokens() || blocks + b > budget.freeBlocks()
+                    || seqs + 1 > budget.freeSeqs()) {
+                fits = false;
+                break;
+            }
+            resumedChosen.add(waiting.poll());
+            chosen.add(r);
+            tokens += t;
+            blocks += b;
+            seqs++;
+        }
+        if (seqs > 0) {
+            resumedAdmissions += seqs;
+            budget.set(budget.tokens() - tokens, budget.freeBlocks() - blocks, budget.freeSeqs() - seqs,
+                    budget.batchTokens() + tokens, budget.iterationTokens(), budget.chunked());
+            restricting = true;
+        }
+        return fits;
     }
 
     /**
      * Candidates: the earliest-deadline waiting requests that can still meet their deadline, up
      * to {@code maxCandidates}, then, in the places left, the earliest of those that cannot (or
-     * have no deadline), which may take capacity the others leave. Last iteration's choices are
-     * looked at first, then the queue in EDF order; everything taken out is in {@link #polled}, to be
-     * re-added.
+     * have no deadline), which may take capacity the others leave. The queue is read in EDF order;
+     * everything taken out is in {@link #polled}, to be re-added.
      */
     private void gatherCandidates(PriorityQueue<Request> waiting, AdmissionBudget budget, long now) {
         candidates.clear();
         int viable = 0;
-        int scanned = 0;
-        while (viable < maxCandidates) {
-            Request r;
-            if (scanned < polled.size()) {
-                r = polled.get(scanned);
-            } else if (!waiting.isEmpty() && waiting.peek().ttftDeadlineNs() != Long.MAX_VALUE) {
-                r = waiting.poll();
-                polled.add(r);
-            } else {
-                break;
-            }
-            scanned++;
+        while (viable < maxCandidates && !waiting.isEmpty() && waiting.peek().ttftDeadlineNs() != Long.MAX_VALUE) {
+            Request r = waiting.poll();
+            polled.add(r);
             if (slackMs(r, budget, now) >= perTokenMs * budget.tokensFor(r)) {
                 candidates.add(r);
                 viable++;
@@ -192,6 +253,15 @@ public final class MilpPolicy implements LocalPolicy {
             restricting = true;
             return;
         }
+        if (!problem.anyCanMeet()) {
+            // no deadline can be met this iteration: the MILP is empty; admit what fits, in EDF order
+            java.util.Arrays.fill(x, 0, n, false);
+            problem.fill(x);
+            choose(n);
+            shortcuts++;
+            restricting = true;
+            return;
+        }
         boolean ok;
         try {
             ok = solver.solve(problem, x);
@@ -205,6 +275,10 @@ public final class MilpPolicy implements LocalPolicy {
         solved++;
         restricting = true;
         problem.fill(x);
+        choose(n);
+    }
+
+    private void choose(int n) {
         for (int i = 0; i < n; i++) {
             if (x[i]) {
                 chosen.add(candidates.get(i));

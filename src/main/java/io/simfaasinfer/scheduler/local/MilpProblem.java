@@ -50,12 +50,15 @@ public final class MilpProblem {
         return n;
     }
 
-    /** Resets to an empty instance with these budgets. */
+    /**
+     * Resets to an empty instance with these budgets. A negative budget (free KV blocks already
+     * below the watermark) admits nothing, the same as zero.
+     */
     public void reset(int tokenBudget, int blockBudget, int seqBudget, double perTokenMs) {
         this.n = 0;
-        this.tokenBudget = tokenBudget;
-        this.blockBudget = blockBudget;
-        this.seqBudget = seqBudget;
+        this.tokenBudget = Math.max(0, tokenBudget);
+        this.blockBudget = Math.max(0, blockBudget);
+        this.seqBudget = Math.max(0, seqBudget);
         this.perTokenMs = perTokenMs;
     }
 
@@ -71,6 +74,16 @@ public final class MilpProblem {
         this.feasible[i] = tokens > 0 && tokens <= tokenBudget && blocks <= blockBudget && seqBudget > 0;
         this.canMeet[i] = feasible[i] && !Double.isNaN(slackMs) && slackMs >= perTokenMs * tokens;
         this.slackMs[i] = Double.isNaN(slackMs) ? 0 : slackMs;
+    }
+
+    /** Whether any candidate could meet its deadline, i.e. the MILP has a variable at all. */
+    public boolean anyCanMeet() {
+        for (int i = 0; i < n; i++) {
+            if (canMeet[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Objective weight of candidate i meeting its deadline: 1 plus a tie-break below 1/n favouring earlier ones. */
