@@ -14,10 +14,11 @@ public final class TextSummary {
     public static String render(SimulationResult r) {
         StringBuilder b = new StringBuilder();
         var c = r.config();
-        b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %d x %s (tp=%d), scheduler %s, router %s%n",
+        b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %d x %s (tp=%d), scheduler %s, router %s, local policy %s%n",
                 c.path("model").path("name").asText(), c.path("cluster").path("replicas").asInt(),
                 c.path("cluster").path("gpu").asText(), c.path("cluster").path("tp").asInt(),
-                c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText()));
+                c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText(),
+                c.path("scheduler").path("local_policy").asText("fcfs")));
         var q = r.requests();
         b.append(String.format(Locale.ROOT, "requests: %d arrived, %d completed, %d rejected%s, %d preemptions"
                         + " (%d requests), %d warm-up excluded%n",
