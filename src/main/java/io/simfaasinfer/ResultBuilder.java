@@ -74,6 +74,10 @@ final class ResultBuilder {
         var sim = new SimulationResult.Simulation(simS, wallS, queue.processed(), iterations,
                 config.simulation().randomSeed(), predictor.describe());
         JsonNode cfg = SNAKE.valueToTree(config);
+        if (!io.simfaasinfer.config.ServerlessConfig.enabled(config)) {
+            // a disabled serverless section leaves the always-on results exactly as they were
+            ((com.fasterxml.jackson.databind.node.ObjectNode) cfg).remove("serverless");
+        }
         return new SimulationResult(requests, m.ttft().summary(), m.tbt().summary(), m.tpot().summary(),
                 m.e2e().summary(), m.queueDelay().summary(), throughput, util, costs, stats,
                 new java.util.TreeMap<>(adjustments), sim, cfg);

@@ -4,6 +4,7 @@ import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigLoader;
 import io.simfaasinfer.config.ConfigValidator;
 import io.simfaasinfer.config.SimulatorConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -77,12 +78,20 @@ public final class ConfigOptions {
     @Option(names = "--warmup-requests", description = "Exclude the first N arrivals from latency metrics (simulation.warmup_requests).")
     Integer warmupRequests;
 
+    @Mixin
+    ServerlessOptions serverlessOptions = new ServerlessOptions();
+
     /** A validated configuration, ready for a Simulator. */
     public record Resolved(SimulatorConfig config, Catalog catalog, String source) {
     }
 
     /** Loads, overrides and validates. */
     public Resolved resolve() {
+        return resolve(List.of());
+    }
+
+    /** Loads, overrides and validates, with {@code extraSets} applied after every flag and --set. */
+    public Resolved resolve(List<String> extraSets) {
         List<String> all = new ArrayList<>();
         add(all, "model.name", model);
         add(all, "cluster.gpu", gpu);
@@ -105,7 +114,9 @@ public final class ConfigOptions {
         }
         add(all, "simulation.random_seed", seed);
         add(all, "simulation.warmup_requests", warmupRequests);
+        all.addAll(serverlessOptions.overrides());
         all.addAll(sets);
+        all.addAll(extraSets);
         ConfigLoader loader = new ConfigLoader();
         ConfigLoader.Loaded loaded = loader.load(config, all);
         Catalog catalog = Catalog.builtin();

@@ -49,6 +49,9 @@ public final class TextSummary {
         var s = r.simulation();
         b.append(String.format(Locale.ROOT, "simulated %.1f s in %.2f s wall (%d events, %d iterations, seed %d)%n",
                 s.simulatedS(), s.wallS(), s.events(), s.iterations(), s.seed()));
+        if (r.serverless() != null) {
+            b.append(io.simfaasinfer.serverless.ServerlessSummary.render(r.serverless()));
+        }
         return b.toString();
     }
 
