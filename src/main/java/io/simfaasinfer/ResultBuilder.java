@@ -10,7 +10,7 @@ import io.simfaasinfer.engine.EventQueue;
 import io.simfaasinfer.kvcache.BlockManager;
 import io.simfaasinfer.metrics.MetricsCollector;
 import io.simfaasinfer.metrics.SimulationResult;
-import io.simfaasinfer.predictor.ExecutionTimePredictor;
+import io.simfaasinfer.predictor.PredictorFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ final class ResultBuilder {
 
     static SimulationResult build(SimulatorConfig config, MetricsCollector m, Replica[] replicas,
                                   EventQueue queue, java.util.Map<String, Long> adjustments,
-                                  ExecutionTimePredictor predictor, double wallS) {
+                                  PredictorFactory.Built predictor, double wallS) {
         double simS = m.lastFinishNs() / 1e9;
         double window = m.measurementWindowS();
         var requests = new SimulationResult.Requests(m.arrived(), m.completed(), m.rejected(),
@@ -72,7 +72,8 @@ final class ResultBuilder {
                 m.completed() > 0 ? cost / m.completed() * 1000 : 0,
                 simS > 0 && costPerHour > 0 ? (m.completed() / simS) / costPerHour : 0);
         var sim = new SimulationResult.Simulation(simS, wallS, queue.processed(), iterations,
-                config.simulation().randomSeed(), predictor.describe());
+                config.simulation().randomSeed(), predictor.mode(), predictor.predictor().describe(),
+                predictor.notes());
         JsonNode cfg = SNAKE.valueToTree(config);
         if (!io.simfaasinfer.config.ServerlessConfig.enabled(config)) {
             // a disabled serverless section leaves the always-on results exactly as they were

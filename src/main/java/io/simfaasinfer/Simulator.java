@@ -6,7 +6,6 @@ import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.cluster.Replica;
 import io.simfaasinfer.config.ClusterConfig;
 import io.simfaasinfer.config.ConfigValidator;
-import io.simfaasinfer.config.PredictorConfig;
 import io.simfaasinfer.config.ServerlessConfig;
 import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.engine.Event;
@@ -18,8 +17,7 @@ import io.simfaasinfer.metrics.MetricsCollector;
 import io.simfaasinfer.metrics.RequestRecord;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.predictor.ExecutionTimePredictor;
-import io.simfaasinfer.predictor.RooflineParams;
-import io.simfaasinfer.predictor.RooflinePredictor;
+import io.simfaasinfer.predictor.PredictorFactory;
 import io.simfaasinfer.request.Request;
 import io.simfaasinfer.request.RequestObserver;
 import io.simfaasinfer.routing.ClusterView;
@@ -54,14 +52,21 @@ public final class Simulator {
     private final Router router;
     private final Replica[] replicas;
     private final ExecutionTimePredictor predictor;
+    private final PredictorFactory.Built builtPredictor;
     private final ClusterView view;
     /** The serverless fleet, or null for the always-on cluster. */
     private final ServerlessController serverless;
     private boolean ran;
 
-    /** A simulation of {@code config} with the built-in catalog and no per-request output. */
+    /** A simulation of {@code config} with the built-in catalog (plus {@code catalog.file}) and no per-request output. */
     public Simulator(SimulatorConfig config) {
-        this(config, Catalog.builtin(), null, null);
+        this(config, catalogOf(config), null, null);
+    }
+
+    private static Catalog catalogOf(SimulatorConfig config) {
+        Catalog c = Catalog.builtin();
+        String file = config.catalog() == null ? null : config.catalog().file();
+        return file == null ? c : c.withUserFile(java.nio.file.Path.of(file));
     }
 
     /**
@@ -81,7 +86,9 @@ public final class Simulator {
                 : new SyntheticWorkload(this.config.workload(), this.config.simulation(), streams);
         this.router = Routers.registry().get("cluster.router", this.config.cluster().router())
                 .create(streams.stream("routing"));
-        this.predictor = predictorFor(this.config.predictor(), model, gpu, this.config.cluster().tp());
+        this.builtPredictor = PredictorFactory.build(this.config.predictor(), model, gpu, this.config.cluster().tp(),
+                catalog);
+        this.predictor = builtPredictor.predictor();
         ClusterConfig cl = this.config.cluster();
         KvCapacity cap = kvCapacity();
         var schedulerFactory = Schedulers.registry().get("scheduler.name", this.config.scheduler().name());
@@ -114,11 +121,6 @@ public final class Simulator {
                 slMetrics, this::requestSchedule) : null;
     }
 
-    static ExecutionTimePredictor predictorFor(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp) {
-        return new RooflinePredictor(model, gpu, tp, new RooflineParams(p.computeEfficiency(),
-                p.memoryEfficiency(), p.commEfficiency(), p.overheadMs(), p.perLayerOverheadUs()));
-    }
-
     /** The validated configuration, with derived defaults resolved. */
     public SimulatorConfig config() {
         return config;
@@ -133,6 +135,11 @@ public final class Simulator {
 
     public ExecutionTimePredictor predictor() {
         return predictor;
+    }
+
+    /** How the predictor was chosen and calibrated (mode and notes for reports). */
+    public PredictorFactory.Built predictorInfo() {
+        return builtPredictor;
     }
 
     /** Runs the simulation to completion (every request finished or rejected). */
@@ -193,10 +200,10 @@ public final class Simulator {
         double wallS = (System.nanoTime() - wallStart) / 1e9;
         if (serverless != null) {
             SimulationResult base = ResultBuilder.build(config, metrics, serverless.usedReplicas(), queue,
-                    workload.adjustments(), predictor, wallS);
+                    workload.adjustments(), builtPredictor, wallS);
             return serverless.decorate(base);
         }
-        return ResultBuilder.build(config, metrics, replicas, queue, workload.adjustments(), predictor, wallS);
+        return ResultBuilder.build(config, metrics, replicas, queue, workload.adjustments(), builtPredictor, wallS);
     }
 
     private void onArrival(Request r, long now) {

@@ -27,6 +27,19 @@ public final class ConfigOptions {
     @Option(names = "--catalog", paramLabel = "FILE", description = "Extra models/GPUs (YAML/JSON) beside the built-in catalog.")
     Path catalogFile;
 
+    @Option(names = "--predictor", description = "Iteration-time predictor: auto, profile, calibrated, roofline (predictor.kind).")
+    String predictorKind;
+
+    @Option(names = "--profile", paramLabel = "DIR|FILE", description = "FaaSInfer profile of this model on this GPU (predictor.profile).")
+    String profile;
+
+    @Option(names = "--calibrate-from", paramLabel = "DIR[,DIR...]", split = ",",
+            description = "Profiles of other models on this (or a sibling) GPU to calibrate the roofline (predictor.calibrate_from).")
+    List<String> calibrateFrom;
+
+    @Option(names = "--telemetry", paramLabel = "FILE", description = "Production samples that rescale the prediction (predictor.telemetry).")
+    String telemetry;
+
     @Option(names = "--model", description = "Model name from the catalog (model.name).")
     String model;
 
@@ -92,48 +105,66 @@ public final class ConfigOptions {
 
     /** Loads, overrides and validates, with {@code extraSets} applied after every flag and --set. */
     public Resolved resolve(List<String> extraSets) {
-        List<String> all = new ArrayList<>();
-        add(all, "model.name", model);
-        add(all, "cluster.gpu", gpu);
-        add(all, "cluster.tp", tp);
-        add(all, "cluster.replicas", replicas);
-        add(all, "cluster.router", router);
-        add(all, "scheduler.name", scheduler);
-        add(all, "scheduler.max_num_seqs", maxNumSeqs);
-        add(all, "scheduler.max_num_batched_tokens", maxNumBatchedTokens);
-        add(all, "workload.arrival.process", arrival);
-        add(all, "workload.arrival.rate", arrivalRate);
-        add(all, "workload.arrival.cv", cv);
-        add(all, "workload.num_requests", numRequests);
-        add(all, "simulation.duration_s", duration);
+        List<ConfigLoader.Override> all = new ArrayList<>();
+        add(all, "--model", "model.name", model);
+        add(all, "--gpu", "cluster.gpu", gpu);
+        add(all, "--tp", "cluster.tp", tp);
+        add(all, "--replicas", "cluster.replicas", replicas);
+        add(all, "--router", "cluster.router", router);
+        add(all, "--scheduler", "scheduler.name", scheduler);
+        add(all, "--max-num-seqs", "scheduler.max_num_seqs", maxNumSeqs);
+        add(all, "--max-num-batched-tokens", "scheduler.max_num_batched_tokens", maxNumBatchedTokens);
+        add(all, "--arrival", "workload.arrival.process", arrival);
+        add(all, "--arrival-rate", "workload.arrival.rate", arrivalRate);
+        add(all, "--cv", "workload.arrival.cv", cv);
+        add(all, "--num-requests", "workload.num_requests", numRequests);
+        add(all, "--duration", "simulation.duration_s", duration);
         if (promptTokens != null) {
-            all.add("workload.prompt_tokens={distribution: fixed, value: " + promptTokens + "}");
+            all.add(new ConfigLoader.Override("workload.prompt_tokens={distribution: fixed, value: " + promptTokens + "}",
+                    "--prompt-tokens " + promptTokens));
         }
         if (outputTokens != null) {
-            all.add("workload.output_tokens={distribution: fixed, value: " + outputTokens + "}");
+            all.add(new ConfigLoader.Override("workload.output_tokens={distribution: fixed, value: " + outputTokens + "}",
+                    "--output-tokens " + outputTokens));
         }
-        add(all, "simulation.random_seed", seed);
-        add(all, "simulation.warmup_requests", warmupRequests);
+        add(all, "--seed", "simulation.random_seed", seed);
+        add(all, "--predictor", "predictor.kind", predictorKind);
+        if (profile != null) {
+            all.add(new ConfigLoader.Override("predictor.profile=" + quoted(profile), "--profile " + profile));
+        }
+        if (calibrateFrom != null) {
+            all.add(new ConfigLoader.Override("predictor.calibrate_from=[" + String.join(", ", calibrateFrom.stream()
+                    .map(ConfigOptions::quoted).toList()) + "]", "--calibrate-from " + String.join(",", calibrateFrom)));
+        }
+        if (telemetry != null) {
+            all.add(new ConfigLoader.Override("predictor.telemetry=" + quoted(telemetry), "--telemetry " + telemetry));
+        }
+        add(all, "--warmup-requests", "simulation.warmup_requests", warmupRequests);
         all.addAll(serverlessOptions.overrides());
-        all.addAll(sets);
-        all.addAll(extraSets);
+        sets.forEach(x -> all.add(ConfigLoader.Override.set(x)));
+        extraSets.forEach(x -> all.add(ConfigLoader.Override.set(x)));
         ConfigLoader loader = new ConfigLoader();
-        ConfigLoader.Loaded loaded = loader.load(config, all);
+        ConfigLoader.Loaded loaded = loader.loadWith(config, all);
         Catalog catalog = Catalog.builtin();
         String file = loaded.config().catalog() == null ? null : loaded.config().catalog().file();
         if (file != null) {
-            catalog = catalog.withUserFile(loaded.baseDir().resolve(file));
+            catalog = catalog.withUserFile(Path.of(file));
         }
         if (catalogFile != null) {
             catalog = catalog.withUserFile(catalogFile);
         }
-        SimulatorConfig validated = ConfigValidator.validate(loaded.config(), catalog, loaded.source());
+        SimulatorConfig validated = ConfigValidator.validate(loaded, catalog);
         return new Resolved(validated, catalog, loaded.source());
     }
 
-    private static void add(List<String> all, String key, Object value) {
+    /** A YAML single-quoted string, so paths with ':' or '#' stay strings. */
+    private static String quoted(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private static void add(List<ConfigLoader.Override> all, String flag, String key, Object value) {
         if (value != null) {
-            all.add(key + "=" + value);
+            all.add(new ConfigLoader.Override(key + "=" + value, flag + " " + value));
         }
     }
 }

@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 /** Entry point of the {@code simfaasinfer} command. */
 @Command(name = "simfaasinfer", mixinStandardHelpOptions = true, version = "SimFaaSInfer 0.1.0",
         description = "Discrete-event simulator of LLM inference serving.",
-        subcommands = {RunCommand.class, CatalogCommand.class, ServerlessCommand.class,
+        subcommands = {RunCommand.class, PredictCommand.class, ProfileCommand.class, CatalogCommand.class, ServerlessCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -35,6 +35,11 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("error: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            return EXIT_BAD_INPUT;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (isBadInput(ex)) {
                 commandLine.getErr().println("error: " + ex.getMessage());

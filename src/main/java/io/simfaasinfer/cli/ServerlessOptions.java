@@ -1,5 +1,6 @@
 package io.simfaasinfer.cli;
 
+import io.simfaasinfer.config.ConfigLoader;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -34,23 +35,23 @@ public final class ServerlessOptions {
     String autoscaler;
 
     /** The flags given, as {@code key.path=value} overrides. */
-    List<String> overrides() {
-        List<String> all = new ArrayList<>();
+    List<ConfigLoader.Override> overrides() {
+        List<ConfigLoader.Override> all = new ArrayList<>();
         if (serverless) {
-            all.add("serverless.enabled=true");
+            all.add(new ConfigLoader.Override("serverless.enabled=true", "--serverless"));
         }
-        add(all, "serverless.min_instances", minInstances);
-        add(all, "serverless.max_instances", maxInstances);
-        add(all, "serverless.keep_alive_s", keepAliveS);
-        add(all, "serverless.instance_concurrency", instanceConcurrency);
-        add(all, "serverless.cold_start.checkpoint_tier", checkpointTier);
-        add(all, "serverless.autoscaler.name", autoscaler);
+        add(all, "--min-instances", "serverless.min_instances", minInstances);
+        add(all, "--max-instances", "serverless.max_instances", maxInstances);
+        add(all, "--keep-alive-s", "serverless.keep_alive_s", keepAliveS);
+        add(all, "--instance-concurrency", "serverless.instance_concurrency", instanceConcurrency);
+        add(all, "--checkpoint-tier", "serverless.cold_start.checkpoint_tier", checkpointTier);
+        add(all, "--autoscaler", "serverless.autoscaler.name", autoscaler);
         return all;
     }
 
-    private static void add(List<String> all, String key, Object value) {
+    private static void add(List<ConfigLoader.Override> all, String flag, String key, Object value) {
         if (value != null) {
-            all.add(key + "=" + value);
+            all.add(new ConfigLoader.Override(key + "=" + value, flag + " " + value));
         }
     }
 }

@@ -38,6 +38,9 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
+    /** Alternative key names, rewritten to their canonical key before defaults are merged. */
+    private static final Map<String, String> ALIASES = Map.of("scheduler.max_batch_size", "scheduler.max_num_seqs");
+
     /** Objects a user replaces whole rather than merges into defaults: their fields depend on their kind. */
     private static final Set<String> REPLACED_WHOLE =
             Set.of("workload.arrival", "workload.prompt_tokens", "workload.output_tokens");
@@ -52,8 +55,26 @@ public final class ConfigLoader {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
+    /**
+     * A command-line override.
+     *
+     * @param assignment {@code key.path=value}
+     * @param label      how to name it in errors, e.g. {@code --tp 3} or {@code --set cluster.tp=3}
+     */
+    public record Override(String assignment, String label) {
+        public static Override set(String assignment) {
+            return new Override(assignment, "--set " + assignment);
+        }
+    }
+
     /** The tree of a loaded configuration and where each part came from. */
-    public record Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir) {
+    public record Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir,
+                         Map<String, String> overrideLabels) {
+
+        /** Where the value at {@code keyPath} came from: the override that set it, or the file. */
+        public String sourceOf(String keyPath) {
+            return where(source, overrideLabels, keyPath);
+        }
     }
 
     /**
@@ -61,34 +82,73 @@ public final class ConfigLoader {
      * order; the value is parsed as a YAML scalar, list or map).
      */
     public Loaded load(Path file, List<String> overrides) {
+        return loadWith(file, overrides.stream().map(Override::set).toList());
+    }
+
+    /** As {@link #load(Path, List)}, with overrides that carry their own labels for error messages. */
+    public Loaded loadWith(Path file, List<Override> overrides) {
         ObjectNode tree = defaults();
         String source = "command line";
         Path baseDir = Path.of(".");
         if (file != null) {
             source = file.toString();
             ObjectNode user = readObject(file);
-            merge(tree, user, "");
             Path parent = file.toAbsolutePath().getParent();
             baseDir = parent == null ? baseDir : parent;
+            resolvePaths(user, baseDir);
+            renameAliases(user, source);
+            merge(tree, user, "");
         }
         Map<String, String> setPaths = new LinkedHashMap<>();
-        for (String o : overrides) {
+        // later overrides of the same key win, and so does their label
+        for (Override ov : overrides) {
+            String o = ov.assignment();
             int eq = o.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException("--set " + o + ": expected key.path=value");
+                throw new ConfigException(ov.label() + ": expected key.path=value");
             }
-            String key = o.substring(0, eq).trim();
+            String key = ALIASES.getOrDefault(o.substring(0, eq).trim(), o.substring(0, eq).trim());
             String raw = o.substring(eq + 1).trim();
             JsonNode value;
             try {
                 value = raw.isEmpty() ? JsonNodeFactory.instance.textNode("") : yaml.readTree(raw);
             } catch (JsonProcessingException e) {
-                throw new ConfigException("--set " + o + ": value is not valid YAML");
+                throw new ConfigException(ov.label() + ": value is not valid YAML");
             }
-            set(tree, key, value, "--set " + o);
-            setPaths.put(key, "--set " + o);
+            set(tree, key, value, ov.label());
+            setPaths.put(key, ov.label());
         }
-        return new Loaded(bind(tree, source, setPaths), tree, source, baseDir);
+        return new Loaded(bind(tree, source, setPaths), tree, source, baseDir, Map.copyOf(setPaths));
+    }
+
+    /** Keys holding file paths: relative paths in a config file are relative to that file. */
+    private static final List<String> PATH_KEYS = List.of("catalog.file", "predictor.profile",
+            "predictor.calibrate_from", "predictor.telemetry");
+
+    private static void resolvePaths(ObjectNode user, Path baseDir) {
+        for (String key : PATH_KEYS) {
+            String[] parts = key.split("\\.");
+            JsonNode parent = user.get(parts[0].equals("cluster") && !user.has("cluster") ? "hardware" : parts[0]);
+            if (!(parent instanceof ObjectNode obj)) {
+                continue;
+            }
+            JsonNode v = obj.get(parts[1]);
+            if (v != null && v.isTextual()) {
+                obj.put(parts[1], resolve(baseDir, v.asText()));
+            } else if (v != null && v.isArray()) {
+                var arr = (com.fasterxml.jackson.databind.node.ArrayNode) v;
+                for (int i = 0; i < arr.size(); i++) {
+                    if (arr.get(i).isTextual()) {
+                        arr.set(i, JsonNodeFactory.instance.textNode(resolve(baseDir, arr.get(i).asText())));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String resolve(Path baseDir, String path) {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? path : baseDir.resolve(p).normalize().toString();
     }
 
     /** Reads a YAML/JSON document that must be a mapping. */
@@ -115,6 +175,19 @@ public final class ConfigLoader {
             throw new ConfigException(name + ": expected a mapping of sections (simulation, workload, model, cluster, scheduler, ...)");
         }
         return (ObjectNode) node;
+    }
+
+    private static void renameAliases(ObjectNode user, String source) {
+        for (Map.Entry<String, String> a : ALIASES.entrySet()) {
+            String[] from = a.getKey().split("\\.");
+            String to = a.getValue().substring(a.getValue().lastIndexOf('.') + 1);
+            if (user.get(from[0]) instanceof ObjectNode section && section.has(from[1])) {
+                if (section.has(to)) {
+                    throw new ConfigException(source, a.getKey(), "is an alias of " + a.getValue() + "; give only one of them");
+                }
+                section.set(to, section.remove(from[1]));
+            }
+        }
     }
 
     private ObjectNode defaults() {

@@ -17,19 +17,24 @@ import java.util.Set;
  */
 public final class ConfigValidator {
 
-    private final String source;
+    private final java.util.function.UnaryOperator<String> sourceOf;
 
-    private ConfigValidator(String source) {
-        this.source = source;
+    private ConfigValidator(java.util.function.UnaryOperator<String> sourceOf) {
+        this.sourceOf = sourceOf;
     }
 
     /** Validates {@code c} (read from {@code source}) against {@code catalog}; returns it with defaults resolved. */
     public static SimulatorConfig validate(SimulatorConfig c, Catalog catalog, String source) {
-        return new ConfigValidator(source).run(c, catalog);
+        return new ConfigValidator(path -> source).run(c, catalog);
+    }
+
+    /** Validates a loaded configuration, naming in errors the file or override each bad value came from. */
+    public static SimulatorConfig validate(ConfigLoader.Loaded loaded, Catalog catalog) {
+        return new ConfigValidator(loaded::sourceOf).run(loaded.config(), catalog);
     }
 
     private ConfigException err(String path, String problem) {
-        return new ConfigException(source, path, problem);
+        return new ConfigException(sourceOf.apply(path), path, problem);
     }
 
     private SimulatorConfig run(SimulatorConfig c, Catalog catalog) {
@@ -115,7 +120,7 @@ public final class ConfigValidator {
                     cl.gpuMemoryUtilization(), cap.usableBytes() / 1e9));
         }
         predictor(c.predictor());
-        ServerlessConfig sl = io.simfaasinfer.serverless.ServerlessValidation.validate(c.serverless(), gpu, source);
+        ServerlessConfig sl = io.simfaasinfer.serverless.ServerlessValidation.validate(c.serverless(), gpu, sourceOf);
         return new SimulatorConfig(s, w, c.model(), cl, sc, c.predictor(), c.catalog(), sl);
     }
 
@@ -204,8 +209,17 @@ public final class ConfigValidator {
     }
 
     private void predictor(PredictorConfig p) {
-        if (!"roofline".equals(p.kind())) {
-            throw err("predictor.kind", "unknown predictor '" + p.kind() + "'; known: roofline");
+        if (!java.util.List.of("auto", "profile", "calibrated", "roofline").contains(p.kind())) {
+            throw err("predictor.kind", "unknown predictor '" + p.kind() + "'; known: auto, calibrated, profile, roofline");
+        }
+        if (p.kind().equals("profile") && p.profile() == null) {
+            throw err("predictor.profile", "required for kind 'profile' (a FaaSInfer profile directory or fitted_profile.json)");
+        }
+        if (p.kind().equals("calibrated") && (p.calibrateFrom() == null || p.calibrateFrom().isEmpty())) {
+            throw err("predictor.calibrate_from", "required for kind 'calibrated' (one or more profile directories)");
+        }
+        if (p.kind().equals("roofline") && (p.profile() != null || (p.calibrateFrom() != null && !p.calibrateFrom().isEmpty()))) {
+            throw err("predictor.kind", "kind 'roofline' uses no profiles; use 'auto', 'profile' or 'calibrated'");
         }
         fraction("predictor.compute_efficiency", p.computeEfficiency());
         fraction("predictor.memory_efficiency", p.memoryEfficiency());

@@ -1,15 +1,25 @@
 package io.simfaasinfer.config;
 
+import java.util.List;
+
 /**
  * Iteration-time prediction.
  *
- * @param kind               {@code roofline}
+ * @param kind               {@code auto} (a given profile, else calibration profiles, else a built-in
+ *                           profile of the model on the GPU, else the roofline), {@code profile},
+ *                           {@code calibrated} or {@code roofline}
+ * @param profile            FaaSInfer profile directory or fitted_profile.json of this model on this GPU
+ * @param calibrateFrom      profiles of other models on this GPU (or a sibling of the same architecture)
+ *                           that calibrate the roofline's efficiencies
+ * @param telemetry          production samples that rescale whatever predictor was chosen
+ * @param telemetryOffset    also fit an additive offset (not just a scale) to the telemetry
  * @param computeEfficiency  roofline: fraction of peak FLOP/s reached
  * @param memoryEfficiency   roofline: fraction of memory bandwidth reached
  * @param commEfficiency     roofline: fraction of interconnect bandwidth reached
  * @param overheadMs         roofline: fixed cost per iteration, ms
  * @param perLayerOverheadUs roofline: fixed cost per layer per iteration, us
  */
-public record PredictorConfig(String kind, double computeEfficiency, double memoryEfficiency, double commEfficiency,
-                              double overheadMs, double perLayerOverheadUs) {
+public record PredictorConfig(String kind, String profile, List<String> calibrateFrom, String telemetry,
+                              boolean telemetryOffset, double computeEfficiency, double memoryEfficiency,
+                              double commEfficiency, double overheadMs, double perLayerOverheadUs) {
 }

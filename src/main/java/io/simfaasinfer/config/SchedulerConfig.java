@@ -1,7 +1,5 @@
 package io.simfaasinfer.config;
 
-import com.fasterxml.jackson.annotation.JsonAlias;
-
 import java.util.Map;
 
 /**
@@ -13,7 +11,7 @@ import java.util.Map;
  * @param watermark           fraction of KV blocks kept free when admitting prefills
  * @param options             extra parameters for schedulers added by plugins
  */
-public record SchedulerConfig(String name, @JsonAlias("max_batch_size") int maxNumSeqs, int maxNumBatchedTokens,
+public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens,
                               double watermark, Map<String, Object> options) {
 
     public SchedulerConfig withMaxNumBatchedTokens(int tokens) {

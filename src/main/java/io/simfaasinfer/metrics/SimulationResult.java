@@ -1,6 +1,7 @@
 package io.simfaasinfer.metrics;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simfaasinfer.serverless.ServerlessResult;
 
@@ -85,7 +86,8 @@ public record SimulationResult(
      * @param costPer1kRequests costUsd per 1000 completed requests
      * @param qpsPerDollar      completed requests per second per USD per hour of the cluster
      */
-    public record Cost(int gpus, double pricePerGpuHour, double gpuHours, double costUsd, double costPer1kRequests,
+    public record Cost(int gpus, double pricePerGpuHour, double gpuHours, double costUsd,
+                       @JsonProperty("cost_per_1k_requests") double costPer1kRequests,
                        double qpsPerDollar) {
     }
 
@@ -100,9 +102,11 @@ public record SimulationResult(
      * @param events     events processed
      * @param iterations model iterations run, all replicas
      * @param seed       random seed
-     * @param predictor  the execution-time predictor used
+     * @param predictorMode  how iteration times were predicted: profile, calibrated or roofline (+telemetry)
+     * @param predictor      the execution-time predictor used, with its key parameters
+     * @param predictorNotes where its data came from and its calibration errors
      */
     public record Simulation(double simulatedS, double wallS, long events, long iterations, long seed,
-                             String predictor) {
+                             String predictorMode, String predictor, List<String> predictorNotes) {
     }
 }

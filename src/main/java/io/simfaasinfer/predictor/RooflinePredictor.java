@@ -75,28 +75,17 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
 
     @Override
     public Breakdown predict(BatchView batch) {
-        int nPrefill = batch.numPrefills();
-        int nDecode = batch.numDecodes();
-        if (nPrefill == 0 && nDecode == 0) {
+        if (batch.numPrefills() == 0 && batch.numDecodes() == 0) {
             return Breakdown.ZERO;
         }
-        // Prefill attention: (query, key) pairs and KV bytes touched.
-        double prefillTokens = 0;
-        double prefillPairs = 0;
-        double prefillKvTokens = 0;
-        for (int i = 0; i < nPrefill; i++) {
-            double q = batch.prefillTokens(i);
-            double c = batch.prefillContext(i);
-            prefillTokens += q;
-            prefillPairs += q * c + q * (q + 1) / 2.0;
-            prefillKvTokens += c + q;
-        }
-        double decodeKvTokens = 0;
-        for (int i = 0; i < nDecode; i++) {
-            decodeKvTokens += batch.decodeContext(i) + 1.0;
-        }
-        double tokens = prefillTokens + nDecode;
-        int seqs = nPrefill + nDecode;
+        IterationShape shape = IterationShape.of(batch);
+        double tokens = shape.tokens();
+        double prefillPairs = shape.prefillPairs();
+        double prefillKvTokens = shape.prefillKvTokens();
+        double decodeKvTokens = shape.decodeKvTokens();
+        int seqs = shape.sequences();
+        boolean anyPrefill = batch.numPrefills() > 0;
+        boolean anyDecode = batch.numDecodes() > 0;
 
         double linearFlops = layers * tokens * linearFlopsPerTokenPerLayer;
         double linearBytes = layers * (linearWeightBytesPerLayer + tokens * activationBytesPerTokenPerLayer);
@@ -104,11 +93,11 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
 
         double pAttnFlops = layers * prefillPairs * attnFlopsPerPairPerLayer;
         double pAttnBytes = layers * prefillKvTokens * kvBytesPerTokenPerLayer;
-        double pAttnSec = nPrefill == 0 ? 0 : Math.max(pAttnFlops / flopsPerSec, pAttnBytes / bytesPerSec);
+        double pAttnSec = !anyPrefill ? 0 : Math.max(pAttnFlops / flopsPerSec, pAttnBytes / bytesPerSec);
 
         double dAttnFlops = layers * decodeKvTokens * attnFlopsPerPairPerLayer;
         double dAttnBytes = layers * decodeKvTokens * kvBytesPerTokenPerLayer;
-        double dAttnSec = nDecode == 0 ? 0 : Math.max(dAttnFlops / flopsPerSec, dAttnBytes / bytesPerSec);
+        double dAttnSec = !anyDecode ? 0 : Math.max(dAttnFlops / flopsPerSec, dAttnBytes / bytesPerSec);
 
         double lmFlops = seqs * lmHeadFlopsPerSeq;
         double lmSec = Math.max(lmFlops / flopsPerSec, lmHeadWeightBytes / bytesPerSec);
@@ -123,6 +112,42 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         double bytes = (linearBytes + pAttnBytes + dAttnBytes + lmHeadWeightBytes) * tp;
         return new Breakdown(linearSec * 1e3, pAttnSec * 1e3, dAttnSec * 1e3, lmSec * 1e3, commSec * 1e3,
                 fixedMs, flops, bytes);
+    }
+
+    /**
+     * FLOPs of an iteration summed over the TP group, as {@link #predict} counts them, from the
+     * batch's aggregate sizes (lets other predictors report flops without a second batch pass).
+     *
+     * @param tokens         new tokens (prefill tokens plus one per decode)
+     * @param prefillPairs   sum over prefills of q*c + q(q+1)/2
+     * @param decodeKvTokens sum over decodes of context + 1
+     * @param seqs           sequences in the batch
+     */
+    public double flops(double tokens, double prefillPairs, double decodeKvTokens, int seqs) {
+        return (layers * (tokens * linearFlopsPerTokenPerLayer + prefillPairs * attnFlopsPerPairPerLayer
+                + decodeKvTokens * attnFlopsPerPairPerLayer) + seqs * lmHeadFlopsPerSeq) * tp;
+    }
+
+    /**
+     * Device-memory bytes of an iteration summed over the TP group, as {@link #predict} counts them.
+     *
+     * @param tokens          new tokens (prefill tokens plus one per decode)
+     * @param prefillKvTokens sum over prefills of q + c
+     * @param decodeKvTokens  sum over decodes of context + 1
+     */
+    public double bytes(double tokens, double prefillKvTokens, double decodeKvTokens) {
+        return (layers * (linearWeightBytesPerLayer + tokens * activationBytesPerTokenPerLayer
+                + (prefillKvTokens + decodeKvTokens) * kvBytesPerTokenPerLayer) + lmHeadWeightBytes) * tp;
+    }
+
+    /** Tensor-parallel all-reduce time of an iteration with {@code tokens} new tokens, ms (0 at TP=1). */
+    public double communicationMs(double tokens) {
+        if (tp == 1) {
+            return 0;
+        }
+        double perAllReduce = ringFactor * tokens * allReduceBytesPerToken / commBytesPerSec
+                + 2.0 * (tp - 1) * commLatencySec;
+        return 2.0 * layers * perAllReduce * 1e3;
     }
 
     @Override

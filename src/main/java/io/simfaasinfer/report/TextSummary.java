@@ -47,6 +47,10 @@ public final class TextSummary {
                         + " %.3f QPS per $/h)%n", k.gpus(), k.gpuHours() / Math.max(1, k.gpus()), k.gpuHours(),
                 k.costUsd(), k.costPer1kRequests(), k.qpsPerDollar()));
         var s = r.simulation();
+        b.append("predictor: ").append(s.predictor()).append(System.lineSeparator());
+        for (String note : s.predictorNotes()) {
+            b.append("  ").append(note).append(System.lineSeparator());
+        }
         b.append(String.format(Locale.ROOT, "simulated %.1f s in %.2f s wall (%d events, %d iterations, seed %d)%n",
                 s.simulatedS(), s.wallS(), s.events(), s.iterations(), s.seed()));
         if (r.serverless() != null) {

@@ -8,6 +8,7 @@ import io.simfaasinfer.config.ServerlessConfig.BillingConfig;
 import io.simfaasinfer.config.ServerlessConfig.ColdStartConfig;
 
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Semantic checks of the {@code serverless} section (one-line {@link ConfigException}s naming the
@@ -22,10 +23,10 @@ public final class ServerlessValidation {
     private static final Set<String> THRESHOLD_METRICS = Set.of("gpu_busy", "kv_cache", "concurrency");
     private static final String P = "serverless";
 
-    private final String source;
+    private final UnaryOperator<String> sourceOf;
 
-    private ServerlessValidation(String source) {
-        this.source = source;
+    private ServerlessValidation(UnaryOperator<String> sourceOf) {
+        this.sourceOf = sourceOf;
     }
 
     /**
@@ -33,11 +34,19 @@ public final class ServerlessValidation {
      * {@code gpu} filled in where unset. A null section stays null (no serverless fleet).
      */
     public static ServerlessConfig validate(ServerlessConfig s, GpuSpec gpu, String source) {
-        return s == null ? null : new ServerlessValidation(source).run(s, gpu);
+        return validate(s, gpu, path -> source);
+    }
+
+    /**
+     * As {@link #validate(ServerlessConfig, GpuSpec, String)}, naming in errors the file or
+     * command-line override each key path came from.
+     */
+    public static ServerlessConfig validate(ServerlessConfig s, GpuSpec gpu, UnaryOperator<String> sourceOf) {
+        return s == null ? null : new ServerlessValidation(sourceOf).run(s, gpu);
     }
 
     private ConfigException err(String path, String problem) {
-        return new ConfigException(source, path, problem);
+        return new ConfigException(sourceOf.apply(path), path, problem);
     }
 
     private ServerlessConfig run(ServerlessConfig s, GpuSpec gpu) {

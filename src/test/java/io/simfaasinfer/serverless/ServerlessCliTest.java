@@ -72,7 +72,7 @@ class ServerlessCliTest {
         Outcome o = cli(args(new String[] {"run", "--serverless", "--min-instances", "5", "--max-instances", "2"}));
         assertThat(o.code()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(o.err().strip()).doesNotContain("\n")
-                .isEqualTo("error: command line: serverless.min_instances: expected an integer in "
+                .isEqualTo("error: --min-instances 5: serverless.min_instances: expected an integer in "
                         + "[0, max_instances = 2], got 5");
 
         Outcome plot = cli(args(new String[] {"run"}, "--plot", dir.resolve("x.png").toString()));

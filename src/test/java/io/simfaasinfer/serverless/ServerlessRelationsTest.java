@@ -41,7 +41,8 @@ class ServerlessRelationsTest {
         // the extra TTFT is cold-start wait, not queueing or prefill
         var split = toZero.serverless().ttftBreakdownMs();
         assertThat(split.coldStartWait().p99()).isGreaterThan(10_000);
-        assertThat(split.queueing().max()).isLessThan(1.0);
+        // queueing is at most the rest of an iteration already running on a warm instance (tens of ms)
+        assertThat(split.queueing().max()).isLessThan(50.0);
     }
 
     private static String[] burst(int requests, int warmPool) {

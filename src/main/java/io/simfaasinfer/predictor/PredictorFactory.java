@@ -1,0 +1,151 @@
+package io.simfaasinfer.predictor;
+
+import io.simfaasinfer.catalog.Catalog;
+import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.catalog.ModelSpec;
+import io.simfaasinfer.config.ConfigException;
+import io.simfaasinfer.config.PredictorConfig;
+import io.simfaasinfer.predictor.profile.BuiltinProfiles;
+import io.simfaasinfer.predictor.profile.FaaSInferProfile;
+import io.simfaasinfer.predictor.profile.ProfileException;
+import io.simfaasinfer.predictor.profile.ProfilePredictor;
+import io.simfaasinfer.predictor.profile.RooflineCalibrator;
+import io.simfaasinfer.predictor.profile.TelemetryCalibration;
+import io.simfaasinfer.predictor.profile.TelemetrySamples;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Builds the predictor a configuration asks for, in three modes: a measured profile of the model on
+ * the GPU, a roofline calibrated from profiles of other models, or the uncalibrated roofline; then,
+ * optionally, rescaled by production telemetry.
+ */
+public final class PredictorFactory {
+
+    /** The predictor and what was done to build it (for reports). */
+    public record Built(ExecutionTimePredictor predictor, String mode, List<String> notes) {
+    }
+
+    private PredictorFactory() {
+    }
+
+    public static Built build(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp, Catalog catalog) {
+        List<String> notes = new ArrayList<>();
+        ExecutionTimePredictor base;
+        String mode;
+        boolean hasCalibration = p.calibrateFrom() != null && !p.calibrateFrom().isEmpty();
+        try {
+            if (p.kind().equals("profile") || (p.kind().equals("auto") && p.profile() != null)) {
+                FaaSInferProfile prof = read(p.profile(), model);
+                requireSameGpu(prof, gpu, catalog);
+                base = ProfilePredictor.fit(prof, model, gpu, tp);
+                mode = "profile";
+                notes.add("profile " + p.profile());
+            } else if (p.kind().equals("calibrated") || (p.kind().equals("auto") && hasCalibration)) {
+                base = calibrated(p.calibrateFrom(), model, gpu, tp, catalog, notes);
+                mode = "calibrated";
+            } else if (p.kind().equals("auto") && builtin(model, gpu).isPresent()) {
+                base = ProfilePredictor.fit(builtin(model, gpu).get(), model, gpu, tp);
+                mode = "profile";
+                notes.add("built-in profile " + BuiltinProfiles.gpuFolder(gpu.name()) + "/" + model.name());
+            } else {
+                base = roofline(p, model, gpu, tp);
+                mode = "roofline";
+            }
+        } catch (ProfileException e) {
+            throw new ConfigException(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("predictor: " + e.getMessage());
+        }
+        if (p.telemetry() != null) {
+            TelemetrySamples samples;
+            try {
+                samples = TelemetrySamples.read(Path.of(p.telemetry()));
+            } catch (ProfileException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            TelemetryCalibration.Result r = TelemetryCalibration.calibrate(base, samples, p.telemetryOffset());
+            notes.add(String.format(Locale.ROOT,
+                    "telemetry %s: %d samples, scale x%.4f%s, median error %.1f%% -> %.1f%%, max %.1f%% -> %.1f%%",
+                    p.telemetry(), r.samples(), r.scale(), p.telemetryOffset() ? String.format(Locale.ROOT, " %+.3f ms", r.offsetMs()) : "",
+                    100 * r.before().median(), 100 * r.after().median(), 100 * r.before().max(), 100 * r.after().max()));
+            return new Built(r.predictor(), mode + "+telemetry", notes);
+        }
+        return new Built(base, mode, notes);
+    }
+
+    public static RooflinePredictor roofline(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp) {
+        return new RooflinePredictor(model, gpu, tp, new RooflineParams(p.computeEfficiency(), p.memoryEfficiency(),
+                p.commEfficiency(), p.overheadMs(), p.perLayerOverheadUs()));
+    }
+
+    private static Optional<FaaSInferProfile> builtin(ModelSpec model, GpuSpec gpu) {
+        return BuiltinProfiles.find(model.name(), gpu.name());
+    }
+
+    private static FaaSInferProfile read(String path, ModelSpec model) {
+        return FaaSInferProfile.read(Path.of(path), model);
+    }
+
+    private static RooflinePredictor calibrated(List<String> dirs, ModelSpec target, GpuSpec gpu, int tp,
+                                                Catalog catalog, List<String> notes) {
+        List<RooflineCalibrator.Input> inputs = new ArrayList<>();
+        GpuSpec measuredOn = null;
+        for (String d : dirs) {
+            FaaSInferProfile prof = FaaSInferProfile.read(Path.of(d));
+            ModelSpec m = catalog.findModel(prof.modelName()).orElseThrow(() -> new ConfigException(
+                    d + ": model '" + prof.modelName() + "' of this profile is not in the catalog; add it with --catalog"));
+            GpuSpec g = profileGpu(prof, catalog);
+            if (measuredOn != null && !measuredOn.name().equals(g.name())) {
+                throw new ConfigException(d + ": measured on " + g.name() + " but " + dirs.get(0) + " on "
+                        + measuredOn.name() + "; calibrate from profiles of one GPU");
+            }
+            measuredOn = g;
+            inputs.add(new RooflineCalibrator.Input(prof, m));
+        }
+        RooflineCalibrator.Result r = RooflineCalibrator.calibrate(measuredOn, inputs);
+        RooflineParams c = r.params();
+        notes.add(String.format(Locale.ROOT,
+                "roofline calibrated on %s from %s: compute %.3f, memory %.3f, overhead %.2f ms + %.1f us/layer, fit median error %.1f%%%s",
+                measuredOn.name(), String.join(", ", r.perModel().keySet()), c.computeEfficiency(), c.memoryEfficiency(),
+                c.overheadMs(), c.perLayerOverheadUs(), 100 * r.overall().median(),
+                measuredOn.name().equals(gpu.name()) ? "" : "; applied to sibling " + gpu.name() + " by its datasheet"));
+        return r.calibratedFor(target, gpu, tp);
+    }
+
+    private static void requireSameGpu(FaaSInferProfile prof, GpuSpec gpu, Catalog catalog) {
+        GpuSpec measured = profileGpu(prof, catalog);
+        if (!measured.name().equals(gpu.name())) {
+            throw new ConfigException(prof.source() + ": measured on " + measured.name() + ", but the cluster uses "
+                    + gpu.name() + "; use predictor.calibrate_from to carry a profile to another GPU");
+        }
+    }
+
+    /**
+     * The catalog GPU a profile was measured on: the catalog name whose every dash-separated part
+     * appears in metadata's {@code hardware.gpu} (e.g. "NVIDIA H100 80GB HBM3" is h100-80gb); the
+     * longest such name wins.
+     */
+    public static GpuSpec profileGpu(FaaSInferProfile prof, Catalog catalog) {
+        String hw = prof.metadata().gpu().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        GpuSpec best = null;
+        for (GpuSpec g : catalog.gpus().values()) {
+            boolean all = true;
+            for (String part : g.name().toLowerCase(Locale.ROOT).split("-")) {
+                all &= hw.contains(part.replaceAll("[^a-z0-9]", ""));
+            }
+            if (all && (best == null || g.name().length() > best.name().length())) {
+                best = g;
+            }
+        }
+        if (best == null) {
+            throw new ConfigException(prof.source() + ": metadata.json hardware.gpu '" + prof.metadata().gpu()
+                    + "' matches no catalog GPU; known: " + String.join(", ", catalog.gpuNames()));
+        }
+        return best;
+    }
+}

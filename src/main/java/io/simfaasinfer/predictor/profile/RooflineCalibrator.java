@@ -1,0 +1,180 @@
+package io.simfaasinfer.predictor.profile;
+
+import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.catalog.ModelSpec;
+import io.simfaasinfer.predictor.RooflineParams;
+import io.simfaasinfer.predictor.RooflinePredictor;
+import io.simfaasinfer.predictor.SimpleBatch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Calibrates the analytical {@link RooflinePredictor} of a GPU from measured profiles of any
+ * models on that GPU, so that models without a profile can be predicted on it.
+ *
+ * <p>Fitted: {@code computeEfficiency}, {@code memoryEfficiency} (fractions of the datasheet
+ * peak and bandwidth, hence transferable to a sibling GPU through its own datasheet, see
+ * {@link Result#calibratedFor}), and the fixed per-iteration time. The fixed time is
+ * {@code overheadMs + layers * perLayerOverheadUs}; when every profile has the same number of
+ * layers the two are not separable, so {@code overheadMs} stays at its starting value and only
+ * {@code perLayerOverheadUs} is fitted. {@code commEfficiency} is not observable in TP=1 profiles
+ * and keeps its starting value.
+ *
+ * <p>Objective: the mean absolute relative error over all grid points (each profile weighted
+ * equally), which is robust to the few points where the roofline's shape is wrong; minimised by
+ * Nelder-Mead with restarts, parameters kept in range by clamping plus a penalty.
+ */
+public final class RooflineCalibrator {
+
+    /** A measured profile and the model it measured. */
+    public record Input(FaaSInferProfile profile, ModelSpec model) {
+    }
+
+    /**
+     * @param gpu      the GPU the profiles were measured on
+     * @param params   the calibrated parameters
+     * @param overall  errors over all points of all profiles
+     * @param perModel errors per profile, by model name
+     */
+    public record Result(GpuSpec gpu, RooflineParams params, ErrorStats overall, Map<String, ErrorStats> perModel) {
+
+        public Result {
+            perModel = Map.copyOf(perModel);
+        }
+
+        /** The calibrated roofline of {@code model} on the GPU it was calibrated on. */
+        public RooflinePredictor predictorFor(ModelSpec model, int tp) {
+            return new RooflinePredictor(model, gpu, tp, params);
+        }
+
+        /**
+         * The calibrated roofline of {@code model} on {@code target}, which may be another GPU: the
+         * efficiencies are fractions of datasheet figures, so the target's peak FLOP/s and bandwidth
+         * rescale them; the fixed overheads are kept (same software stack assumed).
+         */
+        public RooflinePredictor calibratedFor(ModelSpec model, GpuSpec target, int tp) {
+            return new RooflinePredictor(model, target, tp, params);
+        }
+    }
+
+    private static final double MIN_EFF = 0.01;
+
+    private RooflineCalibrator() {
+    }
+
+    /** Calibrates starting from {@link RooflineParams#DEFAULTS}. */
+    public static Result calibrate(GpuSpec gpu, List<Input> inputs) {
+        return calibrate(gpu, inputs, RooflineParams.DEFAULTS);
+    }
+
+    public static Result calibrate(GpuSpec gpu, List<Input> inputs, RooflineParams start) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("calibration needs at least one profile");
+        }
+        List<Prepared> prepared = new ArrayList<>();
+        for (Input in : inputs) {
+            in.profile().requireModel(in.model());
+            prepared.add(new Prepared(in));
+        }
+        boolean separable = inputs.stream().map(i -> i.model().numLayers()).distinct().count() > 1;
+        double[] x0 = separable
+                ? new double[] {start.computeEfficiency(), start.memoryEfficiency(), start.perLayerOverheadUs(),
+                        start.overheadMs()}
+                : new double[] {start.computeEfficiency(), start.memoryEfficiency(), start.perLayerOverheadUs()};
+        double[] step = separable ? new double[] {0.1, 0.1, 20, 0.2} : new double[] {0.1, 0.1, 20};
+        java.util.function.ToDoubleFunction<double[]> objective = x -> {
+            RooflineParams p = params(x, start);
+            double penalty = 0;
+            for (int i = 0; i < x.length; i++) {
+                penalty += Math.abs(x[i] - clamp(x, i));
+            }
+            double sum = 0;
+            for (Prepared pp : prepared) {
+                sum += pp.meanError(gpu, p);
+            }
+            return sum / prepared.size() + 10 * penalty;
+        };
+        double[] best = x0;
+        for (int round = 0; round < 4; round++) {
+            best = NelderMead.minimize(objective, best, step, 4000, 1e-10);
+            for (int i = 0; i < step.length; i++) {
+                step[i] *= 0.5;
+            }
+        }
+        for (int i = 0; i < best.length; i++) {
+            best[i] = clamp(best, i);
+        }
+        RooflineParams fitted = params(best, start);
+        Map<String, ErrorStats> per = new LinkedHashMap<>();
+        List<Double> all = new ArrayList<>();
+        for (Prepared pp : prepared) {
+            double[] e = pp.errors(gpu, fitted);
+            per.put(pp.input.model().name(), ErrorStats.of(e));
+            for (double v : e) {
+                all.add(v);
+            }
+        }
+        return new Result(gpu, fitted, ErrorStats.of(all.stream().mapToDouble(Double::doubleValue).toArray()), per);
+    }
+
+    /** Errors of any roofline over the grid of a profile. */
+    public static ErrorStats evaluate(RooflinePredictor roofline, FaaSInferProfile profile) {
+        List<ProfileEntry> es = profile.entries();
+        double[] e = new double[es.size()];
+        for (int i = 0; i < e.length; i++) {
+            ProfileEntry en = es.get(i);
+            e[i] = ErrorStats.absRelError(roofline.predict(en.toBatch()).totalMs(), en.medianMs());
+        }
+        return ErrorStats.of(e);
+    }
+
+    private static double clamp(double[] x, int i) {
+        if (i < 2) {
+            return Math.min(1.0, Math.max(MIN_EFF, x[i]));
+        }
+        return Math.max(0, x[i]);
+    }
+
+    private static RooflineParams params(double[] x, RooflineParams start) {
+        double overhead = x.length > 3 ? clamp(x, 3) : start.overheadMs();
+        return new RooflineParams(clamp(x, 0), clamp(x, 1), start.commEfficiency(), overhead, clamp(x, 2));
+    }
+
+    /** One profile's batches and measured medians, converted once. */
+    private static final class Prepared {
+        final Input input;
+        final SimpleBatch[] batches;
+        final double[] measured;
+
+        Prepared(Input input) {
+            this.input = input;
+            List<ProfileEntry> es = input.profile().entries();
+            batches = new SimpleBatch[es.size()];
+            measured = new double[es.size()];
+            for (int i = 0; i < batches.length; i++) {
+                batches[i] = es.get(i).toBatch();
+                measured[i] = es.get(i).medianMs();
+            }
+        }
+
+        double[] errors(GpuSpec gpu, RooflineParams p) {
+            RooflinePredictor r = new RooflinePredictor(input.model(), gpu, input.profile().tensorParallel(), p);
+            double[] e = new double[batches.length];
+            for (int i = 0; i < e.length; i++) {
+                e[i] = ErrorStats.absRelError(r.predict(batches[i]).totalMs(), measured[i]);
+            }
+            return e;
+        }
+
+        double meanError(GpuSpec gpu, RooflineParams p) {
+            double s = 0;
+            for (double v : errors(gpu, p)) {
+                s += v;
+            }
+            return s / batches.length;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.simfaasinfer.engine;
+
+import io.simfaasinfer.request.Request;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventQueueTest {
+
+    private static Event arrival(long id) {
+        return new Event.Arrival(new Request(id, 0, 1, 1, true));
+    }
+
+    @Test
+    void sameTimeEventsComeOutByPhaseWhateverTheInsertionOrder() {
+        List<Event> events = List.of(new Event.Schedule(0), arrival(1), new Event.IterationDone(0, 1));
+        // every permutation of insertion order
+        List<List<Event>> perms = new ArrayList<>();
+        permute(new ArrayList<>(events), 0, perms);
+        assertThat(perms).hasSize(6);
+        for (List<Event> order : perms) {
+            EventQueue q = new EventQueue();
+            for (Event e : order) {
+                q.schedule(100, e);
+            }
+            List<Phase> out = new ArrayList<>();
+            while (!q.isEmpty()) {
+                EventQueue.Entry e = q.poll();
+                assertThat(e.time()).isEqualTo(100);
+                out.add(e.event().phase());
+            }
+            assertThat(out).as("insertion order %s", order)
+                    .containsExactly(Phase.ITERATION_DONE, Phase.ARRIVAL, Phase.SCHEDULE);
+        }
+    }
+
+    private static void permute(List<Event> a, int k, List<List<Event>> out) {
+        if (k == a.size()) {
+            out.add(new ArrayList<>(a));
+            return;
+        }
+        for (int i = k; i < a.size(); i++) {
+            Collections.swap(a, k, i);
+            permute(a, k + 1, out);
+            Collections.swap(a, k, i);
+        }
+    }
+
+    @Test
+    void earlierTimeBeatsPhase() {
+        EventQueue q = new EventQueue();
+        q.schedule(20, new Event.IterationDone(0, 1));
+        q.schedule(10, new Event.Schedule(0));
+        assertThat(q.poll().time()).isEqualTo(10);
+        assertThat(q.now()).isEqualTo(10);
+        assertThat(q.poll().time()).isEqualTo(20);
+        assertThat(q.now()).isEqualTo(20);
+        assertThat(q.poll()).isNull();
+        assertThat(q.processed()).isEqualTo(2);
+    }
+
+    @Test
+    void sameTimeAndPhaseKeepInsertionOrder() {
+        EventQueue q = new EventQueue();
+        int[] replicas = {7, 3, 9, 0, 5, 1, 8, 2, 6, 4};
+        for (int r : replicas) {
+            q.schedule(50, new Event.Schedule(r));
+            q.schedule(50, arrival(r)); // interleaved other phase must not disturb the order
+        }
+        List<Integer> schedules = new ArrayList<>();
+        List<Long> arrivals = new ArrayList<>();
+        while (!q.isEmpty()) {
+            Event e = q.poll().event();
+            if (e instanceof Event.Schedule s) {
+                schedules.add(s.replica());
+            } else if (e instanceof Event.Arrival a) {
+                assertThat(schedules).as("all arrivals before any schedule").isEmpty();
+                arrivals.add(a.request().id());
+            }
+        }
+        assertThat(schedules).containsExactly(7, 3, 9, 0, 5, 1, 8, 2, 6, 4);
+        assertThat(arrivals).containsExactly(7L, 3L, 9L, 0L, 5L, 1L, 8L, 2L, 6L, 4L);
+    }
+
+    @Test
+    void schedulingInThePastThrowsAndLeavesQueueIntact() {
+        EventQueue q = new EventQueue();
+        q.schedule(1000, new Event.Schedule(0));
+        q.poll();
+        assertThat(q.now()).isEqualTo(1000);
+        assertThatThrownBy(() -> q.schedule(999, new Event.Schedule(1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("999").hasMessageContaining("1000");
+        assertThat(q.isEmpty()).isTrue();
+        q.schedule(1000, new Event.Schedule(2)); // "now" itself is allowed
+        assertThat(q.size()).isEqualTo(1);
+    }
+
+    /** Reference model: the pending event that must come out next, by (time, phase, insertion). */
+    private record Pending(long time, int phase, long seq, Event event) {
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 17, 42, 1234, 99999, -5})
+    void randomWorkloadNeverGoesBackInTimeAndMatchesReferenceOrder(long seed) {
+        Random rnd = new Random(seed);
+        EventQueue q = new EventQueue();
+        List<Pending> ref = new ArrayList<>();
+        long seq = 0;
+        long lastTime = 0;
+        int polls = 0;
+        for (int step = 0; step < 10_000; step++) {
+            boolean insert = ref.isEmpty() || rnd.nextInt(100) < 55;
+            if (insert) {
+                // many ties: offsets drawn from a small range, 0 (= now) common
+                long t = q.now() + (rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(50));
+                Event e = switch (rnd.nextInt(3)) {
+                    case 0 -> new Event.IterationDone(rnd.nextInt(4), step);
+                    case 1 -> arrival(step);
+                    default -> new Event.Schedule(rnd.nextInt(4));
+                };
+                q.schedule(t, e);
+                ref.add(new Pending(t, e.phase().ordinal(), seq++, e));
+            } else {
+                Pending expected = ref.get(0);
+                for (Pending p : ref) {
+                    if (p.time < expected.time || (p.time == expected.time && (p.phase < expected.phase
+                            || (p.phase == expected.phase && p.seq < expected.seq)))) {
+                        expected = p;
+                    }
+                }
+                ref.remove(expected);
+                EventQueue.Entry got = q.poll();
+                polls++;
+                assertThat(got.time()).isGreaterThanOrEqualTo(lastTime);
+                assertThat(q.now()).isEqualTo(got.time());
+                assertThat(got.event()).isSameAs(expected.event);
+                lastTime = got.time();
+            }
+            assertThat(q.size()).isEqualTo(ref.size());
+        }
+        while (!q.isEmpty()) {
+            EventQueue.Entry got = q.poll();
+            polls++;
+            assertThat(got.time()).isGreaterThanOrEqualTo(lastTime);
+            lastTime = got.time();
+        }
+        assertThat(q.processed()).isEqualTo(polls);
+    }
+}
