@@ -100,11 +100,14 @@ public final class ConfigOptions {
 
     /** Loads, overrides and validates. */
     public Resolved resolve() {
-        return resolve(List.of());
+        return resolve(List.of(), "");
     }
 
-    /** Loads, overrides and validates, with {@code extraSets} applied after every flag and --set. */
-    public Resolved resolve(List<String> extraSets) {
+    /**
+     * Loads, overrides and validates, with {@code extraSets} applied after every flag and --set;
+     * errors name an extra assignment as {@code label: assignment}.
+     */
+    public Resolved resolve(List<String> extraSets, String label) {
         List<ConfigLoader.Override> all = new ArrayList<>();
         add(all, "--model", "model.name", model);
         add(all, "--gpu", "cluster.gpu", gpu);
@@ -142,7 +145,7 @@ public final class ConfigOptions {
         add(all, "--warmup-requests", "simulation.warmup_requests", warmupRequests);
         all.addAll(serverlessOptions.overrides());
         sets.forEach(x -> all.add(ConfigLoader.Override.set(x)));
-        extraSets.forEach(x -> all.add(ConfigLoader.Override.set(x)));
+        extraSets.forEach(x -> all.add(new ConfigLoader.Override(x, label + ": " + x)));
         ConfigLoader loader = new ConfigLoader();
         ConfigLoader.Loaded loaded = loader.loadWith(config, all);
         Catalog catalog = Catalog.builtin();

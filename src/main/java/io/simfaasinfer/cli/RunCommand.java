@@ -29,7 +29,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--requests-out", paramLabel = "FILE", description = "Write one CSV row per request here.")
     Path requestsOut;
 
-    @Option(names = "--plot", paramLabel = "FILE",
+    @Option(names = "--instances-plot", paramLabel = "FILE",
             description = "Serverless runs: write a PNG of the instance count over time here.")
     Path plot;
 
@@ -46,7 +46,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ConfigOptions.Resolved r = options.resolve();
         if (plot != null && !io.simfaasinfer.config.ServerlessConfig.enabled(r.config())) {
-            throw new BadInputException("--plot draws the serverless instance count; enable serverless"
+            throw new BadInputException("--instances-plot draws the serverless instance count; enable serverless"
                     + " (--serverless or serverless.enabled: true)");
         }
         SimulationResult result;

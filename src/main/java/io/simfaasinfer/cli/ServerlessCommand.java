@@ -79,7 +79,7 @@ public final class ServerlessCommand implements Runnable {
             List<DeploymentComparison.Row> rows = new ArrayList<>();
             String source = null;
             for (Deployment d : deployments) {
-                ConfigOptions.Resolved r = options.resolve(d.overrides());
+                ConfigOptions.Resolved r = options.resolve(d.overrides(), "deployment " + d.name());
                 source = r.source();
                 SimulationResult result = new Simulator(r.config(), r.catalog(), null, null).run();
                 rows.add(DeploymentComparison.summarise(d, result));

@@ -1,5 +1,6 @@
 package io.simfaasinfer.serverless;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.simfaasinfer.metrics.SimulationResult;
 
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class DeploymentComparison {
     public record Row(String deployment, String instances, String autoscaler, long completed, long rejected,
                       double ttftP50Ms, double ttftP99Ms, double e2eP99Ms, long coldStarts, double requestsColdShare,
                       int instancesPeak, double gpuHoursBilled, double costUsd, double costPerHour,
-                      double costPer1kRequests, List<String> overrides) {
+                      @JsonProperty("cost_per_1k_requests") double costPer1kRequests, List<String> overrides) {
     }
 
     /** The three default deployments: always-on, scale-to-zero and the configured autoscaled fleet. */

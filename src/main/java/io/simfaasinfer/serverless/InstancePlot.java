@@ -1,16 +1,11 @@
 package io.simfaasinfer.serverless;
 
-import io.simfaasinfer.report.AtomicOutput;
-import org.knowm.xchart.BitmapEncoder;
+import io.simfaasinfer.report.Plots;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -41,13 +36,6 @@ public final class InstancePlot {
         chart.getStyler().setYAxisDecimalPattern("0");
         chart.addSeries("ready + starting", t, alive).setMarker(SeriesMarkers.NONE);
         chart.addSeries("ready", t, ready).setMarker(SeriesMarkers.NONE);
-        try (AtomicOutput out = new AtomicOutput(file)) {
-            try (OutputStream os = Files.newOutputStream(out.temp())) {
-                BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
-            }
-            out.commit();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        Plots.write(chart, file);
     }
 }

@@ -1,5 +1,6 @@
 package io.simfaasinfer.serverless;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.simfaasinfer.metrics.LatencySummary;
 
 import java.util.List;
@@ -86,7 +87,8 @@ public record ServerlessResult(
      * @param horizonS          end of the run (last completion, or last lifecycle change if later), s
      */
     public record BillingSummary(double pricePerGpuHour, double billedGpuSeconds, double costUsd, double costPerHour,
-                                 double costPer1kRequests, double qpsPerDollar, double granularityS, double minimumS,
+                                 @JsonProperty("cost_per_1k_requests") double costPer1kRequests,
+                                 double qpsPerDollar, double granularityS, double minimumS,
                                  boolean billColdStart, double idlePriceFactor, double horizonS) {
     }
 

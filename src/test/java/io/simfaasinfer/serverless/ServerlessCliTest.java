@@ -44,7 +44,7 @@ class ServerlessCliTest {
         Path png = dir.resolve("plots/instances.png");
         Outcome o = cli(args(new String[] {"run", "--model", "llama-2-7b", "--gpu", "h100-80gb", "--serverless",
             "--min-instances", "0", "--max-instances", "8", "--keep-alive-s", "60", "--checkpoint-tier", "local-nvme",
-            "--autoscaler", "concurrency"}, "--output", json.toString(), "--plot", png.toString()));
+            "--autoscaler", "concurrency"}, "--output", json.toString(), "--instances-plot", png.toString()));
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("serverless: autoscaler concurrency").contains("TTFT split (ms)")
                 .contains("plot: " + png);
@@ -75,9 +75,9 @@ class ServerlessCliTest {
                 .isEqualTo("error: --min-instances 5: serverless.min_instances: expected an integer in "
                         + "[0, max_instances = 2], got 5");
 
-        Outcome plot = cli(args(new String[] {"run"}, "--plot", dir.resolve("x.png").toString()));
+        Outcome plot = cli(args(new String[] {"run"}, "--instances-plot", dir.resolve("x.png").toString()));
         assertThat(plot.code()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(plot.err()).contains("--plot").contains("serverless");
+        assertThat(plot.err()).contains("--instances-plot").contains("serverless");
         assertThat(dir.resolve("x.png")).doesNotExist();
 
         Outcome tier = cli(args(new String[] {"run", "--serverless", "--checkpoint-tier", "nfs"}));
