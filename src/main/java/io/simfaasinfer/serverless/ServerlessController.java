@@ -11,7 +11,6 @@ import io.simfaasinfer.metrics.LatencyStats;
 import io.simfaasinfer.metrics.MetricsCollector;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.request.Request;
-import io.simfaasinfer.routing.ClusterView;
 import io.simfaasinfer.routing.Router;
 
 import java.util.ArrayDeque;
@@ -52,7 +51,8 @@ public final class ServerlessController {
 
     private final ServerlessConfig cfg;
     private final Instance[] instances;
-    private final Router router;
+    private final Dispatcher dispatcher;
+    private final FleetLedger ledger = new FleetLedger();
     private final EventQueue queue;
     private final MetricsCollector metrics;
     private final ServerlessMetrics sm;
@@ -72,45 +72,16 @@ public final class ServerlessController {
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final LatencyStats instanceStart = new LatencyStats();
     private final Map<String, Long> startsByTier = new TreeMap<>();
-    private final List<ServerlessResult.Point> series = new ArrayList<>();
-    private final int[] eligible;
-    private int eligibleCount;
-    private final ClusterView eligibleView = new ClusterView() {
-        @Override
-        public int size() {
-            return eligibleCount;
-        }
-
-        @Override
-        public int outstanding(int i) {
-            return instances[eligible[i]].replica.scheduler().outstanding();
-        }
-
-        @Override
-        public double kvUtilization(int i) {
-            return instances[eligible[i]].replica.scheduler().kv().utilization();
-        }
-    };
     private final FleetView view;
 
-    private int starting;
-    private int idle;
-    private int busy;
     private int lastDesired;
     private boolean workloadExhausted;
     private boolean pokePending;
     private boolean finished;
-    /** Time during which at least one instance was starting, up to coveredSinceNs. */
-    private long coveredNs;
-    private long coveredSinceNs;
-    private double readyArea;
-    private long readySinceNs;
     private long coldStarts;
     private long releases;
     private long rejectedQueueFull;
-    private int peakLive;
     private int queuePeak;
-    private long lastTransitionNs;
 
     /**
      * @param config    the validated configuration (serverless enabled, cold-start figures resolved)
@@ -123,7 +94,6 @@ public final class ServerlessController {
                                 Router router, EventQueue queue, MetricsCollector metrics, ServerlessMetrics sm,
                                 ScheduleRequester requester) {
         this.cfg = config.serverless();
-        this.router = router;
         this.queue = queue;
         this.metrics = metrics;
         this.sm = sm;
@@ -134,7 +104,7 @@ public final class ServerlessController {
         for (int i = 0; i < replicas.length; i++) {
             instances[i] = new Instance(i, replicas[i]);
         }
-        this.eligible = new int[replicas.length];
+        this.dispatcher = new Dispatcher(instances, router, cfg.instanceConcurrency());
         var cs = cfg.coldStart();
         this.coldStart = ColdStartModel.of(cs, model.weightBytes(), tp);
         this.tier = CheckpointTier.parse(cs.checkpointTier()).orElseThrow();
@@ -159,11 +129,11 @@ public final class ServerlessController {
         for (int i = 0; i < cfg.minInstances(); i++) {
             Instance in = instances[i];
             in.beginLife();
-            transition(in, InstanceState.IDLE, 0);
+            ledger.transition(in, InstanceState.IDLE, 0);
             scheduleExpiry(in, 0);
         }
         lastDesired = cfg.minInstances();
-        point(0);
+        ledger.point(0);
         history.add(sample(0));
         queue.schedule(0, new Event.Autoscale(true));
     }
@@ -201,7 +171,7 @@ public final class ServerlessController {
             return;
         }
         sm.onAdmitted(now);
-        waiting.addLast(new Waiting(r, coveredAt(now)));
+        waiting.addLast(new Waiting(r, ledger.coveredAt(now)));
         queuePeak = Math.max(queuePeak, waiting.size());
         if (live() == 0 || autoscaler.reactive()) {
             poke(now);
@@ -215,7 +185,7 @@ public final class ServerlessController {
             drain(now);
         }
         if (in.state == InstanceState.BUSY && replica.scheduler().outstanding() == 0) {
-            transition(in, InstanceState.IDLE, now);
+            ledger.transition(in, InstanceState.IDLE, now);
             scheduleExpiry(in, now);
         }
     }
@@ -265,7 +235,7 @@ public final class ServerlessController {
             throw new IllegalStateException("decorate runs once");
         }
         finished = true;
-        long end = Math.max(metrics.lastFinishNs(), lastTransitionNs);
+        long end = Math.max(metrics.lastFinishNs(), ledger.lastTransitionNs());
         int alive = 0;
         for (Instance in : instances) {
             if (in.live()) {
@@ -274,7 +244,7 @@ public final class ServerlessController {
                 alive++;
             }
         }
-        point(end);
+        ledger.point(end);
         return ServerlessReport.build(this, base, end, alive);
     }
 
@@ -284,8 +254,8 @@ public final class ServerlessController {
         if (in.state != InstanceState.STARTING || in.generation != generation) {
             return;
         }
-        transition(in, InstanceState.IDLE, now);
-        point(now);
+        ledger.transition(in, InstanceState.IDLE, now);
+        ledger.point(now);
         drain(now);
         if (in.state == InstanceState.IDLE) {
             scheduleExpiry(in, now);
@@ -333,13 +303,13 @@ public final class ServerlessController {
         choice.generation++;
         choice.beginLife();
         choice.tier = t;
-        transition(choice, InstanceState.STARTING, now);
+        ledger.transition(choice, InstanceState.STARTING, now);
         long duration = coldStart.totalNs(t);
         queue.schedule(now + duration, new Event.InstanceReady(choice.slot, choice.generation));
         coldStarts++;
         startsByTier.merge(t.label(), 1L, Long::sum);
         instanceStart.record(duration);
-        point(now);
+        ledger.point(now);
     }
 
     /** Releases up to {@code count} idle instances whose keep-alive has run out, longest idle first. */
@@ -357,11 +327,11 @@ public final class ServerlessController {
     }
 
     private void release(Instance in, long now) {
-        transition(in, InstanceState.COLD, now);
+        ledger.transition(in, InstanceState.COLD, now);
         billing.addLifetime(in.lifeStartingNs(), in.lifeIdleNs(), in.lifeBusyNs());
         in.releasedNs = now;
         releases++;
-        point(now);
+        ledger.point(now);
     }
 
     private void scheduleExpiry(Instance in, long now) {
@@ -377,37 +347,8 @@ public final class ServerlessController {
 
     // ---- dispatch ----
 
-    /**
-     * A ready instance with room for one more request, chosen by the router; null if none. The
-     * router chooses among the first {@code max(1, desired)} ready instances (in slot order) that
-     * have room; the surplus above the autoscaler's answer gets requests only when those are full, so
-     * it drains, goes idle and is released after its keep-alive.
-     */
     private Instance pick(Request r, long now) {
-        int limit = cfg.instanceConcurrency();
-        int keep = Math.max(1, lastDesired);
-        int seen = 0;
-        eligibleCount = 0;
-        for (Instance in : instances) {
-            if (in.ready() && seen++ < keep && hasRoom(in, limit)) {
-                eligible[eligibleCount++] = in.slot;
-            }
-        }
-        if (eligibleCount == 0) {
-            for (Instance in : instances) {
-                if (in.ready() && hasRoom(in, limit)) {
-                    eligible[eligibleCount++] = in.slot;
-                }
-            }
-        }
-        if (eligibleCount == 0) {
-            return null;
-        }
-        return instances[eligible[router.route(r, eligibleView, now)]];
-    }
-
-    private static boolean hasRoom(Instance in, int limit) {
-        return limit <= 0 || in.replica.scheduler().outstanding() < limit;
+        return dispatcher.pick(r, lastDesired, now);
     }
 
     private void drain(long now) {
@@ -418,7 +359,7 @@ public final class ServerlessController {
                 return;
             }
             waiting.pollFirst();
-            dispatch(w.request(), target, now, coveredAt(now) - w.coveredAtEnqueueNs());
+            dispatch(w.request(), target, now, ledger.coveredAt(now) - w.coveredAtEnqueueNs());
         }
     }
 
@@ -427,42 +368,12 @@ public final class ServerlessController {
         r.assign(in.slot);
         in.replica.scheduler().enqueue(r, now);
         if (in.state == InstanceState.IDLE) {
-            transition(in, InstanceState.BUSY, now);
+            ledger.transition(in, InstanceState.BUSY, now);
         }
         requester.requestSchedule(in.replica, now);
     }
 
     // ---- bookkeeping ----
-
-    private void transition(Instance in, InstanceState next, long now) {
-        readyArea += (double) (idle + busy) * (now - readySinceNs);
-        readySinceNs = now;
-        if (starting > 0) {
-            coveredNs += now - coveredSinceNs;
-        }
-        coveredSinceNs = now;
-        count(in.state, -1);
-        count(next, +1);
-        in.moveTo(next, now);
-        lastTransitionNs = Math.max(lastTransitionNs, now);
-        peakLive = Math.max(peakLive, live());
-    }
-
-    private void count(InstanceState s, int delta) {
-        switch (s) {
-            case STARTING -> starting += delta;
-            case IDLE -> idle += delta;
-            case BUSY -> busy += delta;
-            default -> {
-                // COLD slots are not counted
-            }
-        }
-    }
-
-    /** Time up to {@code now} during which at least one instance was starting, ns. */
-    private long coveredAt(long now) {
-        return coveredNs + (starting > 0 ? now - coveredSinceNs : 0);
-    }
 
     private FleetHistory.Sample sample(long now) {
         double busyNs = 0;
@@ -470,16 +381,7 @@ public final class ServerlessController {
             busyNs += in.replica.busyNs();
         }
         return new FleetHistory.Sample(now, sm.arrivals(), sm.demandArea(now),
-                readyArea + (double) (idle + busy) * (now - readySinceNs), busyNs, sm.serviceNs(), sm.services());
-    }
-
-    private void point(long now) {
-        var p = new ServerlessResult.Point(now / 1e9, starting, idle + busy);
-        if (!series.isEmpty() && series.get(series.size() - 1).tS() == p.tS()) {
-            series.set(series.size() - 1, p);
-        } else {
-            series.add(p);
-        }
+                ledger.readyAreaAt(now), busyNs, sm.serviceNs(), sm.services());
     }
 
     private int floor() {
@@ -489,19 +391,19 @@ public final class ServerlessController {
     // ---- read by the view and the report ----
 
     int live() {
-        return starting + idle + busy;
+        return ledger.live();
     }
 
     int starting() {
-        return starting;
+        return ledger.starting();
     }
 
     int idle() {
-        return idle;
+        return ledger.idle();
     }
 
     int busy() {
-        return busy;
+        return ledger.busy();
     }
 
     int lastDesired() {
@@ -561,7 +463,7 @@ public final class ServerlessController {
     }
 
     List<ServerlessResult.Point> series() {
-        return series;
+        return ledger.series();
     }
 
     Billing billing() {
@@ -585,7 +487,7 @@ public final class ServerlessController {
     }
 
     int peakLive() {
-        return peakLive;
+        return ledger.peakLive();
     }
 
     int queuePeak() {
