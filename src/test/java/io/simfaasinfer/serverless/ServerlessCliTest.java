@@ -60,6 +60,8 @@ class ServerlessCliTest {
             assertThat(s.path("instance_seconds").path(k).asDouble()).as(k).isPositive();
         }
         assertThat(s.path("instances_over_time").size()).isGreaterThan(1);
+        assertThat(s.path("billing").path("cost_per_1k_requests").asDouble())
+                .isEqualTo(r.path("cost").path("cost_per_1k_requests").asDouble()).isPositive();
         assertThat(r.path("cost").path("cost_usd").asDouble()).isEqualTo(s.path("billing").path("cost_usd").asDouble());
         assertThat(r.path("config").path("serverless").path("enabled").asBoolean()).isTrue();
         byte[] head = Files.readAllBytes(png);
@@ -110,6 +112,7 @@ class ServerlessCliTest {
         }
         assertThat(toZero.path("ttft_p99_ms").asDouble()).isGreaterThan(alwaysOn.path("ttft_p99_ms").asDouble());
         assertThat(rows.get(3).path("instances").asText()).isEqualTo("1-8");
+        assertThat(toZero.path("cost_per_1k_requests").asDouble()).isPositive();
 
         Outcome md = cli(args(new String[] {"serverless", "compare", "--markdown", "--no-defaults", "--variant",
             "only:serverless.enabled=true"}));
