@@ -81,6 +81,10 @@ final class ResultBuilder {
         var scheduling = new SimulationResult.Scheduling(config.scheduler().name(), config.cluster().router(),
                 config.scheduler().localPolicy(), counters);
         JsonNode cfg = SNAKE.valueToTree(config);
+        if (!io.simfaasinfer.config.ServerlessConfig.enabled(config)) {
+            // a disabled serverless section leaves the always-on results exactly as they were
+            ((com.fasterxml.jackson.databind.node.ObjectNode) cfg).remove("serverless");
+        }
         return new SimulationResult(requests, m.ttft().summary(), m.tbt().summary(), m.tpot().summary(),
                 m.e2e().summary(), m.queueDelay().summary(), throughput, util, costs, stats,
                 new java.util.TreeMap<>(adjustments), scheduling, sim, cfg);

@@ -4,6 +4,7 @@ import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigLoader;
 import io.simfaasinfer.config.ConfigValidator;
 import io.simfaasinfer.config.SimulatorConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -96,12 +97,23 @@ public final class ConfigOptions {
     @Option(names = "--warmup-requests", description = "Exclude the first N arrivals from latency metrics (simulation.warmup_requests).")
     Integer warmupRequests;
 
+    @Mixin
+    ServerlessOptions serverlessOptions = new ServerlessOptions();
+
     /** A validated configuration, ready for a Simulator. */
     public record Resolved(SimulatorConfig config, Catalog catalog, String source) {
     }
 
     /** Loads, overrides and validates. */
     public Resolved resolve() {
+        return resolve(List.of(), "");
+    }
+
+    /**
+     * Loads, overrides and validates, with {@code extraSets} applied after every flag and --set;
+     * errors name an extra assignment as {@code label: assignment}.
+     */
+    public Resolved resolve(List<String> extraSets, String label) {
         List<ConfigLoader.Override> all = new ArrayList<>();
         add(all, "--model", "model.name", model);
         add(all, "--gpu", "cluster.gpu", gpu);
@@ -138,7 +150,9 @@ public final class ConfigOptions {
             all.add(new ConfigLoader.Override("predictor.telemetry=" + quoted(telemetry), "--telemetry " + telemetry));
         }
         add(all, "--warmup-requests", "simulation.warmup_requests", warmupRequests);
+        all.addAll(serverlessOptions.overrides());
         sets.forEach(x -> all.add(ConfigLoader.Override.set(x)));
+        extraSets.forEach(x -> all.add(new ConfigLoader.Override(x, label + ": " + x)));
         ConfigLoader loader = new ConfigLoader();
         ConfigLoader.Loaded loaded = loader.loadWith(config, all);
         Catalog catalog = Catalog.builtin();

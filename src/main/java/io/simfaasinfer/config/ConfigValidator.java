@@ -121,7 +121,8 @@ public final class ConfigValidator {
                     cl.gpuMemoryUtilization(), cap.usableBytes() / 1e9));
         }
         predictor(c.predictor());
-        return new SimulatorConfig(s, w, c.model(), cl, sc, c.predictor(), c.catalog());
+        ServerlessConfig sl = io.simfaasinfer.serverless.ServerlessValidation.validate(c.serverless(), gpu, sourceOf);
+        return new SimulatorConfig(s, w, c.model(), cl, sc, c.predictor(), c.catalog(), sl);
     }
 
     private void arrival(ArrivalConfig a) {

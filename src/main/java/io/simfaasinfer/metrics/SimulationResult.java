@@ -1,7 +1,9 @@
 package io.simfaasinfer.metrics;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simfaasinfer.serverless.ServerlessResult;
 
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,24 @@ public record SimulationResult(
         Map<String, Long> workloadAdjustments,
         Scheduling scheduling,
         Simulation simulation,
-        JsonNode config) {
+        JsonNode config,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ServerlessResult serverless) {
+
+    /** A result without a serverless section (the always-on cluster). */
+    public SimulationResult(Requests requests, LatencySummary ttftMs, LatencySummary tbtMs, LatencySummary tpotMs,
+                            LatencySummary e2eMs, LatencySummary queueDelayMs, Throughput throughput,
+                            Utilization utilization, Cost cost, List<ReplicaStats> replicas,
+                            Map<String, Long> workloadAdjustments, Scheduling scheduling, Simulation simulation,
+                            JsonNode config) {
+        this(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization, cost, replicas,
+                workloadAdjustments, scheduling, simulation, config, null);
+    }
+
+    /** This result with a serverless section and the cost billed from instance time. */
+    public SimulationResult withServerless(ServerlessResult section, Cost billedCost) {
+        return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization,
+                billedCost, replicas, workloadAdjustments, scheduling, simulation, config, section);
+    }
 
     /**
      * @param arrived           requests that reached the cluster

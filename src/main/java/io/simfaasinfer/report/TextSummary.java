@@ -14,8 +14,11 @@ public final class TextSummary {
     public static String render(SimulationResult r) {
         StringBuilder b = new StringBuilder();
         var c = r.config();
-        b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %d x %s (tp=%d), scheduler %s, router %s, local policy %s%n",
-                c.path("model").path("name").asText(), c.path("cluster").path("replicas").asInt(),
+        var sl = c.path("serverless");
+        String fleet = r.serverless() == null ? String.valueOf(c.path("cluster").path("replicas").asInt())
+                : "serverless " + sl.path("min_instances").asInt() + "-" + sl.path("max_instances").asInt();
+        b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %s x %s (tp=%d), scheduler %s, router %s, local policy %s%n",
+                c.path("model").path("name").asText(), fleet,
                 c.path("cluster").path("gpu").asText(), c.path("cluster").path("tp").asInt(),
                 c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText(),
                 c.path("scheduler").path("local_policy").asText("fcfs")));
@@ -51,9 +54,15 @@ public final class TextSummary {
                         + " peak %.1f%%%n", 100 * u.busyFractionMean(), 100 * u.mfuMean(), 100 * u.mbuMean(),
                 100 * u.kvCacheUtilMean(), 100 * u.kvCacheUtilPeak()));
         var k = r.cost();
-        b.append(String.format(Locale.ROOT, "cost: %d GPUs x %.3f h = %.3f GPU-h, $%.4f ($%.4f per 1k requests,"
-                        + " %.3f QPS per $/h)%n", k.gpus(), k.gpuHours() / Math.max(1, k.gpus()), k.gpuHours(),
-                k.costUsd(), k.costPer1kRequests(), k.qpsPerDollar()));
+        if (r.serverless() == null) {
+            b.append(String.format(Locale.ROOT, "cost: %d GPUs x %.3f h = %.3f GPU-h, $%.4f ($%.4f per 1k requests,"
+                            + " %.3f QPS per $/h)%n", k.gpus(), k.gpuHours() / Math.max(1, k.gpus()), k.gpuHours(),
+                    k.costUsd(), k.costPer1kRequests(), k.qpsPerDollar()));
+        } else {
+            b.append(String.format(Locale.ROOT, "cost: %.3f billed GPU-h (peak %d GPUs), $%.4f ($%.4f per 1k requests,"
+                            + " %.3f QPS per $/h)%n", k.gpuHours(), k.gpus(), k.costUsd(), k.costPer1kRequests(),
+                    k.qpsPerDollar()));
+        }
         var s = r.simulation();
         b.append("predictor: ").append(s.predictor()).append(System.lineSeparator());
         for (String note : s.predictorNotes()) {
@@ -61,6 +70,9 @@ public final class TextSummary {
         }
         b.append(String.format(Locale.ROOT, "simulated %.1f s in %.2f s wall (%d events, %d iterations, seed %d)%n",
                 s.simulatedS(), s.wallS(), s.events(), s.iterations(), s.seed()));
+        if (r.serverless() != null) {
+            b.append(io.simfaasinfer.serverless.ServerlessSummary.render(r.serverless()));
+        }
         return b.toString();
     }
 
