@@ -74,10 +74,20 @@ final class ResultBuilder {
         var sim = new SimulationResult.Simulation(simS, wallS, queue.processed(), iterations,
                 config.simulation().randomSeed(), predictor.mode(), predictor.predictor().describe(),
                 predictor.notes());
+        java.util.Map<String, Long> counters = new java.util.TreeMap<>();
+        for (Replica r : replicas) {
+            r.scheduler().policyCounters().forEach((k, v) -> counters.merge(k, v, Long::sum));
+        }
+        var scheduling = new SimulationResult.Scheduling(config.scheduler().name(), config.cluster().router(),
+                config.scheduler().localPolicy(), counters);
         JsonNode cfg = SNAKE.valueToTree(config);
+        if (!io.simfaasinfer.config.ServerlessConfig.enabled(config)) {
+            // a disabled serverless section leaves the always-on results exactly as they were
+            ((com.fasterxml.jackson.databind.node.ObjectNode) cfg).remove("serverless");
+        }
         return new SimulationResult(requests, m.ttft().summary(), m.tbt().summary(), m.tpot().summary(),
                 m.e2e().summary(), m.queueDelay().summary(), throughput, util, costs, stats,
-                new java.util.TreeMap<>(adjustments), sim, cfg,
-                WorkloadResults.classes(config, m), WorkloadResults.prefixCache(config, replicas));
+                new java.util.TreeMap<>(adjustments), scheduling, sim, cfg,
+                WorkloadResults.classes(config, m), WorkloadResults.prefixCache(config, replicas), null);
     }
 }

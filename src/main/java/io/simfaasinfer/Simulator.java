@@ -6,6 +6,7 @@ import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.cluster.Replica;
 import io.simfaasinfer.config.ClusterConfig;
 import io.simfaasinfer.config.ConfigValidator;
+import io.simfaasinfer.config.ServerlessConfig;
 import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.engine.Event;
 import io.simfaasinfer.engine.EventQueue;
@@ -18,11 +19,14 @@ import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.predictor.ExecutionTimePredictor;
 import io.simfaasinfer.predictor.PredictorFactory;
 import io.simfaasinfer.request.Request;
+import io.simfaasinfer.request.RequestObserver;
 import io.simfaasinfer.routing.ClusterView;
 import io.simfaasinfer.routing.Router;
 import io.simfaasinfer.routing.Routers;
 import io.simfaasinfer.scheduler.SchedulerContext;
 import io.simfaasinfer.scheduler.Schedulers;
+import io.simfaasinfer.serverless.ServerlessController;
+import io.simfaasinfer.serverless.ServerlessMetrics;
 import io.simfaasinfer.workload.RequestSource;
 import io.simfaasinfer.workload.Workloads;
 
@@ -50,6 +54,8 @@ public final class Simulator {
     private final ExecutionTimePredictor predictor;
     private final PredictorFactory.Built builtPredictor;
     private final ClusterView view;
+    /** The serverless fleet, or null for the always-on cluster. */
+    private final ServerlessController serverless;
     private boolean ran;
 
     /** A simulation of {@code config} with the built-in catalog (plus {@code catalog.file}) and no per-request output. */
@@ -85,10 +91,13 @@ public final class Simulator {
         ClusterConfig cl = this.config.cluster();
         KvCapacity cap = kvCapacity();
         var schedulerFactory = Schedulers.registry().get("scheduler.name", this.config.scheduler().name());
-        this.replicas = new Replica[cl.replicas()];
+        boolean sl = ServerlessConfig.enabled(this.config);
+        ServerlessMetrics slMetrics = sl ? new ServerlessMetrics(metrics) : null;
+        RequestObserver observer = sl ? slMetrics : metrics;
+        this.replicas = new Replica[sl ? this.config.serverless().maxInstances() : cl.replicas()];
         for (int i = 0; i < replicas.length; i++) {
             BlockManager kv = new BlockManager(cap.totalBlocks(), cl.blockSize(), cl.prefixCaching());
-            var ctx = new SchedulerContext(i, kv, this.config.scheduler(), model, metrics);
+            var ctx = new SchedulerContext(i, kv, this.config.scheduler(), model, observer, predictor);
             replicas[i] = new Replica(i, gpu, cl.tp(), schedulerFactory.create(ctx), predictor);
         }
         this.view = new ClusterView() {
@@ -108,11 +117,18 @@ public final class Simulator {
             }
 
             @Override
+            public long remainingWork(int i) {
+                return replicas[i].scheduler().remainingWorkTokens();
+            }
+
+            @Override
             public int cachedPrefixTokens(int i, Request r) {
                 BlockManager kv = replicas[i].scheduler().kv();
                 return kv.cachedPrefixBlocks(r) * kv.blockSize();
             }
         };
+        this.serverless = sl ? new ServerlessController(this.config, model, gpu, replicas, router, queue, metrics,
+                slMetrics, this::requestSchedule) : null;
     }
 
     /** The validated configuration, with derived defaults resolved. */
@@ -147,6 +163,12 @@ public final class Simulator {
         if (first != null) {
             queue.schedule(first.arrivalNs(), new Event.Arrival(first));
         }
+        if (serverless != null) {
+            serverless.start();
+            if (first == null) {
+                serverless.onWorkloadExhausted();
+            }
+        }
         while (!queue.isEmpty()) {
             EventQueue.Entry e = queue.poll();
             long now = e.time();
@@ -154,6 +176,9 @@ public final class Simulator {
             if (ev instanceof Event.IterationDone d) {
                 Replica r = replicas[d.replica()];
                 r.finish(now);
+                if (serverless != null) {
+                    serverless.onIterationDone(r, now);
+                }
                 requestSchedule(r, now);
             } else if (ev instanceof Event.Arrival a) {
                 onArrival(a.request(), now);
@@ -164,6 +189,8 @@ public final class Simulator {
                                 + " arrives at " + next.arrivalNs() + " ns, before " + now);
                     }
                     queue.schedule(next.arrivalNs(), new Event.Arrival(next));
+                } else if (serverless != null) {
+                    serverless.onWorkloadExhausted();
                 }
             } else if (ev instanceof Event.Schedule s) {
                 Replica r = replicas[s.replica()];
@@ -172,6 +199,8 @@ public final class Simulator {
                 if (duration > 0) {
                     queue.schedule(now + duration, new Event.IterationDone(r.index(), r.iterations()));
                 }
+            } else if (serverless != null) {
+                serverless.onEvent(ev, now);
             }
         }
         long unfinished = metrics.arrived() - metrics.completed() - metrics.rejected();
@@ -179,6 +208,11 @@ public final class Simulator {
             throw new IllegalStateException("simulation stalled with " + unfinished + " requests unfinished");
         }
         double wallS = (System.nanoTime() - wallStart) / 1e9;
+        if (serverless != null) {
+            SimulationResult base = ResultBuilder.build(config, metrics, serverless.usedReplicas(), queue,
+                    workload.adjustments(), builtPredictor, wallS);
+            return serverless.decorate(base);
+        }
         return ResultBuilder.build(config, metrics, replicas, queue, workload.adjustments(), builtPredictor, wallS);
     }
 
@@ -187,6 +221,10 @@ public final class Simulator {
         if ((long) r.promptTokens() + r.outputTokens() > model.maxModelLen()) {
             r.reject();
             metrics.onRejected(r, "exceeds_max_model_len", now);
+            return;
+        }
+        if (serverless != null) {
+            serverless.onArrival(r, now);
             return;
         }
         int target = router.route(r, view, now);

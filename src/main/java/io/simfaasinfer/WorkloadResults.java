@@ -21,9 +21,9 @@ final class WorkloadResults {
         var w = config.workload();
         List<String> names = Workloads.classNames(w);
         List<Double> slo = w.trace() != null
-                ? List.of(w.ttftSloS() == null ? Double.NaN : w.ttftSloS() * 1e3)
+                ? List.of(w.ttftSloMs() == null ? Double.NaN : w.ttftSloMs())
                 : MixedWorkload.classesOf(w).stream()
-                        .map(ClassConfig::ttftSloS).map(s -> s == null ? Double.NaN : s * 1e3).toList();
+                        .map(ClassConfig::ttftSloMs).map(s -> s == null ? Double.NaN : s).toList();
         return m.classes().summary(names, slo.stream().map(d -> d.isNaN() ? null : d).toList());
     }
 

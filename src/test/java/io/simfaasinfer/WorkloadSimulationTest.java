@@ -53,9 +53,9 @@ class WorkloadSimulationTest {
         SimulationResult r = new Simulator(TestConfigs.of("workload.num_requests=2000",
                 "workload.classes=[{name: chat, arrival: {process: poisson, rate: 4}, "
                         + "prompt_tokens: {distribution: fixed, value: 256}, output_tokens: {distribution: fixed, value: 128}, "
-                        + "ttft_slo_s: 0.05}, {name: summarise, arrival: {process: gamma, rate: 1, cv: 2}, "
+                        + "ttft_slo_ms: 50}, {name: summarise, arrival: {process: gamma, rate: 1, cv: 2}, "
                         + "prompt_tokens: {distribution: fixed, value: 3000}, output_tokens: {distribution: fixed, value: 64}, "
-                        + "ttft_slo_s: 2}]"), Catalog.builtin(), null, records::add).run();
+                        + "ttft_slo_ms: 2000}]"), Catalog.builtin(), null, records::add).run();
         List<ClassStats> cs = r.classes();
         assertThat(cs).extracting(ClassStats::name).containsExactly("chat", "summarise");
         ClassStats chat = cs.get(0);

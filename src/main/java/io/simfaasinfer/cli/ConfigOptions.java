@@ -5,6 +5,7 @@ import io.simfaasinfer.config.ConfigLoader;
 import io.simfaasinfer.config.ConfigPaths;
 import io.simfaasinfer.config.ConfigValidator;
 import io.simfaasinfer.config.SimulatorConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -52,11 +53,17 @@ public final class ConfigOptions {
     @Option(names = "--replicas", description = "Number of replicas (cluster.replicas).")
     Integer replicas;
 
-    @Option(names = "--router", description = "Global router: round_robin, random, least_outstanding, prefix_aware (cluster.router).")
+    @Option(names = "--router", description = "Global router: round_robin, random, least_outstanding, least_kv, power_of_two,"
+            + " shortest_work, prefix_aware (cluster.router).")
     String router;
 
-    @Option(names = "--scheduler", description = "Batching policy, e.g. vllm (scheduler.name).")
+    @Option(names = "--scheduler", description = "Batching policy: vllm, vllm-v1, orca, sarathi, faster-transformer (ft),"
+            + " lightllm (scheduler.name).")
     String scheduler;
+
+    @Option(names = "--local-policy", description = "Waiting-queue policy per replica: fcfs, sjf, srpt, edf, milp"
+            + " (scheduler.local_policy).")
+    String localPolicy;
 
     @Option(names = "--max-num-seqs", description = "Most sequences per iteration (scheduler.max_num_seqs).")
     Integer maxNumSeqs;
@@ -105,12 +112,23 @@ public final class ConfigOptions {
     @Option(names = "--prefix-caching", description = "Reuse cached KV blocks of shared prompt prefixes (cluster.prefix_caching).")
     Boolean prefixCaching;
 
+    @Mixin
+    ServerlessOptions serverlessOptions = new ServerlessOptions();
+
     /** A validated configuration, ready for a Simulator. */
     public record Resolved(SimulatorConfig config, Catalog catalog, String source) {
     }
 
     /** Loads, overrides and validates. */
     public Resolved resolve() {
+        return resolve(List.of(), "");
+    }
+
+    /**
+     * Loads, overrides and validates, with {@code extraSets} applied after every flag and --set;
+     * errors name an extra assignment as {@code label: assignment}.
+     */
+    public Resolved resolve(List<String> extraSets, String label) {
         List<ConfigLoader.Override> all = new ArrayList<>();
         add(all, "--model", "model.name", model);
         add(all, "--gpu", "cluster.gpu", gpu);
@@ -118,6 +136,7 @@ public final class ConfigOptions {
         add(all, "--replicas", "cluster.replicas", replicas);
         add(all, "--router", "cluster.router", router);
         add(all, "--scheduler", "scheduler.name", scheduler);
+        add(all, "--local-policy", "scheduler.local_policy", localPolicy);
         add(all, "--max-num-seqs", "scheduler.max_num_seqs", maxNumSeqs);
         add(all, "--max-num-batched-tokens", "scheduler.max_num_batched_tokens", maxNumBatchedTokens);
         add(all, "--arrival", "workload.arrival.process", arrival);
@@ -154,7 +173,9 @@ public final class ConfigOptions {
         add(all, "--trace-format", "workload.trace.format", traceFormat);
         add(all, "--rate-scale", "workload.trace.rate_scale", rateScale);
         add(all, "--prefix-caching", "cluster.prefix_caching", prefixCaching);
+        all.addAll(serverlessOptions.overrides());
         sets.forEach(x -> all.add(ConfigLoader.Override.set(x)));
+        extraSets.forEach(x -> all.add(new ConfigLoader.Override(x, label + ": " + x)));
         ConfigLoader loader = new ConfigLoader();
         ConfigLoader.Loaded loaded = loader.loadWith(config, all);
         Catalog catalog = Catalog.builtin();

@@ -11,7 +11,8 @@ import java.io.UncheckedIOException;
 /** Entry point of the {@code simfaasinfer} command. */
 @Command(name = "simfaasinfer", mixinStandardHelpOptions = true, version = "SimFaaSInfer 0.1.0",
         description = "Discrete-event simulator of LLM inference serving.",
-        subcommands = {RunCommand.class, PredictCommand.class, ProfileCommand.class, CatalogCommand.class, TraceCommand.class,
+        subcommands = {RunCommand.class, CompareCommand.class, PredictCommand.class, ProfileCommand.class,
+                CatalogCommand.class, ServerlessCommand.class, TraceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

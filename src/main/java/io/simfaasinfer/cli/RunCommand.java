@@ -29,6 +29,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--requests-out", paramLabel = "FILE", description = "Write one CSV row per request here.")
     Path requestsOut;
 
+    @Option(names = "--instances-plot", paramLabel = "FILE",
+            description = "Serverless runs: write a PNG of the instance count over time here.")
+    Path plot;
+
     @Option(names = "--json", description = "Print the JSON results on stdout instead of the summary.")
     boolean json;
 
@@ -41,6 +45,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConfigOptions.Resolved r = options.resolve();
+        if (plot != null && !io.simfaasinfer.config.ServerlessConfig.enabled(r.config())) {
+            throw new BadInputException("--instances-plot draws the serverless instance count; enable serverless"
+                    + " (--serverless or serverless.enabled: true)");
+        }
         SimulationResult result;
         if (requestsOut != null) {
             try (RequestCsvWriter csv = new RequestCsvWriter(requestsOut)) {
@@ -53,11 +61,18 @@ public final class RunCommand implements Callable<Integer> {
         if (output != null) {
             JsonReport.write(result, output);
         }
+        if (plot != null) {
+            io.simfaasinfer.serverless.InstancePlot.write(result.serverless(), "instances over time: "
+                    + result.serverless().autoscaler(), plot);
+        }
         if (!quiet) {
             var out = spec.commandLine().getOut();
             out.print(json ? JsonReport.toJson(result) + "\n" : TextSummary.render(result));
             if (output != null && !json) {
                 out.println("results: " + output);
+            }
+            if (plot != null && !json) {
+                out.println("plot: " + plot);
             }
             out.flush();
         }

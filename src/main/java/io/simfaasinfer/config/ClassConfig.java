@@ -9,15 +9,15 @@ package io.simfaasinfer.config;
  * @param arrival            this class's arrival process (required)
  * @param promptTokens       prompt lengths (default: workload.prompt_tokens)
  * @param outputTokens       output lengths (default: workload.output_tokens)
- * @param ttftSloS           time-to-first-token objective, s (default: workload.ttft_slo_s)
+ * @param ttftSloMs          time-to-first-token objective, ms after arrival (default: workload.ttft_slo_ms)
  * @param sharedPrefixTokens tokens of a prefix shared by every prompt of the class (default: workload.shared_prefix_tokens)
  * @param session            multi-turn sessions (default: workload.session)
  */
 public record ClassConfig(String name, ArrivalConfig arrival, LengthConfig promptTokens, LengthConfig outputTokens,
-                          Double ttftSloS, Integer sharedPrefixTokens, SessionConfig session) {
+                          Double ttftSloMs, Integer sharedPrefixTokens, SessionConfig session) {
 
     /** This class with other length distributions (paths resolved). */
     public ClassConfig withLengths(LengthConfig prompt, LengthConfig output) {
-        return new ClassConfig(name, arrival, prompt, output, ttftSloS, sharedPrefixTokens, session);
+        return new ClassConfig(name, arrival, prompt, output, ttftSloMs, sharedPrefixTokens, session);
     }
 }

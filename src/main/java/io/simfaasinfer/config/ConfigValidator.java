@@ -110,6 +110,11 @@ public final class ConfigValidator {
         if (!(sc.watermark() >= 0 && sc.watermark() < 1)) {
             throw err("scheduler.watermark", "expected a number in [0, 1), got " + sc.watermark());
         }
+        SchedulingChecks.check(sc, w, sourceOf);
+        if (cl.prefixCaching() && !sc.name().equals("vllm")) {
+            // the other batching policies size their prefill chunks before admission
+            throw err("cluster.prefix_caching", "is modelled for the vllm scheduler only, not '" + sc.name() + "'");
+        }
 
         KvCapacity cap = KvCapacity.of(model, gpu, cl.tp(), cl.gpuMemoryUtilization(), cl.blockSize(),
                 cl.activationReserveGb(), sc.maxNumBatchedTokens());
@@ -121,7 +126,8 @@ public final class ConfigValidator {
                     cl.gpuMemoryUtilization(), cap.usableBytes() / 1e9));
         }
         predictor(c.predictor());
-        return new SimulatorConfig(s, w, c.model(), cl, sc, c.predictor(), c.catalog());
+        ServerlessConfig sl = io.simfaasinfer.serverless.ServerlessValidation.validate(c.serverless(), gpu, sourceOf);
+        return new SimulatorConfig(s, w, c.model(), cl, sc, c.predictor(), c.catalog(), sl);
     }
 
     private void arrival(ArrivalConfig a) {

@@ -10,11 +10,27 @@ import java.util.Map;
  * @param maxNumBatchedTokens most new tokens in one iteration; 0 = max(model context, 2048) as vLLM does
  * @param watermark           fraction of KV blocks kept free when admitting prefills
  * @param options             extra parameters for schedulers added by plugins
+ * @param chunkSize           per-iteration token budget of {@code sarathi} (chunked prefills)
+ * @param localPolicy         which waiting request goes next on a replica ({@code fcfs}, {@code sjf}, {@code srpt},
+ *                            {@code edf}, {@code milp} or a plug-in name)
+ * @param milpTimeLimitMs     wall-clock limit of one MILP batch selection; on timeout or failure it falls back to EDF
+ * @param milpMaxCandidates   waiting requests (earliest deadlines first) the MILP chooses among per iteration
  */
 public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens,
-                              double watermark, Map<String, Object> options) {
+                              double watermark, Map<String, Object> options,
+                              int chunkSize,
+                              String localPolicy,
+                              double milpTimeLimitMs,
+                              int milpMaxCandidates) {
+
+    /** The defaults of the scheduling-policy keys: chunk 512, FCFS, MILP limited to 1 s over 12 candidates. */
+    public SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens, double watermark,
+                           Map<String, Object> options) {
+        this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs", 1000, 12);
+    }
 
     public SchedulerConfig withMaxNumBatchedTokens(int tokens) {
-        return new SchedulerConfig(name, maxNumSeqs, tokens, watermark, options);
+        return new SchedulerConfig(name, maxNumSeqs, tokens, watermark, options,
+                chunkSize, localPolicy, milpTimeLimitMs, milpMaxCandidates);
     }
 }

@@ -13,5 +13,13 @@ public record SimulatorConfig(
         @JsonAlias("hardware") ClusterConfig cluster,
         SchedulerConfig scheduler,
         PredictorConfig predictor,
-        CatalogConfig catalog) {
+        CatalogConfig catalog,
+        ServerlessConfig serverless) {
+
+    /** A configuration without a serverless section (the always-on cluster). */
+    public SimulatorConfig(SimulationConfig simulation, WorkloadConfig workload, ModelConfig model,
+                           ClusterConfig cluster, SchedulerConfig scheduler, PredictorConfig predictor,
+                           CatalogConfig catalog) {
+        this(simulation, workload, model, cluster, scheduler, predictor, catalog, null);
+    }
 }

@@ -43,7 +43,7 @@ final class WorkloadChecks {
     /** Checks the workload's trace, classes, SLO, shared prefix and session. */
     void check(WorkloadConfig w, ModelSpec model) {
         String p = "workload";
-        slo(p + ".ttft_slo_s", w.ttftSloS());
+        // workload.ttft_slo_ms is checked with the scheduling keys (SchedulingChecks)
         prefix(p + ".shared_prefix_tokens", w.sharedPrefixTokens(), model);
         session(p + ".session", w.session());
         if (w.trace() != null) {
@@ -64,7 +64,7 @@ final class WorkloadChecks {
             String cp = p + ".classes." + i;
             if (c == null) {
                 throw err(cp, "expected a mapping with name, arrival and optional prompt_tokens, output_tokens, "
-                        + "ttft_slo_s, shared_prefix_tokens, session");
+                        + "ttft_slo_ms, shared_prefix_tokens, session");
             }
             if (c.name() == null || !NAME.matcher(c.name()).matches()) {
                 throw err(cp + ".name", "expected a name of letters, digits, '_', '.' or '-', got "
@@ -83,7 +83,7 @@ final class WorkloadChecks {
             if (c.outputTokens() != null) {
                 length.accept(cp + ".output_tokens", c.outputTokens());
             }
-            slo(cp + ".ttft_slo_s", c.ttftSloS());
+            slo(cp + ".ttft_slo_ms", c.ttftSloMs());
             if (c.sharedPrefixTokens() != null) {
                 prefix(cp + ".shared_prefix_tokens", c.sharedPrefixTokens(), model);
             }

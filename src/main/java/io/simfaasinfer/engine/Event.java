@@ -6,7 +6,8 @@ import io.simfaasinfer.request.Request;
  * A simulation event: small and immutable. The engine orders events by (time, {@link #phase()},
  * insertion sequence).
  */
-public sealed interface Event permits Event.Arrival, Event.IterationDone, Event.Schedule {
+public sealed interface Event permits Event.Arrival, Event.IterationDone, Event.Schedule,
+        Event.InstanceReady, Event.InstanceExpiry, Event.Autoscale {
 
     Phase phase();
 
@@ -31,6 +32,30 @@ public sealed interface Event permits Event.Arrival, Event.IterationDone, Event.
         @Override
         public Phase phase() {
             return Phase.SCHEDULE;
+        }
+    }
+
+    /** A serverless instance finished its cold start ({@code generation} tells which start of the slot). */
+    record InstanceReady(int instance, long generation) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.INSTANCE_READY;
+        }
+    }
+
+    /** A serverless instance's keep-alive ran out ({@code idleEpoch} tells which idle period of the slot). */
+    record InstanceExpiry(int instance, long idleEpoch) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.AUTOSCALE;
+        }
+    }
+
+    /** The serverless autoscaler evaluates: on its periodic tick, or at once when poked by a waiting request. */
+    record Autoscale(boolean periodic) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.AUTOSCALE;
         }
     }
 }

@@ -11,8 +11,12 @@ package io.simfaasinfer.engine;
 public enum Phase {
     /** An iteration of a replica ends: tokens are emitted, finished requests leave. */
     ITERATION_DONE,
+    /** Serverless: an instance finishes its cold start and takes queued requests (before arrivals at the same instant). */
+    INSTANCE_READY,
     /** A request arrives at the cluster and is routed to a replica. */
     ARRIVAL,
+    /** Serverless: autoscaler evaluations and keep-alive expiries, after every arrival at the same instant. */
+    AUTOSCALE,
     /** An idle replica forms and starts its next iteration. */
     SCHEDULE
 }

@@ -23,7 +23,7 @@ public final class LatencyStats {
         if (ns < 0) {
             throw new IllegalArgumentException("negative latency " + ns);
         }
-        histogram.recordValueWithCount(Math.max(1, (ns + 500) / 1000), n);
+        histogram.recordValueWithCount((ns + 500) / 1000, n);
         count += n;
         sumNs += (double) ns * n;
         if (ns > maxNs) {
@@ -48,7 +48,8 @@ public final class LatencyStats {
         if (count == 0) {
             return 0;
         }
-        return histogram.getValueAtPercentile(q) / 1e3;
+        // the histogram reports the top of a value's bucket, which can lie above the exact maximum
+        return Math.min(histogram.getValueAtPercentile(q) / 1e3, maxMs());
     }
 
     public LatencySummary summary() {

@@ -1,7 +1,9 @@
 package io.simfaasinfer.metrics;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.simfaasinfer.serverless.ServerlessResult;
 
 import java.util.List;
 import java.util.Map;
@@ -21,10 +23,28 @@ public record SimulationResult(
         Cost cost,
         List<ReplicaStats> replicas,
         Map<String, Long> workloadAdjustments,
+        Scheduling scheduling,
         Simulation simulation,
         JsonNode config,
         List<ClassStats> classes,
-        PrefixCacheStats prefixCache) {
+        PrefixCacheStats prefixCache,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ServerlessResult serverless) {
+
+    /** A result without per-class, prefix-cache or serverless sections. */
+    public SimulationResult(Requests requests, LatencySummary ttftMs, LatencySummary tbtMs, LatencySummary tpotMs,
+                            LatencySummary e2eMs, LatencySummary queueDelayMs, Throughput throughput,
+                            Utilization utilization, Cost cost, List<ReplicaStats> replicas,
+                            Map<String, Long> workloadAdjustments, Scheduling scheduling, Simulation simulation,
+                            JsonNode config) {
+        this(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization, cost, replicas,
+                workloadAdjustments, scheduling, simulation, config, List.of(), null, null);
+    }
+
+    /** This result with a serverless section and the cost billed from instance time. */
+    public SimulationResult withServerless(ServerlessResult section, Cost billedCost) {
+        return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization,
+                billedCost, replicas, workloadAdjustments, scheduling, simulation, config, classes, prefixCache, section);
+    }
 
     /**
      * @param arrived           requests that reached the cluster
@@ -113,6 +133,19 @@ public record SimulationResult(
     public record PrefixCacheStats(boolean enabled, long prefillTokensComputed, long prefillTokensSaved,
                                    double tokenHitRate, long lookupBlocks, long hitBlocks, double blockHitRate,
                                    long evictedBlocks) {
+    }
+
+    /**
+     * The scheduling decisions of the run.
+     *
+     * @param scheduler           batching policy ({@code scheduler.name})
+     * @param router              global policy ({@code cluster.router})
+     * @param localPolicy         local policy ({@code scheduler.local_policy})
+     * @param localPolicyCounters what the local policy counted, summed over replicas (for {@code milp}: iterations
+     *                            solved, decided without the solver, and fallen back to EDF on time-out or failure)
+     */
+    public record Scheduling(String scheduler, String router, String localPolicy,
+                             Map<String, Long> localPolicyCounters) {
     }
 
     /**

@@ -14,10 +14,14 @@ public final class TextSummary {
     public static String render(SimulationResult r) {
         StringBuilder b = new StringBuilder();
         var c = r.config();
-        b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %d x %s (tp=%d), scheduler %s, router %s%n",
-                c.path("model").path("name").asText(), c.path("cluster").path("replicas").asInt(),
+        var sl = c.path("serverless");
+        String fleet = r.serverless() == null ? String.valueOf(c.path("cluster").path("replicas").asInt())
+                : "serverless " + sl.path("min_instances").asInt() + "-" + sl.path("max_instances").asInt();
+        b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %s x %s (tp=%d), scheduler %s, router %s, local policy %s%n",
+                c.path("model").path("name").asText(), fleet,
                 c.path("cluster").path("gpu").asText(), c.path("cluster").path("tp").asInt(),
-                c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText()));
+                c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText(),
+                c.path("scheduler").path("local_policy").asText("fcfs")));
         var q = r.requests();
         b.append(String.format(Locale.ROOT, "requests: %d arrived, %d completed, %d rejected%s, %d preemptions"
                         + " (%d requests), %d warm-up excluded%n",
@@ -28,6 +32,13 @@ public final class TextSummary {
                 b.append(String.format(Locale.ROOT, "workload: %d %s%n", v, k.replace('_', ' ')));
             }
         });
+        var sch = r.scheduling();
+        if (sch != null && !sch.localPolicyCounters().isEmpty()) {
+            b.append("local policy ").append(sch.localPolicy()).append(": ");
+            b.append(String.join(", ", sch.localPolicyCounters().entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey().replace('_', ' ')).toList()));
+            b.append(System.lineSeparator());
+        }
         b.append(String.format(Locale.ROOT, "%-14s %9s %9s %9s %9s %9s %9s%n", "latency (ms)", "mean", "p50", "p90",
                 "p95", "p99", "max"));
         row(b, "TTFT", r.ttftMs());
@@ -43,9 +54,15 @@ public final class TextSummary {
                         + " peak %.1f%%%n", 100 * u.busyFractionMean(), 100 * u.mfuMean(), 100 * u.mbuMean(),
                 100 * u.kvCacheUtilMean(), 100 * u.kvCacheUtilPeak()));
         var k = r.cost();
-        b.append(String.format(Locale.ROOT, "cost: %d GPUs x %.3f h = %.3f GPU-h, $%.4f ($%.4f per 1k requests,"
-                        + " %.3f QPS per $/h)%n", k.gpus(), k.gpuHours() / Math.max(1, k.gpus()), k.gpuHours(),
-                k.costUsd(), k.costPer1kRequests(), k.qpsPerDollar()));
+        if (r.serverless() == null) {
+            b.append(String.format(Locale.ROOT, "cost: %d GPUs x %.3f h = %.3f GPU-h, $%.4f ($%.4f per 1k requests,"
+                            + " %.3f QPS per $/h)%n", k.gpus(), k.gpuHours() / Math.max(1, k.gpus()), k.gpuHours(),
+                    k.costUsd(), k.costPer1kRequests(), k.qpsPerDollar()));
+        } else {
+            b.append(String.format(Locale.ROOT, "cost: %.3f billed GPU-h (peak %d GPUs), $%.4f ($%.4f per 1k requests,"
+                            + " %.3f QPS per $/h)%n", k.gpuHours(), k.gpus(), k.costUsd(), k.costPer1kRequests(),
+                    k.qpsPerDollar()));
+        }
         WorkloadSummary.render(b, r);
         var s = r.simulation();
         b.append("predictor: ").append(s.predictor()).append(System.lineSeparator());
@@ -54,6 +71,9 @@ public final class TextSummary {
         }
         b.append(String.format(Locale.ROOT, "simulated %.1f s in %.2f s wall (%d events, %d iterations, seed %d)%n",
                 s.simulatedS(), s.wallS(), s.events(), s.iterations(), s.seed()));
+        if (r.serverless() != null) {
+            b.append(io.simfaasinfer.serverless.ServerlessSummary.render(r.serverless()));
+        }
         return b.toString();
     }
 

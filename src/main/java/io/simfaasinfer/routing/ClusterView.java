@@ -15,4 +15,12 @@ public interface ClusterView {
     default int cachedPrefixTokens(int i, io.simfaasinfer.request.Request r) {
         return 0;
     }
+
+    /**
+     * Work outstanding at replica {@code i}: remaining prefill plus remaining output tokens of its
+     * unfinished requests (the default, for views that do not know it, is {@link #outstanding}).
+     */
+    default long remainingWork(int i) {
+        return outstanding(i);
+    }
 }

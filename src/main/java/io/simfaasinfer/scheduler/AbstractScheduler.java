@@ -3,6 +3,9 @@ package io.simfaasinfer.scheduler;
 import io.simfaasinfer.kvcache.BlockManager;
 import io.simfaasinfer.request.Request;
 import io.simfaasinfer.request.RequestObserver;
+import io.simfaasinfer.scheduler.local.AdmissionBudget;
+import io.simfaasinfer.scheduler.local.LocalPolicies;
+import io.simfaasinfer.scheduler.local.LocalPolicy;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,17 +29,65 @@ public abstract class AbstractScheduler implements Scheduler {
     /** Running requests in admission order. */
     protected final ArrayList<Request> running = new ArrayList<>();
     protected long preemptions;
+    /** Orders the waiting queue and, for a batch-selecting policy, picks each iteration's admissions. */
+    protected final LocalPolicy localPolicy;
+    private final AdmissionBudget admissionBudget = new AdmissionBudget(this::admissionBlocks);
+    /** Remaining prefill plus output tokens of every outstanding request. */
+    private long remainingWork;
 
     protected AbstractScheduler(SchedulerContext ctx, Comparator<Request> waitingOrder) {
+        this(ctx, LocalPolicy.ordered(waitingOrder));
+    }
+
+    /** A scheduler whose waiting queue follows the configured local policy ({@code scheduler.local_policy}). */
+    protected AbstractScheduler(SchedulerContext ctx) {
+        this(ctx, LocalPolicies.create(ctx));
+    }
+
+    protected AbstractScheduler(SchedulerContext ctx, LocalPolicy localPolicy) {
         this.ctx = ctx;
         this.kv = ctx.kv();
         this.observer = ctx.observer();
-        this.waiting = new PriorityQueue<>(64, waitingOrder);
+        this.localPolicy = localPolicy;
+        this.waiting = new PriorityQueue<>(64, localPolicy.order());
     }
 
     @Override
     public void enqueue(Request r, long now) {
+        remainingWork += LocalPolicies.remainingWork(r);
         waiting.add(r);
+    }
+
+    @Override
+    public java.util.Map<String, Long> policyCounters() {
+        return localPolicy.counters();
+    }
+
+    @Override
+    public long remainingWorkTokens() {
+        return remainingWork;
+    }
+
+    /**
+     * Call before admitting waiting requests: a batch-selecting local policy chooses which may join
+     * (see {@link AdmissionBudget#set} for the arguments); {@link #mayAdmit} then says yes only to them.
+     */
+    protected void selectAdmissions(long now, int tokens, int freeBlocks, int freeSeqs, long batchTokens,
+                                    int iterationTokens, boolean chunked) {
+        if (localPolicy.selectsBatch() && !waiting.isEmpty()) {
+            admissionBudget.set(tokens, freeBlocks, freeSeqs, batchTokens, iterationTokens, chunked);
+            localPolicy.select(waiting, admissionBudget, now);
+        }
+    }
+
+    /** Whether the local policy lets {@code r}, the head of the waiting queue, join this iteration. */
+    protected boolean mayAdmit(Request r) {
+        return localPolicy.mayAdmit(r);
+    }
+
+    /** KV blocks this scheduler needs free to admit {@code r} with its first {@code tokens} tokens. */
+    protected int admissionBlocks(Request r, int tokens) {
+        return kv.blocksFor(r.prefillTarget());
     }
 
     @Override
@@ -68,6 +119,7 @@ public abstract class AbstractScheduler implements Scheduler {
         int cached = kv.allocateFor(r, blocks);
         if (cached > 0) {
             r.advancePrefill(cached);
+            remainingWork -= cached;
         }
         r.setBlocks(r.blocks() + blocks);
         if (r.firstScheduledNs() < 0) {
@@ -96,7 +148,9 @@ public abstract class AbstractScheduler implements Scheduler {
     protected void preempt(int index, long now) {
         Request victim = running.remove(index);
         kv.release(victim);
+        int before = victim.remainingPrefill();
         victim.preempt();
+        remainingWork += victim.remainingPrefill() - before;
         preemptions++;
         observer.onPreempted(victim, now);
         waiting.add(victim);
@@ -119,6 +173,7 @@ public abstract class AbstractScheduler implements Scheduler {
         for (int i = 0, n = batch.numPrefills(); i < n; i++) {
             Request r = batch.prefillRequest(i);
             r.advancePrefill(batch.prefillTokens(i));
+            remainingWork -= batch.prefillTokens(i);
             if (!r.inPrefill()) {
                 anyFinished |= emit(r, now);
             }
@@ -133,6 +188,7 @@ public abstract class AbstractScheduler implements Scheduler {
 
     private boolean emit(Request r, long now) {
         long gap = r.emitToken(now);
+        remainingWork--;
         observer.onToken(r, gap, now);
         if (r.isFinished()) {
             kv.release(r);

@@ -3,6 +3,8 @@ package io.simfaasinfer.scheduler;
 import io.simfaasinfer.kvcache.BlockManager;
 import io.simfaasinfer.request.Request;
 
+import java.util.Map;
+
 /**
  * Batching policy of one replica: owns its waiting and running requests and decides, iteration by
  * iteration, what runs next. A scheduler knows nothing of the event engine: it is driven by
@@ -35,6 +37,19 @@ public interface Scheduler {
 
     default int outstanding() {
         return waiting() + running();
+    }
+
+    /**
+     * Work left at this replica: remaining prefill plus remaining output tokens of its outstanding
+     * requests. Schedulers that do not track it report {@link #outstanding()}.
+     */
+    default long remainingWorkTokens() {
+        return outstanding();
+    }
+
+    /** What the replica's local policy counted (e.g. MILP solves and fallbacks); empty if nothing. */
+    default Map<String, Long> policyCounters() {
+        return Map.of();
     }
 
     /** The replica's KV cache. */

@@ -11,7 +11,8 @@ import io.simfaasinfer.request.Request;
  * admission (no skipping). If any prefill was admitted the iteration is prefill-only. Otherwise
  * every running sequence decodes one token; a sequence that needs a new block when none is free
  * preempts the most recently arrived running request (recompute: its KV is dropped and it is
- * prefilled again later), possibly itself.
+ * prefilled again later), possibly itself. The waiting order is the configured local policy
+ * ({@code scheduler.local_policy}, FCFS by default, as vLLM).
  */
 public class VllmScheduler extends AbstractScheduler {
 
@@ -20,7 +21,7 @@ public class VllmScheduler extends AbstractScheduler {
     private final int watermarkBlocks;
 
     public VllmScheduler(SchedulerContext ctx) {
-        super(ctx, FCFS);
+        super(ctx);
         this.maxNumSeqs = ctx.config().maxNumSeqs();
         this.maxBatchedTokens = ctx.config().maxNumBatchedTokens();
         this.watermarkBlocks = (int) Math.floor(ctx.config().watermark() * kv.totalBlocks());
@@ -57,10 +58,12 @@ public class VllmScheduler extends AbstractScheduler {
 
     private void schedulePrefills(long now, Batch out) {
         int budget = maxBatchedTokens;
+        selectAdmissions(now, budget, kv.freeBlocks() - (running.isEmpty() ? 0 : watermarkBlocks),
+                maxNumSeqs - running.size(), 0, budget, false);
         while (!waiting.isEmpty()) {
             Request r = waiting.peek();
             int tokens = r.remainingPrefill();
-            if (tokens > budget || running.size() + 1 > maxNumSeqs) {
+            if (tokens > budget || running.size() + 1 > maxNumSeqs || !mayAdmit(r)) {
                 return;
             }
             int blocks = kv.blocksFor(r.prefillTarget());

@@ -53,7 +53,7 @@ public final class MixedWorkload implements RequestSource {
             this.turns = s == null ? null : LengthSampler.of("session.turns", s.turns(), sessionRng);
             this.think = s == null ? null : ZigguratSampler.Exponential.of(sessionRng);
             this.thinkMeanS = s == null ? 0 : s.thinkTimeS();
-            this.sloNs = c.ttftSloS() == null ? -1 : Math.round(c.ttftSloS() * 1e9);
+            this.sloNs = c.ttftSloMs() == null ? -1 : Math.round(c.ttftSloMs() * 1e6);
             this.prefixTokens = c.sharedPrefixTokens() == null ? 0 : c.sharedPrefixTokens();
             this.prefixSalt = PrefixHashes.mix(0x5EED_0000L + id * 0x9E3779B97F4A7C15L + name.hashCode());
             this.nextS = arrivals.nextGapS();
@@ -105,13 +105,13 @@ public final class MixedWorkload implements RequestSource {
     /** The classes of {@code w}, with unset fields taken from the top level; one class "default" if none. */
     public static List<ClassConfig> classesOf(WorkloadConfig w) {
         if (w.classes().isEmpty()) {
-            return List.of(new ClassConfig("default", w.arrival(), w.promptTokens(), w.outputTokens(), w.ttftSloS(),
+            return List.of(new ClassConfig("default", w.arrival(), w.promptTokens(), w.outputTokens(), w.ttftSloMs(),
                     w.sharedPrefixTokens(), w.session()));
         }
         return w.classes().stream().map(c -> new ClassConfig(c.name(), c.arrival(),
                 c.promptTokens() != null ? c.promptTokens() : w.promptTokens(),
                 c.outputTokens() != null ? c.outputTokens() : w.outputTokens(),
-                c.ttftSloS() != null ? c.ttftSloS() : w.ttftSloS(),
+                c.ttftSloMs() != null ? c.ttftSloMs() : w.ttftSloMs(),
                 c.sharedPrefixTokens() != null ? c.sharedPrefixTokens() : w.sharedPrefixTokens(),
                 c.session() != null ? c.session() : w.session())).toList();
     }

@@ -23,6 +23,8 @@ public final class SyntheticWorkload implements RequestSource {
     private final long durationNs;
     private final int warmupRequests;
     private final long warmupNs;
+    /** TTFT deadline after arrival, ns; Long.MAX_VALUE for none. */
+    private final long ttftSloNs;
     private double timeS;
     private long produced;
 
@@ -34,6 +36,7 @@ public final class SyntheticWorkload implements RequestSource {
         this.durationNs = sim.durationS() == null ? Long.MAX_VALUE : Math.round(sim.durationS() * 1e9);
         this.warmupRequests = sim.warmupRequests();
         this.warmupNs = Math.round(sim.warmupS() * 1e9);
+        this.ttftSloNs = w.ttftSloMs() == null ? Long.MAX_VALUE : Math.round(w.ttftSloMs() * 1e6);
     }
 
     @Override
@@ -51,7 +54,8 @@ public final class SyntheticWorkload implements RequestSource {
         }
         long id = produced++;
         boolean measured = id >= warmupRequests && t >= warmupNs;
-        return new Request(id, t, prompt.sample(), output.sample(), measured);
+        long deadline = ttftSloNs == Long.MAX_VALUE ? Long.MAX_VALUE : t + ttftSloNs;
+        return new Request(id, t, prompt.sample(), output.sample(), measured, 0, deadline, null);
     }
 
     @Override

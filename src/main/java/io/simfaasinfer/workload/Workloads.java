@@ -21,7 +21,7 @@ public final class Workloads {
         boolean hashes = c.cluster().prefixCaching();
         if (w.trace() != null) {
             return new TraceSource(w.trace(), c.simulation(), model.maxModelLen(), c.cluster().blockSize(), hashes,
-                    w.ttftSloS(), streams, "set workload.trace.on_malformed: skip to skip malformed rows");
+                    w.ttftSloMs(), streams, "set workload.trace.on_malformed: skip to skip malformed rows");
         }
         if (isPlain(w)) {
             return new SyntheticWorkload(w, c.simulation(), streams);
@@ -31,7 +31,7 @@ public final class Workloads {
 
     /** One synthetic class with no SLO, shared prefix or sessions. */
     static boolean isPlain(WorkloadConfig w) {
-        return w.classes().isEmpty() && w.ttftSloS() == null && w.sharedPrefixTokens() == 0 && w.session() == null;
+        return w.classes().isEmpty() && w.sharedPrefixTokens() == 0 && w.session() == null;
     }
 
     /** Names of the workload's request classes, by class id: the configured classes, else one "default". */

@@ -61,18 +61,18 @@ public final class TraceSource implements RequestSource, AutoCloseable {
      * @param maxModelLen the model's context window, for clipping
      * @param blockSize   KV-cache block size, for prefix-block hashes
      * @param withHashes  whether to derive {@link Request#blockHashes()} from the trace's hash ids
-     * @param ttftSloS    TTFT objective of every request, s, or null
+     * @param ttftSloMs   TTFT objective of every request, ms, or null
      * @param streams     the simulation's random streams (sampling uses {@code trace_sample})
      * @param skipHint    how the user skips malformed rows, for the error message
      */
     public TraceSource(TraceConfig cfg, SimulationConfig sim, int maxModelLen, int blockSize, boolean withHashes,
-                       Double ttftSloS, RandomStreams streams, String skipHint) {
+                       Double ttftSloMs, RandomStreams streams, String skipHint) {
         this.cfg = cfg;
         this.skipHint = skipHint;
         this.maxModelLen = maxModelLen;
         this.blockSize = blockSize;
         this.withHashes = withHashes;
-        this.ttftSloNs = ttftSloS == null ? -1 : Math.round(ttftSloS * 1e9);
+        this.ttftSloNs = ttftSloMs == null ? -1 : Math.round(ttftSloMs * 1e6);
         this.durationNs = sim.durationS() == null ? Long.MAX_VALUE : Math.round(sim.durationS() * 1e9);
         this.warmupRequests = sim.warmupRequests();
         this.warmupNs = Math.round(sim.warmupS() * 1e9);

@@ -1,0 +1,34 @@
+package org.example.simfaasinfer.plugin;
+
+import io.simfaasinfer.request.Request;
+import io.simfaasinfer.scheduler.SchedulerContext;
+import io.simfaasinfer.scheduler.local.LocalPolicy;
+import io.simfaasinfer.scheduler.local.LocalPolicyFactory;
+
+import java.util.Comparator;
+
+/**
+ * Registers {@code scheduler.local_policy: longest-first}: the longest prompt first (then FCFS),
+ * the opposite of the built-in {@code sjf}; it shows how much the waiting order matters.
+ */
+public final class LongestFirstPolicyFactory implements LocalPolicyFactory {
+
+    private static final Comparator<Request> LONGEST_FIRST = Comparator
+            .comparingInt(Request::promptTokens).reversed()
+            .thenComparingLong(Request::arrivalNs).thenComparingLong(Request::id);
+
+    @Override
+    public String name() {
+        return "longest-first";
+    }
+
+    @Override
+    public String description() {
+        return "example plug-in: longest prompt first";
+    }
+
+    @Override
+    public LocalPolicy create(SchedulerContext ctx) {
+        return LocalPolicy.ordered(LONGEST_FIRST);
+    }
+}

@@ -1,0 +1,220 @@
+package io.simfaasinfer.cli;
+
+import io.simfaasinfer.Simulator;
+import io.simfaasinfer.config.SimulatorConfig;
+import io.simfaasinfer.metrics.RequestRecord;
+import io.simfaasinfer.metrics.SimulationResult;
+import io.simfaasinfer.report.AtomicOutput;
+import io.simfaasinfer.report.JsonReport;
+import io.simfaasinfer.routing.Routers;
+import io.simfaasinfer.scheduler.Schedulers;
+import io.simfaasinfer.scheduler.local.LocalPolicies;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * {@code simfaasinfer compare}: the same workload and cluster under several schedulers (and
+ * optionally routers and local policies, crossed), side by side. Runs are independent
+ * simulations executed in parallel threads; the output is in the order requested and identical
+ * whatever the thread count.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run one configuration under several schedulers (x routers x local policies) and compare"
+                + " TTFT, TBT and E2E percentiles, throughput and preemptions side by side.",
+                "Example: simfaasinfer compare --config base.yaml --schedulers vllm,sarathi,orca,ft"})
+public final class CompareCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--schedulers", split = ",", required = true, paramLabel = "NAME[,NAME...]",
+            description = "Schedulers to compare (scheduler.name), e.g. vllm,sarathi,orca,ft,vllm-v1,lightllm.")
+    List<String> schedulers;
+
+    @Option(names = "--routers", split = ",", paramLabel = "NAME[,NAME...]",
+            description = "Also vary the router (cluster.router), e.g. round_robin,least_kv,power_of_two.")
+    List<String> routers;
+
+    @Option(names = "--local-policies", split = ",", paramLabel = "NAME[,NAME...]",
+            description = "Also vary the local policy (scheduler.local_policy), e.g. fcfs,sjf,edf,milp.")
+    List<String> localPolicies;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the JSON results of every run here.")
+    Path output;
+
+    @Option(names = "--json", description = "Print the JSON results on stdout instead of the table.")
+    boolean json;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Simulations run at once (default: one per core).")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
+    private record Variant(String label, List<String> sets) {
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (threads != null && threads < 1) {
+            throw new BadInputException("--threads: expected a positive integer, got " + threads);
+        }
+        checkNames("--schedulers", "scheduler", schedulers, Schedulers.registry().all().keySet());
+        checkNames("--routers", "router", routers, Routers.registry().all().keySet());
+        checkNames("--local-policies", "local policy", localPolicies, LocalPolicies.registry().all().keySet());
+        List<Variant> variants = variants();
+        List<ConfigOptions.Resolved> configs = new ArrayList<>();
+        for (Variant v : variants) {
+            configs.add(resolve(v.sets()));
+        }
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(n, configs.size())));
+        List<Comparison.Run> runs = new ArrayList<>();
+        try {
+            List<Future<Comparison.Run>> futures = new ArrayList<>();
+            for (int i = 0; i < configs.size(); i++) {
+                String label = variants.get(i).label();
+                ConfigOptions.Resolved r = configs.get(i);
+                futures.add(pool.submit(() -> run(label, r)));
+            }
+            for (Future<Comparison.Run> f : futures) {
+                runs.add(f.get());
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+        Comparison comparison = new Comparison(List.copyOf(runs));
+        String jsonText = JsonReport.toJson(comparison);
+        if (output != null) {
+            try (AtomicOutput out = new AtomicOutput(output)) {
+                Files.writeString(out.temp(), jsonText + "\n");
+                out.commit();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+            }
+        }
+        var out = spec.commandLine().getOut();
+        out.print(json ? jsonText + "\n" : comparison.table());
+        if (output != null && !json) {
+            out.println("results: " + output);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Fails with one line naming the option, the bad name and the known ones. */
+    private static void checkNames(String option, String family, List<String> names, Set<String> known) {
+        if (names == null) {
+            return;
+        }
+        for (String n : names) {
+            String name = n.trim();
+            if (name.isEmpty()) {
+                throw new BadInputException(option + ": empty " + family + " name in '" + String.join(",", names)
+                        + "'; known: " + String.join(", ", known));
+            }
+            if (!known.contains(name)) {
+                throw new BadInputException(option + ": unknown " + family + " '" + name + "'; known: "
+                        + String.join(", ", known));
+            }
+        }
+    }
+
+    /** Every scheduler x router x local policy, in the order given. */
+    private List<Variant> variants() {
+        List<String> rs = routers == null || routers.isEmpty() ? java.util.Collections.singletonList(null) : routers;
+        List<String> ps = localPolicies == null || localPolicies.isEmpty()
+                ? java.util.Collections.singletonList(null) : localPolicies;
+        List<Variant> out = new ArrayList<>();
+        for (String s : schedulers) {
+            for (String r : rs) {
+                for (String p : ps) {
+                    List<String> sets = new ArrayList<>();
+                    StringBuilder label = new StringBuilder(s.trim());
+                    sets.add("scheduler.name=" + s.trim());
+                    if (r != null) {
+                        sets.add("cluster.router=" + r.trim());
+                        label.append('/').append(r.trim());
+                    }
+                    if (p != null) {
+                        sets.add("scheduler.local_policy=" + p.trim());
+                        label.append('/').append(p.trim());
+                    }
+                    out.add(new Variant(label.toString(), sets));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The shared options plus this variant's overrides, applied last. */
+    private ConfigOptions.Resolved resolve(List<String> extra) {
+        List<String> base = options.sets;
+        List<String> all = new ArrayList<>(base);
+        all.addAll(extra);
+        options.sets = all;
+        try {
+            return options.resolve();
+        } finally {
+            options.sets = base;
+        }
+    }
+
+    private static Comparison.Run run(String label, ConfigOptions.Resolved r) {
+        SimulatorConfig c = r.config();
+        Double slo = c.workload().ttftSloMs();
+        SloCounter counter = new SloCounter(slo);
+        SimulationResult result = new Simulator(c, r.catalog(), null, slo == null ? null : counter).run();
+        return new Comparison.Run(label, c.scheduler().name(), c.cluster().router(), c.scheduler().localPolicy(), slo,
+                slo == null ? null : counter.attained(), result);
+    }
+
+    /** Counts measured requests whose first token met the TTFT SLO. */
+    private static final class SloCounter implements Consumer<RequestRecord> {
+        private final Double sloMs;
+        private long measured;
+        private long met;
+
+        SloCounter(Double sloMs) {
+            this.sloMs = sloMs;
+        }
+
+        @Override
+        public void accept(RequestRecord r) {
+            if (!r.measured()) {
+                return;
+            }
+            measured++;
+            if (r.outcome().equals("completed") && r.ttftMs() <= sloMs) {
+                met++;
+            }
+        }
+
+        double attained() {
+            return measured == 0 ? 0 : (double) met / measured;
+        }
+    }
+}

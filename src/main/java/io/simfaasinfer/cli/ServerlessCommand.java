@@ -1,0 +1,107 @@
+package io.simfaasinfer.cli;
+
+import io.simfaasinfer.Simulator;
+import io.simfaasinfer.metrics.SimulationResult;
+import io.simfaasinfer.report.AtomicOutput;
+import io.simfaasinfer.report.JsonReport;
+import io.simfaasinfer.serverless.DeploymentComparison;
+import io.simfaasinfer.serverless.DeploymentComparison.Deployment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code simfaasinfer serverless}: serverless-specific tools. */
+@Command(name = "serverless", mixinStandardHelpOptions = true,
+        description = "Serverless deployments: compare always-on, scale-to-zero and autoscaled fleets.",
+        subcommands = {ServerlessCommand.Compare.class})
+public final class ServerlessCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code simfaasinfer serverless compare}: the same workload under several deployments, side by side. */
+    @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Run the same workload (same seed) as an always-on cluster of cluster.replicas replicas,"
+                    + " a scale-to-zero fleet (scale_to_zero policy, min_instances 0) and the configured autoscaled"
+                    + " fleet, and print p50/p99 TTFT, cold starts and cost side by side.",
+                "Add deployments with --variant NAME:KEY=VALUE[;KEY=VALUE...]."})
+    public static final class Compare implements Callable<Integer> {
+
+        @Mixin
+        ConfigOptions options = new ConfigOptions();
+
+        @Option(names = "--variant", paramLabel = "NAME:KEY=VALUE[;...]",
+                description = "Another deployment: overrides on top of the configuration (repeatable).")
+        List<String> variants = new ArrayList<>();
+
+        @Option(names = "--no-defaults", description = "Compare only the --variant deployments.")
+        boolean noDefaults;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the comparison as JSON here.")
+        Path output;
+
+        @Option(names = "--markdown", description = "Print the table in Markdown.")
+        boolean markdown;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<Deployment> deployments = new ArrayList<>(noDefaults ? List.of() : DeploymentComparison.defaults());
+            for (String v : variants) {
+                try {
+                    deployments.add(DeploymentComparison.parse(v));
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(e.getMessage());
+                }
+            }
+            if (deployments.isEmpty()) {
+                throw new BadInputException("--no-defaults needs at least one --variant");
+            }
+            List<DeploymentComparison.Row> rows = new ArrayList<>();
+            String source = null;
+            for (Deployment d : deployments) {
+                ConfigOptions.Resolved r = options.resolve(d.overrides(), "deployment " + d.name());
+                source = r.source();
+                SimulationResult result = new Simulator(r.config(), r.catalog(), null, null).run();
+                rows.add(DeploymentComparison.summarise(d, result));
+            }
+            if (output != null) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("source", source);
+                json.put("deployments", rows);
+                try (AtomicOutput out = new AtomicOutput(output)) {
+                    Files.writeString(out.temp(), JsonReport.toJson(json) + "\n");
+                    out.commit();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+                }
+            }
+            var out = spec.commandLine().getOut();
+            out.print(DeploymentComparison.table(rows, markdown));
+            if (output != null) {
+                out.println("results: " + output);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}

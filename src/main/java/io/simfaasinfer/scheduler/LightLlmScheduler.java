@@ -1,0 +1,133 @@
+package io.simfaasinfer.scheduler;
+
+import io.simfaasinfer.request.Request;
+
+import java.util.Arrays;
+
+/**
+ * LightLLM's router (ModelTC/lightllm, {@code router/req_queue}): token-level admission that
+ * never needs preemption. A waiting request joins only if the KV cache can hold the peak of the
+ * running requests plus it, each assumed to run until its last output token. LightLLM estimates
+ * that peak by sorting the requests by remaining output tokens, longest first: when the j-th of
+ * them finishes, the first j still hold their current tokens plus that many more, so the peak is
+ * <pre>  max_j ( sum_{k&lt;=j} used_k  +  j * left_j )</pre>
+ * Here it is counted in KV blocks (each request's tokens rounded up to whole blocks, a bound that
+ * is never below the true block count), so the cache can never overflow. Otherwise the loop is
+ * LightLLM's: admitted prompts are prefilled whole in a prefill-only iteration (at most
+ * {@code max_num_batched_tokens} prompt tokens, LightLLM's batch_max_tokens, and at most
+ * {@code max_num_seqs} running requests), and when nothing is admitted every running request
+ * decodes one token. Admission is in local-policy order and stops at the first request that
+ * does not fit.
+ *
+ * <p>The simulator knows each output length; it stands in for the request's {@code max_new_tokens}.
+ */
+public class LightLlmScheduler extends AbstractScheduler {
+
+    private final int maxNumSeqs;
+    private final int maxBatchedTokens;
+    /** (tokens left to add &lt;&lt; 32 | tokens held) of each running request plus the candidate, reused. */
+    private long[] packed = new long[64];
+
+    public LightLlmScheduler(SchedulerContext ctx) {
+        super(ctx);
+        this.maxNumSeqs = ctx.config().maxNumSeqs();
+        this.maxBatchedTokens = ctx.config().maxNumBatchedTokens();
+    }
+
+    @Override
+    public String name() {
+        return "lightllm";
+    }
+
+    @Override
+    public String admissionProblem(Request r) {
+        String p = super.admissionProblem(r);
+        if (p == null && r.promptTokens() > maxBatchedTokens) {
+            return "exceeds_max_num_batched_tokens";
+        }
+        return p;
+    }
+
+    @Override
+    public boolean schedule(long now, Batch out) {
+        out.clear();
+        schedulePrefills(now, out);
+        if (out.numPrefills() > 0) {
+            return true;
+        }
+        for (int i = 0, n = running.size(); i < n; i++) {
+            Request r = running.get(i);
+            int need = extraBlocksFor(r, (long) r.kvTokens() + 1);
+            if (need > kv.freeBlocks()) {
+                throw new IllegalStateException("lightllm admission bound violated: request " + r.id() + " needs "
+                        + need + " blocks, " + kv.freeBlocks() + " free");
+            }
+            grow(r, need);
+            out.addDecode(r, r.kvTokens());
+        }
+        return !out.isEmpty();
+    }
+
+    private void schedulePrefills(long now, Batch out) {
+        int budget = maxBatchedTokens;
+        selectAdmissions(now, budget, kv.totalBlocks() - (int) Math.min(kv.totalBlocks(), peakBlocks(null)),
+                maxNumSeqs - running.size(), 0, budget, false);
+        while (!waiting.isEmpty() && running.size() < maxNumSeqs) {
+            Request r = waiting.peek();
+            int tokens = r.remainingPrefill();
+            if (tokens > budget || !mayAdmit(r) || peakBlocks(r) > kv.totalBlocks()) {
+                return;
+            }
+            int blocks = kv.blocksFor(r.prefillTarget());
+            if (blocks > kv.freeBlocks()) {
+                return; // cannot happen while the bound holds; kept as a guard
+            }
+            waiting.poll();
+            admit(r, blocks, now);
+            out.addPrefill(r, tokens, r.prefilled());
+            budget -= tokens;
+        }
+    }
+
+    /** Projected peak KV blocks of the running requests plus {@code candidate} (if not null). */
+    long peakBlocks(Request candidate) {
+        int n = running.size() + (candidate == null ? 0 : 1);
+        if (packed.length < n) {
+            packed = Arrays.copyOf(packed, Math.max(n, packed.length * 2));
+        }
+        int k = 0;
+        for (int i = 0, m = running.size(); i < m; i++) {
+            packed[k++] = pack(running.get(i));
+        }
+        if (candidate != null) {
+            packed[k++] = pack(candidate);
+        }
+        Arrays.sort(packed, 0, n);
+        long bs = kv.blockSize();
+        long cumHeld = 0;
+        long peak = 0;
+        for (int j = 1; j <= n; j++) {
+            long e = packed[n - j]; // descending by tokens left
+            long left = e >>> 32;
+            cumHeld += e & 0xFFFF_FFFFL;
+            // sum over the first j of ceil((held_k + left_j) / bs) <= (cumHeld + j * left_j + j * (bs - 1)) / bs
+            long blocks = (cumHeld + j * left + j * (bs - 1)) / bs;
+            peak = Math.max(peak, blocks);
+        }
+        return peak;
+    }
+
+    /** A request's (tokens it will still add, tokens it holds once prefilled) packed in one long. */
+    private static long pack(Request r) {
+        long held;
+        long left;
+        if (r.inPrefill()) {
+            held = r.prefillTarget();
+            left = r.remainingOutput() - 1L; // the prefill emits one token, which is never appended
+        } else {
+            held = r.kvTokens();
+            left = r.remainingOutput();
+        }
+        return (Math.max(0, left) << 32) | held;
+    }
+}

@@ -1,0 +1,123 @@
+package io.simfaasinfer.scheduler;
+
+import io.simfaasinfer.request.Request;
+
+import java.util.ArrayList;
+
+/**
+ * Sarathi-Serve (Agrawal et al., OSDI 2024): chunked prefills with stall-free batching. Each
+ * iteration has a token budget of {@code chunk_size} tokens, filled in order with
+ * <ol>
+ *   <li>one decode token for every running request past its prefill (decodes never stall),</li>
+ *   <li>the next chunk of every running request still in a partial prefill,</li>
+ *   <li>the first chunk of newly admitted waiting requests, in local-policy order,</li>
+ * </ol>
+ * each prefill chunk being as large as the remaining budget allows. A prompt of P tokens thus
+ * takes about P / chunk_size iterations to prefill, and the iteration time stays bounded, which
+ * bounds the time between tokens of the running requests. KV blocks are allocated chunk by chunk
+ * as a prefill grows and token by token as a sequence decodes; when a running request needs a
+ * block and none is free, the most recently arrived unscheduled running request is preempted
+ * (recompute, as in vLLM), possibly itself. A waiting request is admitted only if its whole
+ * (re)prefill fits the free blocks minus the {@code watermark}, as vLLM's chunked-prefill
+ * scheduler checks, and while fewer than {@code max_num_seqs} requests run; admission stops at
+ * the first that does not fit.
+ */
+public class SarathiScheduler extends AbstractScheduler {
+
+    private final int maxNumSeqs;
+    private final int chunkSize;
+    private final int watermarkBlocks;
+    private final ArrayList<Request> partials = new ArrayList<>();
+
+    public SarathiScheduler(SchedulerContext ctx) {
+        super(ctx);
+        this.maxNumSeqs = ctx.config().maxNumSeqs();
+        this.chunkSize = ctx.config().chunkSize();
+        this.watermarkBlocks = (int) Math.floor(ctx.config().watermark() * kv.totalBlocks());
+    }
+
+    @Override
+    public String name() {
+        return "sarathi";
+    }
+
+    @Override
+    public boolean schedule(long now, Batch out) {
+        out.clear();
+        decodesFirst();
+        int budget = chunkSize;
+        int i = 0;
+        while (i < running.size()) {
+            Request r = running.get(i);
+            boolean prefill = r.inPrefill();
+            int tokens = prefill ? Math.min(r.remainingPrefill(), budget) : Math.min(1, budget);
+            if (tokens == 0) {
+                i++; // no budget left: it waits for the next iteration
+                continue;
+            }
+            long target = prefill ? (long) r.prefilled() + tokens : (long) r.kvTokens() + 1;
+            int need = extraBlocksFor(r, target);
+            boolean selfPreempted = false;
+            while (need > kv.freeBlocks()) {
+                int victim = latestArrivedRunning(i);
+                selfPreempted = victim == i;
+                preempt(victim, now);
+                if (selfPreempted) {
+                    break;
+                }
+            }
+            if (selfPreempted) {
+                continue; // the element now at i (if any) is next
+            }
+            grow(r, need);
+            if (prefill) {
+                out.addPrefill(r, tokens, r.prefilled());
+            } else {
+                out.addDecode(r, r.kvTokens());
+            }
+            budget -= tokens;
+            i++;
+        }
+        admitNew(now, out, budget);
+        return !out.isEmpty();
+    }
+
+    private void admitNew(long now, Batch out, int budget) {
+        int reserve = running.isEmpty() ? 0 : watermarkBlocks;
+        selectAdmissions(now, budget, kv.freeBlocks() - reserve, maxNumSeqs - running.size(),
+                chunkSize - budget, chunkSize, true);
+        while (budget > 0 && !waiting.isEmpty() && running.size() < maxNumSeqs) {
+            Request r = waiting.peek();
+            if (!mayAdmit(r)) {
+                return;
+            }
+            reserve = running.isEmpty() ? 0 : watermarkBlocks;
+            if (admissionBlocks(r, 0) + reserve > kv.freeBlocks()) {
+                return;
+            }
+            int tokens = Math.min(r.remainingPrefill(), budget);
+            waiting.poll();
+            admit(r, kv.blocksFor(tokens), now);
+            out.addPrefill(r, tokens, 0);
+            budget -= tokens;
+        }
+    }
+
+    /** Stable partition of the running list: requests past their prefill first, partial prefills after. */
+    private void decodesFirst() {
+        partials.clear();
+        int k = 0;
+        for (int i = 0, n = running.size(); i < n; i++) {
+            Request r = running.get(i);
+            if (r.inPrefill()) {
+                partials.add(r);
+            } else {
+                running.set(k++, r);
+            }
+        }
+        for (int i = 0, n = partials.size(); i < n; i++) {
+            running.set(k++, partials.get(i));
+        }
+        partials.clear();
+    }
+}

@@ -1,0 +1,98 @@
+package io.simfaasinfer.scheduler;
+
+import io.simfaasinfer.request.Request;
+
+/**
+ * vLLM v1's scheduler (vLLM 0.8+, {@code vllm/v1/core/sched/scheduler.py}): no prefill or decode
+ * phases, one token budget ({@code max_num_batched_tokens}) per step. Running requests are served
+ * first, in running order: a decoding request takes one token, a request still prefilling (a new
+ * one or a recomputed one) takes as much of its remaining prefill as the budget allows (chunked
+ * prefill). KV blocks are allocated for exactly the tokens scheduled; when they are not free the
+ * last request of the running list (the latest admitted) is preempted by recompute, until the
+ * allocation fits or the request preempted itself, which ends the running pass. Then, only if no
+ * request was preempted in this step, waiting requests are admitted in local-policy order with a
+ * chunk of what is left of the budget, while fewer than {@code max_num_seqs} run and their first
+ * chunk's blocks are free; admission stops at the first that does not fit. No watermark.
+ */
+public class VllmV1Scheduler extends AbstractScheduler {
+
+    private final int maxNumSeqs;
+    private final int maxBatchedTokens;
+
+    public VllmV1Scheduler(SchedulerContext ctx) {
+        super(ctx);
+        this.maxNumSeqs = ctx.config().maxNumSeqs();
+        this.maxBatchedTokens = ctx.config().maxNumBatchedTokens();
+    }
+
+    @Override
+    public String name() {
+        return "vllm-v1";
+    }
+
+    /** Only the first chunk's blocks are allocated at admission. */
+    @Override
+    protected int admissionBlocks(Request r, int tokens) {
+        return extraBlocksFor(r, (long) r.prefilled() + tokens);
+    }
+
+    @Override
+    public boolean schedule(long now, Batch out) {
+        out.clear();
+        int budget = maxBatchedTokens;
+        boolean preempted = false;
+        int i = 0;
+        while (i < running.size() && budget > 0) {
+            Request r = running.get(i);
+            boolean prefill = r.inPrefill();
+            int tokens = prefill ? Math.min(r.remainingPrefill(), budget) : 1;
+            long target = prefill ? (long) r.prefilled() + tokens : (long) r.kvTokens() + 1;
+            int need = extraBlocksFor(r, target);
+            boolean selfPreempted = false;
+            while (need > kv.freeBlocks()) {
+                int victim = running.size() - 1; // the lowest priority: last in the running list
+                selfPreempted = victim == i;
+                preempt(victim, now);
+                preempted = true;
+                if (selfPreempted) {
+                    break;
+                }
+            }
+            if (selfPreempted) {
+                break;
+            }
+            grow(r, need);
+            if (prefill) {
+                out.addPrefill(r, tokens, r.prefilled());
+            } else {
+                out.addDecode(r, r.kvTokens());
+            }
+            budget -= tokens;
+            i++;
+        }
+        if (!preempted) {
+            admitNew(now, out, budget);
+        }
+        return !out.isEmpty();
+    }
+
+    private void admitNew(long now, Batch out, int budget) {
+        selectAdmissions(now, budget, kv.freeBlocks(), maxNumSeqs - running.size(), maxBatchedTokens - budget,
+                maxBatchedTokens, true);
+        while (budget > 0 && !waiting.isEmpty() && running.size() < maxNumSeqs) {
+            Request r = waiting.peek();
+            if (!mayAdmit(r)) {
+                return;
+            }
+            int tokens = Math.min(r.remainingPrefill(), budget);
+            int blocks = admissionBlocks(r, tokens);
+            if (blocks > kv.freeBlocks()) {
+                return;
+            }
+            waiting.poll();
+            admit(r, blocks, now);
+            out.addPrefill(r, tokens, r.prefilled());
+            budget -= tokens;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.simfaasinfer.scheduler.local;
+
+import io.simfaasinfer.request.Request;
+import io.simfaasinfer.scheduler.AbstractScheduler;
+import io.simfaasinfer.scheduler.SchedulerContext;
+import io.simfaasinfer.spi.Registry;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/** The built-in local policies and the registry that also holds plug-in ones. */
+public final class LocalPolicies {
+
+    /** First come, first served: by arrival time, then id. */
+    public static final Comparator<Request> FCFS = AbstractScheduler.FCFS;
+
+    /** Shortest job first: fewest prompt tokens, then FCFS. */
+    public static final Comparator<Request> SJF =
+            Comparator.comparingInt(Request::promptTokens).thenComparing(FCFS);
+
+    /**
+     * Shortest remaining processing time: fewest tokens of work left (prefill still to do plus output
+     * still to emit), then FCFS. The output length is the simulator's oracle of what a length
+     * predictor would estimate.
+     */
+    public static final Comparator<Request> SRPT =
+            Comparator.comparingLong(LocalPolicies::remainingWork).thenComparing(FCFS);
+
+    /** Earliest TTFT deadline first; requests without a deadline last; FCFS among equals. */
+    public static final Comparator<Request> EDF =
+            Comparator.comparingLong(Request::ttftDeadlineNs).thenComparing(FCFS);
+
+    private LocalPolicies() {
+    }
+
+    /** Prefill tokens still to process plus output tokens still to emit. */
+    public static long remainingWork(Request r) {
+        return (long) r.remainingPrefill() + r.remainingOutput();
+    }
+
+    private record Builtin(String name, String description, Function<SchedulerContext, LocalPolicy> make)
+            implements LocalPolicyFactory {
+        @Override
+        public LocalPolicy create(SchedulerContext ctx) {
+            return make.apply(ctx);
+        }
+    }
+
+    /** A registry of the built-in local policies plus those found on the class path. */
+    public static Registry<LocalPolicyFactory> registry() {
+        return new Registry<>("local policy", LocalPolicyFactory.class, List.of(
+                new Builtin("fcfs", "first come, first served", ctx -> LocalPolicy.ordered(FCFS)),
+                new Builtin("sjf", "shortest prompt first", ctx -> LocalPolicy.ordered(SJF)),
+                new Builtin("srpt", "shortest remaining work (prompt + remaining output) first",
+                        ctx -> LocalPolicy.ordered(SRPT)),
+                new Builtin("edf", "earliest TTFT deadline first", ctx -> LocalPolicy.ordered(EDF)),
+                new Builtin("milp", "MILP batch selection maximising TTFT deadlines met (ojAlgo), EDF fallback",
+                        ctx -> new MilpPolicy(ctx.config().milpMaxCandidates(),
+                                new OjAlgoMilpSolver((long) Math.ceil(ctx.config().milpTimeLimitMs())),
+                                ctx.predictor()))));
+    }
+
+    /** The policy named by {@code scheduler.local_policy} (FCFS when unset). */
+    public static LocalPolicy create(SchedulerContext ctx) {
+        String name = ctx.config().localPolicy() == null ? "fcfs" : ctx.config().localPolicy();
+        return registry().get("scheduler.local_policy", name).create(ctx);
+    }
+}

@@ -1,0 +1,317 @@
+package io.simfaasinfer.scheduler.local;
+
+import io.simfaasinfer.predictor.ExecutionTimePredictor;
+import io.simfaasinfer.request.Request;
+import io.simfaasinfer.scheduler.Batch;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * MILP batch selection for TTFT SLOs: each iteration, among up to {@code milp_max_candidates}
+ * waiting requests (the earliest deadlines that can still be met, then the earliest of the rest),
+ * admit the subset that maximises the number of requests whose first token comes before their
+ * deadline, subject to the iteration's token budget, free KV blocks and free sequence slots (see
+ * {@link MilpProblem}). The time an iteration
+ * takes is modelled as linear in its tokens, fitted once to the simulation's own predictor; a
+ * chunked prompt's later chunks are charged as full iterations. Requests without a pending
+ * deadline (none configured, or first token already out) only count through a small weight that
+ * keeps the selection work-conserving.
+ *
+ * <p>Chosen requests move to the head of the waiting queue and only they are admitted in that
+ * iteration. When the solver fails or exceeds {@code milp_time_limit_ms}, the iteration falls back
+ * to plain EDF. When every candidate fits and none loses its deadline by the others, all are
+ * chosen without calling the solver. The selection is myopic (one iteration ahead), as in
+ * SLO-aware MILP batch schedulers; it never forgoes admitting now for the sake of later arrivals.
+ */
+public final class MilpPolicy implements LocalPolicy {
+
+    private final int maxCandidates;
+    private final MilpSolver solver;
+    private final double fixedMs;
+    private final double perTokenMs;
+    private final Set<Request> chosen = new HashSet<>();
+    private final ArrayList<Request> candidates = new ArrayList<>();
+    /** Requests taken out of the waiting queue while selecting, in EDF order; all go back. */
+    private final ArrayList<Request> polled = new ArrayList<>();
+    /** Preempted requests chosen to resume this iteration, taken out of the waiting queue; all go back. */
+    private final ArrayList<Request> resumedChosen = new ArrayList<>();
+    private final MilpProblem problem;
+    private final boolean[] x;
+    private final Comparator<Request> order;
+    private boolean restricting;
+    private long solved;
+    private long shortcuts;
+    private long fallbacks;
+    private long resumedAdmissions;
+
+    /**
+     * @param maxCandidates waiting requests considered per iteration
+     * @param solver        the MILP solver
+     * @param predictor     times iterations (null: iterations take no time, so only passed deadlines are missed)
+     */
+    public MilpPolicy(int maxCandidates, MilpSolver solver, ExecutionTimePredictor predictor) {
+        this.maxCandidates = maxCandidates;
+        this.solver = solver;
+        this.problem = new MilpProblem(maxCandidates);
+        this.x = new boolean[maxCandidates];
+        if (predictor != null) {
+            double small = prefillMs(predictor, 128);
+            double large = prefillMs(predictor, 2048);
+            this.perTokenMs = Math.max(0, (large - small) / (2048 - 128));
+            this.fixedMs = Math.max(0, small - 128 * perTokenMs);
+        } else {
+            this.perTokenMs = 0;
+            this.fixedMs = 0;
+        }
+        this.order = (a, b) -> {
+            boolean ca = chosen.contains(a);
+            if (ca != chosen.contains(b)) {
+                return ca ? -1 : 1;
+            }
+            boolean ra = resumed(a);
+            if (ra != resumed(b)) {
+                return ra ? -1 : 1;
+            }
+            return LocalPolicies.EDF.compare(a, b);
+        };
+    }
+
+    private static double prefillMs(ExecutionTimePredictor p, int tokens) {
+        Batch b = new Batch();
+        b.addPrefill(null, tokens, 0);
+        return p.predict(b).totalMs();
+    }
+
+    @Override
+    public Comparator<Request> order() {
+        return order;
+    }
+
+    @Override
+    public boolean selectsBatch() {
+        return true;
+    }
+
+    @Override
+    public boolean mayAdmit(Request r) {
+        return !restricting || chosen.contains(r);
+    }
+
+    /** Iterations decided by the solver. */
+    public long solved() { return solved; }
+    /** Iterations decided without the solver: every candidate fit, or none could meet its deadline. */
+    public long shortcuts() { return shortcuts; }
+    /** Iterations that fell back to EDF (solver failure or time-out). */
+    public long fallbacks() { return fallbacks; }
+
+    /** {@code milp_solved}, {@code milp_shortcuts} and {@code milp_fallbacks} (see the accessors). */
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("milp_solved", solved);
+        m.put("milp_shortcuts", shortcuts);
+        m.put("milp_fallbacks", fallbacks);
+        m.put("milp_resumed_first", resumedAdmissions);
+        return m;
+    }
+
+    @Override
+    public void select(PriorityQueue<Request> waiting, AdmissionBudget budget, long now) {
+        // Last iteration's choices not admitted sort first: take them out before their mark is
+        // cleared, and put them back in their plain (resumed first, then EDF) place.
+        polled.clear();
+        while (!waiting.isEmpty() && chosen.contains(waiting.peek())) {
+            polled.add(waiting.poll());
+        }
+        chosen.clear();
+        for (int i = 0; i < polled.size(); i++) {
+            waiting.add(polled.get(i));
+        }
+        polled.clear();
+        restricting = false;
+        if (!admitResumed(waiting, budget)) {
+            restricting = true;
+        } else if (budget.tokens() > 0 && budget.freeSeqs() > 0) {
+            gatherCandidates(waiting, budget, now);
+            if (!candidates.isEmpty()) {
+                decide(budget, now);
+            }
+        }
+        for (int i = 0; i < resumedChosen.size(); i++) {
+            waiting.add(resumedChosen.get(i));
+        }
+        for (int i = 0; i < polled.size(); i++) {
+            waiting.add(polled.get(i));
+        }
+        resumedChosen.clear();
+        polled.clear();
+        candidates.clear();
+    }
+
+    /** A waiting request that already emitted tokens: it was preempted mid-generation and waits to resume. */
+    private static boolean resumed(Request r) {
+        return r.generated() > 0;
+    }
+
+    /**
+     * Preempted requests resume before any new admission, as in vLLM (else a steady stream of
+     * deadline-bearing arrivals could starve them: they have no deadline left to win the MILP
+     * with). Chooses them in EDF order while they fit and shrinks {@code budget} by what they take.
+     *
+     * @return false if one does not fit, so that nothing is admitted past it this iteration
+     */
+    private boolean admitResumed(PriorityQueue<Request> waiting, AdmissionBudget budget) {
+        int tokens = 0;
+        int blocks = 0;
+        int seqs = 0;
+        boolean fits = true;
+        while (!waiting.isEmpty() && resumed(waiting.peek())) {
+            Request r = waiting.peek();
+            int t = budget.tokensFor(r);
+            int b = t > 0 ? budget.blocksFor(r, t) : 0;
+            if (t <= 0 || tokens + t > budget.tokens() || blocks + b > budget.freeBlocks()
+                    || seqs + 1 > budget.freeSeqs()) {
+                fits = false;
+                break;
+            }
+            resumedChosen.add(waiting.poll());
+            chosen.add(r);
+            tokens += t;
+            blocks += b;
+            seqs++;
+        }
+        if (seqs > 0) {
+            resumedAdmissions += seqs;
+            budget.set(budget.tokens() - tokens, budget.freeBlocks() - blocks, budget.freeSeqs() - seqs,
+                    budget.batchTokens() + tokens, budget.iterationTokens(), budget.chunked());
+            restricting = true;
+        }
+        return fits;
+    }
+
+    /**
+     * Candidates: the earliest-deadline waiting requests that can still meet their deadline, up
+     * to {@code maxCandidates}, then, in the places left, the earliest of those that cannot (or
+     * have no deadline), which may take capacity the others leave. The queue is read in EDF order;
+     * everything taken out is in {@link #polled}, to be re-added.
+     */
+    private void gatherCandidates(PriorityQueue<Request> waiting, AdmissionBudget budget, long now) {
+        candidates.clear();
+        int viable = 0;
+        while (viable < maxCandidates && !waiting.isEmpty() && waiting.peek().ttftDeadlineNs() != Long.MAX_VALUE) {
+            Request r = waiting.poll();
+            polled.add(r);
+            if (slackMs(r, budget, now) >= perTokenMs * budget.tokensFor(r)) {
+                candidates.add(r);
+                viable++;
+            }
+        }
+        // fill with the earliest others: first those already looked at, then the heap's head
+        for (int i = 0; i < polled.size() && candidates.size() < maxCandidates; i++) {
+            Request r = polled.get(i);
+            if (!(slackMs(r, budget, now) >= perTokenMs * budget.tokensFor(r))) {
+                candidates.add(r);
+            }
+        }
+        while (candidates.size() < maxCandidates && !waiting.isEmpty()) {
+            Request r = waiting.poll();
+            polled.add(r);
+            candidates.add(r);
+        }
+    }
+
+    /** Deadline minus when r's first token would come in a batch of only what is already in it; NaN if none pending. */
+    private double slackMs(Request r, AdmissionBudget budget, long now) {
+        if (r.generated() > 0 || r.ttftDeadlineNs() == Long.MAX_VALUE) {
+            return Double.NaN;
+        }
+        int tokens = budget.tokensFor(r);
+        int later = r.remainingPrefill() - tokens;
+        double rest = later <= 0 || budget.iterationTokens() <= 0 ? 0
+                : Math.ceil((double) later / budget.iterationTokens())
+                * (fixedMs + perTokenMs * budget.iterationTokens());
+        return (r.ttftDeadlineNs() - now) / 1e6 - (fixedMs + perTokenMs * budget.batchTokens()) - rest;
+    }
+
+    private void decide(AdmissionBudget budget, long now) {
+        int n = candidates.size();
+        problem.reset(budget.tokens(), budget.freeBlocks(), budget.freeSeqs(), perTokenMs);
+        for (int i = 0; i < n; i++) {
+            Request r = candidates.get(i);
+            int tokens = budget.tokensFor(r);
+            int blocks = tokens > 0 ? budget.blocksFor(r, tokens) : 0;
+            problem.add(tokens, blocks, slackMs(r, budget, now));
+        }
+        if (allFit(n)) {
+            shortcuts++;
+            restricting = true;
+            return;
+        }
+        if (!problem.anyCanMeet()) {
+            // no deadline can be met this iteration: the MILP is empty; admit what fits, in EDF order
+            java.util.Arrays.fill(x, 0, n, false);
+            problem.fill(x);
+            choose(n);
+            shortcuts++;
+            restricting = true;
+            return;
+        }
+        boolean ok;
+        try {
+            ok = solver.solve(problem, x);
+        } catch (RuntimeException e) {
+            ok = false;
+        }
+        if (!ok) {
+            fallbacks++;
+            return;
+        }
+        solved++;
+        restricting = true;
+        problem.fill(x);
+        choose(n);
+    }
+
+    private void choose(int n) {
+        for (int i = 0; i < n; i++) {
+            if (x[i]) {
+                chosen.add(candidates.get(i));
+            }
+        }
+    }
+
+    /** Chooses every feasible candidate if together they fit and none loses a deadline it could meet alone. */
+    private boolean allFit(int n) {
+        long tokens = 0;
+        long blocks = 0;
+        int seqs = 0;
+        for (int i = 0; i < n; i++) {
+            x[i] = problem.feasible[i];
+            if (x[i]) {
+                tokens += problem.tokens[i];
+                blocks += problem.blocks[i];
+                seqs++;
+            }
+        }
+        if (tokens > problem.tokenBudget || blocks > problem.blockBudget || seqs > problem.seqBudget) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (problem.canMeet[i] && perTokenMs * tokens > problem.slackMs[i]) {
+                return false;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (x[i]) {
+                chosen.add(candidates.get(i));
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,65 @@
+package io.simfaasinfer.serverless;
+
+import io.simfaasinfer.metrics.SimulationResult;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Assembles the {@link ServerlessResult} and the billed {@link SimulationResult.Cost} at the end of a run. */
+final class ServerlessReport {
+
+    private ServerlessReport() {
+    }
+
+    static SimulationResult build(ServerlessController c, SimulationResult base, long endNs, int alive) {
+        ServerlessMetrics sm = c.requestMetrics();
+        long busy = 0;
+        long idle = 0;
+        long starting = 0;
+        for (Instance in : c.instances()) {
+            busy += in.totalBusyNs;
+            idle += in.totalIdleNs;
+            starting += in.totalStartingNs;
+        }
+        int tp = c.tp();
+        var instanceS = new ServerlessResult.StateSeconds(busy / 1e9, idle / 1e9, starting / 1e9,
+                (busy + idle + starting) / 1e9);
+        var gpuS = new ServerlessResult.StateSeconds(busy / 1e9 * tp, idle / 1e9 * tp, starting / 1e9 * tp,
+                (busy + idle + starting) / 1e9 * tp);
+
+        Billing b = c.billing();
+        double endS = endNs / 1e9;
+        long completed = c.metrics().completed();
+        double cost = b.costUsd();
+        double perHour = endS > 0 ? cost / (endS / 3600) : 0;
+        double per1k = completed > 0 ? cost / completed * 1000 : 0;
+        double qpsPerDollar = endS > 0 && perHour > 0 ? (completed / endS) / perHour : 0;
+        var bc = b.config();
+        var billing = new ServerlessResult.BillingSummary(b.pricePerGpuHour(), b.billedGpuSeconds(), cost, perHour,
+                per1k, qpsPerDollar, bc.granularityS(), bc.minimumS(), bc.billColdStart(), bc.idlePriceFactor(), endS);
+
+        ColdStartModel m = c.coldStart();
+        Map<String, Double> load = new LinkedHashMap<>();
+        Map<String, Double> total = new LinkedHashMap<>();
+        for (CheckpointTier t : CheckpointTier.values()) {
+            load.put(t.label(), m.loadS(t));
+            total.put(t.label(), m.totalS(t));
+        }
+        var parts = new ServerlessResult.ColdStartParts(c.tier().label(), m.containerStartS(), m.frameworkInitS(),
+                m.engineWarmupS(), m.weightBytes() / 1e9, load, total, c.coldStartSource());
+
+        var ttft = new ServerlessResult.TtftBreakdown(sm.ttftQueueing().summary(), sm.ttftColdStart().summary(),
+                sm.ttftPrefill().summary());
+        long arrivals = sm.arrivals();
+        var section = new ServerlessResult(c.autoscalerName(), c.coldStarts(), new TreeMap<>(c.startsByTier()),
+                sm.requestsCold(), arrivals > 0 ? (double) sm.requestsCold() / arrivals : 0, sm.coldWait().summary(),
+                c.instanceStart().summary(), parts, c.peakLive(), c.config().minInstances(), c.releases(), alive,
+                c.queuePeak(), c.rejectedQueueFull(), instanceS, gpuS, ttft, billing, List.copyOf(c.series()));
+
+        var billed = new SimulationResult.Cost(c.peakLive() * tp, b.pricePerGpuHour(), b.billedGpuSeconds() / 3600,
+                cost, per1k, qpsPerDollar);
+        return base.withServerless(section, billed);
+    }
+}
