@@ -2,8 +2,7 @@ package io.simfaasinfer.report;
 
 import io.simfaasinfer.workload.trace.TraceStats;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
+import org.HdrHistogram.Histogram;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -14,10 +13,9 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.nio.file.Path;
 
-/** The PNG of {@code trace stats --plot}: arrival rate over time above the length percentiles. */
+/** The PNG of {@code trace stats --plot}: arrival rate over time above the length distributions. */
 public final class TracePlots {
 
     private static final int W = 1000;
@@ -51,11 +49,11 @@ public final class TracePlots {
         }
         XYSeries perMin = rate.addSeries("1 min bins", mx, my);
         perMin.setMarker(SeriesMarkers.NONE);
-        CategoryChart len = new CategoryChartBuilder().width(W).height(H).title("token lengths")
-                .xAxisTitle("statistic").yAxisTitle("tokens").build();
-        List<String> cats = List.of("mean", "p50", "p90", "p99");
-        len.addSeries("prompt", cats, values(r.promptTokens()));
-        len.addSeries("output", cats, values(r.outputTokens()));
+        XYChart len = new XYChartBuilder().width(W).height(H).title("token length distributions (CDF)")
+                .xAxisTitle("tokens").yAxisTitle("fraction of requests at or below").build();
+        len.getStyler().setXAxisLogarithmic(true);
+        cdf(len, "prompt", r.promptHistogram());
+        cdf(len, "output", r.outputHistogram());
         BufferedImage img = new BufferedImage(W, 2 * H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.drawImage(BitmapEncoder.getBufferedImage(rate), 0, 0, null);
@@ -71,7 +69,16 @@ public final class TracePlots {
         }
     }
 
-    private static List<Double> values(TraceStats.Lengths l) {
-        return List.of(l.mean(), (double) l.p50(), (double) l.p90(), (double) l.p99());
+    /** The empirical CDF of {@code h} at 200 quantiles (lengths of 0 are drawn at 1 on the log axis). */
+    private static void cdf(XYChart chart, String name, Histogram h) {
+        int n = 201;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            double q = i * 0.5;
+            x[i] = Math.max(1, h.getValueAtPercentile(q));
+            y[i] = q / 100;
+        }
+        chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE);
     }
 }

@@ -41,11 +41,14 @@ public final class TraceStats {
      * @param prefixSharingRatio   sharedHashBlocks / hashBlocks (what an unbounded prefix cache could
      *                             reuse), or null when the trace has no hash ids
      * @param ratePerSecond        arrivals per 1-second bin (for the plot)
+     * @param promptHistogram      prompt lengths (for the plot; not copied, do not modify)
+     * @param outputHistogram      output lengths (for the plot; not copied, do not modify)
      */
     public record Result(String file, String format, long rows, long malformedRows, long filteredRows,
                          double durationS, double meanQps, long peakQps1s, double peakQps1min, long peakRequestsPerMin,
                          double interarrivalCv, Lengths promptTokens, Lengths outputTokens, long hashBlocks,
-                         long sharedHashBlocks, Double prefixSharingRatio, int[] ratePerSecond) {
+                         long sharedHashBlocks, Double prefixSharingRatio, int[] ratePerSecond,
+                         Histogram promptHistogram, Histogram outputHistogram) {
     }
 
     private TraceStats() {
@@ -143,7 +146,7 @@ public final class TraceStats {
         double cv = gaps < 2 || gMean == 0 ? 0 : Math.sqrt(gM2 / (gaps - 1)) / gMean;
         return new Result(cfg.file(), format, n, malformed, filtered, durationS, durationS > 0 ? n / durationS : 0,
                 peak1s, peakMin / 60.0, peakMin, cv, lengths(prompt, promptSum, n), lengths(output, outputSum, n),
-                hashBlocks, shared, seen == null ? null : (double) shared / hashBlocks, rate);
+                hashBlocks, shared, seen == null ? null : (double) shared / hashBlocks, rate, prompt, output);
     }
 
     private static Lengths lengths(Histogram h, long sum, long n) {
