@@ -66,6 +66,13 @@ public final class BlockManager {
         }
     }
 
+    /** Empties the prefix cache of blocks no request holds (no-op without prefix caching). */
+    public void clearPrefixCache() {
+        if (prefix != null) {
+            prefix.dropEvictable();
+        }
+    }
+
     /** Leading prompt blocks of {@code r} cached here now (0 without prefix caching). */
     public int cachedPrefixBlocks(Request r) {
         return prefix == null ? 0 : prefix.matchedBlocks(r.blockHashes(), r.promptTokens());

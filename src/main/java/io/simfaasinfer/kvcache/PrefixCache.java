@@ -206,6 +206,17 @@ public final class PrefixCache {
         }
     }
 
+    /** Forgets every cached block no request holds (a fresh instance starts with an empty cache). */
+    void dropEvictable() {
+        while (head != NONE) {
+            int s = head;
+            unlink(s);
+            index.remove(slotHash[s]);
+            freeSlots[freeTop++] = s;
+            evictable--;
+        }
+    }
+
     /** Caches {@code hash} in a new slot held once; -1 (nothing done) if it is cached already. */
     private int tryTakeSlot(long hash) {
         if (freeTop == 0) {

@@ -70,6 +70,8 @@ final class Instance {
         lifeIdleNs = 0;
         lifeBusyNs = 0;
         everUsed = true;
+        replica.scheduler().kv().clearPrefixCache(); // a new instance starts with an empty KV cache
+
     }
 
     boolean live() {

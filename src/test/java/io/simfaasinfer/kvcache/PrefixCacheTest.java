@@ -104,4 +104,22 @@ class PrefixCacheTest {
         assertThat(admit(kv, req(9, 1, 2))).isZero();
         assertThat(kv.prefixCache()).isNull();
     }
+
+    @Test
+    void clearingTheCacheForgetsFreeBlocksOnly() {
+        BlockManager kv = new BlockManager(8, 4, true);
+        Request a = req(9, 1, 2);
+        admit(kv, a);
+        finish(kv, a);
+        Request b = req(9, 5, 6);
+        admit(kv, b); // running: holds hashes 5, 6
+        kv.clearPrefixCache();
+        assertThat(kv.prefixCache().evictableBlocks()).isZero();
+        assertThat(kv.cachedPrefixBlocks(req(9, 1, 2))).isZero();
+        assertThat(kv.cachedPrefixBlocks(req(9, 5, 6))).isEqualTo(2);
+        assertThat(kv.usedBlocks()).isEqualTo(3);
+        finish(kv, b);
+        assertThat(kv.usedBlocks()).isZero();
+        assertThat(kv.freeBlocks()).isEqualTo(8);
+    }
 }
