@@ -198,4 +198,28 @@ class TraceReaderTest {
         assertThat(node.get("duration_s").asDouble()).isEqualTo(2.0);
         assertThat(node.at("/prompt_tokens/mean").asDouble()).isEqualTo(2.0);
     }
+
+    @Test
+    void replayIsStreamedRequestsComeBeforeTheRestOfTheFileIsRead() throws IOException {
+        // 200,000 good rows then a bad one: the first requests are produced before the bad row is
+        // ever parsed, so the reader cannot have loaded the file
+        StringBuilder b = new StringBuilder("arrived_at,num_prefill_tokens,num_decode_tokens\n");
+        for (int i = 0; i < 200_000; i++) {
+            b.append(i).append(".5,").append(1 + i % 97).append(",").append(1 + i % 13).append('\n');
+        }
+        b.append("oops,1,1\n");
+        Path f = write("big.csv", b.toString());
+        try (TraceSource src = new TraceSource(TraceConfig.of(f.toString(), "auto"),
+                new io.simfaasinfer.config.SimulationConfig(1, null, 0, 0), 4096, 16, false, null,
+                new io.simfaasinfer.engine.RandomStreams(1), "")) {
+            for (int i = 0; i < 1000; i++) {
+                assertThat(src.next().promptTokens()).isEqualTo(1 + i % 97);
+            }
+            assertThatThrownBy(() -> {
+                while (src.next() != null) {
+                    // drain to the bad row
+                }
+            }).isInstanceOf(TraceException.class).hasMessageContaining("big.csv:200002:");
+        }
+    }
 }
