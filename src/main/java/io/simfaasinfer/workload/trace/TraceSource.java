@@ -260,8 +260,8 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         m.put("trace_rows_outside_window", outsideWindow);
         m.put("trace_rows_sampled_out", sampledOut);
         m.put("trace_zero_lengths_raised_to_1", zeroLengths);
-        m.put("prompt_tokens_clipped", promptClipped);
-        m.put("output_tokens_clipped", outputClipped);
+        m.put("requests_prompt_clipped", promptClipped);
+        m.put("requests_output_clipped", outputClipped);
         return m;
     }
 

@@ -163,7 +163,7 @@ class RealTraceTest {
             throw new java.io.UncheckedIOException(e);
         }
         assertThat(over).isPositive();
-        assertThat(r.workloadAdjustments().get("output_tokens_clipped")).isEqualTo(over);
+        assertThat(r.workloadAdjustments().get("requests_output_clipped")).isEqualTo(over);
     }
 
     @Test
