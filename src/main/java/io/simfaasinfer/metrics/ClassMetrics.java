@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * Request metrics split by workload class ({@link Request#classId()}): counts, latency
  * distributions of measured requests, and attainment of each request's TTFT deadline. Classes are
- * added as their ids appear; per-token work is O(1) with no allocation.
+ * added as their ids appear; per-token work is O(1) with no allocation. These are the only
+ * per-token histograms of a run: the overall distributions are the classes' merged at the end
+ * ({@link #merged}), so a token is recorded once, not once per view.
  */
 public final class ClassMetrics {
 
@@ -28,6 +30,15 @@ public final class ClassMetrics {
     }
 
     private final List<PerClass> classes = new ArrayList<>();
+
+    /** One latency of every class, merged into one distribution. */
+    LatencyStats merged(java.util.function.Function<PerClass, LatencyStats> latency) {
+        LatencyStats all = new LatencyStats();
+        for (PerClass c : classes) {
+            all.add(latency.apply(c));
+        }
+        return all;
+    }
 
     private PerClass of(Request r) {
         int id = r.classId();

@@ -35,6 +35,14 @@ public final class LatencyStats {
         return count;
     }
 
+    /** Adds every sample of {@code other} to this distribution. */
+    public void add(LatencyStats other) {
+        histogram.add(other.histogram);
+        count += other.count;
+        sumNs += other.sumNs;
+        maxNs = Math.max(maxNs, other.maxNs);
+    }
+
     public double meanMs() {
         return count == 0 ? 0 : sumNs / count / 1e6;
     }

@@ -14,10 +14,6 @@ import java.util.function.Consumer;
  */
 public final class MetricsCollector implements RequestObserver {
 
-    private final LatencyStats ttft = new LatencyStats();
-    private final LatencyStats tbt = new LatencyStats();
-    private final LatencyStats tpot = new LatencyStats();
-    private final LatencyStats e2e = new LatencyStats();
     private final LatencyStats queueDelay = new LatencyStats();
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
     private final Consumer<RequestRecord> recordSink;
@@ -73,14 +69,6 @@ public final class MetricsCollector implements RequestObserver {
     @Override
     public void onToken(Request r, long gapNs, long now) {
         classes.onToken(r, gapNs, now);
-        if (!r.measured()) {
-            return;
-        }
-        if (gapNs < 0) {
-            ttft.record(now - r.arrivalNs());
-        } else {
-            tbt.record(gapNs);
-        }
     }
 
     @Override
@@ -101,10 +89,6 @@ public final class MetricsCollector implements RequestObserver {
             measuredOutputTokens += r.outputTokens();
             measuredPromptTokens += r.promptTokens();
             lastMeasuredFinishNs = Math.max(lastMeasuredFinishNs, now);
-            e2e.record(now - r.arrivalNs());
-            if (r.outputTokens() > 1) {
-                tpot.record((now - r.firstTokenNs()) / (r.outputTokens() - 1));
-            }
         }
         if (recordSink != null) {
             recordSink.accept(RequestRecord.of(r, "completed"));
@@ -122,10 +106,14 @@ public final class MetricsCollector implements RequestObserver {
     public long measuredPromptTokens() { return measuredPromptTokens; }
     public long lastFinishNs() { return lastFinishNs; }
     public Map<String, Long> rejectedByReason() { return Map.copyOf(rejectedByReason); }
-    public LatencyStats ttft() { return ttft; }
-    public LatencyStats tbt() { return tbt; }
-    public LatencyStats tpot() { return tpot; }
-    public LatencyStats e2e() { return e2e; }
+    /** TTFT of every measured request (the classes' distributions merged; a new object per call). */
+    public LatencyStats ttft() { return classes.merged(c -> c.ttft); }
+    /** Every inter-token gap of measured requests (merged from the classes). */
+    public LatencyStats tbt() { return classes.merged(c -> c.tbt); }
+    /** Time per output token of measured requests (merged from the classes). */
+    public LatencyStats tpot() { return classes.merged(c -> c.tpot); }
+    /** End-to-end latency of measured requests (merged from the classes). */
+    public LatencyStats e2e() { return classes.merged(c -> c.e2e); }
     public LatencyStats queueDelay() { return queueDelay; }
     /** The same metrics split by workload class. */
     public ClassMetrics classes() { return classes; }
