@@ -2,6 +2,7 @@ package io.simfaasinfer.report;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,9 +24,25 @@ public final class AtomicOutput implements AutoCloseable {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".tmp");
+            this.temp = createSibling(this.target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A new empty hidden sibling of {@code target}. Created with {@link Files#createFile} rather than
+     * {@link Files#createTempFile}, so the result gets the usual permissions (umask), not owner-only.
+     */
+    private static Path createSibling(Path target) throws IOException {
+        String prefix = "." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().getId() + ".";
+        for (int i = 0; ; i++) {
+            try {
+                return Files.createFile(target.resolveSibling(prefix + i + ".tmp"));
+            } catch (FileAlreadyExistsException taken) {
+                // left behind by a killed run, or another writer in this thread: try the next name
+            }
         }
     }
 
