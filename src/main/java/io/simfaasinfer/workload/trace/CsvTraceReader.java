@@ -1,7 +1,7 @@
 package io.simfaasinfer.workload.trace;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.LineNumberReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +29,7 @@ final class CsvTraceReader extends TraceReader {
                   Map<String, String> filters) {
     }
 
-    private final BufferedReader in;
+    private final LineNumberReader in;
     private final Schema schema;
     private final int timeIdx;
     private final int promptIdx;
@@ -39,7 +39,6 @@ final class CsvTraceReader extends TraceReader {
     private final int needed;
     private String[] fields = new String[16];
     private int nFields;
-    private long lineNo;
 
     CsvTraceReader(Path file, Schema schema, boolean skipMalformed, String skipHint) {
         super(file.toString(), schema.format(), skipMalformed, skipHint);
@@ -52,7 +51,6 @@ final class CsvTraceReader extends TraceReader {
             close();
             throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
         }
-        lineNo = 1;
         if (header == null) {
             close();
             throw new TraceException(file + ": empty trace file; expected a CSV header line");
@@ -96,15 +94,10 @@ final class CsvTraceReader extends TraceReader {
 
     @Override
     protected int read(TraceRow row) throws IOException, RowError {
-        String line;
-        do {
-            line = in.readLine();
-            lineNo++;
-            row.line = lineNo;
-            if (line == null) {
-                return EOF;
-            }
-        } while (line.isBlank());
+        String line = nextNonBlankLine(in, row);
+        if (line == null) {
+            return EOF;
+        }
         split(line);
         if (nFields < needed) {
             throw new RowError(null, "expected at least " + needed + " comma-separated fields, got " + nFields);

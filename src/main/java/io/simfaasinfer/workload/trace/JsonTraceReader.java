@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.LineNumberReader;
 import java.nio.file.Path;
 
 /**
@@ -36,11 +36,10 @@ final class JsonTraceReader extends TraceReader {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     private final Schema schema;
-    private final BufferedReader in;
+    private final LineNumberReader in;
     /** Array mode: the parser over the whole file; null in line mode. */
     private final JsonParser array;
     private final ObjectMapper mapper = JsonMapper.builder().build();
-    private long lineNo;
 
     JsonTraceReader(Path file, Schema schema, boolean arrayMode, boolean skipMalformed, String skipHint) {
         super(file.toString(), schema.format(), skipMalformed, skipHint);
@@ -74,15 +73,10 @@ final class JsonTraceReader extends TraceReader {
     }
 
     private int readLine(TraceRow row) throws IOException, RowError {
-        String line;
-        do {
-            line = in.readLine();
-            lineNo++;
-            row.line = lineNo;
-            if (line == null) {
-                return EOF;
-            }
-        } while (line.isBlank());
+        String line = nextNonBlankLine(in, row);
+        if (line == null) {
+            return EOF;
+        }
         try (JsonParser p = FACTORY.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new RowError(null, "expected a JSON object on the line");

@@ -1,10 +1,10 @@
 package io.simfaasinfer.workload.trace;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.LineNumberReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -142,18 +142,32 @@ public abstract class TraceReader implements Closeable {
     }
 
     /** Opens {@code file} as UTF-8 text, decompressing a {@code .gz} file. */
-    static BufferedReader openText(Path file) {
+    /** Opens {@code file} (gzip when it ends in .gz) as UTF-8 text that counts its lines. */
+    static LineNumberReader openText(Path file) {
         try {
             InputStream in = Files.newInputStream(file);
             if (file.getFileName().toString().endsWith(".gz")) {
                 in = new GZIPInputStream(in, 1 << 16);
             }
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            return new LineNumberReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
         } catch (NoSuchFileException e) {
             throw new TraceException(file + ": trace file not found");
         } catch (IOException e) {
             throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The next non-blank line of {@code in}, or null at the end of the file; {@code row.line} gets
+     * its 1-based line number.
+     */
+    static String nextNonBlankLine(LineNumberReader in, TraceRow row) throws IOException {
+        String line;
+        do {
+            line = in.readLine();
+            row.line = in.getLineNumber();
+        } while (line != null && line.isBlank());
+        return line;
     }
 
     /** Parses a token count: a non-negative integer (an integral decimal like {@code 12.0} is accepted). */
