@@ -52,6 +52,9 @@ public final class TracePlots {
         XYChart len = new XYChartBuilder().width(W).height(H).title("token length distributions (CDF)")
                 .xAxisTitle("tokens").yAxisTitle("fraction of requests at or below").build();
         len.getStyler().setXAxisLogarithmic(true);
+        len.getStyler().setYAxisDecimalPattern("0.0");
+        len.getStyler().setYAxisTickMarkSpacingHint(60);
+        len.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
         cdf(len, "prompt", r.promptHistogram());
         cdf(len, "output", r.outputHistogram());
         BufferedImage img = new BufferedImage(W, 2 * H, BufferedImage.TYPE_INT_RGB);
