@@ -71,7 +71,7 @@ public class SarathiScheduler extends AbstractScheduler {
             }
             grow(r, need);
             if (prefill) {
-                out.addPrefill(r, tokens, r.prefilled());
+                addPrefillChunk(out, r, tokens);
             } else {
                 out.addDecode(r, r.kvTokens());
             }
@@ -95,10 +95,13 @@ public class SarathiScheduler extends AbstractScheduler {
             if (admissionBlocks(r, 0) + reserve > kv.freeBlocks()) {
                 return;
             }
-            int tokens = Math.min(r.remainingPrefill(), budget);
+            // With prefix caching the cached prefix is skipped and only the rest of the prompt is chunked.
+            int cached = kv.cachedPrefixTokens(r);
+            int tokens = Math.min(r.remainingPrefill() - cached, budget);
+            int end = cached + tokens;
             waiting.poll();
-            admit(r, kv.blocksFor(tokens), now);
-            out.addPrefill(r, tokens, 0);
+            admit(r, kv.blocksFor(end), end, now);
+            out.addPrefill(r, tokens, r.prefilled());
             budget -= tokens;
         }
     }

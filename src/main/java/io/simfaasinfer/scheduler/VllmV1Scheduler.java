@@ -63,7 +63,7 @@ public class VllmV1Scheduler extends AbstractScheduler {
             }
             grow(r, need);
             if (prefill) {
-                out.addPrefill(r, tokens, r.prefilled());
+                addPrefillChunk(out, r, tokens);
             } else {
                 out.addDecode(r, r.kvTokens());
             }
@@ -84,13 +84,17 @@ public class VllmV1Scheduler extends AbstractScheduler {
             if (!mayAdmit(r)) {
                 return;
             }
-            int tokens = Math.min(r.remainingPrefill(), budget);
-            int blocks = admissionBlocks(r, tokens);
-            if (blocks > kv.freeBlocks()) {
+            // With prefix caching the cached prefix is skipped first and the chunk is what remains
+            // (vLLM v1: get_computed_blocks, then allocate_slots for computed + new tokens).
+            int cached = kv.cachedPrefixTokens(r);
+            int tokens = Math.min(r.remainingPrefill() - cached, budget);
+            int end = r.prefilled() + cached + tokens;
+            int blocks = extraBlocksFor(r, end);
+            if (kv.admissionCost(r, blocks) > kv.freeBlocks()) {
                 return;
             }
             waiting.poll();
-            admit(r, blocks, now);
+            admit(r, blocks, end, now);
             out.addPrefill(r, tokens, r.prefilled());
             budget -= tokens;
         }
