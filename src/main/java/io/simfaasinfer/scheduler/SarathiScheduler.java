@@ -21,6 +21,11 @@ import java.util.ArrayList;
  * (re)prefill fits the free blocks minus the {@code watermark}, as vLLM's chunked-prefill
  * scheduler checks, and while fewer than {@code max_num_seqs} requests run; admission stops at
  * the first that does not fit.
+ *
+ * <p>With prefix caching ({@code cluster.prefix_caching}) an admitted request's cached leading
+ * prompt blocks are shared and skipped, and only the rest of its prompt is chunked; the admission
+ * check still counts the whole (re)prefill's blocks, as vLLM v0's block manager does. Each scheduled
+ * chunk makes its full prompt blocks shareable.
  */
 public class SarathiScheduler extends AbstractScheduler {
 

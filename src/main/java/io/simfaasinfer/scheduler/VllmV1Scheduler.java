@@ -13,6 +13,11 @@ import io.simfaasinfer.request.Request;
  * request was preempted in this step, waiting requests are admitted in local-policy order with a
  * chunk of what is left of the budget, while fewer than {@code max_num_seqs} run and their first
  * chunk's blocks are free; admission stops at the first that does not fit. No watermark.
+ *
+ * <p>With prefix caching ({@code cluster.prefix_caching}, on by default in real vLLM v1) an admitted
+ * request first takes its cached leading prompt blocks, its first chunk is sized from what remains,
+ * and it needs free blocks for the chunk plus those cached blocks no running request holds (as
+ * {@code allocate_slots} counts); each scheduled chunk makes its full prompt blocks shareable.
  */
 public class VllmV1Scheduler extends AbstractScheduler {
 
