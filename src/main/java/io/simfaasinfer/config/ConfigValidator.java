@@ -17,6 +17,9 @@ import java.util.Set;
  */
 public final class ConfigValidator {
 
+    /** Schedulers that model {@code cluster.prefix_caching} (they allocate KV as the prefill proceeds). */
+    static final java.util.List<String> PREFIX_CACHING_SCHEDULERS = java.util.List.of("vllm", "vllm-v1", "sarathi");
+
     private final java.util.function.UnaryOperator<String> sourceOf;
 
     private ConfigValidator(java.util.function.UnaryOperator<String> sourceOf) {
@@ -111,9 +114,10 @@ public final class ConfigValidator {
             throw err("scheduler.watermark", "expected a number in [0, 1), got " + sc.watermark());
         }
         SchedulingChecks.check(sc, w, sourceOf);
-        if (cl.prefixCaching() && !sc.name().equals("vllm")) {
-            // the other batching policies size their prefill chunks before admission
-            throw err("cluster.prefix_caching", "is modelled for the vllm scheduler only, not '" + sc.name() + "'");
+        if (cl.prefixCaching() && !PREFIX_CACHING_SCHEDULERS.contains(sc.name())) {
+            // orca, faster-transformer and lightllm reserve a request's whole KV up front
+            throw err("cluster.prefix_caching", "is modelled for the " + String.join(", ", PREFIX_CACHING_SCHEDULERS)
+                    + " schedulers only, not '" + sc.name() + "'");
         }
 
         KvCapacity cap = KvCapacity.of(model, gpu, cl.tp(), cl.gpuMemoryUtilization(), cl.blockSize(),

@@ -42,19 +42,60 @@ public final class BlockManager {
 
     /**
      * Gives {@code r}, about to start (or restart) its prefill, {@code blocks} blocks (caller checked
-     * {@link #canAllocate}). With prefix caching, its cached leading prompt blocks are shared.
+     * {@link #admissionCost}). With prefix caching, its cached leading prompt blocks are shared.
      *
      * @return prompt tokens already cached, which its prefill skips (0 without prefix caching)
      */
     public int allocateFor(Request r, int blocks) {
+        return allocateFor(r, blocks, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #allocateFor(Request, int)} for a chunked prefill whose first chunk ends at token
+     * {@code computeEnd} (cached prefix included): only full prompt blocks up to there are registered
+     * for sharing now, the later ones by {@link #cacheUpTo} as their chunks are scheduled.
+     */
+    public int allocateFor(Request r, int blocks, int computeEnd) {
         if (prefix == null) {
             allocate(blocks);
             return 0;
         }
-        if (blocks < 0 || blocks > totalBlocks - used) {
-            throw new IllegalStateException("KV cache over capacity: want " + blocks + ", free " + (totalBlocks - used));
+        int cost = admissionCost(r, blocks);
+        if (blocks < 0 || cost > totalBlocks - used) {
+            throw new IllegalStateException("KV cache over capacity: want " + cost + ", free " + (totalBlocks - used));
         }
-        return prefix.admit(r, blocks);
+        return prefix.admit(r, blocks, computeEnd);
+    }
+
+    /**
+     * Prompt tokens of {@code r}'s prefix cached here that admitting it now would skip: whole blocks,
+     * at least one prompt token left to compute (0 without prefix caching or once its prefill started).
+     */
+    public int cachedPrefixTokens(Request r) {
+        return prefix == null ? 0 : prefix.admissionHits(r) * blockSize;
+    }
+
+    /**
+     * Free blocks that admitting {@code r} with {@code blocks} blocks takes: its cached leading blocks
+     * that running requests already hold are shared and take none (vLLM v1 counts the same way);
+     * cached blocks nobody holds count as free and are taken like empty ones.
+     */
+    public int admissionCost(Request r, int blocks) {
+        if (prefix == null) {
+            return blocks;
+        }
+        int hits = Math.min(prefix.admissionHits(r), blocks);
+        return blocks - prefix.heldHits(r, hits);
+    }
+
+    /**
+     * Registers for sharing the full prompt blocks of {@code r}, in a chunked prefill, up to token
+     * {@code computeEnd} (the end of the chunk just scheduled); no-op without prefix caching.
+     */
+    public void cacheUpTo(Request r, int computeEnd) {
+        if (prefix != null) {
+            prefix.cacheUpTo(r, computeEnd);
+        }
     }
 
     /** Frees every block {@code r} holds ({@code r.blocks()}); with prefix caching its computed blocks stay cached. */

@@ -104,12 +104,43 @@ public final class PrefixCache {
     }
 
     /**
+     * Leading prompt blocks of {@code r} that {@link #admit} would share now: the run of its first
+     * hashes cached here, leaving at least one prompt token to compute (0 if {@code r} has no hashes
+     * or has started its prefill).
+     */
+    int admissionHits(Request r) {
+        long[] h = r.blockHashes();
+        if (h == null || r.prefilled() > 0) {
+            return 0;
+        }
+        int max = Math.min(h.length, (r.prefillTarget() - 1) / blockSize);
+        int n = 0;
+        while (n < max && index.get(h[n]) != LongIntHashMap.ABSENT) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Of the first {@code hits} blocks of {@code r} (all cached), those a running request holds (they take no free block). */
+    int heldHits(Request r, int hits) {
+        long[] h = r.blockHashes();
+        int n = 0;
+        for (int b = 0; b < hits; b++) {
+            if (refs[index.get(h[b])] > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
      * Admits {@code r} holding {@code blocks} blocks: shares its cached leading blocks, allocates the
-     * rest, registers its other full prompt blocks.
+     * rest, registers its other full prompt blocks among the first {@code computeEnd} tokens (the
+     * end of the prefill chunk scheduled with the admission; the whole prompt for an unchunked one).
      *
      * @return prompt tokens found cached (the request's prefill can skip them)
      */
-    int admit(Request r, int blocks) {
+    int admit(Request r, int blocks, int computeEnd) {
         prefillTokens += r.remainingPrefill();
         long[] h = r.blockHashes();
         if (h == null || r.prefilled() > 0 || blocks <= 0) {
@@ -118,9 +149,9 @@ public final class PrefixCache {
         }
         admissions++;
         int target = r.prefillTarget();
-        int full = Math.min(Math.min(h.length, blocks), target / blockSize);
-        lookupBlocks += full;
-        int maxHit = Math.min(full, (target - 1) / blockSize);
+        int promptBlocks = Math.min(h.length, target / blockSize);
+        lookupBlocks += promptBlocks;
+        int maxHit = Math.min(Math.min(promptBlocks, blocks), (target - 1) / blockSize);
         int hit = 0;
         while (hit < maxHit) {
             int s = index.get(h[hit]);
@@ -135,6 +166,7 @@ public final class PrefixCache {
             hit++;
         }
         kv.allocateFresh(blocks - hit);
+        int full = Math.min(Math.min(promptBlocks, blocks), Math.max(hit, computeEnd / blockSize));
         int reg = hit;
         while (reg < full && tryTakeSlot(h[reg]) >= 0) {
             reg++;
@@ -145,6 +177,31 @@ public final class PrefixCache {
         hitBlocks += hit;
         hitTokens += (long) hit * blockSize;
         return hit * blockSize;
+    }
+
+    /**
+     * Registers the full prompt blocks of {@code r} (which holds {@code r.blocks()}) among its first
+     * {@code computeEnd} tokens that are not registered yet, as a chunked prefill schedules its next
+     * chunk: later requests can share them from then on (vLLM caches a block once it is full). A
+     * block whose hash another request cached first stays private to {@code r}.
+     */
+    void cacheUpTo(Request r, int computeEnd) {
+        long[] h = r.blockHashes();
+        if (h == null) {
+            return;
+        }
+        int m = held.get(r.id());
+        if (m == LongIntHashMap.ABSENT) {
+            m = 0;
+        }
+        int full = Math.min(Math.min(h.length, r.blocks()), Math.min(r.prefillTarget(), computeEnd) / blockSize);
+        int reg = m;
+        while (reg < full && tryTakeSlot(h[reg]) >= 0) {
+            reg++; // a private block of r becomes a shared cached one: the blocks in use do not change
+        }
+        if (reg > m) {
+            held.put(r.id(), reg);
+        }
     }
 
     /** Releases every block {@code r} holds ({@code r.blocks()}), keeping computed hashed blocks cached. */

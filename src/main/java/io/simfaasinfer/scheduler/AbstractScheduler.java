@@ -116,7 +116,18 @@ public abstract class AbstractScheduler implements Scheduler {
      * {@code r.prefilled()} after this call to size the prefill they schedule.
      */
     protected void admit(Request r, int blocks, long now) {
-        int cached = kv.allocateFor(r, blocks);
+        admit(r, blocks, Integer.MAX_VALUE, now);
+    }
+
+    /**
+     * As {@link #admit(Request, int, long)} for a chunked prefill whose first chunk ends at prompt
+     * token {@code computeEnd} (cached prefix included): with prefix caching the chunk must be sized
+     * after the cached prefix ({@code kv.cachedPrefixTokens(r)} before this call), and only the full
+     * prompt blocks up to {@code computeEnd} become shareable now; {@link #addPrefillChunk} registers
+     * the later ones chunk by chunk.
+     */
+    protected void admit(Request r, int blocks, int computeEnd, long now) {
+        int cached = kv.allocateFor(r, blocks, computeEnd);
         if (cached > 0) {
             r.advancePrefill(cached);
             remainingWork -= cached;
@@ -129,6 +140,15 @@ public abstract class AbstractScheduler implements Scheduler {
             r.markRunning(now);
         }
         running.add(r);
+    }
+
+    /**
+     * Adds the next {@code tokens} prefill tokens of {@code r} (which holds their blocks) to
+     * {@code out}; with prefix caching its full prompt blocks up to the chunk's end become shareable.
+     */
+    protected void addPrefillChunk(Batch out, Request r, int tokens) {
+        kv.cacheUpTo(r, r.prefilled() + tokens);
+        out.addPrefill(r, tokens, r.prefilled());
     }
 
     /** Gives {@code r} {@code blocks} more KV blocks (caller checked they are free). */

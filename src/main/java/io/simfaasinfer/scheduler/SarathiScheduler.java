@@ -21,6 +21,11 @@ import java.util.ArrayList;
  * (re)prefill fits the free blocks minus the {@code watermark}, as vLLM's chunked-prefill
  * scheduler checks, and while fewer than {@code max_num_seqs} requests run; admission stops at
  * the first that does not fit.
+ *
+ * <p>With prefix caching ({@code cluster.prefix_caching}) an admitted request's cached leading
+ * prompt blocks are shared and skipped, and only the rest of its prompt is chunked; the admission
+ * check still counts the whole (re)prefill's blocks, as vLLM v0's block manager does. Each scheduled
+ * chunk makes its full prompt blocks shareable.
  */
 public class SarathiScheduler extends AbstractScheduler {
 
@@ -71,7 +76,7 @@ public class SarathiScheduler extends AbstractScheduler {
             }
             grow(r, need);
             if (prefill) {
-                out.addPrefill(r, tokens, r.prefilled());
+                addPrefillChunk(out, r, tokens);
             } else {
                 out.addDecode(r, r.kvTokens());
             }
@@ -95,10 +100,13 @@ public class SarathiScheduler extends AbstractScheduler {
             if (admissionBlocks(r, 0) + reserve > kv.freeBlocks()) {
                 return;
             }
-            int tokens = Math.min(r.remainingPrefill(), budget);
+            // With prefix caching the cached prefix is skipped and only the rest of the prompt is chunked.
+            int cached = kv.cachedPrefixTokens(r);
+            int tokens = Math.min(r.remainingPrefill() - cached, budget);
+            int end = cached + tokens;
             waiting.poll();
-            admit(r, kv.blocksFor(tokens), now);
-            out.addPrefill(r, tokens, 0);
+            admit(r, kv.blocksFor(end), end, now);
+            out.addPrefill(r, tokens, r.prefilled());
             budget -= tokens;
         }
     }

@@ -13,6 +13,11 @@ import io.simfaasinfer.request.Request;
  * request was preempted in this step, waiting requests are admitted in local-policy order with a
  * chunk of what is left of the budget, while fewer than {@code max_num_seqs} run and their first
  * chunk's blocks are free; admission stops at the first that does not fit. No watermark.
+ *
+ * <p>With prefix caching ({@code cluster.prefix_caching}, on by default in real vLLM v1) an admitted
+ * request first takes its cached leading prompt blocks, its first chunk is sized from what remains,
+ * and it needs free blocks for the chunk plus those cached blocks no running request holds (as
+ * {@code allocate_slots} counts); each scheduled chunk makes its full prompt blocks shareable.
  */
 public class VllmV1Scheduler extends AbstractScheduler {
 
@@ -63,7 +68,7 @@ public class VllmV1Scheduler extends AbstractScheduler {
             }
             grow(r, need);
             if (prefill) {
-                out.addPrefill(r, tokens, r.prefilled());
+                addPrefillChunk(out, r, tokens);
             } else {
                 out.addDecode(r, r.kvTokens());
             }
@@ -84,13 +89,17 @@ public class VllmV1Scheduler extends AbstractScheduler {
             if (!mayAdmit(r)) {
                 return;
             }
-            int tokens = Math.min(r.remainingPrefill(), budget);
-            int blocks = admissionBlocks(r, tokens);
-            if (blocks > kv.freeBlocks()) {
+            // With prefix caching the cached prefix is skipped first and the chunk is what remains
+            // (vLLM v1: get_computed_blocks, then allocate_slots for computed + new tokens).
+            int cached = kv.cachedPrefixTokens(r);
+            int tokens = Math.min(r.remainingPrefill() - cached, budget);
+            int end = r.prefilled() + cached + tokens;
+            int blocks = extraBlocksFor(r, end);
+            if (kv.admissionCost(r, blocks) > kv.freeBlocks()) {
                 return;
             }
             waiting.poll();
-            admit(r, blocks, now);
+            admit(r, blocks, end, now);
             out.addPrefill(r, tokens, r.prefilled());
             budget -= tokens;
         }

@@ -42,8 +42,8 @@ final class SchedulerHarness {
     long preempted;
     private long nextId;
 
-    private SchedulerHarness(String name, int blocks, int blockSize, String... sets) {
-        this.kv = new BlockManager(blocks, blockSize);
+    private SchedulerHarness(String name, int blocks, int blockSize, boolean prefixCaching, String... sets) {
+        this.kv = new BlockManager(blocks, blockSize, prefixCaching);
         List<String> all = new ArrayList<>(List.of("scheduler.max_num_batched_tokens=4096"));
         all.addAll(List.of(sets));
         SchedulerConfig sc = TestConfigs.of(all.toArray(String[]::new)).scheduler();
@@ -58,12 +58,25 @@ final class SchedulerHarness {
     }
 
     static SchedulerHarness of(String name, int blocks, int blockSize, String... sets) {
-        return new SchedulerHarness(name, blocks, blockSize, sets);
+        return new SchedulerHarness(name, blocks, blockSize, false, sets);
+    }
+
+    /** As {@link #of} with prefix caching on in the block manager. */
+    static SchedulerHarness cached(String name, int blocks, int blockSize, String... sets) {
+        return new SchedulerHarness(name, blocks, blockSize, true, sets);
     }
 
     /** A new request arriving now, enqueued. */
     Request arrive(int prompt, int output) {
         Request r = new Request(nextId++, now, prompt, output, true);
+        r.assign(0);
+        scheduler.enqueue(r, now);
+        return r;
+    }
+
+    /** A new request with prefix-block hashes arriving now, enqueued. */
+    Request arrive(int prompt, int output, long[] hashes) {
+        Request r = new Request(nextId++, now, prompt, output, true, 0, Long.MAX_VALUE, hashes);
         r.assign(0);
         scheduler.enqueue(r, now);
         return r;
