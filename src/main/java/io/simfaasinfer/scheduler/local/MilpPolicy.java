@@ -57,6 +57,8 @@ public final class MilpPolicy implements LocalPolicy {
     private long rebuilds;
     private int candidatesMax;
     private int examinedMax;
+    /** Waiting requests looked at in the last iteration (for tests). */
+    int examinedLast;
     private long solved;
     private long shortcuts;
     private long fallbacks;
@@ -191,6 +193,7 @@ public final class MilpPolicy implements LocalPolicy {
             }
         }
         examined += resumedChosen.size() + polled.size();
+        examinedLast = examined;
         examinedMax = Math.max(examinedMax, examined);
         for (int i = 0; i < resumedChosen.size(); i++) {
             waiting.add(resumedChosen.get(i));
