@@ -28,6 +28,10 @@ import java.util.Set;
  * to plain EDF. When every candidate fits and none loses its deadline by the others, all are
  * chosen without calling the solver. The selection is myopic (one iteration ahead), as in
  * SLO-aware MILP batch schedulers; it never forgoes admitting now for the sake of later arrivals.
+ *
+ * <p>Waiting requests that can no longer meet their deadline are marked once and sort behind those
+ * that can, so that an iteration reads O(window + what it admits) requests however deep the queue
+ * (see {@link #gatherCandidates}); the candidates are still those of a full EDF scan.
  */
 public final class MilpPolicy implements LocalPolicy {
 
