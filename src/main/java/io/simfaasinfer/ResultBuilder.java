@@ -76,7 +76,9 @@ final class ResultBuilder {
                 predictor.notes());
         java.util.Map<String, Long> counters = new java.util.TreeMap<>();
         for (Replica r : replicas) {
-            r.scheduler().policyCounters().forEach((k, v) -> counters.merge(k, v, Long::sum));
+            // a counter named *_max is a per-iteration maximum: the largest over replicas, not the sum
+            r.scheduler().policyCounters().forEach((k, v) -> counters.merge(k, v,
+                    k.endsWith("_max") ? Math::max : Long::sum));
         }
         var scheduling = new SimulationResult.Scheduling(config.scheduler().name(), config.cluster().router(),
                 config.scheduler().localPolicy(), counters);

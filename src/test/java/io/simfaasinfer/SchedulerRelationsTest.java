@@ -90,6 +90,12 @@ class SchedulerRelationsTest {
             assertThat(milp).as(s).isGreaterThanOrEqualTo(edf);
             assertThat(milp).as("%s: overloaded, so choosing helps", s).isGreaterThan(edf);
         }
+        // a narrower or wider candidate window keeps the relation (deadlines met >= EDF)
+        long edf = deadlinesMet(load(20, "scheduler.local_policy=edf"));
+        for (int window : new int[] {4, 64}) {
+            assertThat(deadlinesMet(load(20, "scheduler.local_policy=milp", "scheduler.milp_max_candidates=" + window)))
+                    .as("window %d", window).isGreaterThanOrEqualTo(edf);
+        }
         // with capacity to spare every deadline is met either way
         assertThat(deadlinesMet(load(4, "scheduler.local_policy=milp")))
                 .isEqualTo(deadlinesMet(load(4, "scheduler.local_policy=edf"))).isEqualTo(300);

@@ -141,8 +141,10 @@ public record SimulationResult(
      * @param scheduler           batching policy ({@code scheduler.name})
      * @param router              global policy ({@code cluster.router})
      * @param localPolicy         local policy ({@code scheduler.local_policy})
-     * @param localPolicyCounters what the local policy counted, summed over replicas (for {@code milp}: iterations
-     *                            solved, decided without the solver, and fallen back to EDF on time-out or failure)
+     * @param localPolicyCounters what the local policy counted, summed over replicas except counters named
+     *                            {@code *_max}, which take the largest (for {@code milp}: iterations solved,
+     *                            decided without the solver, and fallen back to EDF on time-out or failure, and
+     *                            the most candidates and queued requests read in one iteration)
      */
     public record Scheduling(String scheduler, String router, String localPolicy,
                              Map<String, Long> localPolicyCounters) {

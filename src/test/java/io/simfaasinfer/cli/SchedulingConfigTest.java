@@ -24,6 +24,7 @@ class SchedulingConfigTest {
             + " srpt",
         "scheduler.milp_time_limit_ms=0|scheduler.milp_time_limit_ms: expected a positive number, got 0.0",
         "scheduler.milp_max_candidates=100|scheduler.milp_max_candidates: expected an integer in [1, 64], got 100",
+        "scheduler.milp_max_candidates=0|scheduler.milp_max_candidates: expected an integer in [1, 64], got 0",
         "workload.ttft_slo_ms=-5|workload.ttft_slo_ms: expected a positive number of ms",
         "scheduler.name=sarathy|scheduler.name: unknown scheduler 'sarathy'; known: faster-transformer, ft, lightllm,"
             + " orca, sarathi, vllm, vllm-v1",

@@ -28,6 +28,10 @@ import java.util.Set;
  * to plain EDF. When every candidate fits and none loses its deadline by the others, all are
  * chosen without calling the solver. The selection is myopic (one iteration ahead), as in
  * SLO-aware MILP batch schedulers; it never forgoes admitting now for the sake of later arrivals.
+ *
+ * <p>Waiting requests that can no longer meet their deadline are marked once and sort behind those
+ * that can, so that an iteration reads O(window + what it admits) requests however deep the queue
+ * (see {@link #gatherCandidates}); the candidates are still those of a full EDF scan.
  */
 public final class MilpPolicy implements LocalPolicy {
 
@@ -43,8 +47,22 @@ public final class MilpPolicy implements LocalPolicy {
     private final ArrayList<Request> resumedChosen = new ArrayList<>();
     private final MilpProblem problem;
     private final boolean[] x;
+    /**
+     * Waiting requests that can no longer meet their deadline whatever the batch (see
+     * {@link #hopeless}); they sort after every deadline-bearing request that still can, so that
+     * the candidate scan never reads them. Marked only while out of the waiting queue, unmarked when
+     * admitted (chosen) or when a fallback rebuilds the queue in plain EDF order.
+     */
+    private final Set<Request> hopeless = new HashSet<>();
     private final Comparator<Request> order;
     private boolean restricting;
+    private boolean fellBack;
+    private long hopelessMarked;
+    private long rebuilds;
+    private int candidatesMax;
+    private int examinedMax;
+    /** Waiting requests looked at in the last iteration (for tests). */
+    int examinedLast;
     private long solved;
     private long shortcuts;
     private long fallbacks;
@@ -78,8 +96,21 @@ public final class MilpPolicy implements LocalPolicy {
             if (ra != resumed(b)) {
                 return ra ? -1 : 1;
             }
+            int ka = rank(a);
+            int kb = rank(b);
+            if (ka != kb) {
+                return ka < kb ? -1 : 1;
+            }
             return LocalPolicies.EDF.compare(a, b);
         };
+    }
+
+    /** 0: a deadline it may still meet; 1: a deadline it can no longer meet; 2: no deadline. EDF within each. */
+    private int rank(Request r) {
+        if (hopeless.contains(r)) {
+            return 1;
+        }
+        return r.ttftDeadlineNs() == Long.MAX_VALUE ? 2 : 0;
     }
 
     private static double prefillMs(ExecutionTimePredictor p, int tokens) {
@@ -110,7 +141,17 @@ public final class MilpPolicy implements LocalPolicy {
     /** Iterations that fell back to EDF (solver failure or time-out). */
     public long fallbacks() { return fallbacks; }
 
-    /** {@code milp_solved}, {@code milp_shortcuts} and {@code milp_fallbacks} (see the accessors). */
+    /** Most candidates handed to the decision in one iteration (at most {@code milp_max_candidates}). */
+    public int candidatesMax() { return candidatesMax; }
+    /** Most waiting requests taken out of the queue and looked at in one iteration. */
+    public int examinedMax() { return examinedMax; }
+
+    /**
+     * {@code milp_solved}, {@code milp_shortcuts}, {@code milp_fallbacks}, {@code milp_resumed_first}
+     * (see the accessors), {@code milp_hopeless} (requests set aside as unable to meet their deadline),
+     * {@code milp_rebuilds} (fallbacks that put the queue back in plain EDF order),
+     * {@code milp_candidates_max} and {@code milp_examined_max} (per-iteration maxima, not sums).
+     */
     @Override
     public Map<String, Long> counters() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -118,6 +159,10 @@ public final class MilpPolicy implements LocalPolicy {
         m.put("milp_shortcuts", shortcuts);
         m.put("milp_fallbacks", fallbacks);
         m.put("milp_resumed_first", resumedAdmissions);
+        m.put("milp_hopeless", hopelessMarked);
+        m.put("milp_rebuilds", rebuilds);
+        m.put("milp_candidates_max", (long) candidatesMax);
+        m.put("milp_examined_max", (long) examinedMax);
         return m;
     }
 
@@ -129,20 +174,31 @@ public final class MilpPolicy implements LocalPolicy {
         while (!waiting.isEmpty() && chosen.contains(waiting.peek())) {
             polled.add(waiting.poll());
         }
+        int examined = polled.size();
+        // chosen ones are out of the queue now (admitted, or just polled): unmark them, so that a
+        // request preempted before its first token is judged afresh
+        for (Request r : chosen) {
+            hopeless.remove(r);
+        }
         chosen.clear();
         for (int i = 0; i < polled.size(); i++) {
             waiting.add(polled.get(i));
         }
         polled.clear();
         restricting = false;
+        fellBack = false;
         if (!admitResumed(waiting, budget)) {
             restricting = true;
         } else if (budget.tokens() > 0 && budget.freeSeqs() > 0) {
             gatherCandidates(waiting, budget, now);
+            candidatesMax = Math.max(candidatesMax, candidates.size());
             if (!candidates.isEmpty()) {
                 decide(budget, now);
             }
         }
+        examined += resumedChosen.size() + polled.size();
+        examinedLast = examined;
+        examinedMax = Math.max(examinedMax, examined);
         for (int i = 0; i < resumedChosen.size(); i++) {
             waiting.add(resumedChosen.get(i));
         }
@@ -152,6 +208,23 @@ public final class MilpPolicy implements LocalPolicy {
         resumedChosen.clear();
         polled.clear();
         candidates.clear();
+        if (fellBack && !hopeless.isEmpty()) {
+            rebuildInEdfOrder(waiting);
+        }
+    }
+
+    /**
+     * The scheduler is about to admit from the head without the policy's choice (an EDF fallback):
+     * unmark every hopeless request so that the queue is in plain EDF order (resumed first). Costs
+     * O(n log n) on such iterations only; they are rare (a solver failure or time-out).
+     */
+    private void rebuildInEdfOrder(PriorityQueue<Request> waiting) {
+        polled.addAll(waiting);
+        waiting.clear();
+        hopeless.clear();
+        waiting.addAll(polled);
+        polled.clear();
+        rebuilds++;
     }
 
     /** A waiting request that already emitted tokens: it was preempted mid-generation and waits to resume. */
@@ -200,30 +273,63 @@ public final class MilpPolicy implements LocalPolicy {
      * to {@code maxCandidates}, then, in the places left, the earliest of those that cannot (or
      * have no deadline), which may take capacity the others leave. The queue is read in EDF order;
      * everything taken out is in {@link #polled}, to be re-added.
+     *
+     * <p>A request that cannot meet its deadline even alone in an empty iteration never will (its
+     * deadline only comes closer while it waits), so it is marked {@link #hopeless} and sorts after
+     * the others that bear a deadline: the scan stops where they begin, and each is read once rather
+     * than every iteration. The fill still takes the earliest non-viable requests in EDF order, by
+     * merging those scanned with the queue's head (the hopeless, then those without a deadline), so
+     * the candidates are exactly those of a full EDF scan.
      */
     private void gatherCandidates(PriorityQueue<Request> waiting, AdmissionBudget budget, long now) {
         candidates.clear();
         int viable = 0;
-        while (viable < maxCandidates && !waiting.isEmpty() && waiting.peek().ttftDeadlineNs() != Long.MAX_VALUE) {
+        while (viable < maxCandidates && !waiting.isEmpty() && rank(waiting.peek()) == 0) {
             Request r = waiting.poll();
+            if (hopeless(r, budget, now)) {
+                hopeless.add(r);
+                hopelessMarked++;
+            }
             polled.add(r);
             if (slackMs(r, budget, now) >= perTokenMs * budget.tokensFor(r)) {
                 candidates.add(r);
                 viable++;
             }
         }
-        // fill with the earliest others: first those already looked at, then the heap's head
-        for (int i = 0; i < polled.size() && candidates.size() < maxCandidates; i++) {
-            Request r = polled.get(i);
-            if (!(slackMs(r, budget, now) >= perTokenMs * budget.tokensFor(r))) {
-                candidates.add(r);
+        // fill with the earliest others in EDF order: merge those already looked at with the heap's head
+        int scanned = polled.size();
+        int i = 0;
+        while (candidates.size() < maxCandidates) {
+            while (i < scanned && slackMs(polled.get(i), budget, now) >= perTokenMs * budget.tokensFor(polled.get(i))) {
+                i++;
             }
+            Request next;
+            if (i < scanned && (waiting.isEmpty() || LocalPolicies.EDF.compare(polled.get(i), waiting.peek()) <= 0)) {
+                next = polled.get(i++);
+            } else if (!waiting.isEmpty()) {
+                next = waiting.poll();
+                polled.add(next);
+            } else {
+                break;
+            }
+            candidates.add(next);
         }
-        while (candidates.size() < maxCandidates && !waiting.isEmpty()) {
-            Request r = waiting.poll();
-            polled.add(r);
-            candidates.add(r);
+    }
+
+    /**
+     * True if {@code r} would miss its deadline even as the only request of an otherwise empty
+     * iteration with the whole token budget, hence in every later iteration too: its remaining
+     * prefill, which does not change while it waits, takes at least {@code fixedMs + perTokenMs * P}
+     * (chunks add a fixed cost each), and the time left only shrinks. A microsecond of margin keeps
+     * rounding from marking one that {@link #slackMs} would still find viable.
+     */
+    private boolean hopeless(Request r, AdmissionBudget budget, long now) {
+        if (r.generated() > 0 || r.ttftDeadlineNs() == Long.MAX_VALUE) {
+            return false;
         }
+        boolean splitFree = budget.chunked() && budget.iterationTokens() <= 0;
+        double leastMs = fixedMs + (splitFree ? 0 : perTokenMs * r.remainingPrefill());
+        return (r.ttftDeadlineNs() - now) / 1e6 + 1e-3 < leastMs;
     }
 
     /** Deadline minus when r's first token would come in a batch of only what is already in it; NaN if none pending. */
@@ -270,6 +376,7 @@ public final class MilpPolicy implements LocalPolicy {
         }
         if (!ok) {
             fallbacks++;
+            fellBack = true;
             return;
         }
         solved++;
