@@ -88,8 +88,18 @@ public record ServerlessConfig(boolean enabled, int minInstances, int maxInstanc
      * @param stableWindowS  averaging window of normal operation, s
      * @param panicWindowS   short window that detects bursts, s
      * @param panicThreshold enter panic when the panic-window need reaches this multiple of ready instances
+     * @param maxScaleUpRate   Knative {@code max-scale-up-rate}: at most ceil(rate x ready) instances per evaluation
+     * @param maxScaleDownRate Knative {@code max-scale-down-rate}: at least floor(ready / rate) instances per evaluation
+     * @param scaleDownDelayS  Knative {@code scale-down-delay}: the answer is the largest decision of this many
+     *                         seconds back (0 = none)
      */
-    public record ConcurrencyConfig(double target, double stableWindowS, double panicWindowS, double panicThreshold) {
+    public record ConcurrencyConfig(double target, double stableWindowS, double panicWindowS, double panicThreshold,
+                                    double maxScaleUpRate, double maxScaleDownRate, double scaleDownDelayS) {
+
+        /** Knative's defaults for the rates (1000, 2) and no scale-down delay. */
+        public ConcurrencyConfig(double target, double stableWindowS, double panicWindowS, double panicThreshold) {
+            this(target, stableWindowS, panicWindowS, panicThreshold, 1000, 2, 0);
+        }
     }
 
     /**

@@ -127,6 +127,16 @@ public final class ServerlessValidation {
         if (!(c.panicThreshold() >= 1) || Double.isInfinite(c.panicThreshold())) {
             throw err(p + ".concurrency.panic_threshold", "expected a number >= 1, got " + c.panicThreshold());
         }
+        if (!(c.maxScaleUpRate() > 1) || Double.isInfinite(c.maxScaleUpRate())) {
+            throw err(p + ".concurrency.max_scale_up_rate", "expected a number > 1, got " + c.maxScaleUpRate());
+        }
+        if (!(c.maxScaleDownRate() > 1) || Double.isInfinite(c.maxScaleDownRate())) {
+            throw err(p + ".concurrency.max_scale_down_rate", "expected a number > 1, got " + c.maxScaleDownRate());
+        }
+        if (!(c.scaleDownDelayS() >= 0 && c.scaleDownDelayS() <= 3600)) {
+            throw err(p + ".concurrency.scale_down_delay_s", "expected a number in [0, 3600] s, got "
+                    + c.scaleDownDelayS());
+        }
         var q = present(p + ".queue_length", a.queueLength());
         positive(p + ".queue_length.target_per_instance", q.targetPerInstance());
         var pr = present(p + ".predictive", a.predictive());

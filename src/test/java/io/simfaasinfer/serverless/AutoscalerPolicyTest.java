@@ -38,7 +38,123 @@ class AutoscalerPolicyTest {
 
         v.stableDemand = 0;
         v.panicDemand = 0;
-        assertThat(kpa.desired(v, 70 * S)).as("no traffic in the stable window: scale to zero").isZero();
+        assertThat(kpa.desired(v, 70 * S)).as("no traffic, but at most halving 5 ready: floor(5 / 2)").isEqualTo(2);
+        v.busy = 2;
+        assertThat(kpa.desired(v, 72 * S)).isEqualTo(1);
+        v.busy = 1;
+        assertThat(kpa.desired(v, 74 * S)).as("no traffic in the stable window: floor(1 / 2) = 0, scale to zero").isZero();
+    }
+
+    private static ConcurrencyAutoscaler kpa(double upRate, double downRate, double delayS) {
+        return new ConcurrencyAutoscaler(new ConcurrencyConfig(10, 60, 6, 2.0, upRate, downRate, delayS));
+    }
+
+    @Test
+    void maxScaleUpRateCapsABurstAtCeilRateTimesReadyPerEvaluation() {
+        var kpa = kpa(2, 2, 0);
+        FakeFleetView v = new FakeFleetView();
+        v.busy = 1;
+        v.stableDemand = 200; // 20 instances' worth in both windows: a burst, so panic
+        v.panicDemand = 200;
+        assertThat(kpa.desired(v, 0)).as("from 1 ready at rate 2: ceil(2 x 1)").isEqualTo(2);
+        assertThat(kpa.panicking()).isTrue();
+        v.busy = 2;
+        assertThat(kpa.desired(v, 2 * S)).isEqualTo(4);
+        v.busy = 4;
+        assertThat(kpa.desired(v, 4 * S)).isEqualTo(8);
+        v.busy = 8;
+        assertThat(kpa.desired(v, 6 * S)).isEqualTo(16);
+        v.busy = 16;
+        assertThat(kpa.desired(v, 8 * S)).as("the need, now under the cap of 32").isEqualTo(20);
+
+        var slow = kpa(1.5, 2, 0);
+        FakeFleetView w = new FakeFleetView();
+        w.busy = 3;
+        w.stableDemand = 100;
+        w.panicDemand = 100;
+        assertThat(slow.desired(w, 0)).as("ceil(1.5 x 3) = 5, not 10").isEqualTo(5);
+        w.busy = 0;
+        w.starting = 5;
+        assertThat(slow.desired(w, 2 * S)).as("nothing ready counts as one: ceil(1.5) = 2, panic keeps its high of 5")
+                .isEqualTo(5);
+
+        var unlimited = kpa(1000, 2, 0);
+        assertThat(unlimited.desired(v, 0)).as("the default 1000 does not bind").isEqualTo(20);
+    }
+
+    @Test
+    void maxScaleDownRateHalvesPerEvaluationByDefaultAndPanicNeverScalesDown() {
+        var kpa = new ConcurrencyAutoscaler(new ConcurrencyConfig(10, 60, 6, 2.0));
+        FakeFleetView v = new FakeFleetView();
+        v.busy = 16;
+        v.stableDemand = 5;
+        v.panicDemand = 5;
+        int[] expected = {8, 4, 2, 1, 1};
+        int ready = 16;
+        for (int i = 0; i < expected.length; i++) {
+            v.busy = ready;
+            int want = kpa.desired(v, i * 2 * S);
+            assertThat(want).as("evaluation %d from %d ready", i, ready).isEqualTo(expected[i]);
+            assertThat(want).isGreaterThanOrEqualTo(ready / 2);
+            ready = want;
+        }
+
+        var thirds = kpa(1000, 3, 0);
+        v.busy = 10;
+        v.stableDemand = 0;
+        v.panicDemand = 0;
+        assertThat(thirds.desired(v, 0)).as("floor(10 / 3)").isEqualTo(3);
+
+        var panicking = kpa(1000, 2, 0);
+        FakeFleetView p = new FakeFleetView();
+        p.busy = 2;
+        p.stableDemand = 10;
+        p.panicDemand = 60; // 6 >= 2 x 2: panic
+        assertThat(panicking.desired(p, 0)).isEqualTo(6);
+        p.busy = 6;
+        p.stableDemand = 0;
+        p.panicDemand = 0; // demand gone: the rate limit alone would allow floor(6 / 2) = 3
+        for (long t = 2; t < 60; t += 2) {
+            assertThat(panicking.desired(p, t * S)).as("panicking at %d s", t).isEqualTo(6);
+        }
+        assertThat(panicking.desired(p, 60 * S)).as("a stable window after the panic: halve").isEqualTo(3);
+        assertThat(panicking.panicking()).isFalse();
+    }
+
+    @Test
+    void scaleDownDelayHoldsThePeakDecisionForTheWindow() {
+        var kpa = kpa(1000, 1000, 30);
+        FakeFleetView v = new FakeFleetView();
+        v.busy = 4;
+        v.stableDemand = 40;
+        v.panicDemand = 40;
+        assertThat(kpa.desired(v, 10 * S)).isEqualTo(4);
+        v.stableDemand = 60; // 6 / 4 < 2: no panic
+        v.panicDemand = 60;
+        assertThat(kpa.desired(v, 12 * S)).isEqualTo(6);
+        assertThat(kpa.panicking()).isFalse();
+        v.busy = 6;
+        v.stableDemand = 10;
+        v.panicDemand = 10;
+        for (long t = 14; t < 42; t += 2) {
+            assertThat(kpa.desired(v, t * S)).as("peak of 6 at 12 s held at %d s", t).isEqualTo(6);
+        }
+        assertThat(kpa.desired(v, 42 * S)).as("the 6 of 12 s has left the 30 s window").isEqualTo(1);
+        v.stableDemand = 30;
+        v.panicDemand = 30;
+        assertThat(kpa.desired(v, 44 * S)).as("scale-up is never delayed").isEqualTo(3);
+        v.stableDemand = 20;
+        v.panicDemand = 20;
+        assertThat(kpa.desired(v, 46 * S)).isEqualTo(3);
+
+        var none = kpa(1000, 1000, 0);
+        v.busy = 6;
+        v.stableDemand = 60;
+        v.panicDemand = 60;
+        assertThat(none.desired(v, 12 * S)).isEqualTo(6);
+        v.stableDemand = 10;
+        v.panicDemand = 10;
+        assertThat(none.desired(v, 14 * S)).as("no delay: at once").isEqualTo(1);
     }
 
     @Test
