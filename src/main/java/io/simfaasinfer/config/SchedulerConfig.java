@@ -15,22 +15,28 @@ import java.util.Map;
  *                            {@code edf}, {@code milp} or a plug-in name)
  * @param milpTimeLimitMs     wall-clock limit of one MILP batch selection; on timeout or failure it falls back to EDF
  * @param milpMaxCandidates   waiting requests (earliest deadlines first) the MILP chooses among per iteration
+ * @param longPrefillTokenThreshold {@code vllm-v1}: most prefill tokens of one request per step (vLLM's
+ *                            {@code long_prefill_token_threshold}); 0 = no cap
  */
 public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens,
                               double watermark, Map<String, Object> options,
                               int chunkSize,
                               String localPolicy,
                               double milpTimeLimitMs,
-                              int milpMaxCandidates) {
+                              int milpMaxCandidates,
+                              int longPrefillTokenThreshold) {
 
-    /** The defaults of the scheduling-policy keys: chunk 512, FCFS, MILP limited to 1 s over 12 candidates. */
+    /**
+     * The defaults of the scheduling-policy keys: chunk 512, FCFS, MILP limited to 1 s over 12 candidates,
+     * no long-prefill cap.
+     */
     public SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens, double watermark,
                            Map<String, Object> options) {
-        this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs", 1000, 12);
+        this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs", 1000, 12, 0);
     }
 
     public SchedulerConfig withMaxNumBatchedTokens(int tokens) {
         return new SchedulerConfig(name, maxNumSeqs, tokens, watermark, options,
-                chunkSize, localPolicy, milpTimeLimitMs, milpMaxCandidates);
+                chunkSize, localPolicy, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold);
     }
 }

@@ -18,16 +18,25 @@ import io.simfaasinfer.request.Request;
  * request first takes its cached leading prompt blocks, its first chunk is sized from what remains,
  * and it needs free blocks for the chunk plus those cached blocks no running request holds (as
  * {@code allocate_slots} counts); each scheduled chunk makes its full prompt blocks shareable.
+ *
+ * <p>With {@code scheduler.long_prefill_token_threshold} T &gt; 0, a prefill chunk, of a running
+ * request or a newly admitted one (after its cached prefix), is at most T tokens per step, as vLLM v1
+ * caps {@code num_new_tokens} before taking the budget ({@code 0 < threshold < num_new_tokens});
+ * what the budget keeps goes to the next requests. T = 0 (the default) leaves chunks to the budget.
  */
 public class VllmV1Scheduler extends AbstractScheduler {
 
     private final int maxNumSeqs;
     private final int maxBatchedTokens;
+    /** Most prefill tokens of one request per step; Integer.MAX_VALUE when the threshold is 0. */
+    private final int longPrefillCap;
 
     public VllmV1Scheduler(SchedulerContext ctx) {
         super(ctx);
         this.maxNumSeqs = ctx.config().maxNumSeqs();
         this.maxBatchedTokens = ctx.config().maxNumBatchedTokens();
+        int threshold = ctx.config().longPrefillTokenThreshold();
+        this.longPrefillCap = threshold > 0 ? threshold : Integer.MAX_VALUE;
     }
 
     @Override
@@ -50,7 +59,7 @@ public class VllmV1Scheduler extends AbstractScheduler {
         while (i < running.size() && budget > 0) {
             Request r = running.get(i);
             boolean prefill = r.inPrefill();
-            int tokens = prefill ? Math.min(r.remainingPrefill(), budget) : 1;
+            int tokens = prefill ? Math.min(Math.min(r.remainingPrefill(), longPrefillCap), budget) : 1;
             long target = prefill ? (long) r.prefilled() + tokens : (long) r.kvTokens() + 1;
             int need = extraBlocksFor(r, target);
             boolean selfPreempted = false;
@@ -92,7 +101,7 @@ public class VllmV1Scheduler extends AbstractScheduler {
             // With prefix caching the cached prefix is skipped first and the chunk is what remains
             // (vLLM v1: get_computed_blocks, then allocate_slots for computed + new tokens).
             int cached = kv.cachedPrefixTokens(r);
-            int tokens = Math.min(r.remainingPrefill() - cached, budget);
+            int tokens = Math.min(Math.min(r.remainingPrefill() - cached, longPrefillCap), budget);
             int end = r.prefilled() + cached + tokens;
             int blocks = extraBlocksFor(r, end);
             if (kv.admissionCost(r, blocks) > kv.freeBlocks()) {

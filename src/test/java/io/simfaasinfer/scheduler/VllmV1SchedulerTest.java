@@ -49,4 +49,40 @@ class VllmV1SchedulerTest {
         h.drain(1000);
         assertThat(a.isFinished() && b.isFinished()).isTrue();
     }
+
+    @Test
+    void aLongPrefillThresholdCapsEachChunkWhileDecodesContinue() {
+        var h = SchedulerHarness.of("vllm-v1", 1000, 16, "scheduler.long_prefill_token_threshold=256");
+        h.arrive(10, 50);
+        h.step();
+        h.arrive(1000, 5);
+        int[] chunks = {256, 256, 256, 232};
+        int context = 0;
+        for (int c : chunks) {
+            var it = h.step();
+            assertThat(it.decodes()).as("the decode goes on beside chunk at %d", context).containsExactly(0L);
+            assertThat(it.prefills()).containsExactly(new SchedulerHarness.Chunk(1, c, context));
+            context += c;
+        }
+        assertThat(h.step().decodes()).as("prefill done: both decode").containsExactly(0L, 1L);
+    }
+
+    @Test
+    void theThresholdAppliesToEachRequestSoTheBudgetLeftGoesToTheNextOnes() {
+        var h = SchedulerHarness.of("vllm-v1", 1000, 16, "scheduler.long_prefill_token_threshold=256",
+                "scheduler.max_num_batched_tokens=600");
+        h.arrive(1000, 5);
+        h.arrive(1000, 5);
+        h.arrive(100, 5);
+        assertThat(h.step().prefills()).containsExactly(new SchedulerHarness.Chunk(0, 256, 0),
+                new SchedulerHarness.Chunk(1, 256, 0), new SchedulerHarness.Chunk(2, 88, 0));
+        assertThat(h.step().prefills()).containsExactly(new SchedulerHarness.Chunk(0, 256, 256),
+                new SchedulerHarness.Chunk(1, 256, 256), new SchedulerHarness.Chunk(2, 12, 88));
+
+        var off = SchedulerHarness.of("vllm-v1", 1000, 16, "scheduler.max_num_batched_tokens=600");
+        off.arrive(1000, 5);
+        off.arrive(1000, 5);
+        assertThat(off.step().prefills()).as("threshold 0: the budget alone")
+                .containsExactly(new SchedulerHarness.Chunk(0, 600, 0));
+    }
 }
