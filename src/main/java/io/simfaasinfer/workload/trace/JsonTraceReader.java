@@ -170,8 +170,8 @@ final class JsonTraceReader extends TraceReader {
             }
             case VALUE_NUMBER_INT -> p.getText();
             default -> throw new RowError(f, "expected a session id (a string or an integer), got "
-                    + (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY ? "a " + (v == JsonToken.START_ARRAY
-                    ? "list" : "object") : "'" + p.getText() + "'"));
+                    + (v == JsonToken.START_ARRAY ? "a list" : v == JsonToken.START_OBJECT ? "an object"
+                    : "'" + p.getText() + "'"));
         };
     }
 
