@@ -47,7 +47,7 @@ public final class TraceCommand implements Runnable {
         String format = "auto";
 
         @Option(names = "--column", paramLabel = "KEY=NAME",
-                description = "Generic formats: column of arrival, prompt_tokens, output_tokens or hash_ids (repeatable).")
+                description = "Generic formats: column of arrival, prompt_tokens, output_tokens, hash_ids or session (repeatable).")
         Map<String, String> columns = new LinkedHashMap<>();
 
         @Option(names = "--time-unit", paramLabel = "UNIT", description = "Unit of the arrival column: s, ms, us, ns, datetime.")
@@ -58,6 +58,10 @@ public final class TraceCommand implements Runnable {
 
         @Option(names = "--log-type", description = "BurstGPT: keep only rows of this log type (e.g. 'Conversation log').")
         String logType;
+
+        @Option(names = "--max-open-sessions", paramLabel = "N",
+                description = "Traces with sessions: the most conversations kept open (LRU; evictions reported).")
+        Integer maxOpenSessions;
 
         @Option(names = "--skip-malformed", description = "Skip and count malformed rows instead of stopping at the first.")
         boolean skipMalformed;
@@ -85,8 +89,11 @@ public final class TraceCommand implements Runnable {
             if (!Files.isRegularFile(file)) {
                 throw new BadInputException(file + ": trace file not found");
             }
+            if (maxOpenSessions != null && maxOpenSessions < 1) {
+                throw new BadInputException("--max-open-sessions: expected a positive integer, got " + maxOpenSessions);
+            }
             TraceConfig cfg = new TraceConfig(file.toString(), format, columns, timeUnit, null, null, null, null, null,
-                    null, null, null, null, skipMalformed ? "skip" : "error", model, logType);
+                    null, null, null, null, skipMalformed ? "skip" : "error", model, logType, maxOpenSessions);
             TraceStats.Result r = TraceStats.of(cfg);
             if (plot != null) {
                 TracePlots.write(r, plot);
@@ -117,9 +124,18 @@ public final class TraceCommand implements Runnable {
         m.put("interarrival_cv", r.interarrivalCv());
         m.put("prompt_tokens", lengths(r.promptTokens()));
         m.put("output_tokens", lengths(r.outputTokens()));
-        if (r.prefixSharingRatio() != null) {
+        if (r.hashBlocks() > 0) {
             m.put("hash_blocks", r.hashBlocks());
             m.put("shared_hash_blocks", r.sharedHashBlocks());
+        }
+        if (r.sessions() != null) {
+            m.put("sessions", r.sessions());
+            m.put("session_turns", r.sessionTurns());
+            m.put("mean_turns", r.meanTurns());
+            m.put("session_shared_prompt_tokens", r.sessionSharedTokens());
+            m.put("sessions_evicted", r.sessionsEvicted());
+        }
+        if (r.prefixSharingRatio() != null) {
             m.put("prefix_sharing_ratio", r.prefixSharingRatio());
         }
         return m;
@@ -151,9 +167,17 @@ public final class TraceCommand implements Runnable {
             b.append(String.format(Locale.ROOT, "%-14s %10.1f %8d %8d %8d %8d%n", e.getKey(), l.mean(), l.p50(), l.p90(),
                     l.p99(), l.max()));
         }
-        if (r.prefixSharingRatio() != null) {
+        if (r.sessions() != null) {
+            b.append(String.format(Locale.ROOT, "sessions: %d (%d turns, mean %.2f turns per session, %d evicted)%n",
+                    r.sessions(), r.sessionTurns(), r.meanTurns(), r.sessionsEvicted()));
+        }
+        if (r.hashBlocks() > 0) {
             b.append(String.format(Locale.ROOT, "prefix sharing: %.1f%% of %d hash blocks repeat an earlier prefix "
                     + "(what an unbounded prefix cache could reuse)%n", 100 * r.prefixSharingRatio(), r.hashBlocks()));
+        } else if (r.prefixSharingRatio() != null) {
+            b.append(String.format(Locale.ROOT, "prefix sharing: %.1f%% of prompt tokens (%d) repeat the previous turn "
+                    + "of their session (what an unbounded prefix cache could reuse)%n", 100 * r.prefixSharingRatio(),
+                    r.sessionSharedTokens()));
         }
         return b.toString();
     }

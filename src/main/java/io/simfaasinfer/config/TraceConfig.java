@@ -1,5 +1,7 @@
 package io.simfaasinfer.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 import java.util.Map;
 
 /**
@@ -28,12 +30,18 @@ import java.util.Map;
  *                        and count malformed rows (reported in the results)
  * @param model           burstgpt: keep only rows of this model (e.g. ChatGPT, GPT-4); null for all
  * @param logType         burstgpt: keep only rows of this log type (e.g. Conversation log); null for all
+ * @param maxOpenSessions traces with a session column: the most conversations kept open at once for
+ *                        prefix hashes (least recently used evicted first, counted); default 100000
  */
 public record TraceConfig(String file, String format, Map<String, String> columns, String timeUnit,
                           Integer hashBlockTokens, Double startS, Double endS, Double rateScale, Double targetQps,
                           Long maxRequests, Double sample, Boolean clipToContext, Integer repeat,
-                          String onMalformed, String model, String logType) {
+                          String onMalformed, String model, String logType, Integer maxOpenSessions) {
 
+    /** Default of {@link #maxOpenSessions}. */
+    public static final int DEFAULT_MAX_OPEN_SESSIONS = 100_000;
+
+    @JsonCreator
     public TraceConfig {
         format = format == null ? "auto" : format;
         columns = columns == null ? Map.of() : Map.copyOf(columns);
@@ -44,6 +52,16 @@ public record TraceConfig(String file, String format, Map<String, String> column
         clipToContext = clipToContext != null && clipToContext;
         repeat = repeat == null ? 1 : repeat;
         onMalformed = onMalformed == null ? "error" : onMalformed;
+        maxOpenSessions = maxOpenSessions == null ? DEFAULT_MAX_OPEN_SESSIONS : maxOpenSessions;
+    }
+
+    /** A trace config with {@link #maxOpenSessions} at its default. */
+    public TraceConfig(String file, String format, Map<String, String> columns, String timeUnit,
+                       Integer hashBlockTokens, Double startS, Double endS, Double rateScale, Double targetQps,
+                       Long maxRequests, Double sample, Boolean clipToContext, Integer repeat,
+                       String onMalformed, String model, String logType) {
+        this(file, format, columns, timeUnit, hashBlockTokens, startS, endS, rateScale, targetQps, maxRequests, sample,
+                clipToContext, repeat, onMalformed, model, logType, null);
     }
 
     /** A trace of {@code file} in {@code format} with every transform at its default. */
@@ -55,7 +73,7 @@ public record TraceConfig(String file, String format, Map<String, String> column
     /** This trace with {@code newFile} (paths resolved against a config file's folder). */
     public TraceConfig withFile(String newFile) {
         return new TraceConfig(newFile, format, columns, timeUnit, hashBlockTokens, startS, endS, rateScale, targetQps,
-                maxRequests, sample, clipToContext, repeat, onMalformed, model, logType);
+                maxRequests, sample, clipToContext, repeat, onMalformed, model, logType, maxOpenSessions);
     }
 
     /** Whether malformed rows are skipped (and counted) rather than fatal. */

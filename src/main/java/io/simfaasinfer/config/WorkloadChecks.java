@@ -165,6 +165,9 @@ final class WorkloadChecks {
         if (!(t.sample() > 0 && t.sample() <= 1)) {
             throw err(p + ".sample", "expected a fraction in (0, 1], got " + t.sample());
         }
+        if (t.maxOpenSessions() < 1) {
+            throw err(p + ".max_open_sessions", "expected a positive integer, got " + t.maxOpenSessions());
+        }
         if (t.repeat() < 1) {
             throw err(p + ".repeat", "expected a positive integer, got " + t.repeat());
         }

@@ -64,14 +64,34 @@ public final class PrefixHashes {
      * @return the hashes, or null if there is no full block
      */
     public static long[] synthetic(long prefixSalt, int prefixTokens, long streamSalt, int tokens, int blockSize) {
+        return segmented(new int[] {prefixTokens, 0}, new long[] {prefixSalt, streamSalt}, 2, tokens, blockSize);
+    }
+
+    /**
+     * Hashes of the first {@code tokens / blockSize} full blocks of a token stream made of
+     * {@code segments} consecutive segments: segment i ends (exclusive) at token {@code ends[i]}
+     * (non-decreasing; the last segment is open-ended, its end is ignored) and is named by
+     * {@code salts[i]}. A block is named by the salt of the segment holding its last token, and by
+     * its position: two streams whose blocks end in the same segment (same salt, hence the same
+     * tokens from the stream's start up to that segment's end) share those blocks. Synthetic
+     * sessions use two segments (shared system prompt, then the conversation); trace sessions one
+     * segment per divergence of a conversation from its previous turn.
+     *
+     * @return the hashes, or null if there is no full block
+     */
+    public static long[] segmented(int[] ends, long[] salts, int segments, int tokens, int blockSize) {
         int blocks = tokens / blockSize;
         if (blocks <= 0) {
             return null;
         }
         long[] out = new long[blocks];
+        int j = 0;
         for (int b = 0; b < blocks; b++) {
-            boolean shared = (long) (b + 1) * blockSize <= prefixTokens;
-            out[b] = mix((shared ? prefixSalt : streamSalt) + (b + 1) * GOLDEN);
+            long end = (long) (b + 1) * blockSize;
+            while (j < segments - 1 && end > ends[j]) {
+                j++;
+            }
+            out[b] = mix(salts[j] + (b + 1) * GOLDEN);
         }
         return out;
     }

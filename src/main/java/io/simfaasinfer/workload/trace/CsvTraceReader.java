@@ -24,9 +24,12 @@ final class CsvTraceReader extends TraceReader {
      * @param promptColumn  prompt-token column
      * @param outputColumn  output-token column
      * @param filters       column -> required value; rows with another value are filtered out
+     * @param sessionColumns session-id columns: the first the header has is read; none is required
+     *                       unless {@code sessionRequired}
+     * @param sessionRequired whether the header must have the (single) session column
      */
     record Schema(String format, String timeColumn, double nsPerUnit, String promptColumn, String outputColumn,
-                  Map<String, String> filters) {
+                  Map<String, String> filters, List<String> sessionColumns, boolean sessionRequired) {
     }
 
     private final LineNumberReader in;
@@ -34,9 +37,11 @@ final class CsvTraceReader extends TraceReader {
     private final int timeIdx;
     private final int promptIdx;
     private final int outputIdx;
+    private final int sessionIdx;
     private final int[] filterIdx;
     private final String[] filterValues;
     private final int needed;
+    private final List<String> names;
     private String[] fields = new String[16];
     private int nFields;
 
@@ -61,6 +66,7 @@ final class CsvTraceReader extends TraceReader {
         split(header);
         List<String> names = new ArrayList<>(Arrays.asList(fields).subList(0, nFields));
         names.replaceAll(String::trim);
+        this.names = names;
         this.timeIdx = column(names, schema.timeColumn(), file);
         this.promptIdx = column(names, schema.promptColumn(), file);
         this.outputIdx = column(names, schema.outputColumn(), file);
@@ -74,6 +80,14 @@ final class CsvTraceReader extends TraceReader {
             max = Math.max(max, filterIdx[k]);
             k++;
         }
+        int si = -1;
+        for (String c : schema.sessionColumns()) {
+            si = schema.sessionRequired() ? column(names, c, file) : names.indexOf(c);
+            if (si >= 0) {
+                break;
+            }
+        }
+        this.sessionIdx = si;
         this.needed = max + 1;
     }
 
@@ -85,6 +99,11 @@ final class CsvTraceReader extends TraceReader {
                     + "'; the header has: " + String.join(", ", names));
         }
         return i;
+    }
+
+    @Override
+    public String sessionColumn() {
+        return sessionIdx < 0 ? null : names.get(sessionIdx);
     }
 
     @Override
@@ -112,6 +131,11 @@ final class CsvTraceReader extends TraceReader {
         row.promptTokens = tokens(fields[promptIdx].trim(), schema.promptColumn());
         row.outputTokens = tokens(fields[outputIdx].trim(), schema.outputColumn());
         row.clearHashes();
+        if (sessionIdx >= 0) {
+            // a short row has no session field: a request outside any conversation
+            String id = sessionIdx < nFields ? fields[sessionIdx].trim() : "";
+            row.session = id.isEmpty() ? null : id;
+        }
         return ROW;
     }
 

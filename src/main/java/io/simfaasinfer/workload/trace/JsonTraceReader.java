@@ -28,9 +28,10 @@ final class JsonTraceReader extends TraceReader {
      * @param promptField prompt-token field
      * @param outputField output-token field
      * @param hashField   hash-id array field, or null
+     * @param sessionField session-id field (a string or an integer; null or empty: no session), or null
      */
     record Schema(String format, String timeField, double nsPerUnit, String promptField, String outputField,
-                  String hashField) {
+                  String hashField, String sessionField) {
     }
 
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
@@ -120,6 +121,7 @@ final class JsonTraceReader extends TraceReader {
         boolean hasPrompt = false;
         boolean hasOutput = false;
         row.clearHashes();
+        row.session = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken v = p.nextToken();
@@ -142,6 +144,8 @@ final class JsonTraceReader extends TraceReader {
                     }
                     row.addHash(p.getLongValue());
                 }
+            } else if (f.equals(schema.sessionField())) {
+                row.session = session(p, v, f);
             } else {
                 p.skipChildren();
             }
@@ -155,6 +159,25 @@ final class JsonTraceReader extends TraceReader {
         if (!hasOutput) {
             throw new RowError(schema.outputField(), "missing");
         }
+    }
+
+    private static String session(JsonParser p, JsonToken v, String f) throws IOException, RowError {
+        return switch (v) {
+            case VALUE_NULL -> null;
+            case VALUE_STRING -> {
+                String id = p.getText().trim();
+                yield id.isEmpty() ? null : id;
+            }
+            case VALUE_NUMBER_INT -> p.getText();
+            default -> throw new RowError(f, "expected a session id (a string or an integer), got "
+                    + (v == JsonToken.START_ARRAY ? "a list" : v == JsonToken.START_OBJECT ? "an object"
+                    : "'" + p.getText() + "'"));
+        };
+    }
+
+    @Override
+    public String sessionColumn() {
+        return schema.sessionField();
     }
 
     private long time(JsonParser p, JsonToken v) throws IOException, RowError {

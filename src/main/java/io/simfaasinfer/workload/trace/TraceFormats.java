@@ -24,9 +24,9 @@ import java.util.regex.Pattern;
  *   <tr><th>name</th><th>file</th><th>arrival</th><th>prompt</th><th>output</th><th>hashes</th></tr>
  *   <tr><td>azure</td><td>CSV</td><td>TIMESTAMP (wall clock)</td><td>ContextTokens</td><td>GeneratedTokens</td><td></td></tr>
  *   <tr><td>mooncake</td><td>JSONL</td><td>timestamp (ms)</td><td>input_length</td><td>output_length</td><td>hash_ids</td></tr>
- *   <tr><td>burstgpt</td><td>CSV</td><td>Timestamp (s)</td><td>Request tokens</td><td>Response tokens</td><td></td></tr>
+ *   <tr><td>burstgpt</td><td>CSV</td><td>Timestamp (s)</td><td>Request tokens</td><td>Response tokens</td><td>from Session ID (v2.0), if present</td></tr>
  *   <tr><td>vidur (splitwise)</td><td>CSV</td><td>arrived_at (s)</td><td>num_prefill_tokens</td><td>num_decode_tokens</td><td></td></tr>
- *   <tr><td>csv, jsonl, json</td><td>any</td><td colspan="4">from {@code columns} and {@code time_unit}</td></tr>
+ *   <tr><td>csv, jsonl, json</td><td>any</td><td colspan="4">from {@code columns} (hash_ids or session optional) and {@code time_unit}</td></tr>
  * </table>
  */
 public final class TraceFormats {
@@ -36,7 +36,15 @@ public final class TraceFormats {
             List.of("auto", "azure", "mooncake", "burstgpt", "vidur", "splitwise", "csv", "jsonl", "json");
 
     /** Keys of {@code workload.trace.columns}. */
-    public static final Set<String> COLUMN_KEYS = Set.of("arrival", "prompt_tokens", "output_tokens", "hash_ids");
+    public static final Set<String> COLUMN_KEYS = Set.of("arrival", "prompt_tokens", "output_tokens", "hash_ids",
+            "session");
+
+    /**
+     * Session-id columns a BurstGPT trace may have, tried in this order: release v2.0 has
+     * {@code Session ID}; the README announcing it wrote {@code SessionID}. Absent: no sessions.
+     */
+    public static final List<String> BURSTGPT_SESSION_COLUMNS = List.of("Session ID", "SessionID", "Session Id",
+            "session_id");
 
     /** Units of {@code workload.trace.time_unit}, in ns per unit (0: wall-clock timestamps). */
     public static final Map<String, Double> TIME_UNITS = Map.of("s", 1e9, "ms", 1e6, "us", 1e3, "ns", 1.0,
@@ -155,12 +163,16 @@ public final class TraceFormats {
                         filters.put("Log Type", cfg.logType());
                     }
                 }
+                String session = cols.get("session");
+                List<String> sessions = session != null ? List.of(session)
+                        : format.equals("burstgpt") ? BURSTGPT_SESSION_COLUMNS : List.of();
                 yield new CsvTraceReader(file, new CsvTraceReader.Schema(format, cols.get("arrival"), nsPerUnit,
-                        cols.get("prompt_tokens"), cols.get("output_tokens"), filters), skip, skipHint);
+                        cols.get("prompt_tokens"), cols.get("output_tokens"), filters, sessions, session != null),
+                        skip, skipHint);
             }
             case "mooncake", "jsonl", "json" -> new JsonTraceReader(file, new JsonTraceReader.Schema(format,
                     cols.get("arrival"), nsPerUnit, cols.get("prompt_tokens"), cols.get("output_tokens"),
-                    cols.get("hash_ids")), format.equals("json"), skip, skipHint);
+                    cols.get("hash_ids"), cols.get("session")), format.equals("json"), skip, skipHint);
             default -> throw new TraceException(file + ": unknown trace format '" + format + "'; expected one of "
                     + String.join(", ", NAMES));
         };

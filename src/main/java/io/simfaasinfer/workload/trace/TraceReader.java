@@ -62,6 +62,11 @@ public abstract class TraceReader implements Closeable {
     /** Name of the arrival-time field, for messages. */
     protected abstract String timeField();
 
+    /** The column (field) the session ids are read from, or null when the trace has none. */
+    public String sessionColumn() {
+        return null;
+    }
+
     /** Closes the file; never throws. */
     @Override
     public abstract void close();

@@ -15,6 +15,11 @@ public final class TraceRow {
     public int promptTokens;
     /** Output (generated, response) tokens; >= 0. */
     public int outputTokens;
+    /**
+     * Session (conversation) id of the row, or null: the trace has no session column, or the row's
+     * field is empty (a request outside any conversation).
+     */
+    public String session;
     /** Line of the file the row starts on (1-based). */
     public long line;
     private long[] hashes = new long[64];

@@ -37,6 +37,8 @@ public final class TraceSource implements RequestSource, AutoCloseable {
     private final TraceRow row = new TraceRow();
 
     private TraceReader reader;
+    /** Conversations of a trace with a session column, when prefix hashes are wanted; else null. */
+    private final TraceSessions sessions;
     private int loop;
     private boolean firstOfPass = true;
     private long firstNs;
@@ -82,6 +84,7 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         this.sampler = streams.stream("trace_sample");
         this.scale = cfg.targetQps() != null ? scaleForTarget(cfg.targetQps(), streams) : cfg.rateScale();
         this.reader = TraceFormats.open(cfg, skipHint);
+        this.sessions = withHashes && reader.sessionColumn() != null ? new TraceSessions(cfg.maxOpenSessions()) : null;
     }
 
     /** The rate factor in use (given, or derived from target_qps). */
@@ -153,6 +156,7 @@ public final class TraceSource implements RequestSource, AutoCloseable {
             long rel = row.timeNs - firstNs;
             if (rel < startNs) {
                 outsideWindow++;
+                skippedTurn();
                 continue;
             }
             if (rel >= endNs) {
@@ -164,6 +168,7 @@ public final class TraceSource implements RequestSource, AutoCloseable {
             }
             if (cfg.sample() < 1 && sampler.nextDouble() >= cfg.sample()) {
                 sampledOut++;
+                skippedTurn();
                 continue;
             }
             long t = loopOffsetNs + Math.round((rel - startNs) / scale);
@@ -200,11 +205,23 @@ public final class TraceSource implements RequestSource, AutoCloseable {
             long salt = loop == 0 ? 0 : PrefixHashes.mix(loop); // repeats do not hit each other's cache
             hashes = PrefixHashes.fromTraceBlocks(row.hashes(), row.hashCount(), cfg.hashBlockTokens(), blockSize,
                     prompt, salt);
+        } else if (sessions != null && row.session != null) {
+            hashes = sessions.turn(row.session, prompt, output, blockSize);
         }
         long id = produced++;
         boolean measured = id >= warmupRequests && t >= warmupNs;
         long deadline = ttftSloNs < 0 ? Long.MAX_VALUE : t + ttftSloNs;
         return new Request(id, t, prompt, output, measured, 0, deadline, hashes);
+    }
+
+    /**
+     * A row of a session that is not replayed (outside the window, sampled out) is still a turn of
+     * its conversation: the next turn's prompt holds its history.
+     */
+    private void skippedTurn() {
+        if (sessions != null && row.session != null && row.hashCount() == 0) {
+            sessions.turn(row.session, Math.max(1, row.promptTokens), Math.max(1, row.outputTokens), 0);
+        }
     }
 
     /** Ends this pass; starts the next one if repeats remain. */
@@ -222,6 +239,9 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         passCount = 0;
         firstOfPass = true;
         reader = TraceFormats.open(cfg, skipHint);
+        if (sessions != null) {
+            sessions.newPass(loop);
+        }
         return true;
     }
 
@@ -262,6 +282,12 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         m.put("trace_zero_lengths_raised_to_1", zeroLengths);
         m.put("requests_prompt_clipped", promptClipped);
         m.put("requests_output_clipped", outputClipped);
+        if (sessions != null) {
+            m.put("trace_sessions", sessions.sessions());
+            m.put("trace_session_turns", sessions.turns());
+            m.put("trace_session_shared_prompt_tokens", sessions.sharedTokens());
+            m.put("trace_sessions_evicted", sessions.evicted());
+        }
         return m;
     }
 

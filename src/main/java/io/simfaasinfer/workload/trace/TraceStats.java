@@ -9,7 +9,8 @@ import java.util.Arrays;
 /**
  * What a user needs to know about a trace before replaying it, computed in one streaming pass
  * (memory: one counter per second of trace time, two length histograms and, for traces with
- * prefix-block hashes, one entry per distinct hash id).
+ * prefix-block hashes, one entry per distinct hash id; for traces with a session column, at most
+ * {@code max_open_sessions} open conversations).
  *
  * <p>Times are relative to the first valid row. Length percentiles come from HdrHistograms with 3
  * significant digits (within 0.1%); means, counts and rates are exact.
@@ -39,7 +40,14 @@ public final class TraceStats {
      * @param hashBlocks           prefix-block hash ids in all rows (0 without hashes)
      * @param sharedHashBlocks     of those, leading blocks whose whole prefix appeared in an earlier row
      * @param prefixSharingRatio   sharedHashBlocks / hashBlocks (what an unbounded prefix cache could
-     *                             reuse), or null when the trace has no hash ids
+     *                             reuse); for a trace with sessions and no hash ids, sessionSharedTokens /
+     *                             all prompt tokens; null when the trace has neither
+     * @param sessions             conversations (distinct session ids; one evicted and seen again counts
+     *                             twice), or null when the trace has no session column
+     * @param sessionTurns         rows with a session id
+     * @param meanTurns            sessionTurns / sessions (0 without sessions)
+     * @param sessionSharedTokens  prompt tokens each turn shares with its session's previous turn
+     * @param sessionsEvicted      sessions dropped to keep at most max_open_sessions open
      * @param ratePerSecond        arrivals per 1-second bin (for the plot)
      * @param promptHistogram      prompt lengths (for the plot; not copied, do not modify)
      * @param outputHistogram      output lengths (for the plot; not copied, do not modify)
@@ -47,7 +55,8 @@ public final class TraceStats {
     public record Result(String file, String format, long rows, long malformedRows, long filteredRows,
                          double durationS, double meanQps, long peakQps1s, double peakQps1min, long peakRequestsPerMin,
                          double interarrivalCv, Lengths promptTokens, Lengths outputTokens, long hashBlocks,
-                         long sharedHashBlocks, Double prefixSharingRatio, int[] ratePerSecond,
+                         long sharedHashBlocks, Double prefixSharingRatio, Long sessions, long sessionTurns,
+                         double meanTurns, long sessionSharedTokens, long sessionsEvicted, int[] ratePerSecond,
                          Histogram promptHistogram, Histogram outputHistogram) {
     }
 
@@ -76,8 +85,12 @@ public final class TraceStats {
         String format;
         long malformed;
         long filtered;
+        TraceSessions conv = null;
         try (TraceReader in = TraceFormats.open(cfg, "run with --skip-malformed to count and skip malformed rows")) {
             format = in.format();
+            if (in.sessionColumn() != null) {
+                conv = new TraceSessions(cfg.maxOpenSessions());
+            }
             while (in.next(row)) {
                 if (n == 0) {
                     first = row.timeNs;
@@ -120,6 +133,8 @@ public final class TraceStats {
                         }
                     }
                     hashBlocks += hc;
+                } else if (conv != null && row.session != null) {
+                    conv.turn(row.session, row.promptTokens, row.outputTokens, 0);
                 }
             }
             malformed = in.malformed();
@@ -146,7 +161,11 @@ public final class TraceStats {
         double cv = gaps < 2 || gMean == 0 ? 0 : Math.sqrt(gM2 / (gaps - 1)) / gMean;
         return new Result(cfg.file(), format, n, malformed, filtered, durationS, durationS > 0 ? n / durationS : 0,
                 peak1s, peakMin / 60.0, peakMin, cv, lengths(prompt, promptSum, n), lengths(output, outputSum, n),
-                hashBlocks, shared, seen == null ? null : (double) shared / hashBlocks, rate, prompt, output);
+                hashBlocks, shared, seen != null ? Double.valueOf((double) shared / hashBlocks)
+                        : conv != null && promptSum > 0 ? Double.valueOf((double) conv.sharedTokens() / promptSum) : null,
+                conv == null ? null : conv.sessions(), conv == null ? 0 : conv.turns(),
+                conv == null || conv.sessions() == 0 ? 0 : (double) conv.turns() / conv.sessions(),
+                conv == null ? 0 : conv.sharedTokens(), conv == null ? 0 : conv.evicted(), rate, prompt, output);
     }
 
     private static Lengths lengths(Histogram h, long sum, long n) {

@@ -3,7 +3,9 @@
  * Mooncake (FAST'25), BurstGPT and Vidur/Splitwise formats and of generic CSV/JSON/JSONL files
  * with a column mapping ({@link io.simfaasinfer.workload.trace.TraceFormats}), the transforms of
  * {@code workload.trace} applied while replaying ({@link io.simfaasinfer.workload.trace.TraceSource}),
- * and summary statistics and plots of a trace ({@link io.simfaasinfer.workload.trace.TraceStats}).
+ * conversations of traces with a session column turned into prefix hashes in bounded memory
+ * ({@link io.simfaasinfer.workload.trace.TraceSessions}), and summary statistics and plots of a
+ * trace ({@link io.simfaasinfer.workload.trace.TraceStats}).
  * Readers hold one row at a time, so a trace of any length replays in constant memory; a malformed
  * row is a one-line error naming the file, line and field, or is skipped and counted.
  */
