@@ -78,9 +78,15 @@ public final class ServerlessCommand implements Runnable {
             }
             List<DeploymentComparison.Row> rows = new ArrayList<>();
             String source = null;
+            java.util.Set<String> warned = new java.util.HashSet<>();
             for (Deployment d : deployments) {
                 ConfigOptions.Resolved r = options.resolve(d.overrides(), "deployment " + d.name());
                 source = r.source();
+                for (String w : r.warningTexts()) {
+                    if (warned.add(w)) { // each distinct warning once
+                        spec.commandLine().getErr().println("warning: " + w);
+                    }
+                }
                 SimulationResult result = new Simulator(r.config(), r.catalog(), null, null).run();
                 rows.add(DeploymentComparison.summarise(d, result));
             }

@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  * (in the file, by a flag or by --set) that has no effect in the configuration as a whole. A warning
  * does not stop the run; a value that cannot be right (a field of another arrival process or length
  * distribution, a profile with the roofline predictor) is an error in {@link ConfigValidator} instead.
- * Keys left at their built-in defaults never warn.
+ * Keys left at their built-in defaults never warn, nor do keys set to null, [] or {} ("none").
  */
 public final class InapplicableKeys {
 
@@ -108,6 +108,9 @@ public final class InapplicableKeys {
         View view = new View(validated, predictorMode(validated, catalog));
         List<ConfigWarning> out = new ArrayList<>();
         for (String key : loaded.userKeys()) {
+            if (unset(loaded.tree(), key)) {
+                continue; // null, [] or {}: the user says "none", which is never a setting without effect
+            }
             for (Rule r : RULES) {
                 if (r.covers(key) && !r.applies().test(view)) {
                     out.add(new ConfigWarning(key, loaded.sourceOf(key), "has no effect " + r.why().apply(view)));
@@ -116,6 +119,14 @@ public final class InapplicableKeys {
             }
         }
         return List.copyOf(out);
+    }
+
+    private static boolean unset(com.fasterxml.jackson.databind.JsonNode tree, String key) {
+        com.fasterxml.jackson.databind.JsonNode n = tree;
+        for (String part : key.split("\\.")) {
+            n = n == null ? null : n.get(part);
+        }
+        return n == null || n.isNull() || (n.isContainerNode() && n.isEmpty());
     }
 
     /** The predictor mode {@code PredictorFactory} will choose: profile, calibrated or roofline. */
