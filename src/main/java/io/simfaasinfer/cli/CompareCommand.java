@@ -84,7 +84,7 @@ public final class CompareCommand implements Callable<Integer> {
         for (Variant v : variants) {
             configs.add(resolve(v.sets()));
         }
-        List<List<String>> warnings = warnings(configs);
+        List<List<String>> warnings = ConfigOptions.commonWarnings(configs);
         var err = spec.commandLine().getErr();
         warnings.stream().flatMap(List::stream).distinct().forEach(w -> err.println("warning: " + w));
         err.flush();
@@ -186,20 +186,6 @@ public final class CompareCommand implements Callable<Integer> {
         } finally {
             options.sets = base;
         }
-    }
-
-    /**
-     * Each variant's warnings about keys that have no effect in any variant (a key one variant uses,
-     * such as chunk_size when sarathi is compared, is not flagged in the others).
-     */
-    private static List<List<String>> warnings(List<ConfigOptions.Resolved> configs) {
-        Set<String> everywhere = new java.util.LinkedHashSet<>();
-        configs.get(0).warnings().forEach(w -> everywhere.add(w.key()));
-        for (ConfigOptions.Resolved r : configs) {
-            everywhere.retainAll(r.warnings().stream().map(io.simfaasinfer.config.ConfigWarning::key).toList());
-        }
-        return configs.stream().map(r -> r.warnings().stream().filter(w -> everywhere.contains(w.key()))
-                .map(io.simfaasinfer.config.ConfigWarning::text).toList()).toList();
     }
 
     private static Comparison.Run run(String label, ConfigOptions.Resolved r, List<String> warnings) {

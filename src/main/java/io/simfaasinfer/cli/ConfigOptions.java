@@ -206,6 +206,23 @@ public final class ConfigOptions {
         return new Resolved(validated, catalog, loaded.source(), InapplicableKeys.warnings(resolved, validated, catalog));
     }
 
+    /**
+     * For commands that run several variants of one base configuration (compare, serverless compare):
+     * each variant's warnings about keys that have no effect in any variant (a key one variant uses,
+     * such as chunk_size when sarathi is compared, is not flagged in the others).
+     */
+    static List<List<String>> commonWarnings(List<Resolved> configs) {
+        java.util.Set<String> everywhere = new java.util.LinkedHashSet<>();
+        if (!configs.isEmpty()) {
+            configs.get(0).warnings().forEach(w -> everywhere.add(w.key()));
+        }
+        for (Resolved r : configs) {
+            everywhere.retainAll(r.warnings().stream().map(ConfigWarning::key).toList());
+        }
+        return configs.stream().map(r -> r.warnings().stream().filter(w -> everywhere.contains(w.key()))
+                .map(ConfigWarning::text).toList()).toList();
+    }
+
     /** A YAML single-quoted string, so paths with ':' or '#' stay strings. */
     private static String quoted(String s) {
         return "'" + s.replace("'", "''") + "'";

@@ -58,7 +58,8 @@ public final class InapplicableKeys {
             new Rule(List.of("serverless.*"), Set.of("serverless.enabled"), v -> ServerlessConfig.enabled(v.config()),
                     v -> "while serverless is disabled (used when: serverless.enabled is true, or --serverless)"),
             new Rule(List.of("cluster.replicas"), Set.of(), v -> !ServerlessConfig.enabled(v.config()),
-                    v -> "with serverless enabled (the fleet is serverless.min_instances..max_instances)"),
+                    v -> "with serverless enabled (the fleet is serverless.min_instances..max_instances;"
+                            + " only serverless compare's always-on baseline uses it)"),
             autoscaler("threshold"), autoscaler("concurrency"), autoscaler("queue_length"), autoscaler("predictive"),
             new Rule(List.of("serverless.autoscaler.options.*"), Set.of(),
                     v -> !BUILTIN_AUTOSCALERS.contains(v.config().serverless().autoscaler().name()),

@@ -79,7 +79,8 @@ class InapplicableKeysTest {
                                 + " 'false' (used by: locality true)"),
                 c("replicas with serverless on", "cluster:\n  replicas: 4\n", List.of("serverless.enabled=true|--serverless"),
                         "$FILE: cluster.replicas has no effect with serverless enabled (the fleet is"
-                                + " serverless.min_instances..max_instances)"),
+                                + " serverless.min_instances..max_instances; only serverless compare's always-on"
+                                + " baseline uses it)"),
                 c("roofline efficiencies under the built-in profile", "predictor:\n  compute_efficiency: 0.5\n", List.of(),
                         "$FILE: predictor.compute_efficiency has no effect with predictor 'profile' (used by: roofline)"),
                 c("roofline efficiencies with the roofline apply", "predictor:\n  compute_efficiency: 0.5\n",
