@@ -84,6 +84,10 @@ public final class CompareCommand implements Callable<Integer> {
         for (Variant v : variants) {
             configs.add(resolve(v.sets()));
         }
+        List<List<String>> warnings = ConfigOptions.commonWarnings(configs);
+        var err = spec.commandLine().getErr();
+        warnings.stream().flatMap(List::stream).distinct().forEach(w -> err.println("warning: " + w));
+        err.flush();
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(n, configs.size())));
         List<Comparison.Run> runs = new ArrayList<>();
@@ -92,7 +96,8 @@ public final class CompareCommand implements Callable<Integer> {
             for (int i = 0; i < configs.size(); i++) {
                 String label = variants.get(i).label();
                 ConfigOptions.Resolved r = configs.get(i);
-                futures.add(pool.submit(() -> run(label, r)));
+                List<String> w = warnings.get(i);
+                futures.add(pool.submit(() -> run(label, r, w)));
             }
             for (Future<Comparison.Run> f : futures) {
                 runs.add(f.get());
@@ -183,11 +188,12 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private static Comparison.Run run(String label, ConfigOptions.Resolved r) {
+    private static Comparison.Run run(String label, ConfigOptions.Resolved r, List<String> warnings) {
         SimulatorConfig c = r.config();
         Double slo = c.workload().ttftSloMs();
         SloCounter counter = new SloCounter(slo);
-        SimulationResult result = new Simulator(c, r.catalog(), null, slo == null ? null : counter).run();
+        SimulationResult result = new Simulator(c, r.catalog(), null, slo == null ? null : counter).run()
+                .withWarnings(warnings);
         return new Comparison.Run(label, c.scheduler().name(), c.cluster().router(), c.scheduler().localPolicy(), slo,
                 slo == null ? null : counter.attained(), result);
     }

@@ -4,6 +4,8 @@ import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigLoader;
 import io.simfaasinfer.config.ConfigPaths;
 import io.simfaasinfer.config.ConfigValidator;
+import io.simfaasinfer.config.ConfigWarning;
+import io.simfaasinfer.config.InapplicableKeys;
 import io.simfaasinfer.config.SimulatorConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -115,8 +117,21 @@ public final class ConfigOptions {
     @Mixin
     ServerlessOptions serverlessOptions = new ServerlessOptions();
 
-    /** A validated configuration, ready for a Simulator. */
-    public record Resolved(SimulatorConfig config, Catalog catalog, String source) {
+    /**
+     * A validated configuration, ready for a Simulator.
+     *
+     * @param warnings keys the user set that have no effect in it ({@link InapplicableKeys})
+     */
+    public record Resolved(SimulatorConfig config, Catalog catalog, String source, List<ConfigWarning> warnings) {
+
+        public Resolved(SimulatorConfig config, Catalog catalog, String source) {
+            this(config, catalog, source, List.of());
+        }
+
+        /** The warnings' one-line texts. */
+        public List<String> warningTexts() {
+            return warnings.stream().map(ConfigWarning::text).toList();
+        }
     }
 
     /** Loads, overrides and validates. */
@@ -186,11 +201,26 @@ public final class ConfigOptions {
         if (catalogFile != null) {
             catalog = catalog.withUserFile(catalogFile);
         }
-        ConfigLoader.Loaded resolved = new ConfigLoader.Loaded(
-                ConfigPaths.resolve(loaded.config(), loaded.baseDir()), loaded.tree(), loaded.source(),
-                loaded.baseDir(), loaded.overrideLabels());
+        ConfigLoader.Loaded resolved = loaded.withConfig(ConfigPaths.resolve(loaded.config(), loaded.baseDir()));
         SimulatorConfig validated = ConfigValidator.validate(resolved, catalog);
-        return new Resolved(validated, catalog, loaded.source());
+        return new Resolved(validated, catalog, loaded.source(), InapplicableKeys.warnings(resolved, validated, catalog));
+    }
+
+    /**
+     * For commands that run several variants of one base configuration (compare, serverless compare):
+     * each variant's warnings about keys that have no effect in any variant (a key one variant uses,
+     * such as chunk_size when sarathi is compared, is not flagged in the others).
+     */
+    static List<List<String>> commonWarnings(List<Resolved> configs) {
+        java.util.Set<String> everywhere = new java.util.LinkedHashSet<>();
+        if (!configs.isEmpty()) {
+            configs.get(0).warnings().forEach(w -> everywhere.add(w.key()));
+        }
+        for (Resolved r : configs) {
+            everywhere.retainAll(r.warnings().stream().map(ConfigWarning::key).toList());
+        }
+        return configs.stream().map(r -> r.warnings().stream().filter(w -> everywhere.contains(w.key()))
+                .map(ConfigWarning::text).toList()).toList();
     }
 
     /** A YAML single-quoted string, so paths with ':' or '#' stay strings. */

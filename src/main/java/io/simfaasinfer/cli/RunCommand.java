@@ -49,6 +49,9 @@ public final class RunCommand implements Callable<Integer> {
             throw new BadInputException("--instances-plot draws the serverless instance count; enable serverless"
                     + " (--serverless or serverless.enabled: true)");
         }
+        var err = spec.commandLine().getErr();
+        r.warningTexts().forEach(w -> err.println("warning: " + w));
+        err.flush();
         SimulationResult result;
         if (requestsOut != null) {
             try (RequestCsvWriter csv = new RequestCsvWriter(requestsOut)) {
@@ -58,6 +61,7 @@ public final class RunCommand implements Callable<Integer> {
         } else {
             result = new Simulator(r.config(), r.catalog(), null, null).run();
         }
+        result = result.withWarnings(r.warningTexts());
         if (output != null) {
             JsonReport.write(result, output);
         }

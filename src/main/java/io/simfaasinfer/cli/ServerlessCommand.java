@@ -78,8 +78,16 @@ public final class ServerlessCommand implements Runnable {
             }
             List<DeploymentComparison.Row> rows = new ArrayList<>();
             String source = null;
+            List<ConfigOptions.Resolved> resolved = new ArrayList<>();
             for (Deployment d : deployments) {
-                ConfigOptions.Resolved r = options.resolve(d.overrides(), "deployment " + d.name());
+                resolved.add(options.resolve(d.overrides(), "deployment " + d.name()));
+            }
+            // only keys no deployment uses, each distinct line once
+            ConfigOptions.commonWarnings(resolved).stream().flatMap(List::stream).distinct()
+                    .forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+            for (int i = 0; i < deployments.size(); i++) {
+                Deployment d = deployments.get(i);
+                ConfigOptions.Resolved r = resolved.get(i);
                 source = r.source();
                 SimulationResult result = new Simulator(r.config(), r.catalog(), null, null).run();
                 rows.add(DeploymentComparison.summarise(d, result));

@@ -67,9 +67,25 @@ public final class ConfigLoader {
         }
     }
 
-    /** The tree of a loaded configuration and where each part came from. */
+    /**
+     * The tree of a loaded configuration and where each part came from.
+     *
+     * @param userKeys the leaf key paths the user set (in the file, by a flag or by --set), in that
+     *                 order; every other key holds its built-in default
+     */
     public record Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir,
-                         Map<String, String> overrideLabels) {
+                         Map<String, String> overrideLabels, Set<String> userKeys) {
+
+        /** A configuration whose user-set keys are not known (none is taken as set). */
+        public Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir,
+                      Map<String, String> overrideLabels) {
+            this(config, tree, source, baseDir, overrideLabels, Set.of());
+        }
+
+        /** This configuration with {@code newConfig} in place of its bound one (same tree and sources). */
+        public Loaded withConfig(SimulatorConfig newConfig) {
+            return new Loaded(newConfig, tree, source, baseDir, overrideLabels, userKeys);
+        }
 
         /** Where the value at {@code keyPath} came from: the override that set it, or the file. */
         public String sourceOf(String keyPath) {
@@ -90,6 +106,7 @@ public final class ConfigLoader {
         ObjectNode tree = defaults();
         String source = "command line";
         Path baseDir = Path.of(".");
+        Set<String> userKeys = new java.util.LinkedHashSet<>();
         if (file != null) {
             source = file.toString();
             ObjectNode user = readObject(file);
@@ -97,6 +114,8 @@ public final class ConfigLoader {
             baseDir = parent == null ? baseDir : parent;
             resolvePaths(user, baseDir);
             renameAliases(user, source);
+            user.fields().forEachRemaining(e ->
+                    leafPaths(e.getValue(), e.getKey().equals("hardware") ? "cluster" : e.getKey(), userKeys));
             merge(tree, user, "");
         }
         Map<String, String> setPaths = new LinkedHashMap<>();
@@ -117,8 +136,20 @@ public final class ConfigLoader {
             }
             set(tree, key, value, ov.label());
             setPaths.put(key, ov.label());
+            String canonical = key.startsWith("hardware.") ? "cluster" + key.substring("hardware".length()) : key;
+            leafPaths(value, canonical, userKeys);
         }
-        return new Loaded(bind(tree, source, setPaths), tree, source, baseDir, Map.copyOf(setPaths));
+        return new Loaded(bind(tree, source, setPaths), tree, source, baseDir, Map.copyOf(setPaths),
+                java.util.Collections.unmodifiableSet(userKeys));
+    }
+
+    /** Adds to {@code out} the key path of every leaf under {@code node} (a list or an empty mapping is a leaf). */
+    private static void leafPaths(JsonNode node, String path, Set<String> out) {
+        if (node instanceof ObjectNode obj && !obj.isEmpty()) {
+            obj.fields().forEachRemaining(e -> leafPaths(e.getValue(), path + "." + e.getKey(), out));
+        } else {
+            out.add(path);
+        }
     }
 
     /** Keys holding file paths: relative paths in a config file are relative to that file. */

@@ -28,7 +28,19 @@ public record SimulationResult(
         JsonNode config,
         List<ClassStats> classes,
         PrefixCacheStats prefixCache,
-        @JsonInclude(JsonInclude.Include.NON_NULL) ServerlessResult serverless) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) ServerlessResult serverless,
+        List<String> warnings) {
+
+    /** A result without configuration warnings. */
+    public SimulationResult(Requests requests, LatencySummary ttftMs, LatencySummary tbtMs, LatencySummary tpotMs,
+                            LatencySummary e2eMs, LatencySummary queueDelayMs, Throughput throughput,
+                            Utilization utilization, Cost cost, List<ReplicaStats> replicas,
+                            Map<String, Long> workloadAdjustments, Scheduling scheduling, Simulation simulation,
+                            JsonNode config, List<ClassStats> classes, PrefixCacheStats prefixCache,
+                            ServerlessResult serverless) {
+        this(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization, cost, replicas,
+                workloadAdjustments, scheduling, simulation, config, classes, prefixCache, serverless, List.of());
+    }
 
     /** A result without per-class, prefix-cache or serverless sections. */
     public SimulationResult(Requests requests, LatencySummary ttftMs, LatencySummary tbtMs, LatencySummary tpotMs,
@@ -43,7 +55,18 @@ public record SimulationResult(
     /** This result with a serverless section and the cost billed from instance time. */
     public SimulationResult withServerless(ServerlessResult section, Cost billedCost) {
         return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization,
-                billedCost, replicas, workloadAdjustments, scheduling, simulation, config, classes, prefixCache, section);
+                billedCost, replicas, workloadAdjustments, scheduling, simulation, config, classes, prefixCache, section,
+                warnings);
+    }
+
+    /**
+     * This result with {@code lines} as its configuration warnings: keys the user set that have no
+     * effect ({@code io.simfaasinfer.config.InapplicableKeys}); always in the JSON, {@code []} when none.
+     */
+    public SimulationResult withWarnings(List<String> lines) {
+        return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization,
+                cost, replicas, workloadAdjustments, scheduling, simulation, config, classes, prefixCache, serverless,
+                List.copyOf(lines));
     }
 
     /**

@@ -22,6 +22,10 @@ public final class TextSummary {
                 c.path("cluster").path("gpu").asText(), c.path("cluster").path("tp").asInt(),
                 c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText(),
                 c.path("scheduler").path("local_policy").asText("fcfs")));
+        if (r.warnings() != null && !r.warnings().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "warnings: %d configuration key%s with no effect (on stderr and in the"
+                    + " JSON's warnings)%n", r.warnings().size(), r.warnings().size() == 1 ? "" : "s"));
+        }
         var q = r.requests();
         b.append(String.format(Locale.ROOT, "requests: %d arrived, %d completed, %d rejected%s, %d preemptions"
                         + " (%d requests), %d warm-up excluded%n",

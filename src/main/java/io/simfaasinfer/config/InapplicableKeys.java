@@ -1,0 +1,156 @@
+package io.simfaasinfer.config;
+
+import io.simfaasinfer.catalog.Catalog;
+import io.simfaasinfer.predictor.profile.BuiltinProfiles;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The table of "key X applies only when Y" rules behind configuration warnings: a key the user set
+ * (in the file, by a flag or by --set) that has no effect in the configuration as a whole. A warning
+ * does not stop the run; a value that cannot be right (a field of another arrival process or length
+ * distribution, a profile with the roofline predictor) is an error in {@link ConfigValidator} instead.
+ * Keys left at their built-in defaults never warn, nor do keys set to null, [] or {} ("none").
+ */
+public final class InapplicableKeys {
+
+    /**
+     * One rule.
+     *
+     * @param keys    key paths it covers; a trailing {@code *} matches any rest ({@code a.b.*}: every key under {@code a.b})
+     * @param except  keys under {@code keys} it does not cover
+     * @param applies whether the keys have an effect in a (validated) configuration
+     * @param why     the rest of the warning after "KEY has no effect ", for a configuration where they do not
+     */
+    record Rule(List<String> keys, Set<String> except, Predicate<View> applies, Function<View, String> why) {
+
+        boolean covers(String key) {
+            if (except.contains(key)) {
+                return false;
+            }
+            for (String k : keys) {
+                if (k.endsWith("*") ? key.startsWith(k.substring(0, k.length() - 1)) : key.equals(k)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** What a rule reads: the validated configuration and the predictor mode it will get. */
+    record View(SimulatorConfig config, String predictorMode) {
+    }
+
+    /** Autoscalers of {@code serverless.autoscaler.name} that read no {@code options} (see Autoscalers.registry()). */
+    private static final Set<String> BUILTIN_AUTOSCALERS =
+            Set.of("threshold", "concurrency", "queue_length", "scale_to_zero", "predictive");
+
+    private static final List<String> ROOFLINE_KEYS = List.of("predictor.compute_efficiency",
+            "predictor.memory_efficiency", "predictor.comm_efficiency", "predictor.overhead_ms",
+            "predictor.per_layer_overhead_us");
+
+    /** The rules, most general first; a key gets the warning of the first rule that covers it and fails. */
+    static final List<Rule> RULES = List.of(
+            new Rule(List.of("serverless.*"), Set.of("serverless.enabled"), v -> ServerlessConfig.enabled(v.config()),
+                    v -> "while serverless is disabled (used when: serverless.enabled is true, or --serverless)"),
+            new Rule(List.of("cluster.replicas"), Set.of(), v -> !ServerlessConfig.enabled(v.config()),
+                    v -> "with serverless enabled (the fleet is serverless.min_instances..max_instances;"
+                            + " only serverless compare's always-on baseline uses it)"),
+            autoscaler("threshold"), autoscaler("concurrency"), autoscaler("queue_length"), autoscaler("predictive"),
+            new Rule(List.of("serverless.autoscaler.options.*"), Set.of(),
+                    v -> !BUILTIN_AUTOSCALERS.contains(v.config().serverless().autoscaler().name()),
+                    v -> "with autoscaler '" + v.config().serverless().autoscaler().name()
+                            + "' (used by: plug-in autoscalers)"),
+            new Rule(List.of("serverless.cold_start.host_cache_tier", "serverless.cold_start.host_cache_ttl_s"),
+                    Set.of(), v -> v.config().serverless().coldStart().locality(),
+                    v -> "with serverless.cold_start.locality 'false' (used by: locality true)"),
+            oneOf("scheduler.chunk_size", "scheduler", c -> c.scheduler().name(), List.of("sarathi")),
+            oneOf("scheduler.watermark", "scheduler", c -> c.scheduler().name(), List.of("vllm", "sarathi")),
+            // from the vllm-v1 long-prefill change on main (inert until that key exists on this branch)
+            oneOf("scheduler.long_prefill_token_threshold", "scheduler", c -> c.scheduler().name(), List.of("vllm-v1")),
+            oneOf("scheduler.milp_*", "local policy", c -> c.scheduler().localPolicy(), List.of("milp")),
+            new Rule(List.of("workload.num_requests", "workload.arrival.*", "workload.prompt_tokens.*",
+                    "workload.output_tokens.*", "workload.classes"), Set.of(), v -> v.config().workload().trace() == null,
+                    v -> "with a trace replay (workload.trace is set; the trace gives arrivals and lengths)"),
+            new Rule(List.of("workload.arrival.*"), Set.of(), v -> v.config().workload().classes().isEmpty(),
+                    v -> "with workload.classes (each class has its own arrival)"),
+            new Rule(ROOFLINE_KEYS, Set.of(), v -> v.predictorMode().equals("roofline"),
+                    v -> "with predictor '" + v.predictorMode() + "' (used by: roofline)"),
+            new Rule(List.of("predictor.calibrate_from"), Set.of(), v -> v.predictorMode().equals("calibrated"),
+                    v -> "with predictor '" + v.predictorMode() + "' (used by: calibrated)"),
+            new Rule(List.of("predictor.profile"), Set.of(), v -> v.predictorMode().equals("profile"),
+                    v -> "with predictor '" + v.predictorMode() + "' (used by: profile)"),
+            new Rule(List.of("predictor.telemetry_offset"), Set.of(), v -> v.config().predictor().telemetry() != null,
+                    v -> "without predictor.telemetry (used by: telemetry calibration)"));
+
+    private InapplicableKeys() {
+    }
+
+    /** A rule for the settings of one built-in autoscaler. */
+    private static Rule autoscaler(String name) {
+        return new Rule(List.of("serverless.autoscaler." + name + ".*"), Set.of(),
+                v -> v.config().serverless().autoscaler().name().equals(name),
+                v -> "with autoscaler '" + v.config().serverless().autoscaler().name() + "' (used by: " + name + ")");
+    }
+
+    /** A rule for keys (a trailing {@code *} matches any suffix) used only where a kind is one of {@code users}. */
+    private static Rule oneOf(String key, String kindLabel, Function<SimulatorConfig, String> kind, List<String> users) {
+        return new Rule(List.of(key), Set.of(), v -> users.contains(kind.apply(v.config())),
+                v -> "with " + kindLabel + " '" + kind.apply(v.config()) + "' (used by: " + String.join(", ", users) + ")");
+    }
+
+    /**
+     * The warnings for {@code loaded}'s user-set keys, given its validated configuration, in the order
+     * the keys were set; each is one line {@code SOURCE: KEY has no effect ...}.
+     */
+    public static List<ConfigWarning> warnings(ConfigLoader.Loaded loaded, SimulatorConfig validated, Catalog catalog) {
+        View view = new View(validated, predictorMode(validated, catalog));
+        List<ConfigWarning> out = new ArrayList<>();
+        for (String key : loaded.userKeys()) {
+            if (unset(loaded.tree(), key)) {
+                continue; // null, [] or {}: the user says "none", which is never a setting without effect
+            }
+            for (Rule r : RULES) {
+                if (r.covers(key) && !r.applies().test(view)) {
+                    out.add(new ConfigWarning(key, loaded.sourceOf(key), "has no effect " + r.why().apply(view)));
+                    break;
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean unset(com.fasterxml.jackson.databind.JsonNode tree, String key) {
+        com.fasterxml.jackson.databind.JsonNode n = tree;
+        for (String part : key.split("\\.")) {
+            n = n == null ? null : n.get(part);
+        }
+        return n == null || n.isNull() || (n.isContainerNode() && n.isEmpty());
+    }
+
+    /** The predictor mode {@code PredictorFactory} will choose: profile, calibrated or roofline. */
+    static String predictorMode(SimulatorConfig c, Catalog catalog) {
+        PredictorConfig p = c.predictor();
+        boolean calibration = p.calibrateFrom() != null && !p.calibrateFrom().isEmpty();
+        return switch (p.kind()) {
+            case "profile" -> "profile";
+            case "calibrated" -> "calibrated";
+            case "roofline" -> "roofline";
+            default -> {
+                if (p.profile() != null) {
+                    yield "profile";
+                }
+                if (calibration) {
+                    yield "calibrated";
+                }
+                String model = catalog.model(c.model().name()).name();
+                String gpu = catalog.gpu(c.cluster().gpu()).name();
+                yield BuiltinProfiles.find(model, gpu).isPresent() ? "profile" : "roofline";
+            }
+        };
+    }
+}
