@@ -1,7 +1,7 @@
 package io.simfaasinfer.config;
 
 import io.simfaasinfer.catalog.Catalog;
-import io.simfaasinfer.predictor.profile.BuiltinProfiles;
+import io.simfaasinfer.predictor.PredictorFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -134,23 +134,7 @@ public final class InapplicableKeys {
 
     /** The predictor mode {@code PredictorFactory} will choose: profile, calibrated or roofline. */
     static String predictorMode(SimulatorConfig c, Catalog catalog) {
-        PredictorConfig p = c.predictor();
-        boolean calibration = p.calibrateFrom() != null && !p.calibrateFrom().isEmpty();
-        return switch (p.kind()) {
-            case "profile" -> "profile";
-            case "calibrated" -> "calibrated";
-            case "roofline" -> "roofline";
-            default -> {
-                if (p.profile() != null) {
-                    yield "profile";
-                }
-                if (calibration) {
-                    yield "calibrated";
-                }
-                String model = catalog.model(c.model().name()).name();
-                String gpu = catalog.gpu(c.cluster().gpu()).name();
-                yield BuiltinProfiles.find(model, gpu).isPresent() ? "profile" : "roofline";
-            }
-        };
+        return PredictorFactory.mode(c.predictor(), catalog.model(c.model().name()).name(),
+                catalog.gpu(c.cluster().gpu()).name());
     }
 }

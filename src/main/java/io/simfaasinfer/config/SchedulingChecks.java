@@ -42,10 +42,6 @@ final class SchedulingChecks {
             throw err(sourceOf, "scheduler.long_prefill_token_threshold", "expected an integer >= 0 (0 = no cap), got "
                     + sc.longPrefillTokenThreshold());
         }
-        if (sc.longPrefillTokenThreshold() > 0 && !"vllm-v1".equals(sc.name())) {
-            throw err(sourceOf, "scheduler.long_prefill_token_threshold", "only scheduler vllm-v1 honours it;"
-                    + " expected 0 with scheduler '" + sc.name() + "', got " + sc.longPrefillTokenThreshold());
-        }
         Double slo = w.ttftSloMs();
         if (slo != null && (!(slo > 0) || Double.isInfinite(slo))) {
             throw err(sourceOf, "workload.ttft_slo_ms", "expected a positive number of ms (or null for"

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Builds the predictor a configuration asks for, in three modes: a measured profile of the model on
@@ -33,28 +32,46 @@ public final class PredictorFactory {
     private PredictorFactory() {
     }
 
+    /**
+     * Which predictor {@link #build} makes for {@code p}: "profile", "calibrated" or "roofline".
+     * With kind {@code auto}: a given profile, else given calibration profiles, else the built-in
+     * profile of this model on this GPU if one ships, else the roofline.
+     */
+    public static String mode(PredictorConfig p, String modelName, String gpuName) {
+        return switch (p.kind()) {
+            case "profile", "calibrated", "roofline" -> p.kind();
+            default -> {
+                if (p.profile() != null) {
+                    yield "profile";
+                }
+                if (p.calibrateFrom() != null && !p.calibrateFrom().isEmpty()) {
+                    yield "calibrated";
+                }
+                yield BuiltinProfiles.find(modelName, gpuName).isPresent() ? "profile" : "roofline";
+            }
+        };
+    }
+
     public static Built build(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp, Catalog catalog) {
         List<String> notes = new ArrayList<>();
         ExecutionTimePredictor base;
-        String mode;
-        boolean hasCalibration = p.calibrateFrom() != null && !p.calibrateFrom().isEmpty();
+        String mode = mode(p, model.name(), gpu.name());
         try {
-            if (p.kind().equals("profile") || (p.kind().equals("auto") && p.profile() != null)) {
+            if (mode.equals("profile") && p.profile() != null) {
                 FaaSInferProfile prof = read(p.profile(), model);
                 requireSameGpu(prof, gpu, catalog);
                 base = ProfilePredictor.fit(prof, model, gpu, tp);
-                mode = "profile";
                 notes.add("profile " + p.profile());
-            } else if (p.kind().equals("calibrated") || (p.kind().equals("auto") && hasCalibration)) {
+            } else if (mode.equals("calibrated")) {
                 base = calibrated(p.calibrateFrom(), model, gpu, tp, catalog, notes);
-                mode = "calibrated";
-            } else if (p.kind().equals("auto") && builtin(model, gpu).isPresent()) {
-                base = ProfilePredictor.fit(builtin(model, gpu).get(), model, gpu, tp);
-                mode = "profile";
+            } else if (mode.equals("profile")) {
+                FaaSInferProfile prof = BuiltinProfiles.find(model.name(), gpu.name()).orElseThrow(
+                        () -> new ConfigException("predictor.profile: kind 'profile' needs a profile (none given, none built in for "
+                                + model.name() + " on " + gpu.name() + ")"));
+                base = ProfilePredictor.fit(prof, model, gpu, tp);
                 notes.add("built-in profile " + BuiltinProfiles.gpuFolder(gpu.name()) + "/" + model.name());
             } else {
                 base = roofline(p, model, gpu, tp);
-                mode = "roofline";
             }
         } catch (ProfileException e) {
             throw new ConfigException(e.getMessage());
@@ -81,10 +98,6 @@ public final class PredictorFactory {
     public static RooflinePredictor roofline(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp) {
         return new RooflinePredictor(model, gpu, tp, new RooflineParams(p.computeEfficiency(), p.memoryEfficiency(),
                 p.commEfficiency(), p.overheadMs(), p.perLayerOverheadUs()));
-    }
-
-    private static Optional<FaaSInferProfile> builtin(ModelSpec model, GpuSpec gpu) {
-        return BuiltinProfiles.find(model.name(), gpu.name());
     }
 
     private static FaaSInferProfile read(String path, ModelSpec model) {

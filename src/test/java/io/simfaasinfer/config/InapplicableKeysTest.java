@@ -51,6 +51,12 @@ class InapplicableKeysTest {
                 c("chunk_size by --set with orca", null, List.of("scheduler.name=orca", "scheduler.chunk_size=256|"),
                         "--set scheduler.chunk_size=256: scheduler.chunk_size has no effect with scheduler 'orca'"
                                 + " (used by: sarathi)"),
+                c("long_prefill_token_threshold by --set with vllm", null,
+                        List.of("scheduler.long_prefill_token_threshold=256|"),
+                        "--set scheduler.long_prefill_token_threshold=256: scheduler.long_prefill_token_threshold has no"
+                                + " effect with scheduler 'vllm' (used by: vllm-v1)"),
+                c("long_prefill_token_threshold with vllm-v1 applies", "scheduler:\n  name: vllm-v1\n"
+                        + "  long_prefill_token_threshold: 256\n", List.of()),
                 c("chunk_size with sarathi applies", "scheduler:\n  name: sarathi\n  chunk_size: 256\n", List.of()),
                 c("chunk_size in the file, sarathi by a flag: applies",
                         "scheduler:\n  chunk_size: 256\n", List.of("scheduler.name=sarathi|--scheduler sarathi")),
