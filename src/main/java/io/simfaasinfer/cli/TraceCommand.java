@@ -4,6 +4,7 @@ import io.simfaasinfer.config.TraceConfig;
 import io.simfaasinfer.report.JsonReport;
 import io.simfaasinfer.report.TracePlots;
 import io.simfaasinfer.workload.trace.TraceFormats;
+import io.simfaasinfer.workload.trace.TraceReader;
 import io.simfaasinfer.workload.trace.TraceStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,7 +88,7 @@ public final class TraceCommand implements Runnable {
                 }
             }
             if (!Files.isRegularFile(file)) {
-                throw new BadInputException(file + ": trace file not found");
+                throw new BadInputException(TraceReader.notFound(file));
             }
             if (maxOpenSessions != null && maxOpenSessions < 1) {
                 throw new BadInputException("--max-open-sessions: expected a positive integer, got " + maxOpenSessions);

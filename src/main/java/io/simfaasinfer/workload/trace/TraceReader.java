@@ -156,10 +156,20 @@ public abstract class TraceReader implements Closeable {
             }
             return new LineNumberReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
         } catch (NoSuchFileException e) {
-            throw new TraceException(file + ": trace file not found");
+            throw new TraceException(notFound(file));
         } catch (IOException e) {
             throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * "FILE: trace file not found", with a hint when a bundled trace of that name exists under
+     * {@code data/traces/} of the working directory (the issue examples name traces without it).
+     */
+    public static String notFound(Path file) {
+        Path bundled = Path.of("data", "traces").resolve(file.getFileName().toString());
+        boolean hint = file.getFileName() != null && !file.normalize().equals(bundled) && Files.isRegularFile(bundled);
+        return file + ": trace file not found" + (hint ? "; did you mean " + bundled + "?" : "");
     }
 
     /**

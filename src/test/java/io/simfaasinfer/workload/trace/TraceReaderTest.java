@@ -42,6 +42,19 @@ class TraceReaderTest {
     }
 
     @Test
+    void aMissingTraceIsNamedAndABundledOneOfTheSameNameIsSuggested() {
+        // the tests run in the project root, where data/traces/ holds the two bundled traces
+        assertThat(TraceReader.notFound(Path.of("azure_llm_2023_conv.csv")))
+                .isEqualTo("azure_llm_2023_conv.csv: trace file not found; did you mean "
+                        + Path.of("data", "traces", "azure_llm_2023_conv.csv") + "?");
+        assertThat(TraceReader.notFound(Path.of("elsewhere", "unknown.csv")))
+                .isEqualTo(Path.of("elsewhere", "unknown.csv") + ": trace file not found");
+        assertThatThrownBy(() -> TraceReader.openText(Path.of("no-such-dir", "mooncake_conversation_trace.jsonl")))
+                .isInstanceOf(TraceException.class)
+                .hasMessageEndingWith("did you mean " + Path.of("data", "traces", "mooncake_conversation_trace.jsonl") + "?");
+    }
+
+    @Test
     void azureWallClockTimestampsAreParsedToNanoseconds() throws IOException {
         Path f = write("a.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n"
                 + "2023-11-16 18:15:46.6805900,374,44\n"
