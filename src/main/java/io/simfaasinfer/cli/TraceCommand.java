@@ -15,6 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -40,12 +42,13 @@ public final class TraceCommand implements Runnable {
                     + "hash_ids) and malformed rows."})
     public static final class Stats implements Callable<Integer> {
 
-        @Parameters(paramLabel = "FILE", description = "The trace (.gz is decompressed).")
+        @Parameters(paramLabel = "FILE", arity = "0..1",
+                description = "The trace (.gz is decompressed); optional with a --config that names workload.trace.file.")
         Path file;
 
         @Option(names = "--format", paramLabel = "FORMAT",
                 description = "auto (default), azure, mooncake, burstgpt, vidur, splitwise, csv, jsonl, json.")
-        String format = "auto";
+        String format;
 
         @Option(names = "--column", paramLabel = "KEY=NAME",
                 description = "Generic formats: column of arrival, prompt_tokens, output_tokens, hash_ids or session (repeatable).")
@@ -67,6 +70,36 @@ public final class TraceCommand implements Runnable {
         @Option(names = "--skip-malformed", description = "Skip and count malformed rows instead of stopping at the first.")
         boolean skipMalformed;
 
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                description = "Describe the stream a run of this configuration replays: its workload.trace transforms, "
+                        + "simulation.duration_s and random_seed, and the model's context window for clip_to_context.")
+        Path config;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "Override a config key, e.g. --set workload.trace.repeat=2 (repeatable; after the flags).")
+        List<String> sets = new ArrayList<>();
+
+        @Option(names = "--start-s", paramLabel = "S", description = "Window start, s after the first row (workload.trace.start_s).")
+        Double startS;
+
+        @Option(names = "--end-s", paramLabel = "S", description = "Window end, s after the first row, exclusive (workload.trace.end_s).")
+        Double endS;
+
+        @Option(names = "--rate-scale", paramLabel = "FACTOR", description = "Replay this many times faster (workload.trace.rate_scale).")
+        Double rateScale;
+
+        @Option(names = "--target-qps", paramLabel = "QPS", description = "Scale to this mean rate instead (workload.trace.target_qps).")
+        Double targetQps;
+
+        @Option(names = "--max-requests", paramLabel = "N", description = "Stop after N requests (workload.trace.max_requests).")
+        Long maxRequests;
+
+        @Option(names = "--sample", paramLabel = "FRACTION", description = "Keep each row with this probability (workload.trace.sample).")
+        Double sample;
+
+        @Option(names = "--seed", description = "Random seed of the sampling (simulation.random_seed).")
+        Long seed;
+
         @Option(names = "--json", description = "Print one JSON object instead of the text summary.")
         boolean json;
 
@@ -76,9 +109,15 @@ public final class TraceCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
+        /** Whether any option of the replay (config, --set, a transform flag) is given. */
+        boolean replay() {
+            return config != null || !sets.isEmpty() || startS != null || endS != null || rateScale != null
+                    || targetQps != null || maxRequests != null || sample != null || seed != null;
+        }
+
         @Override
         public Integer call() {
-            if (!TraceFormats.NAMES.contains(format)) {
+            if (format != null && !TraceFormats.NAMES.contains(format)) {
                 throw new BadInputException("--format: unknown trace format '" + format + "'; expected one of "
                         + String.join(", ", TraceFormats.NAMES));
             }
@@ -87,20 +126,39 @@ public final class TraceCommand implements Runnable {
                     throw new BadInputException("--column " + k + ": expected one of " + TraceFormats.COLUMN_KEYS);
                 }
             }
-            if (!Files.isRegularFile(file)) {
+            if (file == null && config == null) {
+                throw new BadInputException("FILE: expected the trace file (or a --config that names workload.trace.file)");
+            }
+            if (file != null && !Files.isRegularFile(file)) {
                 throw new BadInputException(TraceReader.notFound(file));
             }
             if (maxOpenSessions != null && maxOpenSessions < 1) {
                 throw new BadInputException("--max-open-sessions: expected a positive integer, got " + maxOpenSessions);
             }
-            TraceConfig cfg = new TraceConfig(file.toString(), format, columns, timeUnit, null, null, null, null, null,
-                    null, null, null, null, skipMalformed ? "skip" : "error", model, logType, maxOpenSessions);
-            TraceStats.Result r = TraceStats.of(cfg);
+            TraceStats.Result r;
+            TraceReplay.Stats replayed = null;
+            if (replay()) {
+                replayed = TraceReplay.stats(this);
+                r = replayed.result();
+            } else {
+                TraceConfig cfg = new TraceConfig(file.toString(), format == null ? "auto" : format, columns, timeUnit,
+                        null, null, null, null, null, null, null, null, null, skipMalformed ? "skip" : "error", model,
+                        logType, maxOpenSessions);
+                r = TraceStats.of(cfg);
+            }
             if (plot != null) {
                 TracePlots.write(r, plot);
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? JsonReport.toJson(toMap(r)) + "\n" : text(r));
+            if (json) {
+                Map<String, Object> m = toMap(r);
+                if (replayed != null) {
+                    m.putAll(replayed.toMap());
+                }
+                out.print(JsonReport.toJson(m) + "\n");
+            } else {
+                out.print(text(r) + (replayed != null ? replayed.text() : ""));
+            }
             if (plot != null && !json) {
                 out.println("plot: " + plot);
             }

@@ -92,6 +92,24 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         return scale;
     }
 
+    /**
+     * The trace row of the request {@link #next()} returned last (reused, not copied): its raw
+     * lengths, hash ids and session.
+     */
+    public TraceRow row() {
+        return row;
+    }
+
+    /** The pass of the trace (0-based; {@code repeat} passes in all) the last request came from. */
+    public int pass() {
+        return loop;
+    }
+
+    /** The trace's session column, or null when it has none. */
+    public String sessionColumn() {
+        return reader.sessionColumn();
+    }
+
     /** The trace's format (detected when auto). */
     public String format() {
         return reader.format();

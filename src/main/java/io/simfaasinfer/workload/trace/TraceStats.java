@@ -2,9 +2,12 @@ package io.simfaasinfer.workload.trace;
 
 import io.simfaasinfer.config.TraceConfig;
 import io.simfaasinfer.kvcache.LongIntHashMap;
+import io.simfaasinfer.request.Request;
+import io.simfaasinfer.workload.PrefixHashes;
 import org.HdrHistogram.Histogram;
 
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * What a user needs to know about a trace before replaying it, computed in one streaming pass
@@ -65,107 +68,153 @@ public final class TraceStats {
 
     /** Reads {@code cfg}'s trace once (its transforms other than format filters are not applied). */
     public static Result of(TraceConfig cfg) {
-        Histogram prompt = new Histogram(3);
-        Histogram output = new Histogram(3);
-        long promptSum = 0;
-        long outputSum = 0;
-        int[] perSecond = new int[1024];
-        int lastBin = -1;
-        long first = 0;
-        long prev = 0;
-        long n = 0;
-        // Welford over inter-arrival gaps, s
-        double gMean = 0;
-        double gM2 = 0;
-        long gaps = 0;
-        LongIntHashMap seen = null;
-        long hashBlocks = 0;
-        long shared = 0;
         TraceRow row = new TraceRow();
         String format;
         long malformed;
         long filtered;
-        TraceSessions conv = null;
+        Accumulator acc;
         try (TraceReader in = TraceFormats.open(cfg, "run with --skip-malformed to count and skip malformed rows")) {
             format = in.format();
-            if (in.sessionColumn() != null) {
-                conv = new TraceSessions(cfg.maxOpenSessions());
-            }
+            acc = new Accumulator(cfg.file(), in.sessionColumn() != null ? new TraceSessions(cfg.maxOpenSessions()) : null);
             while (in.next(row)) {
-                if (n == 0) {
-                    first = row.timeNs;
-                } else {
-                    double g = (row.timeNs - prev) / 1e9;
-                    gaps++;
-                    double d = g - gMean;
-                    gMean += d / gaps;
-                    gM2 += d * (g - gMean);
-                }
-                prev = row.timeNs;
-                n++;
-                long sec = (row.timeNs - first) / 1_000_000_000L;
-                if (sec > Integer.MAX_VALUE - 16) {
-                    throw new TraceException(cfg.file() + ":" + row.line + ": trace spans more than "
-                            + Integer.MAX_VALUE + " s");
-                }
-                int bin = (int) sec;
-                if (bin >= perSecond.length) {
-                    perSecond = Arrays.copyOf(perSecond, Math.max(bin + 1, perSecond.length * 2));
-                }
-                perSecond[bin]++;
-                lastBin = Math.max(lastBin, bin);
-                prompt.recordValue(row.promptTokens);
-                output.recordValue(row.outputTokens);
-                promptSum += row.promptTokens;
-                outputSum += row.outputTokens;
-                int hc = row.hashCount();
-                if (hc > 0) {
-                    if (seen == null) {
-                        seen = new LongIntHashMap(1 << 16);
-                    }
-                    long[] h = row.hashes();
-                    boolean prefix = true;
-                    for (int k = 0; k < hc; k++) {
-                        boolean known = seen.putIfAbsent(h[k], 1) != LongIntHashMap.ABSENT;
-                        prefix &= known;
-                        if (prefix) {
-                            shared++;
-                        }
-                    }
-                    hashBlocks += hc;
-                } else if (conv != null && row.session != null) {
-                    conv.turn(row.session, row.promptTokens, row.outputTokens, 0);
-                }
+                acc.add(row.timeNs, row.promptTokens, row.outputTokens, row, 0, row.line);
             }
             malformed = in.malformed();
             filtered = in.filtered();
         }
-        if (n == 0) {
-            throw new TraceException(cfg.file() + ": no valid rows" + (malformed > 0 ? " (" + malformed
-                    + " malformed rows skipped)" : "") + (filtered > 0 ? " (" + filtered + " rows filtered out)" : ""));
-        }
-        int[] rate = Arrays.copyOf(perSecond, lastBin + 1);
-        long peak1s = 0;
-        for (int c : rate) {
-            peak1s = Math.max(peak1s, c);
-        }
-        long peakMin = 0;
-        for (int m = 0; m * 60 < rate.length; m++) {
-            long c = 0;
-            for (int s = m * 60; s < Math.min(rate.length, (m + 1) * 60); s++) {
-                c += rate[s];
+        return acc.result(format, malformed, filtered);
+    }
+
+    /**
+     * The figures of the stream {@code src} replays, consumed to its end: arrival times and lengths
+     * as the replay produces them (window, sampling, request limit, rate scaling, repeats, duration
+     * limit, lengths raised to 1 and clipped), prefix-block ids and session turns of the replayed rows
+     * (a repeated pass salts its ids and starts its sessions afresh, as the replay does).
+     *
+     * @param src a trace replay not read yet; it is read to its end, so its
+     *            {@link TraceSource#adjustments()} then count what its transforms did
+     */
+    public static Result of(TraceSource src, TraceConfig cfg) {
+        Accumulator acc = new Accumulator(cfg.file(),
+                src.sessionColumn() != null ? new TraceSessions(cfg.maxOpenSessions()) : null);
+        int pass = 0;
+        for (Request r = src.next(); r != null; r = src.next()) {
+            TraceRow row = src.row();
+            if (src.pass() != pass) {
+                pass = src.pass();
+                if (acc.conv != null) {
+                    acc.conv.newPass(pass);
+                }
             }
-            peakMin = Math.max(peakMin, c);
+            acc.add(r.arrivalNs(), r.promptTokens(), r.outputTokens(), row,
+                    pass == 0 ? 0 : PrefixHashes.mix(pass), row.line);
         }
-        double durationS = (prev - first) / 1e9;
-        double cv = gaps < 2 || gMean == 0 ? 0 : Math.sqrt(gM2 / (gaps - 1)) / gMean;
-        return new Result(cfg.file(), format, n, malformed, filtered, durationS, durationS > 0 ? n / durationS : 0,
-                peak1s, peakMin / 60.0, peakMin, cv, lengths(prompt, promptSum, n), lengths(output, outputSum, n),
-                hashBlocks, shared, seen != null ? Double.valueOf((double) shared / hashBlocks)
-                        : conv != null && promptSum > 0 ? Double.valueOf((double) conv.sharedTokens() / promptSum) : null,
-                conv == null ? null : conv.sessions(), conv == null ? 0 : conv.turns(),
-                conv == null || conv.sessions() == 0 ? 0 : (double) conv.turns() / conv.sessions(),
-                conv == null ? 0 : conv.sharedTokens(), conv == null ? 0 : conv.evicted(), rate, prompt, output);
+        Map<String, Long> adj = src.adjustments();
+        return acc.result(src.format(), adj.get("trace_malformed_rows_skipped"), adj.get("trace_rows_filtered"));
+    }
+
+    /** One streaming pass's running figures. */
+    private static final class Accumulator {
+        private final String file;
+        private final TraceSessions conv;
+        private final Histogram prompt = new Histogram(3);
+        private final Histogram output = new Histogram(3);
+        private long promptSum;
+        private long outputSum;
+        private int[] perSecond = new int[1024];
+        private int lastBin = -1;
+        private long first;
+        private long prev;
+        private long n;
+        // Welford over inter-arrival gaps, s
+        private double gMean;
+        private double gM2;
+        private long gaps;
+        private LongIntHashMap seen;
+        private long hashBlocks;
+        private long shared;
+
+        Accumulator(String file, TraceSessions conv) {
+            this.file = file;
+            this.conv = conv;
+        }
+
+        /** One row: its time, lengths, and hash ids and session from {@code row} (ids xor {@code salt}). */
+        void add(long timeNs, int promptTokens, int outputTokens, TraceRow row, long salt, long line) {
+            if (n == 0) {
+                first = timeNs;
+            } else {
+                double g = (timeNs - prev) / 1e9;
+                gaps++;
+                double d = g - gMean;
+                gMean += d / gaps;
+                gM2 += d * (g - gMean);
+            }
+            prev = timeNs;
+            n++;
+            long sec = (timeNs - first) / 1_000_000_000L;
+            if (sec > Integer.MAX_VALUE - 16) {
+                throw new TraceException(file + ":" + line + ": trace spans more than " + Integer.MAX_VALUE + " s");
+            }
+            int bin = (int) sec;
+            if (bin >= perSecond.length) {
+                perSecond = Arrays.copyOf(perSecond, Math.max(bin + 1, perSecond.length * 2));
+            }
+            perSecond[bin]++;
+            lastBin = Math.max(lastBin, bin);
+            prompt.recordValue(promptTokens);
+            output.recordValue(outputTokens);
+            promptSum += promptTokens;
+            outputSum += outputTokens;
+            int hc = row.hashCount();
+            if (hc > 0) {
+                if (seen == null) {
+                    seen = new LongIntHashMap(1 << 16);
+                }
+                long[] h = row.hashes();
+                boolean prefix = true;
+                for (int k = 0; k < hc; k++) {
+                    boolean known = seen.putIfAbsent(h[k] ^ salt, 1) != LongIntHashMap.ABSENT;
+                    prefix &= known;
+                    if (prefix) {
+                        shared++;
+                    }
+                }
+                hashBlocks += hc;
+            } else if (conv != null && row.session != null) {
+                conv.turn(row.session, promptTokens, outputTokens, 0);
+            }
+        }
+
+        Result result(String format, long malformed, long filtered) {
+            if (n == 0) {
+                throw new TraceException(file + ": no valid rows" + (malformed > 0 ? " (" + malformed
+                        + " malformed rows skipped)" : "") + (filtered > 0 ? " (" + filtered + " rows filtered out)" : ""));
+            }
+            int[] rate = Arrays.copyOf(perSecond, lastBin + 1);
+            long peak1s = 0;
+            for (int c : rate) {
+                peak1s = Math.max(peak1s, c);
+            }
+            long peakMin = 0;
+            for (int m = 0; m * 60 < rate.length; m++) {
+                long c = 0;
+                for (int s = m * 60; s < Math.min(rate.length, (m + 1) * 60); s++) {
+                    c += rate[s];
+                }
+                peakMin = Math.max(peakMin, c);
+            }
+            double durationS = (prev - first) / 1e9;
+            double cv = gaps < 2 || gMean == 0 ? 0 : Math.sqrt(gM2 / (gaps - 1)) / gMean;
+            return new Result(file, format, n, malformed, filtered, durationS, durationS > 0 ? n / durationS : 0,
+                    peak1s, peakMin / 60.0, peakMin, cv, lengths(prompt, promptSum, n), lengths(output, outputSum, n),
+                    hashBlocks, shared, seen != null ? Double.valueOf((double) shared / hashBlocks)
+                            : conv != null && promptSum > 0 ? Double.valueOf((double) conv.sharedTokens() / promptSum)
+                            : null,
+                    conv == null ? null : conv.sessions(), conv == null ? 0 : conv.turns(),
+                    conv == null || conv.sessions() == 0 ? 0 : (double) conv.turns() / conv.sessions(),
+                    conv == null ? 0 : conv.sharedTokens(), conv == null ? 0 : conv.evicted(), rate, prompt, output);
+        }
     }
 
     private static Lengths lengths(Histogram h, long sum, long n) {
