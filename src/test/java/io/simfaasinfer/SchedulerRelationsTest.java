@@ -66,6 +66,18 @@ class SchedulerRelationsTest {
     }
 
     @Test
+    void paddingToTheLongestPromptAndSteppingFinishedSequencesOnlyAddsToStaticBatchingsLatency() {
+        // FasterTransformer computes every prompt of a batch padded to the longest and steps finished
+        // sequences until the batch ends (Orca, OSDI 2022, section 2.2; vLLM, SOSP 2023, section 2.3):
+        // the same batches take longer, so requests wait longer and finish later
+        SimulationResult on = run(load(12, "scheduler.name=ft"));
+        SimulationResult off = run(load(12, "scheduler.name=ft", "scheduler.ft_padding=false"));
+        assertThat(on.ttftMs().mean()).isGreaterThanOrEqualTo(off.ttftMs().mean());
+        assertThat(on.e2eMs().mean()).isGreaterThan(off.e2eMs().mean());
+        assertThat(on.requests().completed()).isEqualTo(off.requests().completed()).isEqualTo(300);
+    }
+
+    @Test
     void underMemoryPressureVllmPreemptsWhileOrcaFasterTransformerAndLightllmNeverDo() {
         String[] pressure = {"workload.num_requests=200", "workload.arrival.rate=50",
             "workload.prompt_tokens={distribution: fixed, value: 1000}",

@@ -78,7 +78,7 @@ public final class Replica {
         flops += b.flops();
         bytes += b.bytes();
         kvBlockNs += (double) scheduler.kv().usedBlocks() * duration;
-        prefillTokens += batch.totalPrefillTokens();
+        prefillTokens += batch.totalRealPrefillTokens();
         return duration;
     }
 

@@ -72,6 +72,7 @@ public final class InapplicableKeys {
             oneOf("scheduler.watermark", "scheduler", c -> c.scheduler().name(), List.of("vllm", "sarathi")),
             // from the vllm-v1 long-prefill change on main (inert until that key exists on this branch)
             oneOf("scheduler.long_prefill_token_threshold", "scheduler", c -> c.scheduler().name(), List.of("vllm-v1")),
+            oneOf("scheduler.ft_padding", "scheduler", c -> c.scheduler().name(), List.of("faster-transformer", "ft")),
             oneOf("scheduler.milp_*", "local policy", c -> c.scheduler().localPolicy(), List.of("milp")),
             new Rule(List.of("workload.num_requests", "workload.arrival.*", "workload.prompt_tokens.*",
                     "workload.output_tokens.*", "workload.classes"), Set.of(), v -> v.config().workload().trace() == null,

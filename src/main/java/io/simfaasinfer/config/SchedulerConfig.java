@@ -17,6 +17,9 @@ import java.util.Map;
  * @param milpMaxCandidates   waiting requests (earliest deadlines first) the MILP chooses among per iteration
  * @param longPrefillTokenThreshold {@code vllm-v1}: most prefill tokens of one request per step (vLLM's
  *                            {@code long_prefill_token_threshold}); 0 = no cap
+ * @param ftPadding           {@code faster-transformer}: cost prompts padded to the batch's longest and finished
+ *                            sequences still stepped until the batch ends (true, as FasterTransformer computes);
+ *                            false = padding and finished sequences cost nothing (a lower bound)
  */
 public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens,
                               double watermark, Map<String, Object> options,
@@ -24,19 +27,20 @@ public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedToke
                               String localPolicy,
                               double milpTimeLimitMs,
                               int milpMaxCandidates,
-                              int longPrefillTokenThreshold) {
+                              int longPrefillTokenThreshold,
+                              boolean ftPadding) {
 
     /**
      * The defaults of the scheduling-policy keys: chunk 512, FCFS, MILP limited to 1 s over 12 candidates,
-     * no long-prefill cap.
+     * no long-prefill cap, FasterTransformer padding on.
      */
     public SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens, double watermark,
                            Map<String, Object> options) {
-        this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs", 1000, 12, 0);
+        this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs", 1000, 12, 0, true);
     }
 
     public SchedulerConfig withMaxNumBatchedTokens(int tokens) {
         return new SchedulerConfig(name, maxNumSeqs, tokens, watermark, options,
-                chunkSize, localPolicy, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold);
+                chunkSize, localPolicy, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding);
     }
 }

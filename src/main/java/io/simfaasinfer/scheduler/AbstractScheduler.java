@@ -192,14 +192,18 @@ public abstract class AbstractScheduler implements Scheduler {
         boolean anyFinished = false;
         for (int i = 0, n = batch.numPrefills(); i < n; i++) {
             Request r = batch.prefillRequest(i);
-            r.advancePrefill(batch.prefillTokens(i));
-            remainingWork -= batch.prefillTokens(i);
+            int tokens = batch.realPrefillTokens(i);
+            r.advancePrefill(tokens);
+            remainingWork -= tokens;
             if (!r.inPrefill()) {
                 anyFinished |= emit(r, now);
             }
         }
         for (int i = 0, n = batch.numDecodes(); i < n; i++) {
-            anyFinished |= emit(batch.decodeRequest(i), now);
+            Request r = batch.decodeRequest(i);
+            if (r != null) { // null: a padding decode (static batching), no token
+                anyFinished |= emit(r, now);
+            }
         }
         if (anyFinished) {
             running.removeIf(Request::isFinished);

@@ -9,6 +9,13 @@ import java.util.Arrays;
  * The work of one iteration on one replica: prefill entries (new tokens on top of cached
  * context) and decode entries (one token each). Reused across iterations of a replica to avoid
  * allocation in the hot loop; only one iteration per replica is in flight at a time.
+ *
+ * <p>Padding (static batching, {@code faster-transformer} with {@code scheduler.ft_padding}): the
+ * predictor ({@link BatchView}) sees what the GPU computes, the scheduler's accounting
+ * ({@link #realPrefillTokens}, {@link #decodeRequest}) what the requests get. With
+ * {@link #padPrefillsTo} every prefill is costed as padded to a common length, and a
+ * {@linkplain #addPaddingDecode padding decode} is a sequence the GPU still steps (a finished one)
+ * that has no request and emits no token. Other schedulers use neither, and then the two views agree.
  */
 public final class Batch implements BatchView {
 
@@ -17,11 +24,15 @@ public final class Batch implements BatchView {
     private int[] prefillContext = new int[16];
     private int nPrefill;
     private long sumPrefillTokens;
+    /** Every prefill is costed as (padTo - context) new tokens when larger than its own; 0 = no padding. */
+    private int padTo;
+    private long sumPaddedPrefillTokens;
 
     private Request[] decodeReq = new Request[64];
     private int[] decodeContext = new int[64];
     private int nDecode;
     private long sumDecodeContext;
+    private int nPaddingDecodes;
 
     public void clear() {
         Arrays.fill(prefillReq, 0, nPrefill, null);
@@ -30,6 +41,9 @@ public final class Batch implements BatchView {
         nDecode = 0;
         sumPrefillTokens = 0;
         sumDecodeContext = 0;
+        padTo = 0;
+        sumPaddedPrefillTokens = 0;
+        nPaddingDecodes = 0;
     }
 
     public boolean isEmpty() {
@@ -49,6 +63,34 @@ public final class Batch implements BatchView {
         prefillContext[nPrefill] = context;
         nPrefill++;
         sumPrefillTokens += tokens;
+        if (padTo > 0) {
+            sumPaddedPrefillTokens += Math.max(tokens, padTo - context);
+        }
+    }
+
+    /**
+     * Costs every prefill of this batch (added before or after) as padded to {@code length} tokens
+     * of context plus new tokens: an entry with {@code c} cached and {@code q} new tokens is seen by
+     * the predictor as {@code max(q, length - c)} new tokens. The requests still advance by their own
+     * {@code q} ({@link #realPrefillTokens}). Cleared by {@link #clear}.
+     */
+    public void padPrefillsTo(int length) {
+        padTo = length;
+        long s = 0;
+        for (int i = 0; i < nPrefill; i++) {
+            s += prefillTokens(i);
+        }
+        sumPaddedPrefillTokens = s;
+    }
+
+    /**
+     * Adds a decode step the GPU computes for no request (a finished sequence of a static batch,
+     * still stepped, its token masked): costed like a decode with {@code context} cached tokens,
+     * {@link #decodeRequest} is null for it and no token is emitted.
+     */
+    public void addPaddingDecode(int context) {
+        addDecode(null, context);
+        nPaddingDecodes++;
     }
 
     /** Adds a decode step of a sequence with {@code context} tokens already cached. */
@@ -65,13 +107,23 @@ public final class Batch implements BatchView {
     }
 
     public Request prefillRequest(int i) { return prefillReq[i]; }
+    /** The request of decode entry {@code i}; null for a {@linkplain #addPaddingDecode padding decode}. */
     public Request decodeRequest(int i) { return decodeReq[i]; }
+    /** Prompt tokens entry {@code i} advances its request by (without padding). */
+    public int realPrefillTokens(int i) { return prefillTokens[i]; }
+    /** Prompt tokens the prefills advance their requests by (without padding). */
+    public long totalRealPrefillTokens() { return sumPrefillTokens; }
+    /** Decode entries without a request. */
+    public int numPaddingDecodes() { return nPaddingDecodes; }
 
     @Override public int numPrefills() { return nPrefill; }
-    @Override public int prefillTokens(int i) { return prefillTokens[i]; }
+    /** New tokens the GPU computes for prefill entry {@code i}: its own, or more when padded. */
+    @Override public int prefillTokens(int i) {
+        return padTo > 0 ? Math.max(prefillTokens[i], padTo - prefillContext[i]) : prefillTokens[i];
+    }
     @Override public int prefillContext(int i) { return prefillContext[i]; }
     @Override public int numDecodes() { return nDecode; }
     @Override public int decodeContext(int i) { return decodeContext[i]; }
-    @Override public long totalPrefillTokens() { return sumPrefillTokens; }
+    @Override public long totalPrefillTokens() { return padTo > 0 ? sumPaddedPrefillTokens : sumPrefillTokens; }
     @Override public long totalDecodeContext() { return sumDecodeContext; }
 }

@@ -27,6 +27,8 @@ class SchedulingConfigTest {
         "scheduler.milp_max_candidates=0|scheduler.milp_max_candidates: expected an integer in [1, 64], got 0",
         "scheduler.long_prefill_token_threshold=-1|scheduler.long_prefill_token_threshold: expected an integer >= 0"
             + " (0 = no cap), got -1",
+        "scheduler.ft_padding=maybe|scheduler.ft_padding: expected true or false",
+        "scheduler.ft_padding=1|scheduler.ft_padding: expected true or false",
         "workload.ttft_slo_ms=-5|workload.ttft_slo_ms: expected a positive number of ms",
         "scheduler.name=sarathy|scheduler.name: unknown scheduler 'sarathy'; known: faster-transformer, ft, lightllm,"
             + " orca, sarathi, vllm, vllm-v1",

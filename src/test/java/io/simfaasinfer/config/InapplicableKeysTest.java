@@ -57,6 +57,12 @@ class InapplicableKeysTest {
                                 + " effect with scheduler 'vllm' (used by: vllm-v1)"),
                 c("long_prefill_token_threshold with vllm-v1 applies", "scheduler:\n  name: vllm-v1\n"
                         + "  long_prefill_token_threshold: 256\n", List.of()),
+                c("ft_padding by --set with vllm", null, List.of("scheduler.ft_padding=false|"),
+                        "--set scheduler.ft_padding=false: scheduler.ft_padding has no effect with scheduler 'vllm'"
+                                + " (used by: faster-transformer, ft)"),
+                c("ft_padding with ft applies", "scheduler:\n  name: ft\n  ft_padding: false\n", List.of()),
+                c("ft_padding with faster-transformer applies", null,
+                        List.of("scheduler.name=faster-transformer", "scheduler.ft_padding=false|")),
                 c("chunk_size with sarathi applies", "scheduler:\n  name: sarathi\n  chunk_size: 256\n", List.of()),
                 c("chunk_size in the file, sarathi by a flag: applies",
                         "scheduler:\n  chunk_size: 256\n", List.of("scheduler.name=sarathi|--scheduler sarathi")),

@@ -4,6 +4,7 @@ import io.simfaasinfer.TestConfigs;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.SchedulerConfig;
 import io.simfaasinfer.kvcache.BlockManager;
+import io.simfaasinfer.predictor.ExecutionTimePredictor;
 import io.simfaasinfer.request.Request;
 import io.simfaasinfer.request.RequestObserver;
 
@@ -25,7 +26,7 @@ final class SchedulerHarness {
         }
     }
 
-    /** One iteration's contents. */
+    /** One iteration's contents; a padding decode (no request) is id {@link #PADDING}. */
     record Iteration(List<Chunk> prefills, List<Long> decodes) {
         List<Long> prefillIds() {
             return prefills.stream().map(Chunk::id).collect(Collectors.toList());
@@ -33,6 +34,8 @@ final class SchedulerHarness {
     }
 
     static final long STEP_NS = 10;
+    /** The id recorded for a padding decode. */
+    static final long PADDING = -1;
 
     final BlockManager kv;
     final Scheduler scheduler;
@@ -40,6 +43,10 @@ final class SchedulerHarness {
     final List<Iteration> iterations = new ArrayList<>();
     long now;
     long preempted;
+    /** When set, each iteration lasts its predicted time instead of {@link #STEP_NS}. */
+    ExecutionTimePredictor predictor;
+    /** Predicted ms of each iteration, when {@link #predictor} is set. */
+    final List<Double> predictedMs = new ArrayList<>();
     private long nextId;
 
     private SchedulerHarness(String name, int blocks, int blockSize, boolean prefixCaching, String... sets) {
@@ -89,13 +96,20 @@ final class SchedulerHarness {
         }
         List<Chunk> p = new ArrayList<>();
         for (int i = 0; i < batch.numPrefills(); i++) {
-            p.add(new Chunk(batch.prefillRequest(i).id(), batch.prefillTokens(i), batch.prefillContext(i)));
+            p.add(new Chunk(batch.prefillRequest(i).id(), batch.realPrefillTokens(i), batch.prefillContext(i)));
         }
         List<Long> d = new ArrayList<>();
         for (int i = 0; i < batch.numDecodes(); i++) {
-            d.add(batch.decodeRequest(i).id());
+            Request r = batch.decodeRequest(i);
+            d.add(r == null ? PADDING : r.id());
         }
-        now += STEP_NS;
+        if (predictor != null) {
+            double ms = predictor.predict(batch).totalMs();
+            predictedMs.add(ms);
+            now += Math.max(1, Math.round(ms * 1e6));
+        } else {
+            now += STEP_NS;
+        }
         scheduler.complete(batch, now);
         Iteration it = new Iteration(p, d);
         iterations.add(it);
