@@ -85,6 +85,23 @@ public abstract class AbstractScheduler implements Scheduler {
         return localPolicy.mayAdmit(r);
     }
 
+    /** KV blocks {@code r} still lacks for its whole life, prompt plus every output token (reserved up front). */
+    protected final int blocksForWholeRequest(Request r) {
+        return kv.blocksFor((long) r.promptTokens() + r.outputTokens()) - r.blocks();
+    }
+
+    /**
+     * {@link Scheduler#admissionProblem}, then: a request whose single prefill of {@code prefillTokens}
+     * tokens exceeds the iteration budget {@code budget} can never be scheduled.
+     */
+    protected final String budgetProblem(Request r, long prefillTokens, int budget) {
+        String p = Scheduler.super.admissionProblem(r);
+        if (p == null && prefillTokens > budget) {
+            return "exceeds_max_num_batched_tokens";
+        }
+        return p;
+    }
+
     /** KV blocks this scheduler needs free to admit {@code r} with its first {@code tokens} tokens. */
     protected int admissionBlocks(Request r, int tokens) {
         return kv.blocksFor(r.prefillTarget());

@@ -49,7 +49,7 @@ public class FasterTransformerScheduler extends AbstractScheduler {
 
     @Override
     protected int admissionBlocks(Request r, int tokens) {
-        return kv.blocksFor((long) r.promptTokens() + r.outputTokens()) - r.blocks();
+        return blocksForWholeRequest(r);
     }
 
     @Override

@@ -41,11 +41,7 @@ public class LightLlmScheduler extends AbstractScheduler {
 
     @Override
     public String admissionProblem(Request r) {
-        String p = super.admissionProblem(r);
-        if (p == null && r.promptTokens() > maxBatchedTokens) {
-            return "exceeds_max_num_batched_tokens";
-        }
-        return p;
+        return budgetProblem(r, r.promptTokens(), maxBatchedTokens);
     }
 
     @Override

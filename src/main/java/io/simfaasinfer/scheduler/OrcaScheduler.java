@@ -34,17 +34,13 @@ public class OrcaScheduler extends AbstractScheduler {
 
     @Override
     public String admissionProblem(Request r) {
-        String p = super.admissionProblem(r);
-        if (p == null && r.promptTokens() > maxBatchedTokens) {
-            return "exceeds_max_num_batched_tokens";
-        }
-        return p;
+        return budgetProblem(r, r.promptTokens(), maxBatchedTokens);
     }
 
     /** The whole request's KV, prompt plus output, is reserved at admission. */
     @Override
     protected int admissionBlocks(Request r, int tokens) {
-        return kv.blocksFor((long) r.promptTokens() + r.outputTokens()) - r.blocks();
+        return blocksForWholeRequest(r);
     }
 
     @Override

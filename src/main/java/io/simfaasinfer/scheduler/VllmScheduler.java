@@ -34,15 +34,8 @@ public class VllmScheduler extends AbstractScheduler {
 
     @Override
     public String admissionProblem(Request r) {
-        String p = super.admissionProblem(r);
-        if (p != null) {
-            return p;
-        }
         // A recomputed prompt can grow up to prompt + output - 1 tokens; it must fit one prefill.
-        if ((long) r.promptTokens() + r.outputTokens() - 1 > maxBatchedTokens) {
-            return "exceeds_max_num_batched_tokens";
-        }
-        return null;
+        return budgetProblem(r, (long) r.promptTokens() + r.outputTokens() - 1, maxBatchedTokens);
     }
 
     @Override

@@ -167,8 +167,9 @@ public abstract class TraceReader implements Closeable {
      * {@code data/traces/} of the working directory (the issue examples name traces without it).
      */
     public static String notFound(Path file) {
-        Path bundled = Path.of("data", "traces").resolve(file.getFileName().toString());
-        boolean hint = file.getFileName() != null && !file.normalize().equals(bundled) && Files.isRegularFile(bundled);
+        Path name = file.getFileName();
+        Path bundled = name == null ? null : Path.of("data", "traces").resolve(name.toString());
+        boolean hint = bundled != null && !file.normalize().equals(bundled) && Files.isRegularFile(bundled);
         return file + ": trace file not found" + (hint ? "; did you mean " + bundled + "?" : "");
     }
 
