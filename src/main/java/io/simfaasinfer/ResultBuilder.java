@@ -4,18 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simfaasinfer.cluster.Replica;
+import io.simfaasinfer.config.ServerlessConfig;
 import io.simfaasinfer.config.SimulatorConfig;
+import io.simfaasinfer.deployment.Deployment;
+import io.simfaasinfer.deployment.Pool;
 import io.simfaasinfer.engine.EventQueue;
 import io.simfaasinfer.kvcache.BlockManager;
 import io.simfaasinfer.metrics.MetricsCollector;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.scheduler.AbstractScheduler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** Assembles the typed result. */
+/** Assembles the typed result: requests and latencies, then per replica, per pool and for the whole deployment. */
 final class ResultBuilder {
     private static final ObjectMapper SNAKE = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
@@ -23,19 +30,22 @@ final class ResultBuilder {
     private ResultBuilder() {
     }
 
-    static SimulationResult build(SimulatorConfig config, MetricsCollector m, Replica[] replicas,
-                                  EventQueue queue, java.util.Map<String, Long> adjustments,
-                                  PredictorFactory.Built predictor, double wallS) {
+    static SimulationResult build(SimulatorConfig config, MetricsCollector m, Deployment deployment,
+                                  Map<String, PredictorFactory.Built> predictors, PredictorFactory.Built entryPredictor,
+                                  EventQueue queue, Map<String, Long> adjustments, double wallS) {
         double simS = m.lastFinishNs() / 1e9;
+        double span = Math.max(simS, 1e-12);
         double window = m.measurementWindowS();
         var requests = new SimulationResult.Requests(m.arrived(), m.completed(), m.rejected(),
-                new java.util.TreeMap<>(m.rejectedByReason()), m.preemptions(), m.preemptedRequests(),
+                new TreeMap<>(m.rejectedByReason()), m.preemptions(), m.preemptedRequests(),
                 m.measuredArrived(), m.arrived() - m.measuredArrived());
         var throughput = new SimulationResult.Throughput(
                 window > 0 ? m.measuredCompleted() / window : 0,
                 window > 0 ? m.measuredOutputTokens() / window : 0,
                 window > 0 ? m.measuredPromptTokens() / window : 0, window);
         List<SimulationResult.ReplicaStats> stats = new ArrayList<>();
+        List<SimulationResult.PoolStats> pools = new ArrayList<>();
+        List<Replica> all = new ArrayList<>();
         double mfu = 0;
         double mbu = 0;
         double kvMean = 0;
@@ -43,53 +53,87 @@ final class ResultBuilder {
         double busy = 0;
         long iterations = 0;
         int gpus = 0;
-        for (Replica r : replicas) {
-            BlockManager kv = r.scheduler().kv();
-            double span = Math.max(simS, 1e-12);
-            double rMfu = r.flops() / (span * r.gpu().peakFlops() * r.tp());
-            double rMbu = r.bytes() / (span * r.gpu().memoryBandwidthBytes() * r.tp());
-            double rKv = r.kvBlockNs() / 1e9 / span / kv.totalBlocks();
-            double rKvPeak = (double) kv.peakBlocks() / kv.totalBlocks();
-            double rBusy = r.busyNs() / 1e9 / span;
-            long pre = r.scheduler() instanceof io.simfaasinfer.scheduler.AbstractScheduler a ? a.preemptions() : 0;
-            stats.add(new SimulationResult.ReplicaStats(r.index(), r.gpu().name(), r.tp(), kv.totalBlocks(),
-                    r.iterations(), r.busyNs() / 1e9, rBusy, rMfu, rMbu, rKv, rKvPeak, pre));
-            mfu += rMfu;
-            mbu += rMbu;
-            kvMean += rKv;
-            kvPeak = Math.max(kvPeak, rKvPeak);
-            busy += rBusy;
-            iterations += r.iterations();
-            gpus += r.tp();
+        double cost = 0;
+        double gpuHours = 0;
+        Map<String, Long> counters = new TreeMap<>();
+        for (Pool pool : deployment.pools()) {
+            double pMfu = 0;
+            double pMbu = 0;
+            double pKv = 0;
+            double pKvPeak = 0;
+            double pBusy = 0;
+            long pIter = 0;
+            int pPeakBlocks = 0;
+            List<Replica> rs = pool.lifecycle().replicas();
+            for (Replica r : rs) {
+                BlockManager kv = r.scheduler().kv();
+                double rMfu = r.flops() / (span * r.gpu().peakFlops() * r.tp());
+                double rMbu = r.bytes() / (span * r.gpu().memoryBandwidthBytes() * r.tp());
+                double rKv = r.kvBlockNs() / 1e9 / span / kv.totalBlocks();
+                double rKvPeak = (double) kv.peakBlocks() / kv.totalBlocks();
+                double rBusy = r.busyNs() / 1e9 / span;
+                long pre = r.scheduler() instanceof AbstractScheduler a ? a.preemptions() : 0;
+                stats.add(new SimulationResult.ReplicaStats(r.index(), pool.name(), r.gpu().name(), r.tp(),
+                        kv.totalBlocks(), r.iterations(), r.busyNs() / 1e9, rBusy, rMfu, rMbu, rKv, rKvPeak, pre));
+                pMfu += rMfu;
+                pMbu += rMbu;
+                pKv += rKv;
+                pKvPeak = Math.max(pKvPeak, rKvPeak);
+                pPeakBlocks = Math.max(pPeakBlocks, kv.peakBlocks());
+                pBusy += rBusy;
+                pIter += r.iterations();
+                // a counter named *_max is a per-iteration maximum: the largest over replicas, not the sum
+                r.scheduler().policyCounters().forEach((k, v) -> counters.merge(k, v,
+                        k.endsWith("_max") ? Math::max : Long::sum));
+                all.add(r);
+            }
+            var spec = pool.spec();
+            int n = Math.max(1, rs.size());
+            int provisioned = pool.lifecycle().provisionedReplicas();
+            double price = spec.gpu().pricePerHour();
+            double pHours = provisioned * spec.tp() * simS / 3600.0;
+            pools.add(new SimulationResult.PoolStats(pool.name(), pool.role().label(), pool.lifecycle().name(),
+                    spec.gpu().name(), spec.tp(), rs.size(), rs.size() * spec.tp(), spec.schedulerConfig().name(),
+                    spec.router(), spec.schedulerConfig().localPolicy(), spec.capacity().totalBlocks(), pIter,
+                    pBusy / n, pMfu / n, pMbu / n, pKv / n, pKvPeak, pHours, price, pHours * price,
+                    (spec.capacity().weightBytes() + spec.capacity().activationBytes() + pPeakBlocks
+                            * spec.capacity().blockBytes()) / 1e9,
+                    predictors.get(pool.name()).predictor().describe()));
+            mfu += pMfu;
+            mbu += pMbu;
+            kvMean += pKv;
+            kvPeak = Math.max(kvPeak, pKvPeak);
+            busy += pBusy;
+            iterations += pIter;
+            gpus += provisioned * spec.tp();
+            gpuHours += pHours;
+            cost += pHours * price;
         }
-        int n = replicas.length;
+        int n = Math.max(1, all.size());
         var util = new SimulationResult.Utilization(mfu / n, mbu / n, kvMean / n, kvPeak, busy / n);
-        double price = replicas[0].gpu().pricePerHour();
-        double gpuHours = gpus * simS / 3600.0;
-        double cost = gpuHours * price;
-        double costPerHour = gpus * price;
+        double costPerHour = simS > 0 ? cost / (simS / 3600.0) : 0;
+        double price = gpuHours > 0 ? cost / gpuHours : deployment.pools().get(0).spec().gpu().pricePerHour();
         var costs = new SimulationResult.Cost(gpus, price, gpuHours, cost,
                 m.completed() > 0 ? cost / m.completed() * 1000 : 0,
                 simS > 0 && costPerHour > 0 ? (m.completed() / simS) / costPerHour : 0);
         var sim = new SimulationResult.Simulation(simS, wallS, queue.processed(), iterations,
-                config.simulation().randomSeed(), predictor.mode(), predictor.predictor().describe(),
-                predictor.notes());
-        java.util.Map<String, Long> counters = new java.util.TreeMap<>();
-        for (Replica r : replicas) {
-            // a counter named *_max is a per-iteration maximum: the largest over replicas, not the sum
-            r.scheduler().policyCounters().forEach((k, v) -> counters.merge(k, v,
-                    k.endsWith("_max") ? Math::max : Long::sum));
-        }
-        var scheduling = new SimulationResult.Scheduling(config.scheduler().name(), config.cluster().router(),
-                config.scheduler().localPolicy(), counters);
+                config.simulation().randomSeed(), entryPredictor.mode(), entryPredictor.predictor().describe(),
+                entryPredictor.notes());
+        Pool entry = deployment.pools().get(0);
+        var scheduling = new SimulationResult.Scheduling(entry.spec().schedulerConfig().name(), entry.spec().router(),
+                entry.spec().schedulerConfig().localPolicy(), counters);
         JsonNode cfg = SNAKE.valueToTree(config);
-        if (!io.simfaasinfer.config.ServerlessConfig.enabled(config)) {
+        if (!ServerlessConfig.enabled(config)) {
             // a disabled serverless section leaves the always-on results exactly as they were
-            ((com.fasterxml.jackson.databind.node.ObjectNode) cfg).remove("serverless");
+            ((ObjectNode) cfg).remove("serverless");
         }
+        var split = new SimulationResult.TtftSplit(m.queueDelay().summary(), m.ttftPrefill().summary());
         return new SimulationResult(requests, m.ttft().summary(), m.tbt().summary(), m.tpot().summary(),
-                m.e2e().summary(), m.queueDelay().summary(), throughput, util, costs, stats,
-                new java.util.TreeMap<>(adjustments), scheduling, sim, cfg,
-                WorkloadResults.classes(config, m), WorkloadResults.prefixCache(config, replicas), null);
+                m.e2e().summary(), m.queueDelay().summary(), split, throughput, util, costs,
+                deployment.disaggregated() ? "disaggregated" : "aggregated", pools,
+                deployment.transferStats() == null ? null : deployment.transferStats().result(), stats,
+                new TreeMap<>(adjustments), scheduling, sim, cfg,
+                WorkloadResults.classes(config, m), WorkloadResults.prefixCache(config, all.toArray(new Replica[0])),
+                null, List.of());
     }
 }

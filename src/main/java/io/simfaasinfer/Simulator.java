@@ -1,17 +1,16 @@
 package io.simfaasinfer;
 
 import io.simfaasinfer.catalog.Catalog;
-import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
-import io.simfaasinfer.cluster.Replica;
-import io.simfaasinfer.config.ClusterConfig;
 import io.simfaasinfer.config.ConfigValidator;
-import io.simfaasinfer.config.ServerlessConfig;
+import io.simfaasinfer.config.DeploymentConfig;
 import io.simfaasinfer.config.SimulatorConfig;
+import io.simfaasinfer.deployment.Deployment;
+import io.simfaasinfer.deployment.Pool;
 import io.simfaasinfer.engine.Event;
 import io.simfaasinfer.engine.EventQueue;
+import io.simfaasinfer.engine.Phase;
 import io.simfaasinfer.engine.RandomStreams;
-import io.simfaasinfer.kvcache.BlockManager;
 import io.simfaasinfer.kvcache.KvCapacity;
 import io.simfaasinfer.metrics.MetricsCollector;
 import io.simfaasinfer.metrics.RequestRecord;
@@ -19,43 +18,44 @@ import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.predictor.ExecutionTimePredictor;
 import io.simfaasinfer.predictor.PredictorFactory;
 import io.simfaasinfer.request.Request;
-import io.simfaasinfer.request.RequestObserver;
-import io.simfaasinfer.routing.ClusterView;
-import io.simfaasinfer.routing.Router;
-import io.simfaasinfer.routing.Routers;
-import io.simfaasinfer.scheduler.SchedulerContext;
-import io.simfaasinfer.scheduler.Schedulers;
-import io.simfaasinfer.serverless.ServerlessController;
-import io.simfaasinfer.serverless.ServerlessMetrics;
 import io.simfaasinfer.workload.RequestSource;
 import io.simfaasinfer.workload.Workloads;
 
 import java.util.function.Consumer;
 
 /**
- * One simulation of an aggregated LLM-serving cluster: requests arrive from a workload, a router
- * sends each to a replica, each replica's scheduler batches iteration by iteration, a predictor
- * times each iteration, and metrics observe everything. Owns its clock, ids and random streams, so
- * any number can run in parallel in one JVM. Single use: {@link #run()} once.
+ * One simulation of an LLM-serving deployment: requests arrive from a workload at the deployment's
+ * entry stage, a router sends each to a replica of a pool, each replica's scheduler batches
+ * iteration by iteration, a predictor times each iteration, and metrics observe everything; in a
+ * disaggregated deployment a prefilled request's KV cache then goes to a decode pool. The loop only
+ * keeps the clock: every event carries its handler. Owns its clock, ids and random streams, so any
+ * number can run in parallel in one JVM. Single use: {@link #run()} once.
  *
  * <pre>{@code SimulationResult r = new Simulator(config).run();}</pre>
  */
 public final class Simulator {
 
+    /** A request reaches the deployment; the next one is pulled from the workload then. */
+    private record Arrival(Simulator sim, Request request) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.ARRIVAL;
+        }
+
+        @Override
+        public void fire(long now) {
+            sim.onArrival(request, now);
+        }
+    }
+
     private final SimulatorConfig config;
     private final ModelSpec model;
-    private final GpuSpec gpu;
     private final EventQueue queue = new EventQueue();
     private final RandomStreams streams;
     private final MetricsCollector metrics;
     private final RequestSource workload;
-    private final Router router;
-    private final Replica[] replicas;
-    private final ExecutionTimePredictor predictor;
-    private final PredictorFactory.Built builtPredictor;
-    private final ClusterView view;
-    /** The serverless fleet, or null for the always-on cluster. */
-    private final ServerlessController serverless;
+    private final Deployment deployment;
+    private final DeploymentFactory.Built built;
     private boolean ran;
 
     /** A simulation of {@code config} with the built-in catalog (plus {@code catalog.file}) and no per-request output. */
@@ -79,56 +79,11 @@ public final class Simulator {
                      Consumer<RequestRecord> recordSink) {
         this.config = ConfigValidator.validate(config, catalog, "config");
         this.model = catalog.model(this.config.model().name());
-        this.gpu = catalog.gpu(this.config.cluster().gpu());
         this.streams = new RandomStreams(this.config.simulation().randomSeed());
         this.metrics = new MetricsCollector(recordSink);
         this.workload = workload != null ? workload : Workloads.create(this.config, model, streams);
-        this.router = Routers.registry().get("cluster.router", this.config.cluster().router())
-                .create(streams.stream("routing"));
-        this.builtPredictor = PredictorFactory.build(this.config.predictor(), model, gpu, this.config.cluster().tp(),
-                catalog);
-        this.predictor = builtPredictor.predictor();
-        ClusterConfig cl = this.config.cluster();
-        KvCapacity cap = kvCapacity();
-        var schedulerFactory = Schedulers.registry().get("scheduler.name", this.config.scheduler().name());
-        boolean sl = ServerlessConfig.enabled(this.config);
-        ServerlessMetrics slMetrics = sl ? new ServerlessMetrics(metrics) : null;
-        RequestObserver observer = sl ? slMetrics : metrics;
-        this.replicas = new Replica[sl ? this.config.serverless().maxInstances() : cl.replicas()];
-        for (int i = 0; i < replicas.length; i++) {
-            BlockManager kv = new BlockManager(cap.totalBlocks(), cl.blockSize(), cl.prefixCaching());
-            var ctx = new SchedulerContext(i, kv, this.config.scheduler(), model, observer, predictor);
-            replicas[i] = new Replica(i, gpu, cl.tp(), schedulerFactory.create(ctx), predictor);
-        }
-        this.view = new ClusterView() {
-            @Override
-            public int size() {
-                return replicas.length;
-            }
-
-            @Override
-            public int outstanding(int i) {
-                return replicas[i].scheduler().outstanding();
-            }
-
-            @Override
-            public double kvUtilization(int i) {
-                return replicas[i].scheduler().kv().utilization();
-            }
-
-            @Override
-            public long remainingWork(int i) {
-                return replicas[i].scheduler().remainingWorkTokens();
-            }
-
-            @Override
-            public int cachedPrefixTokens(int i, Request r) {
-                BlockManager kv = replicas[i].scheduler().kv();
-                return kv.cachedPrefixBlocks(r) * kv.blockSize();
-            }
-        };
-        this.serverless = sl ? new ServerlessController(this.config, model, gpu, replicas, router, queue, metrics,
-                slMetrics, this::requestSchedule) : null;
+        this.built = DeploymentFactory.build(this.config, model, catalog, queue, metrics, streams);
+        this.deployment = built.deployment();
     }
 
     /** The validated configuration, with derived defaults resolved. */
@@ -136,20 +91,24 @@ public final class Simulator {
         return config;
     }
 
-    /** KV-cache capacity of each replica. */
+    /** KV-cache capacity of each replica of the first pool. */
     public KvCapacity kvCapacity() {
-        ClusterConfig cl = config.cluster();
-        return KvCapacity.of(model, gpu, cl.tp(), cl.gpuMemoryUtilization(), cl.blockSize(),
-                cl.activationReserveGb(), config.scheduler().maxNumBatchedTokens());
+        return deployment.pools().get(0).spec().capacity();
     }
 
+    /** The predictor of the first pool. */
     public ExecutionTimePredictor predictor() {
-        return predictor;
+        return built.entryPredictor().predictor();
     }
 
-    /** How the predictor was chosen and calibrated (mode and notes for reports). */
+    /** How the first pool's predictor was chosen and calibrated (mode and notes for reports). */
     public PredictorFactory.Built predictorInfo() {
-        return builtPredictor;
+        return built.entryPredictor();
+    }
+
+    /** The deployment being simulated. */
+    public Deployment deployment() {
+        return deployment;
     }
 
     /** Runs the simulation to completion (every request finished or rejected). */
@@ -159,61 +118,25 @@ public final class Simulator {
         }
         ran = true;
         long wallStart = System.nanoTime();
+        deployment.start(0);
         Request first = workload.next();
         if (first != null) {
-            queue.schedule(first.arrivalNs(), new Event.Arrival(first));
+            queue.schedule(first.arrivalNs(), new Arrival(this, first));
+        } else {
+            deployment.onWorkloadExhausted(0);
         }
-        if (serverless != null) {
-            serverless.start();
-            if (first == null) {
-                serverless.onWorkloadExhausted();
-            }
-        }
-        while (!queue.isEmpty()) {
-            EventQueue.Entry e = queue.poll();
-            long now = e.time();
-            Event ev = e.event();
-            if (ev instanceof Event.IterationDone d) {
-                Replica r = replicas[d.replica()];
-                r.finish(now);
-                if (serverless != null) {
-                    serverless.onIterationDone(r, now);
-                }
-                requestSchedule(r, now);
-            } else if (ev instanceof Event.Arrival a) {
-                onArrival(a.request(), now);
-                Request next = workload.next();
-                if (next != null) {
-                    if (next.arrivalNs() < now) {
-                        throw new IllegalStateException("workload went back in time: request " + next.id()
-                                + " arrives at " + next.arrivalNs() + " ns, before " + now);
-                    }
-                    queue.schedule(next.arrivalNs(), new Event.Arrival(next));
-                } else if (serverless != null) {
-                    serverless.onWorkloadExhausted();
-                }
-            } else if (ev instanceof Event.Schedule s) {
-                Replica r = replicas[s.replica()];
-                r.setSchedulePending(false);
-                long duration = r.tryStart(now);
-                if (duration > 0) {
-                    queue.schedule(now + duration, new Event.IterationDone(r.index(), r.iterations()));
-                }
-            } else if (serverless != null) {
-                serverless.onEvent(ev, now);
-            }
-        }
+        queue.runToEnd();
         long unfinished = metrics.arrived() - metrics.completed() - metrics.rejected();
         if (unfinished != 0) {
             throw new IllegalStateException("simulation stalled with " + unfinished + " requests unfinished");
         }
         double wallS = (System.nanoTime() - wallStart) / 1e9;
-        if (serverless != null) {
-            SimulationResult base = ResultBuilder.build(config, metrics, serverless.usedReplicas(), queue,
-                    workload.adjustments(), builtPredictor, wallS);
-            return serverless.decorate(base);
+        SimulationResult result = ResultBuilder.build(config, metrics, deployment, built.predictors(),
+                built.entryPredictor(), queue, workload.adjustments(), wallS);
+        for (Pool p : deployment.pools()) {
+            result = p.lifecycle().report(result);
         }
-        return ResultBuilder.build(config, metrics, replicas, queue, workload.adjustments(), builtPredictor, wallS);
+        return result;
     }
 
     private void onArrival(Request r, long now) {
@@ -221,30 +144,24 @@ public final class Simulator {
         if ((long) r.promptTokens() + r.outputTokens() > model.maxModelLen()) {
             r.reject();
             metrics.onRejected(r, "exceeds_max_model_len", now);
-            return;
+        } else {
+            deployment.submit(r, now);
         }
-        if (serverless != null) {
-            serverless.onArrival(r, now);
-            return;
+        Request next = workload.next();
+        if (next != null) {
+            if (next.arrivalNs() < now) {
+                throw new IllegalStateException("workload went back in time: request " + next.id()
+                        + " arrives at " + next.arrivalNs() + " ns, before " + now);
+            }
+            queue.schedule(next.arrivalNs(), new Arrival(this, next));
+        } else {
+            deployment.onWorkloadExhausted(now);
         }
-        int target = router.route(r, view, now);
-        Replica replica = replicas[target];
-        String problem = replica.scheduler().admissionProblem(r);
-        if (problem != null) {
-            r.reject();
-            metrics.onRejected(r, problem, now);
-            return;
-        }
-        r.assign(target);
-        replica.scheduler().enqueue(r, now);
-        requestSchedule(replica, now);
     }
 
-    /** Asks an idle replica to form a batch at {@code now}, after every arrival at the same instant. */
-    private void requestSchedule(Replica r, long now) {
-        if (!r.busy() && !r.schedulePending()) {
-            r.setSchedulePending(true);
-            queue.schedule(now, new Event.Schedule(r.index()));
-        }
+    /** Whether the configuration serves prefill and decode on separate pools. */
+    static boolean disaggregated(SimulatorConfig c) {
+        DeploymentConfig d = c.deployment();
+        return d != null && d.disaggregated();
     }
 }

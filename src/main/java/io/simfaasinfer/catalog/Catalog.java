@@ -93,6 +93,9 @@ public final class Catalog {
     public ModelSpec model(String name) {
         ModelSpec m = models.get(Objects.requireNonNull(name, "name"));
         if (m == null) {
+            m = models.get(MODEL_ALIASES.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), name));
+        }
+        if (m == null) {
             throw unknown("model", "models", name, modelNames);
         }
         return m;
@@ -106,10 +109,26 @@ public final class Catalog {
     public GpuSpec gpu(String name) {
         GpuSpec g = gpus.get(Objects.requireNonNull(name, "name"));
         if (g == null) {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            g = gpus.get(GPU_ALIASES.getOrDefault(lower, lower));
+        }
+        if (g == null) {
             throw unknown("GPU", "GPUs", name, gpuNames);
         }
         return g;
     }
+
+    /**
+     * Other spellings of built-in names (case-insensitive), as the LLM Inference Simulator and the
+     * capacity-planning guide write them: {@code llama2-70b}, {@code h100}, {@code A100}, ...
+     */
+    private static final java.util.Map<String, String> MODEL_ALIASES = java.util.Map.of(
+            "llama2-7b", "llama-2-7b", "llama2-13b", "llama-2-13b", "llama2-70b", "llama-2-70b",
+            "llama3-8b", "llama-3-8b", "llama3-70b", "llama-3-70b", "llama3.1-8b", "llama-3.1-8b",
+            "llama3.1-70b", "llama-3.1-70b");
+    private static final java.util.Map<String, String> GPU_ALIASES = java.util.Map.of(
+            "a100", "a100-80gb", "h100", "h100-80gb", "h200", "h200-141gb", "b200", "b200-192gb",
+            "h100-sxm", "h100-80gb", "a100-sxm", "a100-80gb");
 
     /** The model of that name, or empty. */
     public Optional<ModelSpec> findModel(String name) {

@@ -46,7 +46,7 @@ public final class ConfigOptions {
     @Option(names = "--model", description = "Model name from the catalog (model.name).")
     String model;
 
-    @Option(names = "--gpu", description = "GPU name from the catalog (cluster.gpu).")
+    @Option(names = {"--gpu", "--xpu"}, description = "GPU name from the catalog (cluster.gpu).")
     String gpu;
 
     @Option(names = "--tp", description = "Tensor-parallel degree per replica (cluster.tp).")
@@ -54,6 +54,14 @@ public final class ConfigOptions {
 
     @Option(names = "--replicas", description = "Number of replicas (cluster.replicas).")
     Integer replicas;
+
+    @Option(names = "--n-xpus-per-node", paramLabel = "N",
+            description = "GPUs of the aggregated cluster: N / tp replicas (cluster.num_gpus; LLM Inference Simulator spelling).")
+    Integer numGpus;
+
+    @Option(names = "--warm-up", paramLabel = "SECONDS", description = "Arrivals in the first SECONDS are warm-up, excluded"
+            + " from metrics (simulation.warmup_s); with --duration, arrivals run for warm-up + duration.")
+    Double warmUp;
 
     @Option(names = "--router", description = "Global router: round_robin, random, least_outstanding, least_kv, power_of_two,"
             + " shortest_work, prefix_aware (cluster.router).")
@@ -85,7 +93,8 @@ public final class ConfigOptions {
     @Option(names = "--num-requests", description = "Requests to simulate (workload.num_requests).")
     Integer numRequests;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop arrivals after this simulated time (simulation.duration_s).")
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop arrivals after this simulated time"
+            + " (simulation.duration_s); without --num-requests the time alone bounds the run.")
     Double duration;
 
     @Option(names = "--prompt-tokens", description = "Fixed prompt length (workload.prompt_tokens).")
@@ -116,6 +125,9 @@ public final class ConfigOptions {
 
     @Mixin
     ServerlessOptions serverlessOptions = new ServerlessOptions();
+
+    @Mixin
+    DeploymentOptions deploymentOptions = new DeploymentOptions();
 
     /**
      * A validated configuration, ready for a Simulator.
@@ -149,6 +161,10 @@ public final class ConfigOptions {
         add(all, "--gpu", "cluster.gpu", gpu);
         add(all, "--tp", "cluster.tp", tp);
         add(all, "--replicas", "cluster.replicas", replicas);
+        if (numGpus != null && replicas != null) {
+            throw new BadInputException("give --n-xpus-per-node or --replicas, not both");
+        }
+        add(all, "--n-xpus-per-node", "cluster.num_gpus", numGpus);
         add(all, "--router", "cluster.router", router);
         add(all, "--scheduler", "scheduler.name", scheduler);
         add(all, "--local-policy", "scheduler.local_policy", localPolicy);
@@ -158,7 +174,15 @@ public final class ConfigOptions {
         add(all, "--arrival-rate", "workload.arrival.rate", arrivalRate);
         add(all, "--cv", "workload.arrival.cv", cv);
         add(all, "--num-requests", "workload.num_requests", numRequests);
-        add(all, "--duration", "simulation.duration_s", duration);
+        if (warmUp != null && duration != null) {
+            // as the LLM Inference Simulator: the measured duration follows the warm-up
+            all.add(new ConfigLoader.Override("simulation.duration_s=" + (warmUp + duration),
+                    "--duration " + duration + " (after --warm-up " + warmUp + ")"));
+        } else {
+            add(all, "--duration", "simulation.duration_s", duration);
+        }
+        add(all, "--warm-up", "simulation.warmup_s", warmUp);
+
         if (promptTokens != null) {
             all.add(new ConfigLoader.Override("workload.prompt_tokens={distribution: fixed, value: " + promptTokens + "}",
                     "--prompt-tokens " + promptTokens));
@@ -189,10 +213,16 @@ public final class ConfigOptions {
         add(all, "--rate-scale", "workload.trace.rate_scale", rateScale);
         add(all, "--prefix-caching", "cluster.prefix_caching", prefixCaching);
         all.addAll(serverlessOptions.overrides());
+        all.addAll(deploymentOptions.overrides());
         sets.forEach(x -> all.add(ConfigLoader.Override.set(x)));
         extraSets.forEach(x -> all.add(new ConfigLoader.Override(x, label + ": " + x)));
         ConfigLoader loader = new ConfigLoader();
         ConfigLoader.Loaded loaded = loader.loadWith(config, all);
+        if (duration != null && !loaded.userKeys().contains("workload.num_requests")) {
+            // --duration and no request count anywhere: the simulated time alone bounds the run
+            all.add(0, new ConfigLoader.Override("workload.num_requests=null", "--duration " + duration));
+            loaded = loader.loadWith(config, all);
+        }
         Catalog catalog = Catalog.builtin();
         String file = loaded.config().catalog() == null ? null : loaded.config().catalog().file();
         if (file != null) {

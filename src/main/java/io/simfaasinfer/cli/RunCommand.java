@@ -33,6 +33,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Serverless runs: write a PNG of the instance count over time here.")
     Path plot;
 
+    @Option(names = "--output-schema", paramLabel = "SCHEMA", defaultValue = "simfaasinfer",
+            description = "Keys of the JSON results: simfaasinfer (default) or llm-inference-simulator.")
+    String outputSchema;
+
     @Option(names = "--json", description = "Print the JSON results on stdout instead of the summary.")
     boolean json;
 
@@ -44,6 +48,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        var schema = io.simfaasinfer.report.OutputSchema.parse(outputSchema).orElseThrow(() -> new BadInputException(
+                "--output-schema: unknown schema '" + outputSchema + "'; expected simfaasinfer or llm-inference-simulator"));
         ConfigOptions.Resolved r = options.resolve();
         if (plot != null && !io.simfaasinfer.config.ServerlessConfig.enabled(r.config())) {
             throw new BadInputException("--instances-plot draws the serverless instance count; enable serverless"
@@ -63,7 +69,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         result = result.withWarnings(r.warningTexts());
         if (output != null) {
-            JsonReport.write(result, output);
+            JsonReport.writeObject(schema.render(result), output);
         }
         if (plot != null) {
             io.simfaasinfer.serverless.InstancePlot.write(result.serverless(), "instances over time: "
@@ -71,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (!quiet) {
             var out = spec.commandLine().getOut();
-            out.print(json ? JsonReport.toJson(result) + "\n" : TextSummary.render(result));
+            out.print(json ? JsonReport.toJson(schema.render(result)) + "\n" : TextSummary.render(result));
             if (output != null && !json) {
                 out.println("results: " + output);
             }

@@ -27,6 +27,7 @@ public final class Replica {
     private double bytes;
     private double kvBlockNs;
     private long prefillTokens;
+    private long lastDurationNs;
 
     public Replica(int index, GpuSpec gpu, int tp, Scheduler scheduler, ExecutionTimePredictor predictor) {
         this.index = index;
@@ -49,6 +50,8 @@ public final class Replica {
     public double kvBlockNs() { return kvBlockNs; }
     /** Prompt tokens computed by prefills (cached prefix tokens excluded), all iterations. */
     public long prefillTokens() { return prefillTokens; }
+    /** Duration of the iteration started last, ns (0 before the first). */
+    public long lastIterationNs() { return lastDurationNs; }
 
     public boolean schedulePending() {
         return schedulePending;
@@ -73,6 +76,7 @@ public final class Replica {
         Breakdown b = predictor.predict(batch);
         long duration = Math.max(1, Math.round(b.totalMs() * 1e6));
         busy = true;
+        lastDurationNs = duration;
         iterations++;
         busyNs += duration;
         flops += b.flops();

@@ -139,6 +139,8 @@ public final class ConfigLoader {
             String canonical = key.startsWith("hardware.") ? "cluster" + key.substring("hardware".length()) : key;
             leafPaths(value, canonical, userKeys);
         }
+        final String src = source;
+        new DeploymentTree(path -> where(src, setPaths, path)).shape(tree);
         return new Loaded(bind(tree, source, setPaths), tree, source, baseDir, Map.copyOf(setPaths),
                 java.util.Collections.unmodifiableSet(userKeys));
     }

@@ -66,14 +66,15 @@ public final class ConfigValidator {
         new WorkloadChecks(sourceOf, this::length).check(w, model);
         ClusterConfig cl = c.cluster();
         GpuSpec gpu = lookup("cluster.gpu", () -> catalog.gpu(cl.gpu()));
+        boolean shorthand = c.deployment() == null; // else the pools are checked, cluster keys being their defaults
         if (cl.tp() < 1) {
             throw err("cluster.tp", "expected a positive integer, got " + cl.tp());
         }
-        if (model.numHeads() % cl.tp() != 0) {
+        if (shorthand && model.numHeads() % cl.tp() != 0) {
             throw err("cluster.tp", "tp=" + cl.tp() + " does not divide the " + model.numHeads()
                     + " attention heads of " + model.name());
         }
-        if (model.numKvHeads() % cl.tp() != 0 && cl.tp() % model.numKvHeads() != 0) {
+        if (shorthand && model.numKvHeads() % cl.tp() != 0 && cl.tp() % model.numKvHeads() != 0) {
             throw err("cluster.tp", "tp=" + cl.tp() + " and the " + model.numKvHeads() + " KV heads of "
                     + model.name() + " must divide one another");
         }
@@ -122,7 +123,7 @@ public final class ConfigValidator {
 
         KvCapacity cap = KvCapacity.of(model, gpu, cl.tp(), cl.gpuMemoryUtilization(), cl.blockSize(),
                 cl.activationReserveGb(), sc.maxNumBatchedTokens());
-        if (cap.weightBytes() + cap.activationBytes() >= cap.usableBytes() || cap.totalBlocks() < 1) {
+        if (shorthand && (cap.weightBytes() + cap.activationBytes() >= cap.usableBytes() || cap.totalBlocks() < 1)) {
             throw err("cluster.tp", String.format(
                     "%s does not fit: %.1f GB of weights per GPU at tp=%d plus %.1f GB of activations, but %s x "
                             + "gpu_memory_utilization %.2f gives %.1f GB; raise tp or use a larger GPU",
@@ -131,7 +132,11 @@ public final class ConfigValidator {
         }
         predictor(c.predictor());
         ServerlessConfig sl = io.simfaasinfer.serverless.ServerlessValidation.validate(c.serverless(), gpu, sourceOf);
-        return new SimulatorConfig(s, w, c.model(), cl, sc, c.predictor(), c.catalog(), sl);
+        DeploymentConfig dep = new DeploymentChecks(sourceOf).check(c, sc, sl, model, catalog, w);
+        ModelConfig canonical = new ModelConfig(model.name()); // an alias such as llama2-70b resolved
+        ClusterConfig clCanonical = new ClusterConfig(gpu.name(), cl.tp(), cl.replicas(), cl.router(),
+                cl.gpuMemoryUtilization(), cl.blockSize(), cl.activationReserveGb(), cl.prefixCaching());
+        return new SimulatorConfig(s, w, canonical, clCanonical, sc, c.predictor(), c.catalog(), sl, dep);
     }
 
     private void arrival(ArrivalConfig a) {

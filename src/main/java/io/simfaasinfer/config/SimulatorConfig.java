@@ -14,7 +14,20 @@ public record SimulatorConfig(
         SchedulerConfig scheduler,
         PredictorConfig predictor,
         CatalogConfig catalog,
-        ServerlessConfig serverless) {
+        ServerlessConfig serverless,
+        DeploymentConfig deployment) {
+
+    /** A configuration without a deployment section (the cluster, scheduler and serverless sections say it). */
+    public SimulatorConfig(SimulationConfig simulation, WorkloadConfig workload, ModelConfig model,
+                           ClusterConfig cluster, SchedulerConfig scheduler, PredictorConfig predictor,
+                           CatalogConfig catalog, ServerlessConfig serverless) {
+        this(simulation, workload, model, cluster, scheduler, predictor, catalog, serverless, null);
+    }
+
+    /** This configuration with {@code d} as its deployment. */
+    public SimulatorConfig withDeployment(DeploymentConfig d) {
+        return new SimulatorConfig(simulation, workload, model, cluster, scheduler, predictor, catalog, serverless, d);
+    }
 
     /** A configuration without a serverless section (the always-on cluster). */
     public SimulatorConfig(SimulationConfig simulation, WorkloadConfig workload, ModelConfig model,

@@ -54,6 +54,20 @@ public final class EventQueue {
         heap.add(new Entry(time, event.phase().ordinal(), nextSeq++, event));
     }
 
+    /**
+     * Fires every event in order until none is left (each event's handler may schedule more).
+     *
+     * @return events fired
+     */
+    public long runToEnd() {
+        long before = processed;
+        Entry e;
+        while ((e = poll()) != null) {
+            e.event.fire(e.time);
+        }
+        return processed - before;
+    }
+
     /** Removes the next event and advances the clock to its time. */
     public Entry poll() {
         Entry e = heap.poll();

@@ -4,16 +4,19 @@ package io.simfaasinfer.engine;
  * Order of events that fall on the same simulated instant (lower ordinal first).
  *
  * <p>At one instant the engine first retires finished iterations (freeing KV blocks and
- * completing requests), then admits arrivals (so they can join the next batch), and only then
- * lets idle replicas schedule their next iteration, so a scheduling decision at time t sees
- * every arrival and completion at t. Ties within a phase keep insertion order.
+ * completing requests), then finished KV transfers (a request joins its decode replica), then
+ * admits arrivals (so they can join the next batch), and only then lets idle replicas schedule
+ * their next iteration, so a scheduling decision at time t sees every arrival, completion and
+ * transfer at t. Ties within a phase keep insertion order.
  */
 public enum Phase {
     /** An iteration of a replica ends: tokens are emitted, finished requests leave. */
     ITERATION_DONE,
+    /** Disaggregated serving: a KV-cache transfer to a decode replica starts sending or completes. */
+    TRANSFER,
     /** Serverless: an instance finishes its cold start and takes queued requests (before arrivals at the same instant). */
     INSTANCE_READY,
-    /** A request arrives at the cluster and is routed to a replica. */
+    /** A request arrives at the deployment and is routed to a replica. */
     ARRIVAL,
     /** Serverless: autoscaler evaluations and keep-alive expiries, after every arrival at the same instant. */
     AUTOSCALE,

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 public final class MetricsCollector implements RequestObserver {
 
     private final LatencyStats queueDelay = new LatencyStats();
+    private final LatencyStats ttftPrefill = new LatencyStats();
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
     private final Consumer<RequestRecord> recordSink;
     private final ClassMetrics classes = new ClassMetrics();
@@ -69,6 +70,9 @@ public final class MetricsCollector implements RequestObserver {
     @Override
     public void onToken(Request r, long gapNs, long now) {
         classes.onToken(r, gapNs, now);
+        if (gapNs < 0 && r.measured()) {
+            ttftPrefill.record(now - r.firstScheduledNs());
+        }
     }
 
     @Override
@@ -115,6 +119,8 @@ public final class MetricsCollector implements RequestObserver {
     /** End-to-end latency of measured requests (merged from the classes). */
     public LatencyStats e2e() { return classes.merged(c -> c.e2e); }
     public LatencyStats queueDelay() { return queueDelay; }
+    /** First scheduled to first token of measured requests (TTFT = queue delay + this, per request). */
+    public LatencyStats ttftPrefill() { return ttftPrefill; }
     /** The same metrics split by workload class. */
     public ClassMetrics classes() { return classes; }
 

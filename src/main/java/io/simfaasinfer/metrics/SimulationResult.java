@@ -18,9 +18,13 @@ public record SimulationResult(
         LatencySummary tpotMs,
         LatencySummary e2eMs,
         LatencySummary queueDelayMs,
+        TtftSplit ttftSplitMs,
         Throughput throughput,
         Utilization utilization,
         Cost cost,
+        String deployment,
+        List<PoolStats> pools,
+        @JsonInclude(JsonInclude.Include.NON_NULL) KvTransfer kvTransfer,
         List<ReplicaStats> replicas,
         Map<String, Long> workloadAdjustments,
         Scheduling scheduling,
@@ -31,32 +35,11 @@ public record SimulationResult(
         @JsonInclude(JsonInclude.Include.NON_NULL) ServerlessResult serverless,
         List<String> warnings) {
 
-    /** A result without configuration warnings. */
-    public SimulationResult(Requests requests, LatencySummary ttftMs, LatencySummary tbtMs, LatencySummary tpotMs,
-                            LatencySummary e2eMs, LatencySummary queueDelayMs, Throughput throughput,
-                            Utilization utilization, Cost cost, List<ReplicaStats> replicas,
-                            Map<String, Long> workloadAdjustments, Scheduling scheduling, Simulation simulation,
-                            JsonNode config, List<ClassStats> classes, PrefixCacheStats prefixCache,
-                            ServerlessResult serverless) {
-        this(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization, cost, replicas,
-                workloadAdjustments, scheduling, simulation, config, classes, prefixCache, serverless, List.of());
-    }
-
-    /** A result without per-class, prefix-cache or serverless sections. */
-    public SimulationResult(Requests requests, LatencySummary ttftMs, LatencySummary tbtMs, LatencySummary tpotMs,
-                            LatencySummary e2eMs, LatencySummary queueDelayMs, Throughput throughput,
-                            Utilization utilization, Cost cost, List<ReplicaStats> replicas,
-                            Map<String, Long> workloadAdjustments, Scheduling scheduling, Simulation simulation,
-                            JsonNode config) {
-        this(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization, cost, replicas,
-                workloadAdjustments, scheduling, simulation, config, List.of(), null, null);
-    }
-
     /** This result with a serverless section and the cost billed from instance time. */
     public SimulationResult withServerless(ServerlessResult section, Cost billedCost) {
-        return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization,
-                billedCost, replicas, workloadAdjustments, scheduling, simulation, config, classes, prefixCache, section,
-                warnings);
+        return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, ttftSplitMs, throughput,
+                utilization, billedCost, deployment, pools, kvTransfer, replicas, workloadAdjustments, scheduling,
+                simulation, config, classes, prefixCache, section, warnings);
     }
 
     /**
@@ -64,9 +47,61 @@ public record SimulationResult(
      * effect ({@code io.simfaasinfer.config.InapplicableKeys}); always in the JSON, {@code []} when none.
      */
     public SimulationResult withWarnings(List<String> lines) {
-        return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, throughput, utilization,
-                cost, replicas, workloadAdjustments, scheduling, simulation, config, classes, prefixCache, serverless,
-                List.copyOf(lines));
+        return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, ttftSplitMs, throughput,
+                utilization, cost, deployment, pools, kvTransfer, replicas, workloadAdjustments, scheduling,
+                simulation, config, classes, prefixCache, serverless, List.copyOf(lines));
+    }
+
+    /**
+     * Each measured TTFT split into its parts: queueing (arrival to the first iteration that
+     * schedules it) and prefill (that iteration's start to the first token, including chunking
+     * and any recompute before it). Serverless runs split queueing further (cold start) in their section.
+     */
+    public record TtftSplit(LatencySummary queueing, LatencySummary prefill) {
+    }
+
+    /**
+     * One pool of the deployment (always-on cost: replicas x TP x simulated time x price; a serverless
+     * pool's cost is its billed instance time).
+     *
+     * @param name             pool name
+     * @param role             mixed, prefill or decode
+     * @param lifecycle        always_on or serverless
+     * @param replicas         replicas that existed in the run
+     * @param gpus             replicas x tp
+     * @param busyFractionMean mean over its replicas of the fraction of time iterating
+     * @param kvCacheUtilPeak  highest fraction of KV blocks in use on any of its replicas
+     * @param peakMemoryGbPerGpu weights + activation reserve + peak KV cache of one GPU, GB
+     */
+    public record PoolStats(String name, String role, String lifecycle, String gpu, int tp, int replicas, int gpus,
+                            String scheduler, String router, String localPolicy, int kvBlocksPerReplica,
+                            long iterations, double busyFractionMean, double mfuMean, double mbuMean,
+                            double kvCacheUtilMean, double kvCacheUtilPeak, double gpuHours, double pricePerGpuHour,
+                            double costUsd, double peakMemoryGbPerGpu, String predictor) {
+    }
+
+    /**
+     * KV-cache transfers of a disaggregated run.
+     *
+     * @param transfers             transfers completed
+     * @param bytes                 KV bytes of the transferred caches
+     * @param exposedBytes          of those, bytes sent after the prefill ended (all of them in after_prefill mode)
+     * @param timeMs                reservation on the decode replica to arrival, per transfer
+     * @param waitsForDecodeMemory  prefilled requests that found no decode replica able to reserve their blocks
+     * @param waitingPeak           most requests waiting for decode memory at once
+     * @param decodeMemoryWaitMs    how long those waited for a reservation
+     * @param shareOfFirstTokenGap  (handoff to decode join) / (first to second token), measured requests
+     * @param peakConcurrentPerLink most transfers sharing one link at once
+     * @param mode                  after_prefill or layerwise
+     * @param bandwidthGbS          bandwidth of one link, GB/s
+     * @param latencyMs             fixed cost of one transfer, ms
+     * @param link                  what one link is
+     * @param bytesPerToken         KV bytes per token (2 x layers x KV heads x head dim x bytes per element)
+     */
+    public record KvTransfer(long transfers, double bytes, double exposedBytes, LatencySummary timeMs,
+                             long waitsForDecodeMemory, int waitingPeak, LatencySummary decodeMemoryWaitMs,
+                             double shareOfFirstTokenGap, int peakConcurrentPerLink, String mode, double bandwidthGbS,
+                             double latencyMs, String link, double bytesPerToken) {
     }
 
     /**
@@ -106,8 +141,8 @@ public record SimulationResult(
     }
 
     /**
-     * @param gpus              GPUs in the cluster (replicas x TP)
-     * @param pricePerGpuHour   catalog on-demand price, USD
+     * @param gpus              GPUs in the deployment (replicas x TP, all pools)
+     * @param pricePerGpuHour   catalog on-demand price, USD (pools of several GPU types: cost / GPU-hours)
      * @param gpuHours          GPUs x simulated time
      * @param costUsd           gpuHours x price
      * @param costPer1kRequests costUsd per 1000 completed requests
@@ -118,7 +153,7 @@ public record SimulationResult(
                        double qpsPerDollar) {
     }
 
-    public record ReplicaStats(int index, String gpu, int tp, int kvBlocks, long iterations, double busyS,
+    public record ReplicaStats(int index, String pool, String gpu, int tp, int kvBlocks, long iterations, double busyS,
                                double busyFraction, double mfu, double mbu, double kvUtilMean, double kvUtilPeak,
                                long preemptions) {
     }

@@ -32,8 +32,18 @@ public final class JsonReport {
         }
     }
 
+    /** The result as a JSON tree (snake_case keys). */
+    public static com.fasterxml.jackson.databind.node.ObjectNode tree(SimulationResult result) {
+        return MAPPER.valueToTree(result);
+    }
+
     /** Writes {@code result} to {@code file} atomically. */
     public static void write(SimulationResult result, Path file) {
+        writeObject(result, file);
+    }
+
+    /** Writes {@code result} (any serialisable value) to {@code file} atomically. */
+    public static void writeObject(Object result, Path file) {
         try (AtomicOutput out = new AtomicOutput(file)) {
             Files.writeString(out.temp(), toJson(result) + "\n");
             out.commit();

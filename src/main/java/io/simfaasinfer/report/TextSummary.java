@@ -17,11 +17,19 @@ public final class TextSummary {
         var sl = c.path("serverless");
         String fleet = r.serverless() == null ? String.valueOf(c.path("cluster").path("replicas").asInt())
                 : "serverless " + sl.path("min_instances").asInt() + "-" + sl.path("max_instances").asInt();
-        b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %s x %s (tp=%d), scheduler %s, router %s, local policy %s%n",
-                c.path("model").path("name").asText(), fleet,
-                c.path("cluster").path("gpu").asText(), c.path("cluster").path("tp").asInt(),
-                c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText(),
-                c.path("scheduler").path("local_policy").asText("fcfs")));
+        var pools = r.pools();
+        if (pools == null || pools.size() <= 1) {
+            b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %s x %s (tp=%d), scheduler %s, router %s, local policy %s%n",
+                    c.path("model").path("name").asText(), fleet,
+                    c.path("cluster").path("gpu").asText(), c.path("cluster").path("tp").asInt(),
+                    c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText(),
+                    c.path("scheduler").path("local_policy").asText("fcfs")));
+        } else {
+            b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s, %s deployment of %s%n",
+                    c.path("model").path("name").asText(), r.deployment(), String.join(" + ", pools.stream()
+                            .map(p -> String.format(Locale.ROOT, "%s %d x %s (tp=%d, %s, %s)", p.role(), p.replicas(),
+                                    p.gpu(), p.tp(), p.scheduler(), p.router())).toList())));
+        }
         if (r.warnings() != null && !r.warnings().isEmpty()) {
             b.append(String.format(Locale.ROOT, "warnings: %d configuration key%s with no effect (on stderr and in the"
                     + " JSON's warnings)%n", r.warnings().size(), r.warnings().size() == 1 ? "" : "s"));
@@ -50,6 +58,10 @@ public final class TextSummary {
         row(b, "TPOT", r.tpotMs());
         row(b, "E2E", r.e2eMs());
         row(b, "queue delay", r.queueDelayMs());
+        if (r.ttftSplitMs() != null) {
+            row(b, "TTFT queueing", r.ttftSplitMs().queueing());
+            row(b, "TTFT prefill", r.ttftSplitMs().prefill());
+        }
         var t = r.throughput();
         b.append(String.format(Locale.ROOT, "throughput: %.2f req/s, %.1f output tok/s, %.1f prompt tok/s%n",
                 t.requestsPerS(), t.outputTokensPerS(), t.inputTokensPerS()));
@@ -66,6 +78,9 @@ public final class TextSummary {
             b.append(String.format(Locale.ROOT, "cost: %.3f billed GPU-h (peak %d GPUs), $%.4f ($%.4f per 1k requests,"
                             + " %.3f QPS per $/h)%n", k.gpuHours(), k.gpus(), k.costUsd(), k.costPer1kRequests(),
                     k.qpsPerDollar()));
+        }
+        if (pools != null && pools.size() > 1) {
+            PoolTable.render(b, r);
         }
         WorkloadSummary.render(b, r);
         var s = r.simulation();

@@ -13,7 +13,12 @@ package io.simfaasinfer.request;
 public final class Request {
 
     /** Lifecycle states. */
-    public enum State { CREATED, WAITING, RUNNING, FINISHED, REJECTED }
+    public enum State {
+        CREATED, WAITING, RUNNING,
+        /** Disaggregated serving: prefilled, first token emitted, KV on its way to a decode replica. */
+        TRANSFERRING,
+        FINISHED, REJECTED
+    }
 
     private final long id;
     private final long arrivalNs;
@@ -43,6 +48,9 @@ public final class Request {
     private long lastTokenNs = -1;
     private long finishNs = -1;
     private long maxGapNs;
+    /** Disaggregated serving: when the prefill replica handed the request off, when its KV reached decode; -1 if not. */
+    private long handoffNs = -1;
+    private long decodeJoinNs = -1;
 
     public Request(long id, long arrivalNs, int promptTokens, int outputTokens, boolean measured) {
         this(id, arrivalNs, promptTokens, outputTokens, measured, 0, Long.MAX_VALUE, null);
@@ -90,6 +98,10 @@ public final class Request {
     public long finishNs() { return finishNs; }
     public long maxGapNs() { return maxGapNs; }
     public int prefilled() { return prefilled; }
+    /** When the prefill replica handed the request to the decode stage (first token emitted), or -1. */
+    public long handoffNs() { return handoffNs; }
+    /** When its KV cache reached the decode replica and it joined that replica's batches, or -1. */
+    public long decodeJoinNs() { return decodeJoinNs; }
 
     /** Tokens that the current (re)prefill must process: the prompt, plus emitted tokens after a recompute preemption. */
     public int prefillTarget() {
@@ -129,6 +141,28 @@ public final class Request {
     public void assign(int replicaIndex) {
         this.replica = replicaIndex;
         this.state = State.WAITING;
+    }
+
+    /**
+     * Disaggregated serving: the prefill replica emitted the first token at {@code now}; the request
+     * leaves its batches (keeping its KV there) until the transfer to a decode replica completes.
+     */
+    public void markTransferring(long now) {
+        if (generated != 1 || inPrefill()) {
+            throw new IllegalStateException("request " + id + " handed off before its first token");
+        }
+        state = State.TRANSFERRING;
+        handoffNs = now;
+    }
+
+    /** Disaggregated serving: its KV arrived at decode replica {@code replicaIndex} at {@code now}; it decodes there. */
+    public void joinDecode(int replicaIndex, long now) {
+        if (state != State.TRANSFERRING) {
+            throw new IllegalStateException("request " + id + " joins decode while " + state);
+        }
+        replica = replicaIndex;
+        state = State.RUNNING;
+        decodeJoinNs = now;
     }
 
     public void reject() {

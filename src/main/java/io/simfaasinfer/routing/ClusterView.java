@@ -1,6 +1,11 @@
 package io.simfaasinfer.routing;
 
-/** Read-only load of every replica, as a router sees it. */
+/**
+ * Read-only load of every replica a router may choose, as it sees it. Every question is abstract,
+ * so a view cannot silently answer one with another's figure (a router asking for cached prefixes
+ * or remaining work gets them, whatever the pool's lifecycle); the deployment's one implementation
+ * is {@code deployment.ReplicaView}.
+ */
 public interface ClusterView {
 
     int size();
@@ -12,15 +17,11 @@ public interface ClusterView {
     double kvUtilization(int i);
 
     /** Leading prompt tokens of {@code r} cached on replica {@code i} now (0 without prefix caching). */
-    default int cachedPrefixTokens(int i, io.simfaasinfer.request.Request r) {
-        return 0;
-    }
+    int cachedPrefixTokens(int i, io.simfaasinfer.request.Request r);
 
     /**
      * Work outstanding at replica {@code i}: remaining prefill plus remaining output tokens of its
-     * unfinished requests (the default, for views that do not know it, is {@link #outstanding}).
+     * unfinished requests.
      */
-    default long remainingWork(int i) {
-        return outstanding(i);
-    }
+    long remainingWork(int i);
 }

@@ -67,10 +67,13 @@ public final class Routers {
                 new Builtin("random", "a uniformly random replica", RandomChoice::new),
                 new Builtin("least_outstanding", "the replica with the fewest unfinished requests",
                         rng -> new LeastOutstanding()),
+                new Builtin("lowest_load", "alias of least_outstanding (LLM-Serving-Simulator's name)",
+                        rng -> new LeastOutstanding()),
                 new Builtin("least_kv", "the replica with the lowest KV-cache utilisation", rng -> new LeastKvRouter()),
                 new Builtin("power_of_two", "the less loaded of two random replicas", PowerOfTwoRouter::new),
                 new Builtin("shortest_work", "the replica with the fewest remaining prefill + output tokens",
                         rng -> new ShortestWorkRouter()),
+                new Builtin("shortest", "alias of shortest_work", rng -> new ShortestWorkRouter()),
                 new Builtin("prefix_aware", "the replica with the longest cached prompt prefix, balanced against load",
                         rng -> new PrefixAwareRouter())));
     }

@@ -34,6 +34,12 @@ public abstract class AbstractScheduler implements Scheduler {
     private final AdmissionBudget admissionBudget = new AdmissionBudget(this::admissionBlocks);
     /** Remaining prefill plus output tokens of every outstanding request. */
     private long remainingWork;
+    /** Prefill replica of a disaggregated deployment: where prefilled requests go; null otherwise. */
+    private final Handoff handoff;
+    /** Requests handed off in the iteration being completed (reused, allocation-free). */
+    private final ArrayList<Request> handedOff = new ArrayList<>();
+    private int heldForTransfer;
+    private int incoming;
 
     protected AbstractScheduler(SchedulerContext ctx, Comparator<Request> waitingOrder) {
         this(ctx, LocalPolicy.ordered(waitingOrder));
@@ -50,6 +56,7 @@ public abstract class AbstractScheduler implements Scheduler {
         this.observer = ctx.observer();
         this.localPolicy = localPolicy;
         this.waiting = new PriorityQueue<>(64, localPolicy.order());
+        this.handoff = ctx.handoff();
     }
 
     @Override
@@ -223,10 +230,21 @@ public abstract class AbstractScheduler implements Scheduler {
             }
         }
         if (anyFinished) {
-            running.removeIf(Request::isFinished);
+            running.removeIf(AbstractScheduler::leaves);
+        }
+        if (!handedOff.isEmpty()) {
+            for (int i = 0, n = handedOff.size(); i < n; i++) {
+                handoff.onPrefilled(handedOff.get(i), ctx.replica(), now);
+            }
+            handedOff.clear();
         }
     }
 
+    private static boolean leaves(Request r) {
+        return r.isFinished() || r.state() == Request.State.TRANSFERRING;
+    }
+
+    /** Emits the next token of {@code r}; true if it leaves the running set (finished, or handed off). */
     private boolean emit(Request r, long now) {
         long gap = r.emitToken(now);
         remainingWork--;
@@ -237,6 +255,69 @@ public abstract class AbstractScheduler implements Scheduler {
             observer.onFinished(r, now);
             return true;
         }
+        if (handoff != null && r.generated() == 1) {
+            // prefill replica: the first token is out; decoding happens elsewhere once the KV is sent
+            remainingWork -= r.remainingOutput();
+            r.markTransferring(now);
+            heldForTransfer++;
+            handedOff.add(r);
+            return true;
+        }
         return false;
+    }
+
+    // ---- disaggregated serving ----
+
+    @Override
+    public boolean supportsDisaggregation() {
+        return true;
+    }
+
+    @Override
+    public void releaseHandedOff(Request r) {
+        if (r.state() != Request.State.TRANSFERRING || heldForTransfer == 0) {
+            throw new IllegalStateException("request " + r.id() + " is not held for a transfer here");
+        }
+        kv.release(r);
+        r.setBlocks(0);
+        heldForTransfer--;
+    }
+
+    @Override
+    public int heldForTransfer() {
+        return heldForTransfer;
+    }
+
+    @Override
+    public int transferBlocksIfFree(Request r) {
+        int blocks = kv.blocksFor(r.kvTokens());
+        int reserve = running.isEmpty() && incoming == 0 ? 0 : (int) Math.floor(ctx.config().watermark() * kv.totalBlocks());
+        if (blocks + reserve > kv.freeBlocks() || running.size() + incoming >= ctx.config().maxNumSeqs()) {
+            return -1;
+        }
+        return blocks;
+    }
+
+    @Override
+    public void reserveTransfer(Request r, int blocks) {
+        kv.allocate(blocks);
+        incoming++;
+    }
+
+    @Override
+    public void acceptTransferred(Request r, int blocks, long now) {
+        if (incoming == 0) {
+            throw new IllegalStateException("request " + r.id() + " arrived without a reservation");
+        }
+        incoming--;
+        r.setBlocks(blocks);
+        r.joinDecode(ctx.replica(), now);
+        remainingWork += r.remainingOutput();
+        running.add(r);
+    }
+
+    @Override
+    public int incomingTransfers() {
+        return incoming;
     }
 }

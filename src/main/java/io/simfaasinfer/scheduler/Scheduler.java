@@ -55,6 +55,50 @@ public interface Scheduler {
     /** The replica's KV cache. */
     BlockManager kv();
 
+    // ---- disaggregated serving (prefill and decode pools) ----
+
+    /**
+     * Whether this scheduler can serve in a prefill or decode pool: hand a prefilled request off with
+     * its KV held ({@link SchedulerContext#handoff}), and take in transferred ones
+     * ({@link #reserveTransfer}, {@link #acceptTransferred}). The built-in schedulers can.
+     */
+    default boolean supportsDisaggregation() {
+        return false;
+    }
+
+    /** Prefill side: frees the KV of a request handed off earlier, now that its transfer completed. */
+    default void releaseHandedOff(Request r) {
+        throw new UnsupportedOperationException(name() + " does not serve disaggregated pools");
+    }
+
+    /**
+     * Decode side: KV blocks to reserve for the transferred cache of {@code r}, or -1 if they (or a
+     * sequence slot, counting transfers already on their way here) are not free now.
+     */
+    default int transferBlocksIfFree(Request r) {
+        throw new UnsupportedOperationException(name() + " does not serve disaggregated pools");
+    }
+
+    /** Decode side: takes {@code blocks} KV blocks for the incoming cache of {@code r} (waiting-for-remote-KV). */
+    default void reserveTransfer(Request r, int blocks) {
+        throw new UnsupportedOperationException(name() + " does not serve disaggregated pools");
+    }
+
+    /** Decode side: the cache of {@code r} arrived into its reserved blocks; it joins the running batch. */
+    default void acceptTransferred(Request r, int blocks, long now) {
+        throw new UnsupportedOperationException(name() + " does not serve disaggregated pools");
+    }
+
+    /** Transfers reserved here and not yet arrived (decode side). */
+    default int incomingTransfers() {
+        return 0;
+    }
+
+    /** Requests handed off from here whose KV is still held until their transfer completes (prefill side). */
+    default int heldForTransfer() {
+        return 0;
+    }
+
     /** Whether a request of this size could ever be served by this scheduler; null if yes, else a reason code. */
     default String admissionProblem(Request r) {
         if (kv().blocksFor((long) r.promptTokens() + r.outputTokens()) > kv().totalBlocks()) {

@@ -8,11 +8,18 @@ import io.simfaasinfer.request.RequestObserver;
 
 /**
  * What a scheduler is built from: its replica's index and KV cache, its typed configuration, the
- * model served, where to report request events, and the predictor that times its iterations (for
- * policies that plan ahead, e.g. MILP batch selection; may be null).
+ * model served, where to report request events, the predictor that times its iterations (for
+ * policies that plan ahead, e.g. MILP batch selection; may be null), and, on a prefill replica of
+ * a disaggregated deployment, where to hand requests after their first token (null elsewhere).
  */
 public record SchedulerContext(int replica, BlockManager kv, SchedulerConfig config, ModelSpec model,
-                               RequestObserver observer, ExecutionTimePredictor predictor) {
+                               RequestObserver observer, ExecutionTimePredictor predictor, Handoff handoff) {
+
+    /** A context of a mixed or decode replica (no hand-off after the first token). */
+    public SchedulerContext(int replica, BlockManager kv, SchedulerConfig config, ModelSpec model,
+                            RequestObserver observer, ExecutionTimePredictor predictor) {
+        this(replica, kv, config, model, observer, predictor, null);
+    }
 
     /** A context without a predictor. */
     public SchedulerContext(int replica, BlockManager kv, SchedulerConfig config, ModelSpec model,

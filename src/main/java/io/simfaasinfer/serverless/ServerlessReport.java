@@ -13,7 +13,7 @@ final class ServerlessReport {
     private ServerlessReport() {
     }
 
-    static SimulationResult build(ServerlessController c, SimulationResult base, long endNs, int alive) {
+    static SimulationResult build(ServerlessLifecycle c, SimulationResult base, long endNs, int alive) {
         ServerlessMetrics sm = c.requestMetrics();
         long busy = 0;
         long idle = 0;

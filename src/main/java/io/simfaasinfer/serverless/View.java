@@ -2,12 +2,12 @@ package io.simfaasinfer.serverless;
 
 import io.simfaasinfer.cluster.Replica;
 
-/** The read-only {@link FleetView} of a {@link ServerlessController}, handed to its autoscaler. */
+/** The read-only {@link FleetView} of a {@link ServerlessLifecycle}, handed to its autoscaler. */
 final class View implements FleetView {
 
-    private final ServerlessController c;
+    private final ServerlessLifecycle c;
 
-    View(ServerlessController c) {
+    View(ServerlessLifecycle c) {
         this.c = c;
     }
 

@@ -20,7 +20,7 @@ class SchedulingConfigTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "scheduler.chunk_size=0|scheduler.chunk_size: expected a positive integer, got 0",
-        "scheduler.local_policy=lifo|scheduler.local_policy: unknown local policy 'lifo'; known: edf, fcfs, milp, sjf,"
+        "scheduler.local_policy=lifo|scheduler.local_policy: unknown local policy 'lifo'; known: edf, fcfs, milp, shortest, sjf,"
             + " srpt",
         "scheduler.milp_time_limit_ms=0|scheduler.milp_time_limit_ms: expected a positive number, got 0.0",
         "scheduler.milp_max_candidates=100|scheduler.milp_max_candidates: expected an integer in [1, 64], got 100",
@@ -32,8 +32,8 @@ class SchedulingConfigTest {
         "workload.ttft_slo_ms=-5|workload.ttft_slo_ms: expected a positive number of ms",
         "scheduler.name=sarathy|scheduler.name: unknown scheduler 'sarathy'; known: faster-transformer, ft, lightllm,"
             + " orca, sarathi, vllm, vllm-v1",
-        "cluster.router=p2c|cluster.router: unknown router 'p2c'; known: least_kv, least_outstanding, power_of_two,"
-            + " prefix_aware, random, round_robin, shortest_work"})
+        "cluster.router=p2c|cluster.router: unknown router 'p2c'; known: least_kv, least_outstanding, lowest_load, power_of_two,"
+            + " prefix_aware, random, round_robin, shortest, shortest_work"})
     void aBadSetIsOneLineNamingItsSourceAndKey(String set, String expected) {
         Path out = tmp.resolve("r.json");
         var run = BadConfigTest.exec("run", "--set", set, "--num-requests", "5", "--output", out.toString());

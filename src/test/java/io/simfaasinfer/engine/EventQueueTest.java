@@ -1,6 +1,5 @@
 package io.simfaasinfer.engine;
 
-import io.simfaasinfer.request.Request;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,13 +14,58 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EventQueueTest {
 
+    /** A test event of one phase, naming itself by {@code id}. */
+    private record Tick(Phase phase, long id, List<String> log) implements Event {
+        Tick(Phase phase, long id) {
+            this(phase, id, null);
+        }
+
+        @Override
+        public void fire(long now) {
+            if (log != null) {
+                log.add(phase + "#" + id + "@" + now);
+            }
+        }
+    }
+
     private static Event arrival(long id) {
-        return new Event.Arrival(new Request(id, 0, 1, 1, true));
+        return new Tick(Phase.ARRIVAL, id);
+    }
+
+    private static Event schedule(int replica) {
+        return new Tick(Phase.SCHEDULE, replica);
+    }
+
+    private static Event iterationDone(int replica) {
+        return new Tick(Phase.ITERATION_DONE, replica);
+    }
+
+    @Test
+    void runToEndFiresEveryEventInOrderIncludingOnesScheduledByHandlers() {
+        EventQueue q = new EventQueue();
+        List<String> log = new ArrayList<>();
+        q.schedule(5, new Tick(Phase.SCHEDULE, 1, log));
+        q.schedule(5, new Event() {
+            @Override
+            public Phase phase() {
+                return Phase.ITERATION_DONE;
+            }
+
+            @Override
+            public void fire(long now) {
+                log.add("done@" + now);
+                q.schedule(now, new Tick(Phase.ARRIVAL, 2, log)); // same instant, earlier phase than SCHEDULE
+                q.schedule(now + 10, new Tick(Phase.TRANSFER, 3, log));
+            }
+        });
+        assertThat(q.runToEnd()).isEqualTo(4);
+        assertThat(log).containsExactly("done@5", "ARRIVAL#2@5", "SCHEDULE#1@5", "TRANSFER#3@15");
+        assertThat(q.isEmpty()).isTrue();
     }
 
     @Test
     void sameTimeEventsComeOutByPhaseWhateverTheInsertionOrder() {
-        List<Event> events = List.of(new Event.Schedule(0), arrival(1), new Event.IterationDone(0, 1));
+        List<Event> events = List.of(schedule(0), arrival(1), iterationDone(0));
         // every permutation of insertion order
         List<List<Event>> perms = new ArrayList<>();
         permute(new ArrayList<>(events), 0, perms);
@@ -57,8 +101,8 @@ class EventQueueTest {
     @Test
     void earlierTimeBeatsPhase() {
         EventQueue q = new EventQueue();
-        q.schedule(20, new Event.IterationDone(0, 1));
-        q.schedule(10, new Event.Schedule(0));
+        q.schedule(20, iterationDone(0));
+        q.schedule(10, schedule(0));
         assertThat(q.poll().time()).isEqualTo(10);
         assertThat(q.now()).isEqualTo(10);
         assertThat(q.poll().time()).isEqualTo(20);
@@ -72,18 +116,19 @@ class EventQueueTest {
         EventQueue q = new EventQueue();
         int[] replicas = {7, 3, 9, 0, 5, 1, 8, 2, 6, 4};
         for (int r : replicas) {
-            q.schedule(50, new Event.Schedule(r));
+            q.schedule(50, schedule(r));
             q.schedule(50, arrival(r)); // interleaved other phase must not disturb the order
         }
         List<Integer> schedules = new ArrayList<>();
         List<Long> arrivals = new ArrayList<>();
         while (!q.isEmpty()) {
             Event e = q.poll().event();
-            if (e instanceof Event.Schedule s) {
-                schedules.add(s.replica());
-            } else if (e instanceof Event.Arrival a) {
+            Tick t = (Tick) e;
+            if (t.phase() == Phase.SCHEDULE) {
+                schedules.add((int) t.id());
+            } else if (t.phase() == Phase.ARRIVAL) {
                 assertThat(schedules).as("all arrivals before any schedule").isEmpty();
-                arrivals.add(a.request().id());
+                arrivals.add(t.id());
             }
         }
         assertThat(schedules).containsExactly(7, 3, 9, 0, 5, 1, 8, 2, 6, 4);
@@ -93,14 +138,14 @@ class EventQueueTest {
     @Test
     void schedulingInThePastThrowsAndLeavesQueueIntact() {
         EventQueue q = new EventQueue();
-        q.schedule(1000, new Event.Schedule(0));
+        q.schedule(1000, schedule(0));
         q.poll();
         assertThat(q.now()).isEqualTo(1000);
-        assertThatThrownBy(() -> q.schedule(999, new Event.Schedule(1)))
+        assertThatThrownBy(() -> q.schedule(999, schedule(1)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("999").hasMessageContaining("1000");
         assertThat(q.isEmpty()).isTrue();
-        q.schedule(1000, new Event.Schedule(2)); // "now" itself is allowed
+        q.schedule(1000, schedule(2)); // "now" itself is allowed
         assertThat(q.size()).isEqualTo(1);
     }
 
@@ -123,9 +168,9 @@ class EventQueueTest {
                 // many ties: offsets drawn from a small range, 0 (= now) common
                 long t = q.now() + (rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(50));
                 Event e = switch (rnd.nextInt(3)) {
-                    case 0 -> new Event.IterationDone(rnd.nextInt(4), step);
+                    case 0 -> new Tick(Phase.ITERATION_DONE, step);
                     case 1 -> arrival(step);
-                    default -> new Event.Schedule(rnd.nextInt(4));
+                    default -> new Tick(Phase.SCHEDULE, step);
                 };
                 q.schedule(t, e);
                 ref.add(new Pending(t, e.phase().ordinal(), seq++, e));

@@ -20,6 +20,7 @@ class LoadAwareRoutersTest {
         @Override public int outstanding(int i) { return outstanding[i]; }
         @Override public double kvUtilization(int i) { return kv[i]; }
         @Override public long remainingWork(int i) { return work[i]; }
+        @Override public int cachedPrefixTokens(int i, Request r) { return 0; }
     }
 
     private static final Request R = new Request(0, 0, 10, 10, true);

@@ -33,6 +33,16 @@ class RoutersTest {
             public double kvUtilization(int i) {
                 return 0;
             }
+
+            @Override
+            public long remainingWork(int i) {
+                return outstanding[i];
+            }
+
+            @Override
+            public int cachedPrefixTokens(int i, Request r) {
+                return 0;
+            }
         };
     }
 

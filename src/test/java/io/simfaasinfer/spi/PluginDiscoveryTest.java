@@ -54,6 +54,6 @@ class PluginDiscoveryTest {
         assertThatThrownBy(() -> new Simulator(TestConfigs.of("scheduler.local_policy=nope")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("scheduler.local_policy: unknown local policy 'nope'; known: edf, fcfs, milp,"
-                        + " sjf, srpt, test-lifo");
+                        + " shortest, sjf, srpt, test-lifo");
     }
 }

@@ -52,6 +52,7 @@ public final class LocalPolicies {
         return new Registry<>("local policy", LocalPolicyFactory.class, List.of(
                 new Builtin("fcfs", "first come, first served", ctx -> LocalPolicy.ordered(FCFS)),
                 new Builtin("sjf", "shortest prompt first", ctx -> LocalPolicy.ordered(SJF)),
+                new Builtin("shortest", "alias of sjf (LLM-Serving-Simulator's name)", ctx -> LocalPolicy.ordered(SJF)),
                 new Builtin("srpt", "shortest remaining work (prompt + remaining output) first",
                         ctx -> LocalPolicy.ordered(SRPT)),
                 new Builtin("edf", "earliest TTFT deadline first", ctx -> LocalPolicy.ordered(EDF)),

@@ -4,9 +4,12 @@ import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.cluster.Replica;
 import io.simfaasinfer.config.ServerlessConfig;
-import io.simfaasinfer.config.SimulatorConfig;
+import io.simfaasinfer.deployment.Lifecycle;
+import io.simfaasinfer.deployment.Pool;
+import io.simfaasinfer.deployment.ReplicaView;
 import io.simfaasinfer.engine.Event;
 import io.simfaasinfer.engine.EventQueue;
+import io.simfaasinfer.engine.Phase;
 import io.simfaasinfer.metrics.LatencyStats;
 import io.simfaasinfer.metrics.MetricsCollector;
 import io.simfaasinfer.metrics.SimulationResult;
@@ -15,15 +18,18 @@ import io.simfaasinfer.routing.Router;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The serverless fleet of one simulation. Owns the instance slots (each a {@link Replica} with its
- * own scheduler and KV cache), their lifecycle, the global queue and the autoscaler; the
- * {@code Simulator} hands it arrivals, finished iterations and the serverless events.
+ * The serverless lifecycle of a pool: a fleet of function instances. Owns the instance slots (each
+ * a {@link Replica} of the pool with its own scheduler and KV cache, made when a slot is first
+ * started, never up front), their lifecycle, the global queue and the autoscaler. The pool's stage
+ * offers it arrivals through the {@link Lifecycle} seam; its own events (cold starts ending,
+ * keep-alive expiries, autoscaler evaluations) carry their handler.
  *
  * <ul>
  *   <li>An arriving request goes to a ready instance with room (chosen by {@code cluster.router}
@@ -38,25 +44,60 @@ import java.util.TreeMap;
  *       than the autoscaler wants (never below {@code min_instances}, the warm pool ready at t = 0).</li>
  * </ul>
  */
-public final class ServerlessController {
+public final class ServerlessLifecycle implements Lifecycle {
 
-    /** How the controller asks the simulator to let a replica schedule its next iteration. */
-    @FunctionalInterface
-    public interface ScheduleRequester {
-        void requestSchedule(Replica replica, long now);
+    /** A serverless instance finished its cold start ({@code generation} tells which start of the slot). */
+    private record InstanceReady(ServerlessLifecycle fleet, int instance, long generation) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.INSTANCE_READY;
+        }
+
+        @Override
+        public void fire(long now) {
+            fleet.onEvent(this, now);
+        }
+    }
+
+    /** A serverless instance's keep-alive ran out ({@code idleEpoch} tells which idle period of the slot). */
+    private record InstanceExpiry(ServerlessLifecycle fleet, int instance, long idleEpoch) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.AUTOSCALE;
+        }
+
+        @Override
+        public void fire(long now) {
+            fleet.onEvent(this, now);
+        }
+    }
+
+    /** The autoscaler evaluates: on its periodic tick, or at once when poked by a waiting request. */
+    private record Autoscale(ServerlessLifecycle fleet, boolean periodic) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.AUTOSCALE;
+        }
+
+        @Override
+        public void fire(long now) {
+            fleet.onEvent(this, now);
+        }
     }
 
     private record Waiting(Request request, long coveredAtEnqueueNs) {
     }
 
     private final ServerlessConfig cfg;
-    private final Instance[] instances;
-    private final Dispatcher dispatcher;
+    private final Pool pool;
+    private final Router router;
+    private final ArrayList<Instance> instances = new ArrayList<>();
+    /** The instance of each replica, by the replica's index in the deployment less the first one's. */
+    private final ReplicaView drainView = new ReplicaView();
     private final FleetLedger ledger = new FleetLedger();
     private final EventQueue queue;
     private final MetricsCollector metrics;
     private final ServerlessMetrics sm;
-    private final ScheduleRequester requester;
     private final Autoscaler autoscaler;
     private final ColdStartModel coldStart;
     private final CheckpointTier tier;
@@ -84,27 +125,22 @@ public final class ServerlessController {
     private int queuePeak;
 
     /**
-     * @param config    the validated configuration (serverless enabled, cold-start figures resolved)
-     * @param replicas  one replica per instance slot ({@code max_instances} of them)
-     * @param router    chooses among ready instances with room
-     * @param sm        the request-side observer the replicas' schedulers report to
-     * @param requester lets a replica schedule (the simulator's own hook)
+     * @param cfg          the validated serverless settings (cold-start figures resolved)
+     * @param pool         the pool whose replicas the instances are
+     * @param router       chooses among ready instances with room
+     * @param sm           the request-side observer the pool's schedulers report to
+     * @param maxBatchSize the pool's scheduler.max_num_seqs
      */
-    public ServerlessController(SimulatorConfig config, ModelSpec model, GpuSpec gpu, Replica[] replicas,
-                                Router router, EventQueue queue, MetricsCollector metrics, ServerlessMetrics sm,
-                                ScheduleRequester requester) {
-        this.cfg = config.serverless();
+    public ServerlessLifecycle(ServerlessConfig cfg, ModelSpec model, GpuSpec gpu, int tp, int maxBatchSize, Pool pool,
+                               Router router, EventQueue queue, MetricsCollector metrics, ServerlessMetrics sm) {
+        this.cfg = cfg;
+        this.pool = pool;
+        this.router = router;
         this.queue = queue;
         this.metrics = metrics;
         this.sm = sm;
-        this.requester = requester;
-        this.tp = config.cluster().tp();
-        this.maxBatchSize = config.scheduler().maxNumSeqs();
-        this.instances = new Instance[replicas.length];
-        for (int i = 0; i < replicas.length; i++) {
-            instances[i] = new Instance(i, replicas[i]);
-        }
-        this.dispatcher = new Dispatcher(instances, router, cfg.instanceConcurrency());
+        this.tp = tp;
+        this.maxBatchSize = maxBatchSize;
         var cs = cfg.coldStart();
         this.coldStart = ColdStartModel.of(cs, model.weightBytes(), tp);
         this.tier = CheckpointTier.parse(cs.checkpointTier()).orElseThrow();
@@ -122,12 +158,18 @@ public final class ServerlessController {
         this.view = new View(this);
     }
 
-    // ---- driven by the simulator ----
+    @Override
+    public String name() {
+        return "serverless";
+    }
+
+    // ---- the lifecycle seam, driven by the pool's stage ----
 
     /** Provisions the warm pool at t = 0 and schedules the first evaluation. */
-    public void start() {
+    @Override
+    public void start(long now) {
         for (int i = 0; i < cfg.minInstances(); i++) {
-            Instance in = instances[i];
+            Instance in = newSlot();
             in.beginLife();
             ledger.transition(in, InstanceState.IDLE, 0);
             scheduleExpiry(in, 0);
@@ -135,31 +177,80 @@ public final class ServerlessController {
         lastDesired = cfg.minInstances();
         ledger.point(0);
         history.add(sample(0));
-        queue.schedule(0, new Event.Autoscale(true));
+        queue.schedule(0, new Autoscale(this, true));
+    }
+
+    private Instance newSlot() {
+        if (instances.size() == cfg.maxInstances()) {
+            throw new IllegalStateException("no free instance slot although live < max_instances");
+        }
+        Instance in = new Instance(instances.size(), pool.newReplica());
+        instances.add(in);
+        return in;
+    }
+
+    private Instance instanceOf(Replica r) {
+        return instances.get(r.index() - instances.get(0).replica.index());
     }
 
     /** The workload has no more requests: once every admitted one is finished the fleet stops. */
-    public void onWorkloadExhausted() {
+    @Override
+    public void onWorkloadExhausted(long now) {
         workloadExhausted = true;
     }
 
-    /** A request arrives (already checked against the model's context). */
-    public void onArrival(Request r, long now) {
-        String problem = instances[0].replica.scheduler().admissionProblem(r);
-        if (problem != null) {
-            r.reject();
-            sm.onRejected(r, problem, now);
-            return;
-        }
+    /** A request (that fits an instance) reaches the fleet. */
+    @Override
+    public void onOffered(Request r, long now) {
         sm.onFleetArrival();
+    }
+
+    /**
+     * The ready instances a request may go to now: none while others wait in the global queue (FIFO);
+     * else the first {@code max(1, desired)} ready ones (slot order) with room, the surplus above the
+     * autoscaler's answer taking overflow only, so it drains, goes idle and is released.
+     */
+    @Override
+    public void collect(Request r, ReplicaView into, long now) {
         if (waiting.isEmpty()) {
-            Instance target = pick(r, now);
-            if (target != null) {
-                sm.onAdmitted(now);
-                dispatch(r, target, now, 0);
-                return;
+            eligible(into);
+        }
+    }
+
+    private void eligible(ReplicaView into) {
+        int keep = Math.max(1, lastDesired);
+        int seen = 0;
+        int before = into.size();
+        for (int i = 0, n = instances.size(); i < n; i++) {
+            Instance in = instances.get(i);
+            if (in.ready() && seen++ < keep && hasRoom(in)) {
+                into.add(in.replica);
             }
         }
+        if (into.size() == before) {
+            for (int i = 0, n = instances.size(); i < n; i++) {
+                Instance in = instances.get(i);
+                if (in.ready() && hasRoom(in)) {
+                    into.add(in.replica);
+                }
+            }
+        }
+    }
+
+    private boolean hasRoom(Instance in) {
+        int limit = cfg.instanceConcurrency();
+        return limit <= 0 || in.replica.scheduler().outstanding() < limit;
+    }
+
+    @Override
+    public void dispatch(Replica target, Request r, long now) {
+        sm.onAdmitted(now);
+        dispatch(r, instanceOf(target), now, 0);
+    }
+
+    /** No ready instance has room: the request waits in the global queue (or a full queue rejects it). */
+    @Override
+    public void hold(Request r, long now) {
         Integer cap = cfg.queueCapacity();
         if (cap != null && waiting.size() >= cap) {
             rejectedQueueFull++;
@@ -179,8 +270,9 @@ public final class ServerlessController {
     }
 
     /** The iteration of {@code replica} ended and its scheduler retired it. */
+    @Override
     public void onIterationDone(Replica replica, long now) {
-        Instance in = instances[replica.index()];
+        Instance in = instanceOf(replica);
         if (!waiting.isEmpty()) {
             drain(now);
         }
@@ -190,22 +282,22 @@ public final class ServerlessController {
         }
     }
 
-    /** A serverless event ({@link Event.InstanceReady}, {@link Event.InstanceExpiry}, {@link Event.Autoscale}). */
-    public void onEvent(Event ev, long now) {
+    /** One of this fleet's events ({@link InstanceReady}, {@link InstanceExpiry}, {@link Autoscale}). */
+    private void onEvent(Event ev, long now) {
         if (workloadExhausted && sm.demand() == 0) {
             return; // the run is over: nothing after the last completion changes the fleet
         }
-        if (ev instanceof Event.InstanceReady e) {
-            onReady(instances[e.instance()], e.generation(), now);
-        } else if (ev instanceof Event.InstanceExpiry e) {
-            Instance in = instances[e.instance()];
+        if (ev instanceof InstanceReady e) {
+            onReady(instances.get(e.instance()), e.generation(), now);
+        } else if (ev instanceof InstanceExpiry e) {
+            Instance in = instances.get(e.instance());
             if (in.state == InstanceState.IDLE && in.idleEpoch == e.idleEpoch() && live() > floor()) {
                 release(in, now);
             }
-        } else if (ev instanceof Event.Autoscale a) {
+        } else if (ev instanceof Autoscale a) {
             if (a.periodic()) {
                 history.add(sample(now));
-                queue.schedule(now + intervalNs, new Event.Autoscale(true));
+                queue.schedule(now + intervalNs, new Autoscale(this, true));
             } else {
                 pokePending = false;
             }
@@ -215,22 +307,25 @@ public final class ServerlessController {
         }
     }
 
-    /** The slots that ever ran an instance (slot 0 if none did), for per-replica statistics. */
-    public Replica[] usedReplicas() {
-        List<Replica> used = new ArrayList<>();
+    /** The slots that ever ran an instance, in slot order, for per-replica statistics. */
+    @Override
+    public List<Replica> replicas() {
+        List<Replica> used = new ArrayList<>(instances.size());
         for (Instance in : instances) {
-            if (in.everUsed) {
-                used.add(in.replica);
-            }
+            used.add(in.replica);
         }
-        if (used.isEmpty()) {
-            used.add(instances[0].replica);
-        }
-        return used.toArray(new Replica[0]);
+        return Collections.unmodifiableList(used);
+    }
+
+    /** Nothing is provisioned for the whole run: instance time is billed ({@link #report}). */
+    @Override
+    public int provisionedReplicas() {
+        return 0;
     }
 
     /** Closes the books at the end of the run and returns {@code base} with the serverless section and billed cost. */
-    public SimulationResult decorate(SimulationResult base) {
+    @Override
+    public SimulationResult report(SimulationResult base) {
         if (finished) {
             throw new IllegalStateException("decorate runs once");
         }
@@ -293,7 +388,7 @@ public final class ServerlessController {
             }
         }
         if (choice == null) {
-            throw new IllegalStateException("no free instance slot although live < max_instances");
+            choice = newSlot(); // slots (hosts) are made when first started, in slot order
         }
         CheckpointTier t = tier;
         if (cached != null) {
@@ -305,7 +400,7 @@ public final class ServerlessController {
         choice.tier = t;
         ledger.transition(choice, InstanceState.STARTING, now);
         long duration = coldStart.totalNs(t);
-        queue.schedule(now + duration, new Event.InstanceReady(choice.slot, choice.generation));
+        queue.schedule(now + duration, new InstanceReady(this, choice.slot, choice.generation));
         coldStarts++;
         startsByTier.merge(t.label(), 1L, Long::sum);
         instanceStart.record(duration);
@@ -335,20 +430,26 @@ public final class ServerlessController {
     }
 
     private void scheduleExpiry(Instance in, long now) {
-        queue.schedule(now + keepAliveNs, new Event.InstanceExpiry(in.slot, in.idleEpoch));
+        queue.schedule(now + keepAliveNs, new InstanceExpiry(this, in.slot, in.idleEpoch));
     }
 
     private void poke(long now) {
         if (!pokePending) {
             pokePending = true;
-            queue.schedule(now, new Event.Autoscale(false));
+            queue.schedule(now, new Autoscale(this, false));
         }
     }
 
     // ---- dispatch ----
 
+    /** A ready instance with room for {@code r}, chosen by the pool's router over the same view as at arrival. */
     private Instance pick(Request r, long now) {
-        return dispatcher.pick(r, lastDesired, now);
+        drainView.clear();
+        eligible(drainView);
+        if (drainView.size() == 0) {
+            return null;
+        }
+        return instanceOf(drainView.member(router.route(r, drainView, now)));
     }
 
     private void drain(long now) {
@@ -365,12 +466,10 @@ public final class ServerlessController {
 
     private void dispatch(Request r, Instance in, long now, long coldWaitNs) {
         sm.onDispatched(r, coldWaitNs);
-        r.assign(in.slot);
-        in.replica.scheduler().enqueue(r, now);
+        pool.enqueue(in.replica, r, now);
         if (in.state == InstanceState.IDLE) {
             ledger.transition(in, InstanceState.BUSY, now);
         }
-        requester.requestSchedule(in.replica, now);
     }
 
     // ---- bookkeeping ----
@@ -414,7 +513,7 @@ public final class ServerlessController {
         return waiting.size();
     }
 
-    Instance[] instances() {
+    List<Instance> instances() {
         return instances;
     }
 

@@ -1,0 +1,107 @@
+package io.simfaasinfer;
+
+import io.simfaasinfer.catalog.Catalog;
+import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.catalog.ModelSpec;
+import io.simfaasinfer.config.ConfigException;
+import io.simfaasinfer.config.DeploymentConfig;
+import io.simfaasinfer.config.SimulatorConfig;
+import io.simfaasinfer.deployment.AlwaysOn;
+import io.simfaasinfer.deployment.DecodeObserver;
+import io.simfaasinfer.deployment.Deployment;
+import io.simfaasinfer.deployment.Pool;
+import io.simfaasinfer.deployment.Role;
+import io.simfaasinfer.engine.EventQueue;
+import io.simfaasinfer.engine.RandomStreams;
+import io.simfaasinfer.kvcache.KvCapacity;
+import io.simfaasinfer.metrics.MetricsCollector;
+import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.request.RequestObserver;
+import io.simfaasinfer.routing.Router;
+import io.simfaasinfer.routing.Routers;
+import io.simfaasinfer.scheduler.Schedulers;
+import io.simfaasinfer.serverless.ServerlessLifecycle;
+import io.simfaasinfer.serverless.ServerlessMetrics;
+import io.simfaasinfer.transfer.KvTransferModel;
+import io.simfaasinfer.transfer.TransferMode;
+import io.simfaasinfer.transfer.TransferStats;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Builds the {@link Deployment} of a validated configuration: one {@link Pool} per pool of its
+ * {@code deployment} (a predictor per GPU type and TP, a scheduler factory, KV capacity, and a
+ * lifecycle: {@link AlwaysOn} or {@link ServerlessLifecycle}), the entry router, and for a
+ * disaggregated deployment the decode router and the KV transfer model.
+ */
+final class DeploymentFactory {
+
+    /** What was built: the deployment, each pool's predictor, and the request observer of the entry pools. */
+    record Built(Deployment deployment, Map<String, PredictorFactory.Built> predictors,
+                 PredictorFactory.Built entryPredictor) {
+    }
+
+    private DeploymentFactory() {
+    }
+
+    static Built build(SimulatorConfig config, ModelSpec model, Catalog catalog, EventQueue queue,
+                       MetricsCollector metrics, RandomStreams streams) {
+        DeploymentConfig d = config.deployment();
+        Deployment.Builder b = new Deployment.Builder(queue);
+        Map<String, PredictorFactory.Built> byShape = new HashMap<>();
+        Map<String, PredictorFactory.Built> predictors = new LinkedHashMap<>();
+        Router entryRouter = null;
+        TransferStats stats = null;
+        if (d.disaggregated()) {
+            var t = d.transfer();
+            var tm = KvTransferModel.of(model, t.bandwidthGbS(), t.latencyMs(), TransferMode.parse(t.mode()).orElseThrow());
+            stats = new TransferStats(tm, "per prefill replica (its NIC, shared by its concurrent transfers)");
+            String decodeRouter = d.pools().stream().filter(p -> p.role().equals("decode")).findFirst()
+                    .orElseThrow().router();
+            b.disaggregated(Routers.registry().get("deployment.decode_global", decodeRouter)
+                    .create(streams.stream("decode-routing")), tm, stats);
+        }
+        PredictorFactory.Built entryPredictor = null;
+        // entry pools first (their router is the entry stage's), decode pools after
+        for (boolean decodePass : new boolean[] {false, true}) {
+            for (DeploymentConfig.PoolConfig pc : d.pools()) {
+                Role role = Role.parse(pc.role()).orElseThrow();
+                if ((role == Role.DECODE) != decodePass) {
+                    continue;
+                }
+                GpuSpec gpu = catalog.gpu(pc.gpu());
+                PredictorFactory.Built pred = byShape.computeIfAbsent(gpu.name() + "/tp" + pc.tp(),
+                        k -> PredictorFactory.build(config.predictor(), model, gpu, pc.tp(), catalog));
+                predictors.put(pc.name(), pred);
+                if (entryPredictor == null) {
+                    entryPredictor = pred;
+                }
+                if (entryRouter == null && role != Role.DECODE) {
+                    entryRouter = Routers.registry().get("cluster.router", pc.router()).create(streams.stream("routing"));
+                }
+                var sc = pc.scheduler();
+                KvCapacity cap = KvCapacity.of(model, gpu, pc.tp(), pc.gpuMemoryUtilization(), config.cluster().blockSize(),
+                        pc.activationReserveGb(), sc.maxNumBatchedTokens());
+                ServerlessMetrics sm = pc.serverless() ? new ServerlessMetrics(metrics) : null;
+                RequestObserver observer = role == Role.DECODE ? new DecodeObserver(metrics, stats)
+                        : sm != null ? sm : metrics;
+                var spec = new Pool.Spec(pc.name(), role, gpu, pc.tp(), model,
+                        Schedulers.registry().get("scheduler.name", sc.name()), sc, pc.router(), cap,
+                        config.cluster().blockSize(), pc.prefixCaching(), pred, observer);
+                final Router router = entryRouter;
+                Pool pool = b.add(spec, pc.replicas(), p -> pc.serverless()
+                        ? new ServerlessLifecycle(config.serverless(), model, gpu, pc.tp(), sc.maxNumSeqs(), p, router,
+                        queue, metrics, sm)
+                        : new AlwaysOn(p, pc.replicas()));
+                if (role != Role.MIXED && !pool.supportsDisaggregation()) {
+                    throw new ConfigException("config", "deployment.pools." + d.pools().indexOf(pc) + ".scheduler.name",
+                            "scheduler '" + sc.name() + "' cannot serve a " + role.label()
+                                    + " pool (it does not hand off or take in KV caches)");
+                }
+            }
+        }
+        return new Built(b.build(entryRouter), predictors, entryPredictor);
+    }
+}

@@ -1,0 +1,207 @@
+package io.simfaasinfer.deployment;
+
+import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.catalog.ModelSpec;
+import io.simfaasinfer.cluster.Replica;
+import io.simfaasinfer.config.SchedulerConfig;
+import io.simfaasinfer.engine.Event;
+import io.simfaasinfer.engine.EventQueue;
+import io.simfaasinfer.engine.Phase;
+import io.simfaasinfer.kvcache.BlockManager;
+import io.simfaasinfer.kvcache.KvCapacity;
+import io.simfaasinfer.predictor.ExecutionTimePredictor;
+import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.request.Request;
+import io.simfaasinfer.request.RequestObserver;
+import io.simfaasinfer.scheduler.Handoff;
+import io.simfaasinfer.scheduler.Scheduler;
+import io.simfaasinfer.scheduler.SchedulerContext;
+import io.simfaasinfer.scheduler.SchedulerFactory;
+
+import java.util.function.Consumer;
+
+/**
+ * One pool of a deployment: identical replicas (one GPU type, one TP degree, one scheduler and KV
+ * sizing) with one role and one {@link Lifecycle}. Makes its replicas when its lifecycle asks
+ * ({@link #newReplica}), enqueues routed requests, and drives each replica's iterations through
+ * two events that carry their handler: {@link Schedule} (form and start the next batch) and
+ * {@link IterationDone} (retire it).
+ */
+public final class Pool {
+
+    /**
+     * What a pool is built from.
+     *
+     * @param name             the pool's name in results
+     * @param role             mixed, prefill or decode
+     * @param gpu              the GPU of every replica
+     * @param tp               tensor-parallel degree of every replica
+     * @param model            the model served
+     * @param scheduler        the batching policy's factory and its settings
+     * @param schedulerConfig  the scheduler settings of this pool
+     * @param router           the global policy's registry name (for reports)
+     * @param capacity         KV capacity of one replica
+     * @param blockSize        KV block size, tokens
+     * @param prefixCaching    whether replicas share cached prompt prefixes
+     * @param predictor        times the iterations of this pool's replicas
+     * @param observer         receives the request events of this pool's schedulers
+     */
+    public record Spec(String name, Role role, GpuSpec gpu, int tp, ModelSpec model, SchedulerFactory scheduler,
+                       SchedulerConfig schedulerConfig, String router, KvCapacity capacity, int blockSize,
+                       boolean prefixCaching, PredictorFactory.Built predictor, RequestObserver observer) {
+    }
+
+    /** An idle replica forms and starts its next batch. */
+    public record Schedule(Pool pool, Replica replica) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.SCHEDULE;
+        }
+
+        @Override
+        public void fire(long now) {
+            pool.onSchedule(replica, now);
+        }
+    }
+
+    /** The iteration running on a replica ends. */
+    public record IterationDone(Pool pool, Replica replica) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.ITERATION_DONE;
+        }
+
+        @Override
+        public void fire(long now) {
+            pool.onIterationDone(replica, now);
+        }
+    }
+
+    private final Spec spec;
+    private final EventQueue queue;
+    private final Handoff handoff;
+    private final Consumer<Replica> registry;
+    private final Scheduler probe;
+    private Lifecycle lifecycle;
+    private java.util.function.LongConsumer afterIteration;
+
+    /**
+     * @param handoff  where a prefill pool's schedulers send prefilled requests; null for other roles
+     * @param registry gives each new replica its deployment-wide index (called with the replica)
+     */
+    /**
+     * @param firstIndex  deployment-wide index of this pool's first replica
+     * @param maxReplicas most replicas the pool can ever have (its indexes are firstIndex + [0, max))
+     */
+    Pool(Spec spec, EventQueue queue, Handoff handoff, Consumer<Replica> registry, int firstIndex, int maxReplicas) {
+        this.spec = spec;
+        this.queue = queue;
+        this.handoff = handoff;
+        this.registry = registry;
+        this.firstIndex = firstIndex;
+        this.maxReplicas = maxReplicas;
+        this.probe = makeScheduler(-1);
+    }
+
+    private final int firstIndex;
+    private final int maxReplicas;
+    private int made;
+
+    void setLifecycle(Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
+
+    /** Called after every iteration of this pool ends (the decode stage retries requests waiting for memory). */
+    void setAfterIteration(java.util.function.LongConsumer r) {
+        this.afterIteration = r;
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public Role role() {
+        return spec.role();
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public ExecutionTimePredictor predictor() {
+        return spec.predictor().predictor();
+    }
+
+    /** Whether {@code r} could ever be served by a replica of this pool: null if so, else a reason code. */
+    public String admissionProblem(Request r) {
+        return probe.admissionProblem(r);
+    }
+
+    /** Whether {@code r} is one of this pool's replicas. */
+    boolean owns(Replica r) {
+        return r.index() >= firstIndex && r.index() < firstIndex + maxReplicas;
+    }
+
+    /** Whether this pool's scheduler can serve a prefill or decode role. */
+    public boolean supportsDisaggregation() {
+        return probe.supportsDisaggregation();
+    }
+
+    /** KV blocks of one replica. */
+    public int blocksPerReplica() {
+        return spec.capacity().totalBlocks();
+    }
+
+    /** A new replica of this pool (its lifecycle decides when), with its own scheduler and empty KV cache. */
+    public Replica newReplica() {
+        if (made == maxReplicas) {
+            throw new IllegalStateException("pool " + name() + " already has its " + maxReplicas + " replicas");
+        }
+        int index = firstIndex + made++;
+        Replica r = new Replica(index, spec.gpu(), spec.tp(), makeScheduler(index), predictor());
+        registry.accept(r);
+        return r;
+    }
+
+    private Scheduler makeScheduler(int index) {
+        BlockManager kv = new BlockManager(spec.capacity().totalBlocks(), spec.blockSize(), spec.prefixCaching());
+        return spec.scheduler().create(new SchedulerContext(index, kv, spec.schedulerConfig(), spec.model(),
+                spec.observer(), predictor(), handoff));
+    }
+
+    /** Routes {@code r} to {@code target}: its waiting queue, and a scheduling pass at {@code now}. */
+    public void enqueue(Replica target, Request r, long now) {
+        r.assign(target.index());
+        target.scheduler().enqueue(r, now);
+        requestSchedule(target, now);
+    }
+
+    /** Asks an idle replica to form a batch at {@code now}, after every arrival at the same instant. */
+    public void requestSchedule(Replica r, long now) {
+        if (!r.busy() && !r.schedulePending()) {
+            r.setSchedulePending(true);
+            queue.schedule(now, new Schedule(this, r));
+        }
+    }
+
+    private void onSchedule(Replica r, long now) {
+        r.setSchedulePending(false);
+        long duration = r.tryStart(now);
+        if (duration > 0) {
+            queue.schedule(now + duration, new IterationDone(this, r));
+        }
+    }
+
+    private void onIterationDone(Replica r, long now) {
+        r.finish(now);
+        lifecycle.onIterationDone(r, now);
+        if (afterIteration != null) {
+            afterIteration.accept(now);
+        }
+        requestSchedule(r, now);
+    }
+}

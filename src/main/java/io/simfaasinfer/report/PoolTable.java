@@ -1,0 +1,41 @@
+package io.simfaasinfer.report;
+
+import io.simfaasinfer.metrics.SimulationResult;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The pools of a deployment side by side, and its KV transfers, for the terminal summary and {@code compare}. */
+public final class PoolTable {
+
+    private PoolTable() {
+    }
+
+    /** Appends one row per pool and, when disaggregated, one line of KV-transfer figures. */
+    public static void render(StringBuilder b, SimulationResult r) {
+        b.append(String.format(Locale.ROOT, "%-12s %-8s %-11s %3s %8s %7s %6s %6s %8s %9s %10s%n", "pool", "role", "gpu",
+                "tp", "replicas", "busy", "MFU", "MBU", "KV peak", "GPU-h", "cost $"));
+        for (SimulationResult.PoolStats p : r.pools()) {
+            b.append(String.format(Locale.ROOT, "%-12s %-8s %-11s %3d %8d %6.1f%% %5.1f%% %5.1f%% %7.1f%% %9.3f %10.4f%n",
+                    p.name(), p.role(), p.gpu(), p.tp(), p.replicas(), 100 * p.busyFractionMean(), 100 * p.mfuMean(),
+                    100 * p.mbuMean(), 100 * p.kvCacheUtilPeak(), p.gpuHours(), p.costUsd()));
+        }
+        transfer(b, r.kvTransfer());
+    }
+
+    static void transfer(StringBuilder b, SimulationResult.KvTransfer t) {
+        if (t == null) {
+            return;
+        }
+        b.append(String.format(Locale.ROOT, "kv transfer (%s, %.1f GB/s + %.3f ms, %s): %d transfers, %.2f GB,"
+                        + " time mean %.3f ms p99 %.3f ms, %d waits for decode memory, %.1f%% of the first token gap%n",
+                t.mode(), t.bandwidthGbS(), t.latencyMs(), t.link(), t.transfers(), t.bytes() / 1e9, t.timeMs().mean(),
+                t.timeMs().p99(), t.waitsForDecodeMemory(), 100 * t.shareOfFirstTokenGap()));
+    }
+
+    /** One cell per pool: "name: N x gpu (tp=T)". */
+    public static String brief(List<SimulationResult.PoolStats> pools) {
+        return String.join(" + ", pools.stream().map(p -> String.format(Locale.ROOT, "%s %dx%s tp%d", p.name(),
+                p.replicas(), p.gpu(), p.tp())).toList());
+    }
+}
