@@ -44,9 +44,14 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
-    @Option(names = "--schedulers", split = ",", required = true, paramLabel = "NAME[,NAME...]",
+    @Option(names = "--schedulers", split = ",", paramLabel = "NAME[,NAME...]",
             description = "Schedulers to compare (scheduler.name), e.g. vllm,sarathi,orca,ft,vllm-v1,lightllm.")
     List<String> schedulers;
+
+    @Option(names = "--deployments", split = ",", paramLabel = "FILE[,FILE...]",
+            description = "Deployments to compare: YAML/JSON files whose sections (deployment, disaggregation, cluster,"
+                    + " ...) are applied over the base configuration, e.g. examples/deployments/*.yaml.")
+    List<Path> deployments;
 
     @Option(names = "--routers", split = ",", paramLabel = "NAME[,NAME...]",
             description = "Also vary the router (cluster.router), e.g. round_robin,least_kv,power_of_two.")
@@ -75,6 +80,9 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (threads != null && threads < 1) {
             throw new BadInputException("--threads: expected a positive integer, got " + threads);
+        }
+        if ((schedulers == null || schedulers.isEmpty()) && (deployments == null || deployments.isEmpty())) {
+            throw new BadInputException("give --schedulers or --deployments (or both) to compare");
         }
         checkNames("--schedulers", "scheduler", schedulers, Schedulers.registry().all().keySet());
         checkNames("--routers", "router", routers, Routers.registry().all().keySet());
@@ -148,29 +156,40 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    /** Every scheduler x router x local policy, in the order given. */
+    /** Every deployment x scheduler x router x local policy, in the order given. */
     private List<Variant> variants() {
         List<String> rs = routers == null || routers.isEmpty() ? java.util.Collections.singletonList(null) : routers;
         List<String> ps = localPolicies == null || localPolicies.isEmpty()
                 ? java.util.Collections.singletonList(null) : localPolicies;
+        List<String> ss = schedulers == null || schedulers.isEmpty() ? java.util.Collections.singletonList(null)
+                : schedulers;
+        List<Path> ds = deployments == null || deployments.isEmpty() ? java.util.Collections.singletonList(null)
+                : deployments;
         List<Variant> out = new ArrayList<>();
-        for (String s : schedulers) {
+        for (Path d : ds) {
+        List<String> dsets = d == null ? List.of() : DeploymentVariant.sets(d);
+        String dlabel = d == null ? null : DeploymentVariant.label(d);
+        for (String s : ss) {
             for (String r : rs) {
                 for (String p : ps) {
-                    List<String> sets = new ArrayList<>();
-                    StringBuilder label = new StringBuilder(s.trim());
-                    sets.add("scheduler.name=" + s.trim());
+                    List<String> sets = new ArrayList<>(dsets);
+                    StringBuilder label = new StringBuilder(dlabel == null ? "" : dlabel);
+                    if (s != null) {
+                        sets.add("scheduler.name=" + s.trim());
+                        label.append(label.length() == 0 ? "" : "/").append(s.trim());
+                    }
                     if (r != null) {
-                        sets.add("cluster.router=" + r.trim());
+                        sets.add("disaggregation.prefill_global=" + r.trim());
                         label.append('/').append(r.trim());
                     }
                     if (p != null) {
-                        sets.add("scheduler.local_policy=" + p.trim());
+                        sets.add("disaggregation.prefill_local=" + p.trim());
                         label.append('/').append(p.trim());
                     }
                     out.add(new Variant(label.toString(), sets));
                 }
             }
+        }
         }
         return out;
     }
@@ -194,7 +213,8 @@ public final class CompareCommand implements Callable<Integer> {
         SloCounter counter = new SloCounter(slo);
         SimulationResult result = new Simulator(c, r.catalog(), null, slo == null ? null : counter).run()
                 .withWarnings(warnings);
-        return new Comparison.Run(label, c.scheduler().name(), c.cluster().router(), c.scheduler().localPolicy(), slo,
+        var entry = c.deployment().pools().get(0);
+        return new Comparison.Run(label, entry.scheduler().name(), entry.router(), entry.scheduler().localPolicy(), slo,
                 slo == null ? null : counter.attained(), result);
     }
 

@@ -62,7 +62,21 @@ public record Comparison(List<Run> runs) {
                 new Row("completed", r -> Long.toString(r.result().requests().completed())),
                 new Row("rejected", r -> Long.toString(r.result().requests().rejected())),
                 new Row("KV peak (%)", r -> String.format(Locale.ROOT, "%.1f",
-                        100 * r.result().utilization().kvCacheUtilPeak()))));
+                        100 * r.result().utilization().kvCacheUtilPeak())),
+                new Row("GPUs", r -> Integer.toString(r.result().cost().gpus())),
+                new Row("cost per 1k req ($)", r -> String.format(Locale.ROOT, "%.4f",
+                        r.result().cost().costPer1kRequests()))));
+        if (runs.stream().anyMatch(r -> r.result().pools() != null && r.result().pools().size() > 1)) {
+            rows.add(0, new Row("pools", r -> io.simfaasinfer.report.PoolTable.brief(r.result().pools())));
+            rows.add(new Row("busy per pool (%)", r -> String.join(" / ", r.result().pools().stream()
+                    .map(p -> String.format(Locale.ROOT, "%.1f", 100 * p.busyFractionMean())).toList())));
+        }
+        if (runs.stream().anyMatch(r -> r.result().kvTransfer() != null)) {
+            rows.add(new Row("KV transfer mean (ms)", r -> r.result().kvTransfer() == null ? "-"
+                    : ms(r.result().kvTransfer().timeMs().mean())));
+            rows.add(new Row("waits for decode mem", r -> r.result().kvTransfer() == null ? "-"
+                    : Long.toString(r.result().kvTransfer().waitsForDecodeMemory())));
+        }
         if (runs.stream().anyMatch(r -> r.ttftSloAttained() != null)) {
             rows.add(new Row("TTFT SLO met (%)", r -> r.ttftSloAttained() == null ? "-"
                     : String.format(Locale.ROOT, "%.1f", 100 * r.ttftSloAttained())));
