@@ -53,15 +53,19 @@ final class DeploymentFactory {
         Map<String, PredictorFactory.Built> byShape = new HashMap<>();
         Map<String, PredictorFactory.Built> predictors = new LinkedHashMap<>();
         Router entryRouter = null;
+        Router decodeRouter = null;
         TransferStats stats = null;
         if (d.disaggregated()) {
             var t = d.transfer();
             var tm = KvTransferModel.of(model, t.bandwidthGbS(), t.latencyMs(), TransferMode.parse(t.mode()).orElseThrow());
-            stats = new TransferStats(tm, "per prefill replica (its NIC, shared by its concurrent transfers)");
-            String decodeRouter = d.pools().stream().filter(p -> p.role().equals("decode")).findFirst()
+            stats = new TransferStats(tm, t.bandwidthGbS() == null
+                    ? "per prefill replica: 38.5 GB/s per GPU (a 400 Gb/s NIC each), shared by its concurrent transfers"
+                    : "per prefill replica, shared by its concurrent transfers");
+            String decodeRouterName = d.pools().stream().filter(p -> p.role().equals("decode")).findFirst()
                     .orElseThrow().router();
-            b.disaggregated(Routers.registry().get("deployment.decode_global", decodeRouter)
-                    .create(streams.stream("decode-routing")), tm, stats);
+            decodeRouter = Routers.registry().get("deployment.decode_global", decodeRouterName)
+                    .create(streams.stream("decode-routing"));
+            b.disaggregated(decodeRouter, tm, stats);
         }
         PredictorFactory.Built entryPredictor = null;
         // entry pools first (their router is the entry stage's), decode pools after
@@ -85,15 +89,15 @@ final class DeploymentFactory {
                 KvCapacity cap = KvCapacity.of(model, gpu, pc.tp(), pc.gpuMemoryUtilization(), config.cluster().blockSize(),
                         pc.activationReserveGb(), sc.maxNumBatchedTokens());
                 ServerlessMetrics sm = pc.serverless() ? new ServerlessMetrics(metrics) : null;
-                RequestObserver observer = role == Role.DECODE ? new DecodeObserver(metrics, stats)
-                        : sm != null ? sm : metrics;
+                RequestObserver own = sm != null ? sm : metrics;
+                RequestObserver observer = role == Role.DECODE ? new DecodeObserver(own, stats) : own;
                 var spec = new Pool.Spec(pc.name(), role, gpu, pc.tp(), model,
                         Schedulers.registry().get("scheduler.name", sc.name()), sc, pc.router(), cap,
                         config.cluster().blockSize(), pc.prefixCaching(), pred, observer);
-                final Router router = entryRouter;
+                final Router router = role == Role.DECODE ? decodeRouter : entryRouter;
                 Pool pool = b.add(spec, pc.replicas(), p -> pc.serverless()
                         ? new ServerlessLifecycle(config.serverless(), model, gpu, pc.tp(), sc.maxNumSeqs(), p, router,
-                        queue, metrics, sm)
+                        queue, metrics, sm, () -> metrics.arrived() == metrics.completed() + metrics.rejected())
                         : new AlwaysOn(p, pc.replicas()));
                 if (role != Role.MIXED && !pool.supportsDisaggregation()) {
                     throw new ConfigException("config", "deployment.pools." + d.pools().indexOf(pc) + ".scheduler.name",

@@ -132,12 +132,20 @@ public final class Catalog {
 
     /** The model of that name, or empty. */
     public Optional<ModelSpec> findModel(String name) {
-        return Optional.ofNullable(models.get(name));
+        try {
+            return Optional.of(model(name));
+        } catch (CatalogException e) {
+            return Optional.empty();
+        }
     }
 
     /** The GPU of that name, or empty. */
     public Optional<GpuSpec> findGpu(String name) {
-        return Optional.ofNullable(gpus.get(name));
+        try {
+            return Optional.of(gpu(name));
+        } catch (CatalogException e) {
+            return Optional.empty();
+        }
     }
 
     /** Names of all models, sorted; unmodifiable. */

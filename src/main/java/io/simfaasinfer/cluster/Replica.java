@@ -73,6 +73,7 @@ public final class Replica {
         if (!scheduler.schedule(now, batch)) {
             return -1;
         }
+        batch.setStartNs(now);
         Breakdown b = predictor.predict(batch);
         long duration = Math.max(1, Math.round(b.totalMs() * 1e6));
         busy = true;

@@ -131,7 +131,15 @@ public final class ConfigValidator {
                     cl.gpuMemoryUtilization(), cap.usableBytes() / 1e9));
         }
         predictor(c.predictor());
-        ServerlessConfig sl = io.simfaasinfer.serverless.ServerlessValidation.validate(c.serverless(), gpu, sourceOf);
+        GpuSpec fleetGpu = gpu; // cold-start figures come from the serverless pool's GPU
+        if (c.deployment() != null && c.deployment().pools() != null) {
+            for (DeploymentConfig.PoolConfig p : c.deployment().pools()) {
+                if (p != null && p.serverless() && p.gpu() != null && catalog.findGpu(p.gpu()).isPresent()) {
+                    fleetGpu = catalog.gpu(p.gpu());
+                }
+            }
+        }
+        ServerlessConfig sl = io.simfaasinfer.serverless.ServerlessValidation.validate(c.serverless(), fleetGpu, sourceOf);
         DeploymentConfig dep = new DeploymentChecks(sourceOf).check(c, sc, sl, model, catalog, w);
         ModelConfig canonical = new ModelConfig(model.name()); // an alias such as llama2-70b resolved
         ClusterConfig clCanonical = new ClusterConfig(gpu.name(), cl.tp(), cl.replicas(), cl.router(),

@@ -104,6 +104,7 @@ final class DeploymentChecks {
         }
         sameRouter(pools, false);
         sameRouter(pools, true);
+        serverlessPools(pools, serverless);
         DeploymentConfig.TransferConfig t = null;
         if (decode > 0) {
             t = d.transfer();
@@ -122,6 +123,33 @@ final class DeploymentChecks {
             }
         }
         return new DeploymentConfig(List.copyOf(pools), t, pg, pl, dg, dl);
+    }
+
+    /** At most one serverless pool, alone in its stage (its fleet queues the stage's requests and scales for them). */
+    private void serverlessPools(List<DeploymentConfig.PoolConfig> pools, boolean serverlessOn) {
+        int found = -1;
+        for (int i = 0; i < pools.size(); i++) {
+            var p = pools.get(i);
+            if (!p.serverless()) {
+                continue;
+            }
+            if (found >= 0) {
+                throw err("deployment.pools." + i + ".lifecycle", "one serverless pool per deployment is modelled; pool '"
+                        + pools.get(found).name() + "' already is one");
+            }
+            found = i;
+            boolean decode = p.role().equals("decode");
+            long stageSize = pools.stream().filter(q -> q.role().equals("decode") == decode).count();
+            if (stageSize > 1) {
+                throw err("deployment.pools." + i + ".lifecycle", "a serverless pool must be the only "
+                        + (decode ? "decode" : "mixed or prefill") + " pool of its deployment (its fleet queues and"
+                        + " scales for the whole stage)");
+            }
+        }
+        if (serverlessOn && found < 0) {
+            throw err("serverless.enabled", "is true but no pool of the deployment has lifecycle: serverless; set it on"
+                    + " the one pool that should be a fleet (deployment.pools.N.lifecycle)");
+        }
     }
 
     private String decision(String path, String name, boolean global) {
@@ -188,10 +216,6 @@ final class DeploymentChecks {
         }
         int replicas = pc.replicas();
         if (pc.serverless()) {
-            if (!pc.role().equals("mixed") || poolCount > 1) {
-                throw err(p + ".lifecycle", "a serverless pool is modelled as the only pool of an aggregated deployment"
-                        + " (role mixed); serverless prefill or decode pools are not supported yet");
-            }
             if (sl == null || !sl.enabled()) {
                 throw err(p + ".lifecycle", "serverless needs the serverless section (serverless.enabled: true)");
             }
@@ -249,7 +273,7 @@ final class DeploymentChecks {
         if (t == null) {
             throw err(p, "missing; a disaggregated deployment needs bandwidth_gb_s, latency_ms and mode");
         }
-        if (!(t.bandwidthGbS() > 0) || Double.isInfinite(t.bandwidthGbS())) {
+        if (t.bandwidthGbS() != null && (!(t.bandwidthGbS() > 0) || Double.isInfinite(t.bandwidthGbS()))) {
             throw err(p + ".bandwidth_gb_s", "expected a positive number of GB/s, got " + t.bandwidthGbS());
         }
         if (!(t.latencyMs() >= 0) || Double.isInfinite(t.latencyMs()) || t.latencyMs() > 1e6) {

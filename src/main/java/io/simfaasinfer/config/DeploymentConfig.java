@@ -62,10 +62,11 @@ public record DeploymentConfig(List<PoolConfig> pools, TransferConfig transfer, 
     /**
      * The KV-cache transfer from a prefill replica to a decode replica.
      *
-     * @param bandwidthGbS link bandwidth, GB/s (10^9 bytes/s): each prefill replica's NIC, shared by its transfers
+     * @param bandwidthGbS link bandwidth, GB/s (10^9 bytes/s): each prefill replica's link, shared by its
+     *                     transfers; null = 38.5 GB/s per GPU of the replica (one 400 Gb/s NIC each, at 77%)
      * @param latencyMs    fixed cost per transfer, ms
      * @param mode         after_prefill (whole cache after the prefill, the default) or layerwise (overlapped)
      */
-    public record TransferConfig(double bandwidthGbS, double latencyMs, String mode) {
+    public record TransferConfig(Double bandwidthGbS, double latencyMs, String mode) {
     }
 }

@@ -22,9 +22,6 @@ final class DeploymentTree {
             "prefill_global", "prefill_local", "decode_global", "decode_local");
     private static final List<String> FROM_CLUSTER = List.of("gpu", "tp", "replicas", "router",
             "gpu_memory_utilization", "activation_reserve_gb", "prefix_caching");
-    /** Transfer defaults: one 400 Gb/s NIC (ConnectX-7, as on DGX H100 nodes) per prefill replica; set-up latency assumed. */
-    static final double DEFAULT_BANDWIDTH_GB_S = 50;
-    static final double DEFAULT_LATENCY_MS = 0.5;
 
     private final UnaryOperator<String> sourceOf;
 
@@ -82,8 +79,10 @@ final class DeploymentTree {
             throw err("deployment.transfer", "expected a mapping (bandwidth_gb_s, latency_ms, mode)");
         }
         ObjectNode transfer = d.get("transfer") instanceof ObjectNode t ? t : d.putObject("transfer");
-        putIfAbsent(transfer, "bandwidth_gb_s", JsonNodeFactory.instance.numberNode(DEFAULT_BANDWIDTH_GB_S));
-        putIfAbsent(transfer, "latency_ms", JsonNodeFactory.instance.numberNode(DEFAULT_LATENCY_MS));
+        // null bandwidth: 38.5 GB/s per GPU of the prefill replica (transfer.KvTransferModel)
+        putIfAbsent(transfer, "bandwidth_gb_s", JsonNodeFactory.instance.nullNode());
+        putIfAbsent(transfer, "latency_ms",
+                JsonNodeFactory.instance.numberNode(io.simfaasinfer.transfer.KvTransferModel.DEFAULT_LATENCY_MS));
         putIfAbsent(transfer, "mode", JsonNodeFactory.instance.textNode("after_prefill"));
         for (String k : List.of("prefill_global", "prefill_local", "decode_global", "decode_local")) {
             putIfAbsent(d, k, JsonNodeFactory.instance.nullNode());

@@ -34,18 +34,27 @@ public final class AlwaysOn implements Lifecycle {
     @Override
     public void collect(Request r, ReplicaView view, long now) {
         for (int i = 0, n = replicas.size(); i < n; i++) {
-            view.add(replicas.get(i));
+            Replica rep = replicas.get(i);
+            if (pool.canTake(rep, r)) {
+                view.add(rep);
+            }
         }
     }
 
     @Override
     public void dispatch(Replica target, Request r, long now) {
-        pool.enqueue(target, r, now);
+        pool.accept(target, r, now);
     }
 
     @Override
     public void hold(Request r, long now) {
-        throw new IllegalStateException("an always-on pool always has a replica to route to");
+        throw new IllegalStateException("an always-on pool does not queue; its stage holds the request");
+    }
+
+    /** Every replica exists for the whole run: a stage may keep one view of them. */
+    @Override
+    public boolean staticMembership() {
+        return true;
     }
 
     @Override

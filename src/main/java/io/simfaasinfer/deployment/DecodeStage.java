@@ -1,6 +1,7 @@
 package io.simfaasinfer.deployment;
 
 import io.simfaasinfer.cluster.Replica;
+import io.simfaasinfer.engine.EventQueue;
 import io.simfaasinfer.request.Request;
 import io.simfaasinfer.routing.Router;
 import io.simfaasinfer.scheduler.Handoff;
@@ -14,13 +15,14 @@ import java.util.List;
 
 /**
  * The decode side of a disaggregated deployment. A prefill replica hands over a request once its
- * first token is out; a decode replica is chosen among those that can reserve the request's KV
- * blocks now (decode global, by the decode router), the blocks are reserved at once (vLLM's
- * waiting-for-remote-KV state), and the cache goes over the sending replica's link. When it
- * arrives, the prefill replica frees its copy and the request joins the decode replica's batches
- * (decode local: that replica's scheduler). When no decode replica can reserve, the request waits in
- * a FIFO queue (counted) while the prefill replica keeps its KV: decode pressure back-pressures
- * prefill. The queue is retried after every decode iteration.
+ * first token is out; a decode replica is chosen among those its pool's lifecycle offers that can
+ * reserve the request's KV blocks now (decode global, by the decode router), the blocks are
+ * reserved at once (vLLM's waiting-for-remote-KV state), and the cache goes over the sending
+ * replica's link. When it arrives, the prefill replica frees its copy and the request joins the
+ * decode replica's batches (decode local: that replica's scheduler). When no decode replica can
+ * reserve, the request waits (counted) while the prefill replica keeps its KV, so decode pressure
+ * back-pressures prefill: in a FIFO queue retried after every decode iteration, or, for a serverless
+ * decode pool, in the fleet's own queue, which scales the fleet up.
  *
  * <p>A link is the sending prefill replica's network interface: its transfers share its bandwidth.
  */
@@ -31,23 +33,18 @@ final class DecodeStage implements Handoff {
                             double bytes, double exposed, long startNs) {
     }
 
-    /** A prefilled request waiting for decode memory. */
-    private record Waiting(Request request, Replica from, long prefillNs, long sinceNs) {
-    }
-
     private final List<Pool> pools = new ArrayList<>();
     private final Router router;
     private final KvTransferModel model;
     private final TransferStats stats;
     private final Deployment deployment;
+    private final EventQueue queue;
     private final ReplicaView view = new ReplicaView();
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private final ArrayList<SharedLink<Transfer>> links = new ArrayList<>();
     private final SharedLink.Sink<Transfer> sink = this::onTransferred;
-    private final io.simfaasinfer.engine.EventQueue queue;
 
-    DecodeStage(Router router, KvTransferModel model, TransferStats stats, Deployment deployment,
-                io.simfaasinfer.engine.EventQueue queue) {
+    DecodeStage(Router router, KvTransferModel model, TransferStats stats, Deployment deployment, EventQueue queue) {
         this.router = router;
         this.model = model;
         this.stats = stats;
@@ -55,10 +52,11 @@ final class DecodeStage implements Handoff {
         this.queue = queue;
     }
 
-    /** Adds a decode pool; the queue waiting for memory is retried after each of its iterations. */
+    /** Adds a decode pool: its replicas take requests by a KV transfer; the wait is retried after its iterations. */
     void addPool(Pool p) {
         pools.add(p);
         p.setAfterIteration(this::retry);
+        p.setIntake(this::startTransfer, (rep, r) -> rep.scheduler().transferBlocksIfFree(r) >= 0);
     }
 
     List<Pool> pools() {
@@ -80,7 +78,7 @@ final class DecodeStage implements Handoff {
         return problem;
     }
 
-    /** Requests prefilled and waiting for a decode replica with room. */
+    /** Requests prefilled and waiting for a decode replica with room (in this stage's own queue). */
     int waitingForMemory() {
         return waiting.size();
     }
@@ -88,67 +86,81 @@ final class DecodeStage implements Handoff {
     @Override
     public void onPrefilled(Request r, int replica, long now) {
         Replica from = deployment.replica(replica);
-        Waiting w = new Waiting(r, from, from.lastIterationNs(), now);
-        if (!waiting.isEmpty() || !tryStart(w, now)) {
-            waiting.addLast(w);
-            stats.onWaitForMemory(waiting.size());
+        deployment.poolOf(from).lifecycle().onHandedOff(from, r, now);
+        for (int i = 0, n = pools.size(); i < n; i++) {
+            pools.get(i).lifecycle().onOffered(r, now);
+        }
+        if (!waiting.isEmpty() || !tryRoute(r, now)) {
+            stats.onWaitForMemory(waiting.size() + 1);
+            Lifecycle only = pools.size() == 1 ? pools.get(0).lifecycle() : null;
+            if (only != null && only.queues()) {
+                only.hold(r, now); // a serverless decode fleet queues it and scales up
+            } else {
+                waiting.addLast(r);
+            }
         }
     }
 
     private void retry(long now) {
-        while (!waiting.isEmpty() && tryStart(waiting.peekFirst(), now)) {
-            Waiting w = waiting.pollFirst();
-            stats.onMemoryWaitOver(now - w.sinceNs());
+        while (!waiting.isEmpty() && tryRoute(waiting.peekFirst(), now)) {
+            waiting.pollFirst();
         }
     }
 
-    private boolean tryStart(Waiting w, long now) {
-        Request r = w.request();
+    /** Routes {@code r} to a decode replica that can reserve its blocks now; false if none can. */
+    private boolean tryRoute(Request r, long now) {
         view.clear();
         for (int i = 0, n = pools.size(); i < n; i++) {
             Pool p = pools.get(i);
-            if (p.admissionProblem(r) != null) {
-                continue;
-            }
-            List<Replica> rs = p.lifecycle().replicas();
-            for (int j = 0, m = rs.size(); j < m; j++) {
-                if (rs.get(j).scheduler().transferBlocksIfFree(r) >= 0) {
-                    view.add(rs.get(j));
-                }
+            if (p.admissionProblem(r) == null) {
+                p.lifecycle().collect(r, view, now);
             }
         }
         if (view.size() == 0) {
             return false;
         }
         Replica to = view.member(router.route(r, view, now));
-        int blocks = to.scheduler().transferBlocksIfFree(r);
-        to.scheduler().reserveTransfer(r, blocks);
-        double bytes = model.bytes(r.kvTokens());
-        double exposed = model.exposedBytes(bytes, w.prefillNs());
-        SharedLink<Transfer> link = link(w.from());
-        link.send(exposed, model.latencyNs(),
-                new Transfer(r, w.from(), deployment.poolOf(w.from()), to, deployment.poolOf(to), blocks, bytes, exposed,
-                        now), now);
+        deployment.poolOf(to).lifecycle().dispatch(to, r, now);
         return true;
     }
 
-    private SharedLink<Transfer> link(Replica from) {
+    /** The intake of a decode replica: reserve the blocks, send the cache over the prefill replica's link. */
+    private void startTransfer(Replica to, Request r, long now) {
+        if (r.handoffNs() < now) {
+            stats.onMemoryWaitOver(now - r.handoffNs());
+        }
+        int blocks = to.scheduler().transferBlocksIfFree(r);
+        if (blocks < 0) {
+            throw new IllegalStateException("decode replica " + to.index() + " cannot reserve request " + r.id());
+        }
+        to.scheduler().reserveTransfer(r, blocks);
+        Replica from = deployment.replica(r.replica());
+        Pool fromPool = deployment.poolOf(from);
+        SharedLink<Transfer> link = link(from, fromPool);
+        double bytes = model.bytes(r.kvTokens());
+        double exposed = model.exposedBytes(bytes, r.handoffIterationNs(), link.bytesPerNs());
+        link.send(exposed, model.latencyNs(),
+                new Transfer(r, from, fromPool, to, deployment.poolOf(to), blocks, bytes, exposed, now), now);
+    }
+
+    private SharedLink<Transfer> link(Replica from, Pool fromPool) {
         int i = from.index();
         while (links.size() <= i) {
             links.add(null);
         }
         SharedLink<Transfer> l = links.get(i);
         if (l == null) {
-            l = new SharedLink<>(queue, model.bytesPerNs(), sink);
+            l = new SharedLink<>(queue, model.linkBytesPerNs(fromPool.spec().tp()), sink);
             links.set(i, l);
         }
         return l;
     }
 
     private void onTransferred(Transfer t, long now) {
-        stats.onLinkLoad(link(t.from()).peakInFlight());
+        stats.onLinkLoad(link(t.from(), t.fromPool()).peakInFlight());
         Request r = t.request();
         t.from().scheduler().releaseHandedOff(r); // the prefill copy is freed only now
+        t.fromPool().lifecycle().onTransferReleased(t.from(), now);
         t.to().scheduler().acceptTransferred(r, t.blocks(), now);
         stats.onTransferred(t.bytes(), t.exposed(), now - t.startNs());
         t.toPool().requestSchedule(t.to(), now);

@@ -35,6 +35,27 @@ public interface Lifecycle {
     /** No replica of the stage is eligible for {@code r}: queue it, or reject it with a reason. */
     void hold(Request r, long now);
 
+    /**
+     * Whether {@link #hold} queues requests itself (a serverless fleet, which scales up for them);
+     * otherwise the stage holds them (the decode stage's wait for memory).
+     */
+    default boolean queues() {
+        return false;
+    }
+
+    /** Whether the replicas {@link #collect} offers never change (always-on), so a stage may keep one view. */
+    default boolean staticMembership() {
+        return false;
+    }
+
+    /** A prefill replica handed {@code r} off after its first token (it still holds the request's KV). */
+    default void onHandedOff(Replica replica, Request r, long now) {
+    }
+
+    /** A prefill replica freed the KV of a request whose transfer completed. */
+    default void onTransferReleased(Replica replica, long now) {
+    }
+
     /** An iteration of {@code replica} ended and its scheduler retired it (before it schedules again). */
     default void onIterationDone(Replica replica, long now) {
     }

@@ -83,6 +83,9 @@ public final class Pool {
     private final Consumer<Replica> registry;
     private final Scheduler probe;
     private Lifecycle lifecycle;
+    /** What taking a routed request means: the entry stage enqueues it; the decode stage starts its KV transfer. */
+    private Intake intake = this::enqueue;
+    private java.util.function.BiPredicate<Replica, Request> canTake = (rep, r) -> true;
     private java.util.function.LongConsumer afterIteration;
 
     /**
@@ -106,6 +109,28 @@ public final class Pool {
     private final int firstIndex;
     private final int maxReplicas;
     private int made;
+
+    /** How a replica of this pool takes a request its stage routed to it. */
+    @FunctionalInterface
+    public interface Intake {
+        void accept(Replica target, Request r, long now);
+    }
+
+    /** The decode stage's intake (a KV transfer into reserved blocks) and eligibility (blocks free now). */
+    void setIntake(Intake intake, java.util.function.BiPredicate<Replica, Request> canTake) {
+        this.intake = intake;
+        this.canTake = canTake;
+    }
+
+    /** Whether {@code replica} can take {@code r} now (always, except a decode replica without room for its KV). */
+    public boolean canTake(Replica replica, Request r) {
+        return canTake.test(replica, r);
+    }
+
+    /** {@code target} takes {@code r}, routed to it by its stage (called by the lifecycle on dispatch). */
+    public void accept(Replica target, Request r, long now) {
+        intake.accept(target, r, now);
+    }
 
     void setLifecycle(Lifecycle lifecycle) {
         this.lifecycle = lifecycle;

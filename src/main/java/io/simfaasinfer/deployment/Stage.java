@@ -20,6 +20,9 @@ final class Stage {
     private final RequestObserver observer;
     private final DecodeStage decode;
     private final ReplicaView view = new ReplicaView();
+    /** Always-on pools only: their replicas never change, so one view serves every request that all pools admit. */
+    private final boolean staticView;
+    private boolean viewFilled;
 
     /**
      * @param observer receives rejections
@@ -30,6 +33,7 @@ final class Stage {
         this.router = router;
         this.observer = observer;
         this.decode = decode;
+        this.staticView = this.pools.stream().allMatch(p -> p.lifecycle().staticMembership());
     }
 
     List<Pool> pools() {
@@ -60,6 +64,20 @@ final class Stage {
             pools.get(0).spec().observer().onRejected(r, problem, now);
             return;
         }
+        if (staticView && problem == null) {
+            // every pool admits r and none's membership changes: the view of all replicas, built once
+            if (!viewFilled) {
+                view.clear();
+                for (int i = 0, n = pools.size(); i < n; i++) {
+                    pools.get(i).lifecycle().collect(r, view, now);
+                }
+                viewFilled = true;
+            }
+            Replica target = view.member(router.route(r, view, now));
+            poolOf(target).lifecycle().dispatch(target, r, now);
+            return;
+        }
+        viewFilled = false;
         for (int i = 0, n = pools.size(); i < n; i++) {
             pools.get(i).lifecycle().onOffered(r, now);
         }

@@ -35,11 +35,11 @@ public record SimulationResult(
         @JsonInclude(JsonInclude.Include.NON_NULL) ServerlessResult serverless,
         List<String> warnings) {
 
-    /** This result with a serverless section and the cost billed from instance time. */
-    public SimulationResult withServerless(ServerlessResult section, Cost billedCost) {
+    /** This result with a serverless section, the cost billed from instance time, and the pools with the fleet's billed figures. */
+    public SimulationResult withServerless(ServerlessResult section, Cost billedCost, List<PoolStats> billedPools) {
         return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, ttftSplitMs, throughput,
-                utilization, billedCost, deployment, pools, kvTransfer, replicas, workloadAdjustments, scheduling,
-                simulation, config, classes, prefixCache, section, warnings);
+                utilization, billedCost, deployment, List.copyOf(billedPools), kvTransfer, replicas, workloadAdjustments,
+                scheduling, simulation, config, classes, prefixCache, section, warnings);
     }
 
     /**
@@ -93,14 +93,14 @@ public record SimulationResult(
      * @param shareOfFirstTokenGap  (handoff to decode join) / (first to second token), measured requests
      * @param peakConcurrentPerLink most transfers sharing one link at once
      * @param mode                  after_prefill or layerwise
-     * @param bandwidthGbS          bandwidth of one link, GB/s
+     * @param bandwidthGbS          bandwidth of one link, GB/s; null = 38.5 GB/s per GPU of the prefill replica
      * @param latencyMs             fixed cost of one transfer, ms
      * @param link                  what one link is
      * @param bytesPerToken         KV bytes per token (2 x layers x KV heads x head dim x bytes per element)
      */
     public record KvTransfer(long transfers, double bytes, double exposedBytes, LatencySummary timeMs,
                              long waitsForDecodeMemory, int waitingPeak, LatencySummary decodeMemoryWaitMs,
-                             double shareOfFirstTokenGap, int peakConcurrentPerLink, String mode, double bandwidthGbS,
+                             double shareOfFirstTokenGap, int peakConcurrentPerLink, String mode, Double bandwidthGbS,
                              double latencyMs, String link, double bytesPerToken) {
     }
 

@@ -27,9 +27,11 @@ public final class PoolTable {
         if (t == null) {
             return;
         }
-        b.append(String.format(Locale.ROOT, "kv transfer (%s, %.1f GB/s + %.3f ms, %s): %d transfers, %.2f GB,"
+        String bw = t.bandwidthGbS() == null ? "38.5 GB/s per prefill GPU"
+                : String.format(Locale.ROOT, "%.1f GB/s per prefill replica", t.bandwidthGbS());
+        b.append(String.format(Locale.ROOT, "kv transfer (%s, %s + %.3f ms per transfer): %d transfers, %.2f GB,"
                         + " time mean %.3f ms p99 %.3f ms, %d waits for decode memory, %.1f%% of the first token gap%n",
-                t.mode(), t.bandwidthGbS(), t.latencyMs(), t.link(), t.transfers(), t.bytes() / 1e9, t.timeMs().mean(),
+                t.mode(), bw, t.latencyMs(), t.transfers(), t.bytes() / 1e9, t.timeMs().mean(),
                 t.timeMs().p99(), t.waitsForDecodeMemory(), 100 * t.shareOfFirstTokenGap()));
     }
 

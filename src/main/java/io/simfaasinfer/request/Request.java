@@ -51,6 +51,7 @@ public final class Request {
     /** Disaggregated serving: when the prefill replica handed the request off, when its KV reached decode; -1 if not. */
     private long handoffNs = -1;
     private long decodeJoinNs = -1;
+    private long handoffIterationNs;
 
     public Request(long id, long arrivalNs, int promptTokens, int outputTokens, boolean measured) {
         this(id, arrivalNs, promptTokens, outputTokens, measured, 0, Long.MAX_VALUE, null);
@@ -100,6 +101,8 @@ public final class Request {
     public int prefilled() { return prefilled; }
     /** When the prefill replica handed the request to the decode stage (first token emitted), or -1. */
     public long handoffNs() { return handoffNs; }
+    /** Duration of the prefill iteration that emitted its first token (for layer-wise transfer overlap), ns. */
+    public long handoffIterationNs() { return handoffIterationNs; }
     /** When its KV cache reached the decode replica and it joined that replica's batches, or -1. */
     public long decodeJoinNs() { return decodeJoinNs; }
 
@@ -146,13 +149,16 @@ public final class Request {
     /**
      * Disaggregated serving: the prefill replica emitted the first token at {@code now}; the request
      * leaves its batches (keeping its KV there) until the transfer to a decode replica completes.
+     *
+     * @param iterationNs duration of the iteration that finished its prefill
      */
-    public void markTransferring(long now) {
+    public void markTransferring(long now, long iterationNs) {
         if (generated != 1 || inPrefill()) {
             throw new IllegalStateException("request " + id + " handed off before its first token");
         }
         state = State.TRANSFERRING;
         handoffNs = now;
+        handoffIterationNs = iterationNs;
     }
 
     /** Disaggregated serving: its KV arrived at decode replica {@code replicaIndex} at {@code now}; it decodes there. */

@@ -214,19 +214,20 @@ public abstract class AbstractScheduler implements Scheduler {
     @Override
     public void complete(Batch batch, long now) {
         boolean anyFinished = false;
+        long iterationNs = batch.startNs() >= 0 ? now - batch.startNs() : 0;
         for (int i = 0, n = batch.numPrefills(); i < n; i++) {
             Request r = batch.prefillRequest(i);
             int tokens = batch.realPrefillTokens(i);
             r.advancePrefill(tokens);
             remainingWork -= tokens;
             if (!r.inPrefill()) {
-                anyFinished |= emit(r, now);
+                anyFinished |= emit(r, now, iterationNs);
             }
         }
         for (int i = 0, n = batch.numDecodes(); i < n; i++) {
             Request r = batch.decodeRequest(i);
             if (r != null) { // null: a padding decode (static batching), no token
-                anyFinished |= emit(r, now);
+                anyFinished |= emit(r, now, iterationNs);
             }
         }
         if (anyFinished) {
@@ -245,7 +246,7 @@ public abstract class AbstractScheduler implements Scheduler {
     }
 
     /** Emits the next token of {@code r}; true if it leaves the running set (finished, or handed off). */
-    private boolean emit(Request r, long now) {
+    private boolean emit(Request r, long now, long iterationNs) {
         long gap = r.emitToken(now);
         remainingWork--;
         observer.onToken(r, gap, now);
@@ -258,7 +259,7 @@ public abstract class AbstractScheduler implements Scheduler {
         if (handoff != null && r.generated() == 1) {
             // prefill replica: the first token is out; decoding happens elsewhere once the KV is sent
             remainingWork -= r.remainingOutput();
-            r.markTransferring(now);
+            r.markTransferring(now, iterationNs);
             heldForTransfer++;
             handedOff.add(r);
             return true;

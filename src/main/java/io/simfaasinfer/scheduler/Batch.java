@@ -34,6 +34,17 @@ public final class Batch implements BatchView {
     private long sumDecodeContext;
     private int nPaddingDecodes;
 
+    private long startNs = -1;
+
+    /** When the iteration of this batch started (set by the replica that runs it), or -1 if unknown. */
+    public long startNs() {
+        return startNs;
+    }
+
+    public void setStartNs(long t) {
+        startNs = t;
+    }
+
     public void clear() {
         Arrays.fill(prefillReq, 0, nPrefill, null);
         Arrays.fill(decodeReq, 0, nDecode, null);

@@ -94,6 +94,8 @@ public final class ServerlessLifecycle implements Lifecycle {
     private final ArrayList<Instance> instances = new ArrayList<>();
     /** The instance of each replica, by the replica's index in the deployment less the first one's. */
     private final ReplicaView drainView = new ReplicaView();
+    /** Whether every request of the run is done (the workload exhausted, none left anywhere in the deployment). */
+    private final java.util.function.BooleanSupplier runOver;
     private final FleetLedger ledger = new FleetLedger();
     private final EventQueue queue;
     private final MetricsCollector metrics;
@@ -130,10 +132,13 @@ public final class ServerlessLifecycle implements Lifecycle {
      * @param router       chooses among ready instances with room
      * @param sm           the request-side observer the pool's schedulers report to
      * @param maxBatchSize the pool's scheduler.max_num_seqs
+     * @param runOver      whether every request of the run is done (then nothing changes the fleet any more)
      */
     public ServerlessLifecycle(ServerlessConfig cfg, ModelSpec model, GpuSpec gpu, int tp, int maxBatchSize, Pool pool,
-                               Router router, EventQueue queue, MetricsCollector metrics, ServerlessMetrics sm) {
+                               Router router, EventQueue queue, MetricsCollector metrics, ServerlessMetrics sm,
+                               java.util.function.BooleanSupplier runOver) {
         this.cfg = cfg;
+        this.runOver = runOver;
         this.pool = pool;
         this.router = router;
         this.queue = queue;
@@ -161,6 +166,11 @@ public final class ServerlessLifecycle implements Lifecycle {
     @Override
     public String name() {
         return "serverless";
+    }
+
+    /** The name of the pool this fleet serves. */
+    String poolName() {
+        return pool.name();
     }
 
     // ---- the lifecycle seam, driven by the pool's stage ----
@@ -213,33 +223,61 @@ public final class ServerlessLifecycle implements Lifecycle {
     @Override
     public void collect(Request r, ReplicaView into, long now) {
         if (waiting.isEmpty()) {
-            eligible(into);
+            eligible(r, into);
         }
     }
 
-    private void eligible(ReplicaView into) {
+    private void eligible(Request r, ReplicaView into) {
         int keep = Math.max(1, lastDesired);
         int seen = 0;
         int before = into.size();
         for (int i = 0, n = instances.size(); i < n; i++) {
             Instance in = instances.get(i);
-            if (in.ready() && seen++ < keep && hasRoom(in)) {
+            if (in.ready() && seen++ < keep && hasRoom(in, r)) {
                 into.add(in.replica);
             }
         }
         if (into.size() == before) {
             for (int i = 0, n = instances.size(); i < n; i++) {
                 Instance in = instances.get(i);
-                if (in.ready() && hasRoom(in)) {
+                if (in.ready() && hasRoom(in, r)) {
                     into.add(in.replica);
                 }
             }
         }
     }
 
-    private boolean hasRoom(Instance in) {
+    /** Room for {@code r}: under the concurrency limit, and (a decode fleet) able to reserve its KV now. */
+    private boolean hasRoom(Instance in, Request r) {
         int limit = cfg.instanceConcurrency();
-        return limit <= 0 || in.replica.scheduler().outstanding() < limit;
+        var s = in.replica.scheduler();
+        return (limit <= 0 || s.outstanding() + s.incomingTransfers() < limit) && pool.canTake(in.replica, r);
+    }
+
+    /** Nothing on the instance: no request queued, running, arriving by transfer or held for one. */
+    private static boolean empty(Replica replica) {
+        var s = replica.scheduler();
+        return s.outstanding() == 0 && s.incomingTransfers() == 0 && s.heldForTransfer() == 0;
+    }
+
+    @Override
+    public boolean queues() {
+        return true;
+    }
+
+    /** A prefill fleet: the request leaves the fleet's demand; the instance stays busy while it holds the KV. */
+    @Override
+    public void onHandedOff(Replica replica, Request r, long now) {
+        sm.onDeparted(r, now);
+    }
+
+    @Override
+    public void onTransferReleased(Replica replica, long now) {
+        Instance in = instanceOf(replica);
+        if (in.state == InstanceState.BUSY && empty(replica)) {
+            ledger.transition(in, InstanceState.IDLE, now);
+            scheduleExpiry(in, now);
+        }
     }
 
     @Override
@@ -276,7 +314,7 @@ public final class ServerlessLifecycle implements Lifecycle {
         if (!waiting.isEmpty()) {
             drain(now);
         }
-        if (in.state == InstanceState.BUSY && replica.scheduler().outstanding() == 0) {
+        if (in.state == InstanceState.BUSY && empty(replica)) {
             ledger.transition(in, InstanceState.IDLE, now);
             scheduleExpiry(in, now);
         }
@@ -284,7 +322,7 @@ public final class ServerlessLifecycle implements Lifecycle {
 
     /** One of this fleet's events ({@link InstanceReady}, {@link InstanceExpiry}, {@link Autoscale}). */
     private void onEvent(Event ev, long now) {
-        if (workloadExhausted && sm.demand() == 0) {
+        if (workloadExhausted && runOver.getAsBoolean()) {
             return; // the run is over: nothing after the last completion changes the fleet
         }
         if (ev instanceof InstanceReady e) {
@@ -445,7 +483,7 @@ public final class ServerlessLifecycle implements Lifecycle {
     /** A ready instance with room for {@code r}, chosen by the pool's router over the same view as at arrival. */
     private Instance pick(Request r, long now) {
         drainView.clear();
-        eligible(drainView);
+        eligible(r, drainView);
         if (drainView.size() == 0) {
             return null;
         }
@@ -466,7 +504,7 @@ public final class ServerlessLifecycle implements Lifecycle {
 
     private void dispatch(Request r, Instance in, long now, long coldWaitNs) {
         sm.onDispatched(r, coldWaitNs);
-        pool.enqueue(in.replica, r, now);
+        pool.accept(in.replica, r, now);
         if (in.state == InstanceState.IDLE) {
             ledger.transition(in, InstanceState.BUSY, now);
         }

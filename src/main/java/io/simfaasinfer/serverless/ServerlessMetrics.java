@@ -59,6 +59,14 @@ public final class ServerlessMetrics implements RequestObserver {
         }
     }
 
+    /** A prefill fleet handed {@code r} to the decode stage: it leaves this fleet (its service ends here). */
+    void onDeparted(Request r, long now) {
+        pendingColdWait.remove(r);
+        serviceNs += now - r.firstScheduledNs();
+        services++;
+        changeDemand(-1, now);
+    }
+
     /** A request in the global queue was rejected. */
     void onDropped(long now) {
         changeDemand(-1, now);
@@ -151,6 +159,7 @@ public final class ServerlessMetrics implements RequestObserver {
     @Override
     public void onFinished(Request r, long now) {
         metrics.onFinished(r, now);
+        pendingColdWait.remove(r); // a decode fleet's requests never emit their first token there
         serviceNs += now - r.firstScheduledNs();
         services++;
         changeDemand(-1, now);

@@ -58,8 +58,31 @@ final class ServerlessReport {
                 c.instanceStart().summary(), parts, c.peakLive(), c.config().minInstances(), c.releases(), alive,
                 c.queuePeak(), c.rejectedQueueFull(), instanceS, gpuS, ttft, billing, List.copyOf(c.series()));
 
-        var billed = new SimulationResult.Cost(c.peakLive() * tp, b.pricePerGpuHour(), b.billedGpuSeconds() / 3600,
-                cost, per1k, qpsPerDollar);
-        return base.withServerless(section, billed);
+        // the fleet's billed cost, plus what the deployment's always-on pools cost (none for a fleet alone)
+        double otherCost = 0;
+        double otherHours = 0;
+        int otherGpus = 0;
+        List<SimulationResult.PoolStats> pools = new java.util.ArrayList<>();
+        for (SimulationResult.PoolStats p : base.pools()) {
+            if (p.name().equals(c.poolName())) {
+                pools.add(new SimulationResult.PoolStats(p.name(), p.role(), p.lifecycle(), p.gpu(), p.tp(), p.replicas(),
+                        p.gpus(), p.scheduler(), p.router(), p.localPolicy(), p.kvBlocksPerReplica(), p.iterations(),
+                        p.busyFractionMean(), p.mfuMean(), p.mbuMean(), p.kvCacheUtilMean(), p.kvCacheUtilPeak(),
+                        b.billedGpuSeconds() / 3600, b.pricePerGpuHour(), cost, p.peakMemoryGbPerGpu(), p.predictor()));
+            } else {
+                otherCost += p.costUsd();
+                otherHours += p.gpuHours();
+                otherGpus += p.gpus();
+                pools.add(p);
+            }
+        }
+        double totalCost = cost + otherCost;
+        double totalHours = b.billedGpuSeconds() / 3600 + otherHours;
+        double totalPerHour = endS > 0 ? totalCost / (endS / 3600) : 0;
+        var billed = new SimulationResult.Cost(c.peakLive() * tp + otherGpus,
+                otherGpus == 0 ? b.pricePerGpuHour() : totalCost / totalHours, totalHours, totalCost,
+                completed > 0 ? totalCost / completed * 1000 : 0,
+                endS > 0 && totalPerHour > 0 ? (completed / endS) / totalPerHour : 0);
+        return base.withServerless(section, billed, pools);
     }
 }

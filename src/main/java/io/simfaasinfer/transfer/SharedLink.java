@@ -99,6 +99,11 @@ public final class SharedLink<T> {
         }
     }
 
+    /** The link's bandwidth, bytes per ns. */
+    public double bytesPerNs() {
+        return bytesPerNs;
+    }
+
     /** Transfers on the link now. */
     public int inFlight() {
         return flows.size();

@@ -74,7 +74,7 @@ public final class TransferStats {
     public SimulationResult.KvTransfer result() {
         return new SimulationResult.KvTransfer(transfers, bytes, exposedBytes, time.summary(), waitsForDecodeMemory,
                 waitingPeak, memoryWait.summary(), firstGapNs > 0 ? handoffToDecodeNs / firstGapNs : 0,
-                peakPerLink, model.mode().label(), model.bytesPerNs(), model.latencyNs() / 1e6, link,
+                peakPerLink, model.mode().label(), model.bandwidthGbS(), model.latencyNs() / 1e6, link,
                 model.bytesPerToken());
     }
 }

@@ -135,8 +135,13 @@ class DeploymentCliTest {
             + "disaggregation.decode_global: applies to a disaggregated deployment",
         "num_gpus not a multiple|workload: {num_requests: 5}|--disaggregated --prefill-n-xpus 3 --prefill-tp 2|"
             + "deployment.pools.0.num_gpus: 3 GPUs do not split into replicas of tp=2",
-        "serverless decode pool|deployment: {pools: [{role: prefill}, {role: decode, lifecycle: serverless}]}||"
-            + "lifecycle: a serverless pool is modelled as the only pool of an aggregated deployment",
+        "serverless pool beside another of its stage|{serverless: {enabled: true}, deployment: {pools: [{role: prefill},"
+            + " {role: decode, lifecycle: serverless}, {name: d2, role: decode}]}}||deployment.pools.1.lifecycle: a"
+            + " serverless pool must be the only decode pool of its deployment",
+        "serverless pool without the section|deployment: {pools: [{role: prefill}, {role: decode, lifecycle:"
+            + " serverless}]}||deployment.pools.1.lifecycle: serverless needs the serverless section",
+        "serverless on but no fleet|{serverless: {enabled: true}, deployment: {pools: [{role: prefill}, {role:"
+            + " decode}]}}||serverless.enabled: is true but no pool of the deployment has lifecycle: serverless",
         "duplicate names|deployment: {pools: [{name: x, role: mixed}, {name: x, role: mixed}]}||"
             + "deployment.pools.1.name: pool name 'x' is used twice"})
     void badDeploymentsAreOneLineExitTwoAndNoOutput(String name, String yaml, String flags, String expected)

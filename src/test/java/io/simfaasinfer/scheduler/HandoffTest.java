@@ -65,7 +65,7 @@ class HandoffTest {
         r.markRunning(0);
         r.advancePrefill(100);
         r.emitToken(5);
-        r.markTransferring(5);
+        r.markTransferring(5, 5);
         int blocks = s.transferBlocksIfFree(r);
         assertThat(blocks).isEqualTo(kv.blocksFor(100));
         s.reserveTransfer(r, blocks);
@@ -98,7 +98,7 @@ class HandoffTest {
         r.markRunning(0);
         r.advancePrefill(200);
         r.emitToken(1);
-        r.markTransferring(1);
+        r.markTransferring(1, 1);
         kv.allocate(8); // someone else holds most of the cache
         assertThat(s.transferBlocksIfFree(r)).isEqualTo(-1);
     }
