@@ -59,8 +59,7 @@ public final class TextSummary {
         row(b, "E2E", r.e2eMs());
         row(b, "queue delay", r.queueDelayMs());
         if (r.ttftSplitMs() != null) {
-            row(b, "TTFT queueing", r.ttftSplitMs().queueing());
-            row(b, "TTFT prefill", r.ttftSplitMs().prefill());
+            row(b, "TTFT prefill", r.ttftSplitMs().prefill()); // TTFT = queue delay + this, per request
         }
         var t = r.throughput();
         b.append(String.format(Locale.ROOT, "throughput: %.2f req/s, %.1f output tok/s, %.1f prompt tok/s%n",

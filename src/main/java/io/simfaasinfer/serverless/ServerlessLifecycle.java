@@ -18,7 +18,6 @@ import io.simfaasinfer.routing.Router;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -46,53 +45,14 @@ import java.util.TreeMap;
  */
 public final class ServerlessLifecycle implements Lifecycle {
 
-    /** A serverless instance finished its cold start ({@code generation} tells which start of the slot). */
-    private record InstanceReady(ServerlessLifecycle fleet, int instance, long generation) implements Event {
-        @Override
-        public Phase phase() {
-            return Phase.INSTANCE_READY;
-        }
-
-        @Override
-        public void fire(long now) {
-            fleet.onEvent(this, now);
-        }
-    }
-
-    /** A serverless instance's keep-alive ran out ({@code idleEpoch} tells which idle period of the slot). */
-    private record InstanceExpiry(ServerlessLifecycle fleet, int instance, long idleEpoch) implements Event {
-        @Override
-        public Phase phase() {
-            return Phase.AUTOSCALE;
-        }
-
-        @Override
-        public void fire(long now) {
-            fleet.onEvent(this, now);
-        }
-    }
-
-    /** The autoscaler evaluates: on its periodic tick, or at once when poked by a waiting request. */
-    private record Autoscale(ServerlessLifecycle fleet, boolean periodic) implements Event {
-        @Override
-        public Phase phase() {
-            return Phase.AUTOSCALE;
-        }
-
-        @Override
-        public void fire(long now) {
-            fleet.onEvent(this, now);
-        }
-    }
-
     private record Waiting(Request request, long coveredAtEnqueueNs) {
     }
 
     private final ServerlessConfig cfg;
     private final Pool pool;
     private final Router router;
-    private final ArrayList<Instance> instances = new ArrayList<>();
-    /** The instance of each replica, by the replica's index in the deployment less the first one's. */
+    private final InstanceSlots slots;
+    /** Reused by the drain of the global queue: the same view as at arrival. */
     private final ReplicaView drainView = new ReplicaView();
     /** Whether every request of the run is done (the workload exhausted, none left anywhere in the deployment). */
     private final java.util.function.BooleanSupplier runOver;
@@ -140,6 +100,7 @@ public final class ServerlessLifecycle implements Lifecycle {
         this.cfg = cfg;
         this.runOver = runOver;
         this.pool = pool;
+        this.slots = new InstanceSlots(pool, cfg.maxInstances(), cfg.instanceConcurrency());
         this.router = router;
         this.queue = queue;
         this.metrics = metrics;
@@ -179,7 +140,7 @@ public final class ServerlessLifecycle implements Lifecycle {
     @Override
     public void start(long now) {
         for (int i = 0; i < cfg.minInstances(); i++) {
-            Instance in = newSlot();
+            Instance in = slots.add();
             in.beginLife();
             ledger.transition(in, InstanceState.IDLE, 0);
             scheduleExpiry(in, 0);
@@ -187,20 +148,7 @@ public final class ServerlessLifecycle implements Lifecycle {
         lastDesired = cfg.minInstances();
         ledger.point(0);
         history.add(sample(0));
-        queue.schedule(0, new Autoscale(this, true));
-    }
-
-    private Instance newSlot() {
-        if (instances.size() == cfg.maxInstances()) {
-            throw new IllegalStateException("no free instance slot although live < max_instances");
-        }
-        Instance in = new Instance(instances.size(), pool.newReplica());
-        instances.add(in);
-        return in;
-    }
-
-    private Instance instanceOf(Replica r) {
-        return instances.get(r.index() - instances.get(0).replica.index());
+        queue.schedule(0, new FleetEvents.Autoscale(this, true));
     }
 
     /** The workload has no more requests: once every admitted one is finished the fleet stops. */
@@ -223,41 +171,8 @@ public final class ServerlessLifecycle implements Lifecycle {
     @Override
     public void collect(Request r, ReplicaView into, long now) {
         if (waiting.isEmpty()) {
-            eligible(r, into);
+            slots.eligible(r, lastDesired, into);
         }
-    }
-
-    private void eligible(Request r, ReplicaView into) {
-        int keep = Math.max(1, lastDesired);
-        int seen = 0;
-        int before = into.size();
-        for (int i = 0, n = instances.size(); i < n; i++) {
-            Instance in = instances.get(i);
-            if (in.ready() && seen++ < keep && hasRoom(in, r)) {
-                into.add(in.replica);
-            }
-        }
-        if (into.size() == before) {
-            for (int i = 0, n = instances.size(); i < n; i++) {
-                Instance in = instances.get(i);
-                if (in.ready() && hasRoom(in, r)) {
-                    into.add(in.replica);
-                }
-            }
-        }
-    }
-
-    /** Room for {@code r}: under the concurrency limit, and (a decode fleet) able to reserve its KV now. */
-    private boolean hasRoom(Instance in, Request r) {
-        int limit = cfg.instanceConcurrency();
-        var s = in.replica.scheduler();
-        return (limit <= 0 || s.outstanding() + s.incomingTransfers() < limit) && pool.canTake(in.replica, r);
-    }
-
-    /** Nothing on the instance: no request queued, running, arriving by transfer or held for one. */
-    private static boolean empty(Replica replica) {
-        var s = replica.scheduler();
-        return s.outstanding() == 0 && s.incomingTransfers() == 0 && s.heldForTransfer() == 0;
     }
 
     @Override
@@ -273,8 +188,8 @@ public final class ServerlessLifecycle implements Lifecycle {
 
     @Override
     public void onTransferReleased(Replica replica, long now) {
-        Instance in = instanceOf(replica);
-        if (in.state == InstanceState.BUSY && empty(replica)) {
+        Instance in = slots.of(replica);
+        if (in.state == InstanceState.BUSY && InstanceSlots.empty(replica)) {
             ledger.transition(in, InstanceState.IDLE, now);
             scheduleExpiry(in, now);
         }
@@ -283,7 +198,7 @@ public final class ServerlessLifecycle implements Lifecycle {
     @Override
     public void dispatch(Replica target, Request r, long now) {
         sm.onAdmitted(now);
-        dispatch(r, instanceOf(target), now, 0);
+        dispatch(r, slots.of(target), now, 0);
     }
 
     /** No ready instance has room: the request waits in the global queue (or a full queue rejects it). */
@@ -310,32 +225,32 @@ public final class ServerlessLifecycle implements Lifecycle {
     /** The iteration of {@code replica} ended and its scheduler retired it. */
     @Override
     public void onIterationDone(Replica replica, long now) {
-        Instance in = instanceOf(replica);
+        Instance in = slots.of(replica);
         if (!waiting.isEmpty()) {
             drain(now);
         }
-        if (in.state == InstanceState.BUSY && empty(replica)) {
+        if (in.state == InstanceState.BUSY && InstanceSlots.empty(replica)) {
             ledger.transition(in, InstanceState.IDLE, now);
             scheduleExpiry(in, now);
         }
     }
 
-    /** One of this fleet's events ({@link InstanceReady}, {@link InstanceExpiry}, {@link Autoscale}). */
-    private void onEvent(Event ev, long now) {
+    /** One of this fleet's events ({@link FleetEvents}). */
+    void onEvent(Event ev, long now) {
         if (workloadExhausted && runOver.getAsBoolean()) {
             return; // the run is over: nothing after the last completion changes the fleet
         }
-        if (ev instanceof InstanceReady e) {
-            onReady(instances.get(e.instance()), e.generation(), now);
-        } else if (ev instanceof InstanceExpiry e) {
-            Instance in = instances.get(e.instance());
+        if (ev instanceof FleetEvents.InstanceReady e) {
+            onReady(slots.get(e.instance()), e.generation(), now);
+        } else if (ev instanceof FleetEvents.InstanceExpiry e) {
+            Instance in = slots.get(e.instance());
             if (in.state == InstanceState.IDLE && in.idleEpoch == e.idleEpoch() && live() > floor()) {
                 release(in, now);
             }
-        } else if (ev instanceof Autoscale a) {
+        } else if (ev instanceof FleetEvents.Autoscale a) {
             if (a.periodic()) {
                 history.add(sample(now));
-                queue.schedule(now + intervalNs, new Autoscale(this, true));
+                queue.schedule(now + intervalNs, new FleetEvents.Autoscale(this, true));
             } else {
                 pokePending = false;
             }
@@ -348,11 +263,7 @@ public final class ServerlessLifecycle implements Lifecycle {
     /** The slots that ever ran an instance, in slot order, for per-replica statistics. */
     @Override
     public List<Replica> replicas() {
-        List<Replica> used = new ArrayList<>(instances.size());
-        for (Instance in : instances) {
-            used.add(in.replica);
-        }
-        return Collections.unmodifiableList(used);
+        return slots.replicas();
     }
 
     /** Nothing is provisioned for the whole run: instance time is billed ({@link #report}). */
@@ -370,7 +281,7 @@ public final class ServerlessLifecycle implements Lifecycle {
         finished = true;
         long end = Math.max(metrics.lastFinishNs(), ledger.lastTransitionNs());
         int alive = 0;
-        for (Instance in : instances) {
+        for (Instance in : slots.all()) {
             if (in.live()) {
                 in.moveTo(in.state, end);
                 billing.addLifetime(in.lifeStartingNs(), in.lifeIdleNs(), in.lifeBusyNs());
@@ -411,34 +322,15 @@ public final class ServerlessLifecycle implements Lifecycle {
     }
 
     private void startInstance(long now) {
-        Instance choice = null;
-        Instance cached = null;
-        for (Instance in : instances) {
-            if (in.state != InstanceState.COLD) {
-                continue;
-            }
-            if (choice == null) {
-                choice = in;
-            }
-            if (hostTtlNs >= 0 && in.releasedNs >= 0 && now - in.releasedNs <= hostTtlNs
-                    && (cached == null || in.releasedNs > cached.releasedNs)) {
-                cached = in;
-            }
-        }
-        if (choice == null) {
-            choice = newSlot(); // slots (hosts) are made when first started, in slot order
-        }
-        CheckpointTier t = tier;
-        if (cached != null) {
-            choice = cached;
-            t = coldStart.faster(tier, hostTier);
-        }
+        boolean[] cached = new boolean[1];
+        Instance choice = slots.toStart(now, hostTtlNs, cached);
+        CheckpointTier t = cached[0] ? coldStart.faster(tier, hostTier) : tier;
         choice.generation++;
         choice.beginLife();
         choice.tier = t;
         ledger.transition(choice, InstanceState.STARTING, now);
         long duration = coldStart.totalNs(t);
-        queue.schedule(now + duration, new InstanceReady(this, choice.slot, choice.generation));
+        queue.schedule(now + duration, new FleetEvents.InstanceReady(this, choice.slot, choice.generation));
         coldStarts++;
         startsByTier.merge(t.label(), 1L, Long::sum);
         instanceStart.record(duration);
@@ -448,7 +340,7 @@ public final class ServerlessLifecycle implements Lifecycle {
     /** Releases up to {@code count} idle instances whose keep-alive has run out, longest idle first. */
     private void releaseExpired(long now, int count) {
         List<Instance> expired = new ArrayList<>();
-        for (Instance in : instances) {
+        for (Instance in : slots.all()) {
             if (in.state == InstanceState.IDLE && now - in.idleSinceNs >= keepAliveNs) {
                 expired.add(in);
             }
@@ -468,13 +360,13 @@ public final class ServerlessLifecycle implements Lifecycle {
     }
 
     private void scheduleExpiry(Instance in, long now) {
-        queue.schedule(now + keepAliveNs, new InstanceExpiry(this, in.slot, in.idleEpoch));
+        queue.schedule(now + keepAliveNs, new FleetEvents.InstanceExpiry(this, in.slot, in.idleEpoch));
     }
 
     private void poke(long now) {
         if (!pokePending) {
             pokePending = true;
-            queue.schedule(now, new Autoscale(this, false));
+            queue.schedule(now, new FleetEvents.Autoscale(this, false));
         }
     }
 
@@ -483,11 +375,11 @@ public final class ServerlessLifecycle implements Lifecycle {
     /** A ready instance with room for {@code r}, chosen by the pool's router over the same view as at arrival. */
     private Instance pick(Request r, long now) {
         drainView.clear();
-        eligible(r, drainView);
+        slots.eligible(r, lastDesired, drainView);
         if (drainView.size() == 0) {
             return null;
         }
-        return instanceOf(drainView.member(router.route(r, drainView, now)));
+        return slots.of(drainView.member(router.route(r, drainView, now)));
     }
 
     private void drain(long now) {
@@ -514,7 +406,7 @@ public final class ServerlessLifecycle implements Lifecycle {
 
     private FleetHistory.Sample sample(long now) {
         double busyNs = 0;
-        for (Instance in : instances) {
+        for (Instance in : slots.all()) {
             busyNs += in.replica.busyNs();
         }
         return new FleetHistory.Sample(now, sm.arrivals(), sm.demandArea(now),
@@ -552,7 +444,7 @@ public final class ServerlessLifecycle implements Lifecycle {
     }
 
     List<Instance> instances() {
-        return instances;
+        return slots.all();
     }
 
     ServerlessConfig config() {

@@ -1,0 +1,128 @@
+package io.simfaasinfer.serverless;
+
+import io.simfaasinfer.cluster.Replica;
+import io.simfaasinfer.deployment.Pool;
+import io.simfaasinfer.deployment.ReplicaView;
+import io.simfaasinfer.request.Request;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The instance slots (hosts) of a fleet, in slot order: each a replica of the pool, made when the
+ * slot is first started (never {@code max_instances} up front), and which of them a request may
+ * go to. Allocation-free per request.
+ */
+final class InstanceSlots {
+
+    private final Pool pool;
+    private final int maxInstances;
+    private final int concurrencyLimit;
+    private final ArrayList<Instance> slots = new ArrayList<>();
+
+    /** @param concurrencyLimit most requests in flight on one instance; 0 = no limit */
+    InstanceSlots(Pool pool, int maxInstances, int concurrencyLimit) {
+        this.pool = pool;
+        this.maxInstances = maxInstances;
+        this.concurrencyLimit = concurrencyLimit;
+    }
+
+    /** A new slot with a new replica of the pool (its first start). */
+    Instance add() {
+        if (slots.size() == maxInstances) {
+            throw new IllegalStateException("no free instance slot although live < max_instances");
+        }
+        Instance in = new Instance(slots.size(), pool.newReplica());
+        slots.add(in);
+        return in;
+    }
+
+    Instance get(int slot) {
+        return slots.get(slot);
+    }
+
+    /** The instance running {@code r} (the pool's replicas are made in slot order, indexes consecutive). */
+    Instance of(Replica r) {
+        return slots.get(r.index() - slots.get(0).replica.index());
+    }
+
+    List<Instance> all() {
+        return Collections.unmodifiableList(slots);
+    }
+
+    /** Every slot's replica, in slot order. */
+    List<Replica> replicas() {
+        List<Replica> out = new ArrayList<>(slots.size());
+        for (Instance in : slots) {
+            out.add(in.replica);
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * Adds to {@code into} the ready instances with room for {@code r}: among the first
+     * {@code max(1, desired)} ready ones (slot order); only if none of those has room, any ready one
+     * with room (the surplus above the autoscaler's answer takes overflow only, so it drains).
+     */
+    void eligible(Request r, int desired, ReplicaView into) {
+        int keep = Math.max(1, desired);
+        int seen = 0;
+        int before = into.size();
+        for (int i = 0, n = slots.size(); i < n; i++) {
+            Instance in = slots.get(i);
+            if (in.ready() && seen++ < keep && hasRoom(in, r)) {
+                into.add(in.replica);
+            }
+        }
+        if (into.size() == before) {
+            for (int i = 0, n = slots.size(); i < n; i++) {
+                Instance in = slots.get(i);
+                if (in.ready() && hasRoom(in, r)) {
+                    into.add(in.replica);
+                }
+            }
+        }
+    }
+
+    /** Room for {@code r}: under the concurrency limit, and (a decode fleet) able to reserve its KV now. */
+    private boolean hasRoom(Instance in, Request r) {
+        var s = in.replica.scheduler();
+        return (concurrencyLimit <= 0 || s.outstanding() + s.incomingTransfers() < concurrencyLimit)
+                && pool.canTake(in.replica, r);
+    }
+
+    /** Nothing on the instance: no request queued, running, arriving by transfer or held for one. */
+    static boolean empty(Replica replica) {
+        var s = replica.scheduler();
+        return s.outstanding() == 0 && s.incomingTransfers() == 0 && s.heldForTransfer() == 0;
+    }
+
+    /**
+     * The slot to start next: the cold slot whose host released the model most recently within
+     * {@code hostTtlNs} (null if none, or -1 = no locality), else the first cold slot, else a new one.
+     *
+     * @return the slot, and whether its host still caches the checkpoint
+     */
+    Instance toStart(long now, long hostTtlNs, boolean[] cachedOut) {
+        Instance choice = null;
+        Instance cached = null;
+        for (Instance in : slots) {
+            if (in.state != InstanceState.COLD) {
+                continue;
+            }
+            if (choice == null) {
+                choice = in;
+            }
+            if (hostTtlNs >= 0 && in.releasedNs >= 0 && now - in.releasedNs <= hostTtlNs
+                    && (cached == null || in.releasedNs > cached.releasedNs)) {
+                cached = in;
+            }
+        }
+        cachedOut[0] = cached != null;
+        if (cached != null) {
+            return cached;
+        }
+        return choice != null ? choice : add();
+    }
+}
