@@ -134,6 +134,6 @@ final class ResultBuilder {
                 deployment.transferStats() == null ? null : deployment.transferStats().result(), stats,
                 new TreeMap<>(adjustments), scheduling, sim, cfg,
                 WorkloadResults.classes(config, m), WorkloadResults.prefixCache(config, all.toArray(new Replica[0])),
-                null, List.of());
+                null, m.slo().summary(window), List.of());
     }
 }

@@ -80,7 +80,8 @@ public final class Simulator {
         this.config = ConfigValidator.validate(config, catalog, "config");
         this.model = catalog.model(this.config.model().name());
         this.streams = new RandomStreams(this.config.simulation().randomSeed());
-        this.metrics = new MetricsCollector(recordSink);
+        this.metrics = new MetricsCollector(recordSink, new io.simfaasinfer.metrics.SloTracker(this.config.slo().tpotMs(),
+                this.config.slo().e2eMs(), anyTtftObjective(this.config)));
         this.workload = workload != null ? workload : Workloads.create(this.config, model, streams);
         this.built = DeploymentFactory.build(this.config, model, catalog, queue, metrics, streams);
         this.deployment = built.deployment();
@@ -157,6 +158,11 @@ public final class Simulator {
         } else {
             deployment.onWorkloadExhausted(now);
         }
+    }
+
+    private static boolean anyTtftObjective(SimulatorConfig c) {
+        var w = c.workload();
+        return w.ttftSloMs() != null || w.classes().stream().anyMatch(k -> k != null && k.ttftSloMs() != null);
     }
 
     /** Whether the configuration serves prefill and decode on separate pools. */

@@ -24,7 +24,8 @@ final class WorkloadResults {
                 ? List.of(w.ttftSloMs() == null ? Double.NaN : w.ttftSloMs())
                 : MixedWorkload.classesOf(w).stream()
                         .map(ClassConfig::ttftSloMs).map(s -> s == null ? Double.NaN : s).toList();
-        return m.classes().summary(names, slo.stream().map(d -> d.isNaN() ? null : d).toList());
+        return m.classes().summary(names, slo.stream().map(d -> d.isNaN() ? null : d).toList(), m.slo(),
+                m.measurementWindowS());
     }
 
     static SimulationResult.PrefixCacheStats prefixCache(SimulatorConfig config, Replica[] replicas) {

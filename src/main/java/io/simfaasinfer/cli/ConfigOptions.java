@@ -103,6 +103,17 @@ public final class ConfigOptions {
     @Option(names = "--output-tokens", description = "Fixed output length (workload.output_tokens).")
     Integer outputTokens;
 
+    @Option(names = "--ttft-slo", paramLabel = "DURATION", description = "TTFT objective of every request, e.g. 500ms, 2s"
+            + " (a bare number is ms; workload.ttft_slo_ms): results.slo and per-class attainment.")
+    String ttftSlo;
+
+    @Option(names = {"--tpot-slo", "--tbt-slo"}, paramLabel = "DURATION",
+            description = "Time-per-output-token objective, e.g. 50ms (slo.tpot_ms).")
+    String tpotSlo;
+
+    @Option(names = "--e2e-slo", paramLabel = "DURATION", description = "End-to-end latency objective, e.g. 10s (slo.e2e_ms).")
+    String e2eSlo;
+
     @Option(names = "--seed", description = "Random seed (simulation.random_seed).")
     Long seed;
 
@@ -192,6 +203,18 @@ public final class ConfigOptions {
                     "--output-tokens " + outputTokens));
         }
         add(all, "--seed", "simulation.random_seed", seed);
+        if (ttftSlo != null) {
+            all.add(new ConfigLoader.Override("workload.ttft_slo_ms=" + DurationValue.ms("--ttft-slo", ttftSlo),
+                    "--ttft-slo " + ttftSlo));
+        }
+        if (tpotSlo != null) {
+            all.add(new ConfigLoader.Override("slo.tpot_ms=" + DurationValue.ms("--tpot-slo", tpotSlo),
+                    "--tpot-slo " + tpotSlo));
+        }
+        if (e2eSlo != null) {
+            all.add(new ConfigLoader.Override("slo.e2e_ms=" + DurationValue.ms("--e2e-slo", e2eSlo),
+                    "--e2e-slo " + e2eSlo));
+        }
         add(all, "--predictor", "predictor.kind", predictorKind);
         if (profile != null) {
             all.add(new ConfigLoader.Override("predictor.profile=" + quoted(profile), "--profile " + profile));

@@ -28,7 +28,7 @@ public final class ConfigPaths {
                 .toList();
         w = w.withLengths(length(baseDir, w.promptTokens()), length(baseDir, w.outputTokens()), classes);
         return new SimulatorConfig(c.simulation(), w, c.model(), c.cluster(), c.scheduler(), c.predictor(),
-                c.catalog(), c.serverless(), c.deployment());
+                c.catalog(), c.serverless(), c.deployment(), c.slo());
     }
 
     private static LengthConfig length(Path baseDir, LengthConfig l) {

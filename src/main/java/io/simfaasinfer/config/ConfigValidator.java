@@ -144,7 +144,14 @@ public final class ConfigValidator {
         ModelConfig canonical = new ModelConfig(model.name()); // an alias such as llama2-70b resolved
         ClusterConfig clCanonical = new ClusterConfig(gpu.name(), cl.tp(), cl.replicas(), cl.router(),
                 cl.gpuMemoryUtilization(), cl.blockSize(), cl.activationReserveGb(), cl.prefixCaching());
-        return new SimulatorConfig(s, w, canonical, clCanonical, sc, c.predictor(), c.catalog(), sl, dep);
+        SloConfig slo = c.slo() == null ? new SloConfig(null, null) : c.slo();
+        if (slo.tpotMs() != null) {
+            positive("slo.tpot_ms", slo.tpotMs());
+        }
+        if (slo.e2eMs() != null) {
+            positive("slo.e2e_ms", slo.e2eMs());
+        }
+        return new SimulatorConfig(s, w, canonical, clCanonical, sc, c.predictor(), c.catalog(), sl, dep, slo);
     }
 
     private void arrival(ArrivalConfig a) {

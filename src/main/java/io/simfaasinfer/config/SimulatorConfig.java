@@ -15,7 +15,15 @@ public record SimulatorConfig(
         PredictorConfig predictor,
         CatalogConfig catalog,
         ServerlessConfig serverless,
-        DeploymentConfig deployment) {
+        DeploymentConfig deployment,
+        SloConfig slo) {
+
+    /** A configuration without SLO section (no TPOT or E2E objective). */
+    public SimulatorConfig(SimulationConfig simulation, WorkloadConfig workload, ModelConfig model,
+                           ClusterConfig cluster, SchedulerConfig scheduler, PredictorConfig predictor,
+                           CatalogConfig catalog, ServerlessConfig serverless, DeploymentConfig deployment) {
+        this(simulation, workload, model, cluster, scheduler, predictor, catalog, serverless, deployment, null);
+    }
 
     /** A configuration without a deployment section (the cluster, scheduler and serverless sections say it). */
     public SimulatorConfig(SimulationConfig simulation, WorkloadConfig workload, ModelConfig model,
@@ -26,7 +34,8 @@ public record SimulatorConfig(
 
     /** This configuration with {@code d} as its deployment. */
     public SimulatorConfig withDeployment(DeploymentConfig d) {
-        return new SimulatorConfig(simulation, workload, model, cluster, scheduler, predictor, catalog, serverless, d);
+        return new SimulatorConfig(simulation, workload, model, cluster, scheduler, predictor, catalog, serverless, d,
+                slo);
     }
 
     /** A configuration without a serverless section (the always-on cluster). */

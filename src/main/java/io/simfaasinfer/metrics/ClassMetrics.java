@@ -95,18 +95,26 @@ public final class ClassMetrics {
      * @param sloMs  each class's TTFT objective in ms, or null where it has none
      */
     public List<SimulationResult.ClassStats> summary(List<String> names, List<Double> sloMs) {
+        return summary(names, sloMs, null, 0);
+    }
+
+    /** As {@link #summary(List, List)}, with each class's objectives met from {@code slo} (null: none). */
+    public List<SimulationResult.ClassStats> summary(List<String> names, List<Double> sloMs, SloTracker sloTracker,
+                                                     double windowS) {
         List<SimulationResult.ClassStats> out = new ArrayList<>();
         int n = Math.max(names.size(), classes.size());
         for (int i = 0; i < n; i++) {
             PerClass c = i < classes.size() ? classes.get(i) : new PerClass();
             String name = i < names.size() ? names.get(i) : "class_" + i;
             Double slo = i < sloMs.size() ? sloMs.get(i) : null;
+            SloTracker tracker = sloTracker;
             Double attained = c.sloRequests == 0 ? null : (double) c.sloMet / c.sloRequests;
             long measured = c.e2e.count();
             out.add(new SimulationResult.ClassStats(name, c.arrived, c.completed, c.rejected,
                     measured == 0 ? 0 : (double) c.promptTokens / measured,
                     measured == 0 ? 0 : (double) c.outputTokens / measured,
-                    c.ttft.summary(), c.tbt.summary(), c.tpot.summary(), c.e2e.summary(), slo, attained));
+                    c.ttft.summary(), c.tbt.summary(), c.tpot.summary(), c.e2e.summary(), slo, attained,
+                    tracker == null ? null : tracker.summary(i, windowS)));
         }
         return out;
     }

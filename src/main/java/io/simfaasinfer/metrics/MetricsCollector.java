@@ -33,9 +33,22 @@ public final class MetricsCollector implements RequestObserver {
     private long lastMeasuredFinishNs = -1;
     private long lastFinishNs;
 
+    private final SloTracker slo;
+
     /** @param recordSink receives a record per finished or rejected request, or null for none */
     public MetricsCollector(Consumer<RequestRecord> recordSink) {
+        this(recordSink, new SloTracker(null, null, false));
+    }
+
+    /** @param slo counts the service-level objectives met */
+    public MetricsCollector(Consumer<RequestRecord> recordSink, SloTracker slo) {
         this.recordSink = recordSink;
+        this.slo = slo;
+    }
+
+    /** The objectives met so far. */
+    public SloTracker slo() {
+        return slo;
     }
 
     @Override
@@ -55,6 +68,7 @@ public final class MetricsCollector implements RequestObserver {
         rejected++;
         rejectedByReason.merge(reason, 1L, Long::sum);
         classes.onRejected(r);
+        slo.onRejected(r);
         if (recordSink != null) {
             recordSink.accept(RequestRecord.of(r, "rejected:" + reason));
         }
@@ -87,6 +101,7 @@ public final class MetricsCollector implements RequestObserver {
     public void onFinished(Request r, long now) {
         completed++;
         classes.onFinished(r, now);
+        slo.onFinished(r, now);
         lastFinishNs = Math.max(lastFinishNs, now);
         if (r.measured()) {
             measuredCompleted++;

@@ -33,13 +33,14 @@ public record SimulationResult(
         List<ClassStats> classes,
         PrefixCacheStats prefixCache,
         @JsonInclude(JsonInclude.Include.NON_NULL) ServerlessResult serverless,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Slo slo,
         List<String> warnings) {
 
     /** This result with a serverless section, the cost billed from instance time, and the pools with the fleet's billed figures. */
     public SimulationResult withServerless(ServerlessResult section, Cost billedCost, List<PoolStats> billedPools) {
         return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, ttftSplitMs, throughput,
                 utilization, billedCost, deployment, List.copyOf(billedPools), kvTransfer, replicas, workloadAdjustments,
-                scheduling, simulation, config, classes, prefixCache, section, warnings);
+                scheduling, simulation, config, classes, prefixCache, section, slo, warnings);
     }
 
     /**
@@ -49,7 +50,24 @@ public record SimulationResult(
     public SimulationResult withWarnings(List<String> lines) {
         return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, ttftSplitMs, throughput,
                 utilization, cost, deployment, pools, kvTransfer, replicas, workloadAdjustments, scheduling,
-                simulation, config, classes, prefixCache, serverless, List.copyOf(lines));
+                simulation, config, classes, prefixCache, serverless, slo, List.copyOf(lines));
+    }
+
+    /**
+     * Service-level objectives met, over measured requests (rejected ones miss them all).
+     *
+     * @param tpotSloMs             the TPOT objective, ms, or null
+     * @param e2eSloMs              the E2E objective, ms, or null
+     * @param ttftAttainment        fraction whose first token came by its deadline, or null without TTFT objectives
+     * @param tpotAttainment        fraction within the TPOT objective (one-token requests meet it), or null
+     * @param e2eAttainment         fraction within the E2E objective, or null
+     * @param attainment            fraction meeting every objective set
+     * @param goodputRequestsPerS   requests meeting every objective per second of the measurement window
+     * @param measured              measured requests counted
+     * @param met                   of those, meeting every objective
+     */
+    public record Slo(Double tpotSloMs, Double e2eSloMs, Double ttftAttainment, Double tpotAttainment,
+                      Double e2eAttainment, Double attainment, double goodputRequestsPerS, long measured, long met) {
     }
 
     /**
@@ -173,7 +191,8 @@ public record SimulationResult(
      */
     public record ClassStats(String name, long arrived, long completed, long rejected, double meanPromptTokens,
                              double meanOutputTokens, LatencySummary ttftMs, LatencySummary tbtMs,
-                             LatencySummary tpotMs, LatencySummary e2eMs, Double ttftSloMs, Double sloAttainment) {
+                             LatencySummary tpotMs, LatencySummary e2eMs, Double ttftSloMs, Double sloAttainment,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Slo slo) {
     }
 
     /**

@@ -64,6 +64,12 @@ public final class TextSummary {
         var t = r.throughput();
         b.append(String.format(Locale.ROOT, "throughput: %.2f req/s, %.1f output tok/s, %.1f prompt tok/s%n",
                 t.requestsPerS(), t.outputTokensPerS(), t.inputTokensPerS()));
+        if (r.slo() != null) {
+            var o = r.slo();
+            b.append(String.format(Locale.ROOT, "slo: TTFT %s, TPOT %s, E2E %s, all %s of %d measured; goodput %.2f req/s%n",
+                    pct(o.ttftAttainment()), pct(o.tpotAttainment()), pct(o.e2eAttainment()), pct(o.attainment()),
+                    o.measured(), o.goodputRequestsPerS()));
+        }
         var u = r.utilization();
         b.append(String.format(Locale.ROOT, "utilization: busy %.1f%%, MFU %.1f%%, MBU %.1f%%, KV cache mean %.1f%%"
                         + " peak %.1f%%%n", 100 * u.busyFractionMean(), 100 * u.mfuMean(), 100 * u.mbuMean(),
@@ -93,6 +99,10 @@ public final class TextSummary {
             b.append(io.simfaasinfer.serverless.ServerlessSummary.render(r.serverless()));
         }
         return b.toString();
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 
     private static void row(StringBuilder b, String name, LatencySummary l) {
