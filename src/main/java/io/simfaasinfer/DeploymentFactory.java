@@ -46,8 +46,9 @@ final class DeploymentFactory {
     private DeploymentFactory() {
     }
 
+    /** @param cache shared predictors, or null to build this run's own */
     static Built build(SimulatorConfig config, ModelSpec model, Catalog catalog, EventQueue queue,
-                       MetricsCollector metrics, RandomStreams streams) {
+                       MetricsCollector metrics, RandomStreams streams, PredictorFactory.Cache cache) {
         DeploymentConfig d = config.deployment();
         Deployment.Builder b = new Deployment.Builder(queue);
         Map<String, PredictorFactory.Built> byShape = new HashMap<>();
@@ -77,7 +78,8 @@ final class DeploymentFactory {
                 }
                 GpuSpec gpu = catalog.gpu(pc.gpu());
                 PredictorFactory.Built pred = byShape.computeIfAbsent(gpu.name() + "/tp" + pc.tp(),
-                        k -> PredictorFactory.build(config.predictor(), model, gpu, pc.tp(), catalog));
+                        k -> cache != null ? cache.get(config.predictor(), model, gpu, pc.tp(), catalog)
+                                : PredictorFactory.build(config.predictor(), model, gpu, pc.tp(), catalog));
                 predictors.put(pc.name(), pred);
                 if (entryPredictor == null) {
                     entryPredictor = pred;

@@ -57,6 +57,29 @@ public final class Simulator {
     private final Deployment deployment;
     private final DeploymentFactory.Built built;
     private boolean ran;
+    private long backlogLimit = Long.MAX_VALUE;
+
+    /** A run stopped early by {@link #stopWhenBacklogExceeds}: its verdict (unstable) was certain. */
+    public static final class BacklogExceeded extends RuntimeException {
+        private final long backlog;
+        private final double atS;
+
+        BacklogExceeded(long backlog, double atS) {
+            super(String.format(java.util.Locale.ROOT, "%d requests outstanding at %.1f s", backlog, atS), null, false,
+                    false);
+            this.backlog = backlog;
+            this.atS = atS;
+        }
+
+        public long backlog() {
+            return backlog;
+        }
+
+        /** Simulated time of the stop, s. */
+        public double atS() {
+            return atS;
+        }
+    }
 
     /** A simulation of {@code config} with the built-in catalog (plus {@code catalog.file}) and no per-request output. */
     public Simulator(SimulatorConfig config) {
@@ -77,13 +100,22 @@ public final class Simulator {
      */
     public Simulator(SimulatorConfig config, Catalog catalog, RequestSource workload,
                      Consumer<RequestRecord> recordSink) {
+        this(config, catalog, workload, recordSink, null);
+    }
+
+    /**
+     * As {@link #Simulator(SimulatorConfig, Catalog, RequestSource, Consumer)}, taking predictors from
+     * {@code predictors} (shared by many runs; null: build this run's own).
+     */
+    public Simulator(SimulatorConfig config, Catalog catalog, RequestSource workload,
+                     Consumer<RequestRecord> recordSink, PredictorFactory.Cache predictors) {
         this.config = ConfigValidator.validate(config, catalog, "config");
         this.model = catalog.model(this.config.model().name());
         this.streams = new RandomStreams(this.config.simulation().randomSeed());
         this.metrics = new MetricsCollector(recordSink, new io.simfaasinfer.metrics.SloTracker(this.config.slo().tpotMs(),
                 this.config.slo().e2eMs(), anyTtftObjective(this.config)));
         this.workload = workload != null ? workload : Workloads.create(this.config, model, streams);
-        this.built = DeploymentFactory.build(this.config, model, catalog, queue, metrics, streams);
+        this.built = DeploymentFactory.build(this.config, model, catalog, queue, metrics, streams, predictors);
         this.deployment = built.deployment();
     }
 
@@ -105,6 +137,16 @@ public final class Simulator {
     /** How the first pool's predictor was chosen and calibrated (mode and notes for reports). */
     public PredictorFactory.Built predictorInfo() {
         return built.entryPredictor();
+    }
+
+    /**
+     * Stops the run (throwing {@link BacklogExceeded} from {@link #run}) as soon as more than
+     * {@code limit} requests are in the system at an arrival: for searches whose verdict is certain
+     * once the backlog grows that far (a stable system at that rate never holds so many).
+     */
+    public Simulator stopWhenBacklogExceeds(long limit) {
+        this.backlogLimit = limit;
+        return this;
     }
 
     /** The deployment being simulated. */
@@ -142,6 +184,10 @@ public final class Simulator {
 
     private void onArrival(Request r, long now) {
         metrics.onArrival(r, now);
+        long backlog = metrics.arrived() - metrics.completed() - metrics.rejected();
+        if (backlog > backlogLimit) {
+            throw new BacklogExceeded(backlog, now / 1e9);
+        }
         if ((long) r.promptTokens() + r.outputTokens() > model.maxModelLen()) {
             r.reject();
             metrics.onRejected(r, "exceeds_max_model_len", now);

@@ -52,6 +52,22 @@ public final class PredictorFactory {
         };
     }
 
+    /**
+     * Predictors built once and shared by many simulations (a capacity search runs thousands with the
+     * same few): thread-safe, keyed by the predictor settings, model, GPU and TP. Predictors are
+     * immutable, so sharing one changes no result.
+     */
+    public static final class Cache {
+        private record Key(PredictorConfig p, String model, String gpu, int tp) {
+        }
+
+        private final java.util.concurrent.ConcurrentHashMap<Key, Built> built = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public Built get(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp, Catalog catalog) {
+            return built.computeIfAbsent(new Key(p, model.name(), gpu.name(), tp), k -> build(p, model, gpu, tp, catalog));
+        }
+    }
+
     public static Built build(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp, Catalog catalog) {
         List<String> notes = new ArrayList<>();
         ExecutionTimePredictor base;
