@@ -223,12 +223,19 @@ public final class ConfigLoader {
         }
     }
 
-    private ObjectNode defaults() {
+    /** The built-in defaults, parsed once; never handed out, only deep copies of it (so never mutated). */
+    private static final ObjectNode DEFAULTS = parseDefaults();
+
+    private static ObjectNode parseDefaults() {
         try (InputStream in = ConfigLoader.class.getResourceAsStream("/defaults.yaml")) {
-            return (ObjectNode) yaml.readTree(in);
+            return (ObjectNode) YAMLMapper.builder().build().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException("built-in defaults.yaml unreadable", e);
         }
+    }
+
+    private ObjectNode defaults() {
+        return DEFAULTS.deepCopy();
     }
 
     /** Deep merge of {@code user} into {@code base}; {@code hardware} is read as {@code cluster}. */

@@ -40,11 +40,14 @@ public record Candidate(String gpu, int tp, int pp, String deployment, int repli
         return totalGpus() * pricePerGpuHour;
     }
 
-    /** Everything but the replica count: candidates of one family differ only in size, capacity growing with it. */
+    /**
+     * Everything but the replica count and the batch limit: within a family, capacity grows with the
+     * replicas (for one batch limit), and the batch limits of one size usually differ little.
+     */
     public String family() {
-        return String.format(Locale.ROOT, "%s/tp%d/pp%d/%s/%s/b%d/%s/%s", gpu, tp, pp, deployment,
+        return String.format(Locale.ROOT, "%s/tp%d/pp%d/%s/%s/%s/%s", gpu, tp, pp, deployment,
                 disaggregated() ? (prefill / gcd(prefill, decode)) + ":" + (decode / gcd(prefill, decode)) : "-",
-                maxBatch, scheduler, lifecycle);
+                scheduler, lifecycle);
     }
 
     private static int gcd(int a, int b) {

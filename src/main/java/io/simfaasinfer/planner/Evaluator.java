@@ -47,11 +47,11 @@ public final class Evaluator {
         return simulations.get();
     }
 
-    /** Screening runs: a third of the full duration, at least 20 s (or the full duration when shorter). */
+    /** Screening runs: a third of the measured window, at least 15 s of it (or the full duration when shorter). */
     public double screenDurationS() {
         double full = request.simulation().duration();
         double warm = request.simulation().warmupDuration();
-        return Math.min(full, Math.max(20 + warm, warm + (full - warm) / 3));
+        return Math.min(full, Math.max(15 + warm, warm + (full - warm) / 3));
     }
 
     /** The configuration overrides of {@code c} at {@code rate} for a run of {@code durationS} arrivals. */
@@ -104,12 +104,23 @@ public final class Evaluator {
         return io.simfaasinfer.config.ConfigValidator.validate(cfg, catalog, "candidate " + c.label());
     }
 
-    /** Runs {@code c} at {@code rate} and judges it. */
+    /** Runs {@code c} at {@code rate} and judges it, stopping early once an SLO is certainly missed. */
     public Trial trial(Candidate c, double rate, boolean fullLength) {
+        return trial(c, rate, fullLength, true);
+    }
+
+    /**
+     * Runs {@code c} at {@code rate} and judges it.
+     *
+     * @param stopOnCertainMiss stop once a TTFT or E2E objective is certainly missed (false: measure the whole run,
+     *                          for the figures of what to relax)
+     */
+    public Trial trial(Candidate c, double rate, boolean fullLength, boolean stopOnCertainMiss) {
         double duration = fullLength ? request.simulation().duration() : screenDurationS();
         SimulatorConfig cfg = config(c, rate, duration);
         double warm = request.simulation().warmupDuration();
-        Backlog backlog = new Backlog(warm, duration);
+        Backlog backlog = new Backlog(warm, duration, request.constraints(), rate * (duration - warm),
+                stopOnCertainMiss);
         var cons = request.constraints();
         double boundS = cons.maxLatencyP99Ms() != null ? cons.maxLatencyP99Ms() / 1e3 : 60;
         long limit = (long) Math.ceil(rate * boundS * 4 + 64 + (long) c.replicas() * c.maxBatch());
@@ -120,6 +131,8 @@ public final class Evaluator {
         } catch (Simulator.BacklogExceeded e) {
             return new Trial(rate, fullLength, false, "unstable: " + e.getMessage() + " (stopped early)",
                     "throughput: the backlog grows at this rate", null);
+        } catch (CertainMiss e) {
+            return new Trial(rate, fullLength, false, e.getMessage() + " (stopped early)", e.bottleneck, null);
         }
         return judge(c, rate, fullLength, r, backlog);
     }
@@ -172,24 +185,54 @@ public final class Evaluator {
         }
     }
 
+    /** A percentile objective is already missed by more requests than its percentile allows of the whole run. */
+    private static final class CertainMiss extends RuntimeException {
+        final String bottleneck;
+
+        CertainMiss(String message, String bottleneck) {
+            super(message, null, false, false);
+            this.bottleneck = bottleneck;
+        }
+    }
+
     /**
      * Requests in the system at the end of the warm-up and at the end of the arrivals, from the
-     * records: L(t) = arrived by t and not finished by t.
+     * records: L(t) = arrived by t and not finished by t. Also stops the run once a TTFT p95 or E2E
+     * p99 objective is certainly missed: more measured requests over the bound than 5% (1%) of the
+     * most the run can measure (its expected count plus four standard deviations of a Poisson count).
      */
     private static final class Backlog implements Consumer<RequestRecord> {
         private final double warmMs;
         private final double endMs;
+        private final Double ttftBound;
+        private final Double e2eBound;
+        private final double mostMeasured;
+        private long ttftOver;
+        private long e2eOver;
         private long atWarm;
         private long atEnd;
         private long arrivalsInWindow;
 
-        Backlog(double warmS, double endS) {
+        Backlog(double warmS, double endS, PlanRequest.Constraints c, double expectedMeasured, boolean stopEarly) {
             this.warmMs = warmS * 1e3;
             this.endMs = endS * 1e3;
+            this.ttftBound = stopEarly ? c.maxTtftP95Ms() : null;
+            this.e2eBound = stopEarly ? c.maxLatencyP99Ms() : null;
+            this.mostMeasured = expectedMeasured + 4 * Math.sqrt(expectedMeasured) + 1;
         }
 
         @Override
         public void accept(RequestRecord r) {
+            if (r.measured() && r.outcome().equals("completed")) {
+                if (ttftBound != null && r.ttftMs() > ttftBound && ++ttftOver > 0.05 * mostMeasured) {
+                    throw new CertainMiss(String.format(Locale.ROOT, "TTFT p95 > %.1f ms: %d measured requests over it",
+                            ttftBound, ttftOver), "TTFT queueing");
+                }
+                if (e2eBound != null && r.e2eMs() > e2eBound && ++e2eOver > 0.01 * mostMeasured) {
+                    throw new CertainMiss(String.format(Locale.ROOT, "E2E p99 > %.1f ms: %d measured requests over it",
+                            e2eBound, e2eOver), "end-to-end latency (queueing and decode speed)");
+                }
+            }
             double finish = r.outcome().equals("completed") ? r.finishMs() : r.arrivalMs();
             if (r.arrivalMs() <= warmMs && finish > warmMs) {
                 atWarm++;

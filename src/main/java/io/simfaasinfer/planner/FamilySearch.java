@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The max sustainable QPS of each candidate of one family (same shape, growing replica count), by
- * screening runs: a rate is bracketed (from the lowest rate of the range, or, by monotonicity, from
- * the smaller candidate's capacity scaled by the replica ratio: more replicas of one shape never
- * lower it), widened by doubling until a rate fails, then bisected until the passing and failing
- * rates are within 2% of each other.
+ * The max sustainable QPS of each candidate of one family (one shape: its batch limits and replica
+ * counts), by screening runs. A candidate's search starts from a guess: the same size under the
+ * previous batch limit (usually the same capacity: a tight guess, widened by 2%, 10%, 25%, then
+ * doubling), else the smaller size's capacity scaled by the replica ratio (more replicas of one shape
+ * never lower it; widened by 25%, then doubling), else the lowest rate of the range (doubling). It
+ * widens until a rate fails, then bisects until the passing and failing rates are within 2% of each
+ * other.
  */
 final class FamilySearch {
 
@@ -31,12 +33,21 @@ final class FamilySearch {
         this.highRate = highRate;
     }
 
-    /** Searches {@code family} (in ascending replica order). */
+    /** Searches {@code family} (in the order enumerated: by batch limit, then ascending replicas). */
     List<Found> search(List<CandidateSpace.Entry> family) {
         List<Found> out = new ArrayList<>();
+        java.util.Map<Integer, Double> lastBatch = new java.util.HashMap<>(); // replicas -> max QPS, previous limit
+        java.util.Map<Integer, Double> thisBatch = new java.util.HashMap<>();
+        int batch = -1;
         double prevQps = -1;
         int prevReplicas = 0;
         for (CandidateSpace.Entry e : family) {
+            if (e.candidate().maxBatch() != batch) {
+                batch = e.candidate().maxBatch();
+                lastBatch = thisBatch;
+                thisBatch = new java.util.HashMap<>();
+                prevQps = -1;
+            }
             Candidate c = e.candidate();
             if (e.skipped() != null) {
                 out.add(new Found(c, "skipped", e.skipped(), 0, null, null, 0));
@@ -49,8 +60,11 @@ final class FamilySearch {
                         0));
                 continue;
             }
-            Found f = one(c, prevQps > 0 ? prevQps * c.replicas() / prevReplicas : -1);
+            Double sibling = lastBatch.get(c.replicas());
+            Found f = sibling != null && sibling > 0 ? one(c, sibling, TIGHT)
+                    : one(c, prevQps > 0 ? prevQps * c.replicas() / prevReplicas : -1, SCALED);
             out.add(f);
+            thisBatch.put(c.replicas(), f.maxQps());
             if (f.maxQps() > 0) {
                 prevQps = f.maxQps();
                 prevReplicas = c.replicas();
@@ -59,8 +73,16 @@ final class FamilySearch {
         return out;
     }
 
-    /** @param guess a rate expected to pass or be close (the smaller candidate's capacity scaled), or -1 */
-    private Found one(Candidate c, double guess) {
+    /** Widening factors after a guess of the same size (then doubling). */
+    private static final double[] TIGHT = {1.02, 1.1, 1.25};
+    /** Widening factors after a guess scaled from a smaller size (then doubling). */
+    private static final double[] SCALED = {1.25};
+
+    /**
+     * @param guess a rate expected to pass or be close, or -1 (then the lowest rate, doubling)
+     * @param steps widening factors to try first
+     */
+    private Found one(Candidate c, double guess, double[] steps) {
         int sims = 0;
         Trial pass = null;
         Trial fail = null;
@@ -76,19 +98,20 @@ final class FamilySearch {
             if (t.passed()) {
                 pass = t;
             } else {
-                return new Found(c, "misses_slos", "fails even at the lowest rate, " + fmt(lowRate) + " req/s: "
-                        + t.reason(), 0, null, t, sims);
+                return missesAtLowest(c, t, sims);
             }
         } else {
-            return new Found(c, "misses_slos", "fails even at the lowest rate, " + fmt(lowRate) + " req/s: "
-                    + t.reason(), 0, null, t, sims);
+            return missesAtLowest(c, t, sims);
         }
         // widen until a rate fails (or the top of the range passes)
+        int step = 0;
         while (fail == null) {
             if (pass.rate() >= highRate) {
                 return new Found(c, "meets_slos", null, pass.rate(), pass, null, sims);
             }
-            double next = Math.min(highRate, pass.rate() * (guess > 0 ? 1.25 : 2));
+            double factor = guess > 0 && step < steps.length ? steps[step] : 2;
+            step++;
+            double next = Math.min(highRate, pass.rate() * factor);
             t = evaluator.trial(c, next, false);
             sims++;
             if (t.passed()) {
@@ -108,6 +131,19 @@ final class FamilySearch {
             }
         }
         return new Found(c, "meets_slos", null, pass.rate(), pass, fail, sims);
+    }
+
+    /** Fails even at the lowest rate: measured once more without stopping early, for the figures of what to relax. */
+    private Found missesAtLowest(Candidate c, Trial t, int sims) {
+        if (t.metrics() == null) {
+            Trial whole = evaluator.trial(c, lowRate, false, false);
+            sims++;
+            if (whole.metrics() != null) {
+                t = whole;
+            }
+        }
+        return new Found(c, "misses_slos", "fails even at the lowest rate, " + fmt(lowRate) + " req/s: " + t.reason(), 0,
+                null, t, sims);
     }
 
     /** Confirms {@code f} with full-length runs: at its max QPS, else bisecting down from there. */
