@@ -113,9 +113,8 @@ public final class CapacityPlanner {
             for (Future<List<FamilySearch.Found>> f : futures) {
                 List<FamilySearch.Found> r = get(f);
                 found.addAll(r);
-                done += r.size();
                 for (FamilySearch.Found x : r) {
-                    progress.accept(String.format(Locale.ROOT, "  [%d/%d] %-40s %s", done, entries.size(),
+                    progress.accept(String.format(Locale.ROOT, "  [%d/%d] %-40s %s", ++done, entries.size(),
                             x.candidate().label(), x.maxQps() > 0 ? String.format(Locale.ROOT, "max %.2f req/s",
                                     x.maxQps()) : x.verdict() + (x.reason() == null ? "" : ": " + x.reason())));
                 }
