@@ -42,6 +42,11 @@ public final class Evaluator {
         this.profileGpu = profileGpu;
     }
 
+    /** How the predictors of the runs so far were made (profiles, calibrations, telemetry, warnings). */
+    public List<String> predictorNotes() {
+        return predictors.notes();
+    }
+
     /** Simulations run so far. */
     public long simulations() {
         return simulations.get();

@@ -18,7 +18,8 @@ import java.util.List;
  * @param closestCandidates  when none meets the SLOs: the candidates closest to them, and what to relax
  * @param allCandidates      every candidate considered, with its verdict
  * @param summary            counts, time and the recommendation
- * @param calibration        how the predictor was calibrated (telemetry), or empty
+ * @param calibration        how each GPU's predictor was made: profile, calibrated roofline, telemetry rescaling,
+ *                           warnings (e.g. a profile with too few points)
  */
 public record Plan(String timestamp, String inputProfile, String model, Configuration bestConfiguration,
                    List<Configuration> paretoFrontier, Alternatives alternatives,

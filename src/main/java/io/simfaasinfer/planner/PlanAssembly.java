@@ -67,8 +67,7 @@ final class PlanAssembly {
         String rec = best != null ? recommendation(best) : noneMeets(closest);
         var summary = new Plan.Summary(found.size(), evaluated, meeting.size(), skipped, ev.simulations(), seconds, jobs,
                 rec);
-        List<String> calibration = r.telemetry() == null ? List.of()
-                : List.of("predictor rescaled by telemetry " + r.telemetry() + " (predictor.telemetry of every run)");
+        List<String> calibration = ev.predictorNotes();
         return new Plan(CapacityPlanner.now(), r.profile(), model, best, frontier, new Plan.Alternatives(budget, premium),
                 closest, all, summary, calibration);
     }

@@ -66,6 +66,17 @@ public final class PredictorFactory {
         public Built get(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp, Catalog catalog) {
             return built.computeIfAbsent(new Key(p, model.name(), gpu.name(), tp), k -> build(p, model, gpu, tp, catalog));
         }
+
+        /** The notes of every predictor built (how it was made, calibrations, warnings), sorted, distinct. */
+        public List<String> notes() {
+            java.util.TreeSet<String> out = new java.util.TreeSet<>();
+            for (var e : built.entrySet()) {
+                for (String n : e.getValue().notes()) {
+                    out.add(e.getKey().gpu() + " tp" + e.getKey().tp() + ": " + n);
+                }
+            }
+            return List.copyOf(out);
+        }
     }
 
     public static Built build(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp, Catalog catalog) {
@@ -76,8 +87,25 @@ public final class PredictorFactory {
             if (mode.equals("profile") && p.profile() != null) {
                 FaaSInferProfile prof = read(p.profile(), model);
                 requireSameGpu(prof, gpu, catalog);
-                base = ProfilePredictor.fit(prof, model, gpu, tp);
-                notes.add("profile " + p.profile());
+                int pre = prof.prefillEntries().size();
+                int dec = prof.decodeEntries().size();
+                if (pre < 2 || dec < 2) {
+                    // too few points to fit the profile model: fit the roofline's fewer parameters to them instead
+                    RooflineCalibrator.Result r = RooflineCalibrator.calibrate(gpu,
+                            List.of(new RooflineCalibrator.Input(prof, model)));
+                    base = r.calibratedFor(model, gpu, tp);
+                    RooflineParams c = r.params();
+                    notes.add(String.format(Locale.ROOT, "warning: profile %s has %d prefill and %d decode entries, too"
+                            + " few to fit its own model (two of each): the roofline is calibrated on them instead"
+                            + " (compute %.3f, memory %.3f, overhead %.2f ms + %.1f us/layer; error on them: median"
+                            + " %.1f%%); measure more points for the profile predictor", p.profile(), pre, dec,
+                            c.computeEfficiency(), c.memoryEfficiency(), c.overheadMs(), c.perLayerOverheadUs(),
+                            100 * r.overall().median()));
+                    mode = "calibrated";
+                } else {
+                    base = ProfilePredictor.fit(prof, model, gpu, tp);
+                    notes.add("profile " + p.profile());
+                }
             } else if (mode.equals("calibrated")) {
                 base = calibrated(p.calibrateFrom(), model, gpu, tp, catalog, notes);
             } else if (mode.equals("profile")) {
