@@ -44,7 +44,10 @@ final class WorkloadResults {
                 evicted += p.evictions();
             }
         }
-        return new SimulationResult.PrefixCacheStats(config.cluster().prefixCaching(), computed, saved,
+        boolean enabled = config.deployment() != null
+                ? config.deployment().pools().stream().anyMatch(p -> p.prefixCaching())
+                : config.cluster().prefixCaching();
+        return new SimulationResult.PrefixCacheStats(enabled, computed, saved,
                 saved + computed == 0 ? 0 : (double) saved / (saved + computed), lookups, hits,
                 lookups == 0 ? 0 : (double) hits / lookups, evicted);
     }

@@ -104,7 +104,7 @@ final class DeploymentChecks {
         }
         sameRouter(pools, false);
         sameRouter(pools, true);
-        serverlessPools(pools, serverless);
+        serverlessPools(pools, serverless, sl);
         DeploymentConfig.TransferConfig t = null;
         if (decode > 0) {
             t = d.transfer();
@@ -126,7 +126,7 @@ final class DeploymentChecks {
     }
 
     /** At most one serverless pool, alone in its stage (its fleet queues the stage's requests and scales for them). */
-    private void serverlessPools(List<DeploymentConfig.PoolConfig> pools, boolean serverlessOn) {
+    private void serverlessPools(List<DeploymentConfig.PoolConfig> pools, boolean serverlessOn, ServerlessConfig sl) {
         int found = -1;
         for (int i = 0; i < pools.size(); i++) {
             var p = pools.get(i);
@@ -139,6 +139,10 @@ final class DeploymentChecks {
             }
             found = i;
             boolean decode = p.role().equals("decode");
+            if (decode && sl != null && sl.queueCapacity() != null) {
+                throw err("serverless.queue_capacity", "a decode fleet cannot turn away a prefilled request (its KV is"
+                        + " held on the prefill replica); leave queue_capacity unset (unbounded)");
+            }
             long stageSize = pools.stream().filter(q -> q.role().equals("decode") == decode).count();
             if (stageSize > 1) {
                 throw err("deployment.pools." + i + ".lifecycle", "a serverless pool must be the only "

@@ -188,6 +188,13 @@ final class DeploymentTree {
                 boolean found = false;
                 for (JsonNode p : (ArrayNode) dep.get("pools")) {
                     if (p instanceof ObjectNode po && side.equals(po.path("role").asText())) {
+                        // a later size wins over the pool's own: GPUs replace replicas and the reverse
+                        if (settings.has("num_gpus")) {
+                            po.remove("replicas");
+                        }
+                        if (settings.has("replicas")) {
+                            po.remove("num_gpus");
+                        }
                         settings.fields().forEachRemaining(e -> po.set(e.getKey(), e.getValue().deepCopy()));
                         found = true;
                     }
