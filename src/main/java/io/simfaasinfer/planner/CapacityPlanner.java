@@ -93,6 +93,18 @@ public final class CapacityPlanner {
                     + " tensor_parallel, pipeline_parallel and num_replicas (and prefill_decode_splits) gives one of"
                     + " num_gpus " + request.configSpace().numGpus());
         }
+        if (entries.stream().allMatch(e -> e.skipped() != null)) {
+            Map<String, Long> why = new java.util.TreeMap<>();
+            double cheapest = Double.MAX_VALUE;
+            for (CandidateSpace.Entry e : entries) {
+                why.merge(e.skipped().replaceAll(":.*|\\s*\\(.*", ""), 1L, Long::sum);
+                cheapest = Math.min(cheapest, e.candidate().costPerHour());
+            }
+            throw new ConfigException(source, "config_space", "every one of the " + entries.size()
+                    + " candidates is filtered out (" + String.join(", ", why.entrySet().stream()
+                    .map(x -> x.getValue() + " " + x.getKey()).toList()) + String.format(Locale.ROOT,
+                    "; the cheapest costs $%.2f/h)", cheapest));
+        }
         Map<String, List<CandidateSpace.Entry>> families = new LinkedHashMap<>();
         for (CandidateSpace.Entry e : entries) {
             families.computeIfAbsent(e.candidate().family(), k -> new ArrayList<>()).add(e);

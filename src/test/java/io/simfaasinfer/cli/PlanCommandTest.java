@@ -97,6 +97,8 @@ class PlanCommandTest {
         "unknown GPU|config_space: {gpu_types: [Z80]}||config_space.gpu_types: unknown GPU 'Z80'",
         "empty space|config_space: {num_gpus: [3], tensor_parallel: [2], num_replicas: [1, 2]}||config_space: no"
             + " candidate",
+        "all over budget|config_space: {gpu_types: [H100]}|--max-cost 1|config_space: every one of the 3 candidates is"
+            + " filtered out (3 over budget; the cheapest costs $2.99/h)",
         "bad split|config_space: {prefill_decode_splits: ['1-1']}||config_space.prefill_decode_splits: expected"
             + " prefill:decode",
         "bad duration flag|model: llama-2-7b|--ttft-slo soon|--ttft-slo: expected a duration",
