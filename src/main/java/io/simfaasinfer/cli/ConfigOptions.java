@@ -84,8 +84,12 @@ public final class ConfigOptions {
     @Option(names = "--arrival", description = "Arrival process: poisson, gamma, constant, weibull, on_off, diurnal, schedule (workload.arrival.process).")
     String arrival;
 
-    @Option(names = "--arrival-rate", description = "Mean requests per second (workload.arrival.rate).")
-    Double arrivalRate;
+    @Option(names = {"--arrival-rate", "--lambda-arrival"}, split = ",", paramLabel = "RATE",
+            description = "Mean requests per second (workload.arrival.rate); sweep: several, comma-separated.")
+    List<Double> arrivalRate;
+
+    /** Set by {@code sweep}: several rates are points of the sweep, not one rate of this run. */
+    boolean ratesAreSwept;
 
     @Option(names = "--cv", description = "Coefficient of variation of gamma inter-arrivals (workload.arrival.cv).")
     Double cv;
@@ -182,7 +186,13 @@ public final class ConfigOptions {
         add(all, "--max-num-seqs", "scheduler.max_num_seqs", maxNumSeqs);
         add(all, "--max-num-batched-tokens", "scheduler.max_num_batched_tokens", maxNumBatchedTokens);
         add(all, "--arrival", "workload.arrival.process", arrival);
-        add(all, "--arrival-rate", "workload.arrival.rate", arrivalRate);
+        if (arrivalRate != null && !ratesAreSwept) {
+            if (arrivalRate.size() != 1) {
+                throw new BadInputException("--arrival-rate: one rate per run, got " + arrivalRate.size()
+                        + " (sweep takes several: simfaasinfer sweep --arrival-rate 2,4,6)");
+            }
+            add(all, "--arrival-rate", "workload.arrival.rate", arrivalRate.get(0));
+        }
         add(all, "--cv", "workload.arrival.cv", cv);
         add(all, "--num-requests", "workload.num_requests", numRequests);
         if (warmUp != null && duration != null) {

@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
 @Command(name = "simfaasinfer", mixinStandardHelpOptions = true, version = "SimFaaSInfer 0.1.0",
         description = "Discrete-event simulator of LLM inference serving.",
         subcommands = {RunCommand.class, CompareCommand.class, PredictCommand.class, ProfileCommand.class,
-                CatalogCommand.class, ServerlessCommand.class, TraceCommand.class, PlanCommand.class,
+                CatalogCommand.class, ServerlessCommand.class, TraceCommand.class, PlanCommand.class, SweepCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,0 +1,112 @@
+package io.simfaasinfer.cli;
+
+import io.simfaasinfer.experiment.ResultsDb;
+import io.simfaasinfer.experiment.SweepGrid;
+import io.simfaasinfer.experiment.SweepRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code simfaasinfer sweep}: a grid of variants of one configuration into a DuckDB results database. */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = SweepExportCommand.class,
+        description = {"Run every point of a parameter grid over a base configuration, in parallel, into a DuckDB"
+                + " results database (one row per point, committed as it finishes; --resume continues a stopped"
+                + " sweep). See docs/experiments.md.",
+                "Example: simfaasinfer sweep --config base.yaml --arrival-rate 2,4,6,8 --param scheduler.name=vllm,sarathi"
+                        + " --param cluster.replicas=1,2 --jobs 4 --db results.duckdb"})
+public final class SweepCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--param", paramLabel = "KEY=V1,V2,...",
+            description = "A swept config key and its values (repeatable; the grid is their product).")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--grid", paramLabel = "FILE", description = "The points as a YAML/JSON list of {key: value} mappings.")
+    Path grid;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2,...",
+            description = "Replications: every point under each seed (default: the configuration's seed).")
+    List<Long> seeds;
+
+    @Option(names = {"--jobs", "--n-jobs"}, paramLabel = "N", description = "Points run at once (default: one per core).")
+    Integer jobs;
+
+    @Option(names = {"--db", "--checkpoint-path"}, paramLabel = "FILE",
+            description = "The DuckDB results database (created if missing); required.")
+    Path db;
+
+    @Option(names = "--resume", description = "Continue the sweep recorded in --db: skip points already done.")
+    boolean resume;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (jobs != null && jobs < 1) {
+            throw new BadInputException("--jobs: expected a positive integer, got " + jobs);
+        }
+        if (db == null) {
+            throw new BadInputException("--db FILE is required: the results database the sweep writes");
+        }
+        if (grid != null && !params.isEmpty()) {
+            throw new BadInputException("give --grid or --param, not both");
+        }
+        options.ratesAreSwept = true;
+        LinkedHashMap<String, List<String>> grid0 = new LinkedHashMap<>();
+        if (options.arrivalRate != null) {
+            grid0.put("workload.arrival.rate", options.arrivalRate.stream().map(d -> String.format(Locale.ROOT, "%s", d))
+                    .toList());
+        }
+        for (String p : params) {
+            Map.Entry<String, List<String>> e = SweepGrid.param(p);
+            if (grid0.containsKey(e.getKey())) {
+                throw new BadInputException("--param " + p + ": " + e.getKey() + " is swept twice");
+            }
+            grid0.put(e.getKey(), e.getValue());
+        }
+        List<Long> s = seeds;
+        if (s == null || s.isEmpty()) {
+            s = List.of(options.resolve().config().simulation().randomSeed());
+        }
+        List<SweepGrid.Point> points = grid != null ? SweepGrid.file(grid, s) : SweepGrid.product(grid0, s);
+        boolean existed = Files.exists(db);
+        var err = spec.commandLine().getErr();
+        try (ResultsDb results = ResultsDb.open(db)) {
+            if (existed && !resume && results.count() > 0) {
+                throw new BadInputException(db + ": already holds " + results.count() + " points; pass --resume to"
+                        + " continue that sweep, or choose another --db (nothing is overwritten)");
+            }
+            int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+            SweepRunner.Summary sum = SweepRunner.run(points, p -> {
+                ConfigOptions.Resolved r = options.resolve(p.overrides(), "point " + (p.index() + 1));
+                return new SweepRunner.Resolved(r.config(), r.catalog());
+            }, results, n, resume, quiet ? line -> { } : line -> {
+                err.println(line);
+                err.flush();
+            });
+            var out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "sweep: %d points, %d run (%d failed, recorded with their error), %d already done;"
+                    + " %.1f s; results: %s%n", sum.points(), sum.ran(), sum.failed(), sum.skipped(), sum.wallS(), db);
+            out.flush();
+        }
+        return 0;
+    }
+}
