@@ -58,6 +58,24 @@ public final class Simulator {
     private final DeploymentFactory.Built built;
     private boolean ran;
     private long backlogLimit = Long.MAX_VALUE;
+    private boolean workloadDone;
+    private long sampleIntervalNs = -1;
+    private io.simfaasinfer.metrics.TimeSeries.Sink sampleSink;
+    private long lastSampleNs;
+    private long[] lastTokens = new long[0];
+
+    /** The time-series sampler's tick: reads every replica; changes nothing. */
+    private record SampleTick(Simulator sim) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.SCHEDULE;
+        }
+
+        @Override
+        public void fire(long now) {
+            sim.sample(now, true);
+        }
+    }
 
     /** A run stopped early by {@link #stopWhenBacklogExceeds}: its verdict (unstable) was certain. */
     public static final class BacklogExceeded extends RuntimeException {
@@ -149,6 +167,49 @@ public final class Simulator {
         return this;
     }
 
+    /**
+     * Samples every replica each {@code intervalS} of simulated time (and once at the end) into
+     * {@code sink}: queue, batch, KV cache, output tokens since the previous sample. Sampling reads
+     * and changes nothing, so every figure of the run is the same with it (its ticks add to
+     * {@code simulation.events}).
+     */
+    public Simulator sampleEvery(double intervalS, io.simfaasinfer.metrics.TimeSeries.Sink sink) {
+        if (!(intervalS > 0) || Double.isInfinite(intervalS)) {
+            throw new IllegalArgumentException("sampling interval must be > 0 s, got " + intervalS);
+        }
+        this.sampleIntervalNs = Math.max(1, Math.round(intervalS * 1e9));
+        this.sampleSink = sink;
+        return this;
+    }
+
+    private void sample(long now, boolean reschedule) {
+        double dt = (now - lastSampleNs) / 1e9;
+        for (Pool p : deployment.pools()) {
+            for (var r : p.lifecycle().replicas()) {
+                var s = r.scheduler();
+                if (r.index() >= lastTokens.length) {
+                    lastTokens = java.util.Arrays.copyOf(lastTokens, Math.max(r.index() + 1, lastTokens.length * 2));
+                }
+                long tokens = s.emittedTokens() - lastTokens[r.index()];
+                lastTokens[r.index()] = s.emittedTokens();
+                long pre = s instanceof io.simfaasinfer.scheduler.AbstractScheduler a ? a.preemptions() : 0;
+                sampleSink.accept(new io.simfaasinfer.metrics.TimeSeries.Sample(now / 1e9, p.name(), r.index(),
+                        s.waiting(), s.running(), pre, s.kv().usedBlocks(), s.kv().utilization(), r.lastBatchTokens(),
+                        tokens, dt > 0 ? tokens / dt : 0));
+            }
+        }
+        lastSampleNs = now;
+        boolean over = workloadDone && metrics.arrived() == metrics.completed() + metrics.rejected();
+        if (reschedule && !over) {
+            queue.schedule(now + sampleIntervalNs, new SampleTick(this));
+        }
+    }
+
+    /** Latency distributions of the finished run (for CDF plots). */
+    public io.simfaasinfer.metrics.MetricsCollector metrics() {
+        return metrics;
+    }
+
     /** The deployment being simulated. */
     public Deployment deployment() {
         return deployment;
@@ -166,9 +227,16 @@ public final class Simulator {
         if (first != null) {
             queue.schedule(first.arrivalNs(), new Arrival(this, first));
         } else {
+            workloadDone = true;
             deployment.onWorkloadExhausted(0);
         }
+        if (sampleSink != null) {
+            queue.schedule(sampleIntervalNs, new SampleTick(this));
+        }
         queue.runToEnd();
+        if (sampleSink != null && queue.now() > lastSampleNs) {
+            sample(queue.now(), false); // the tokens since the last tick
+        }
         long unfinished = metrics.arrived() - metrics.completed() - metrics.rejected();
         if (unfinished != 0) {
             throw new IllegalStateException("simulation stalled with " + unfinished + " requests unfinished");
@@ -202,6 +270,7 @@ public final class Simulator {
             }
             queue.schedule(next.arrivalNs(), new Arrival(this, next));
         } else {
+            workloadDone = true;
             deployment.onWorkloadExhausted(now);
         }
     }

@@ -33,6 +33,18 @@ public final class RunCommand implements Callable<Integer> {
             description = "Serverless runs: write a PNG of the instance count over time here.")
     Path plot;
 
+    @Option(names = {"--timeseries-out", "--queue-states-output"}, paramLabel = "FILE",
+            description = "Write a CSV of every replica every --sample-interval-s: queue, batch, KV, tokens/s.")
+    Path timeseries;
+
+    @Option(names = {"--sample-interval-s", "--sample-rate"}, paramLabel = "SECONDS", defaultValue = "1",
+            description = "Simulated seconds between time-series samples (default 1).")
+    double sampleIntervalS;
+
+    @Option(names = "--plots-dir", paramLabel = "DIR",
+            description = "Write PNGs here: TTFT/TBT/E2E CDFs, queue, KV utilisation and throughput over time.")
+    Path plotsDir;
+
     @Option(names = "--output-schema", paramLabel = "SCHEMA", defaultValue = "simfaasinfer",
             description = "Keys of the JSON results: simfaasinfer (default) or llm-inference-simulator.")
     String outputSchema;
@@ -58,14 +70,29 @@ public final class RunCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         r.warningTexts().forEach(w -> err.println("warning: " + w));
         err.flush();
+        if (!(sampleIntervalS > 0) || Double.isInfinite(sampleIntervalS)) {
+            throw new BadInputException("--sample-interval-s: expected a positive number of seconds, got " + sampleIntervalS);
+        }
         SimulationResult result;
-        if (requestsOut != null) {
-            try (RequestCsvWriter csv = new RequestCsvWriter(requestsOut)) {
-                result = new Simulator(r.config(), r.catalog(), null, csv).run();
+        boolean sampling = timeseries != null || plotsDir != null;
+        try (RequestCsvWriter csv = requestsOut == null ? null : new RequestCsvWriter(requestsOut);
+             io.simfaasinfer.report.TimeSeriesCsvWriter ts = sampling
+                     ? new io.simfaasinfer.report.TimeSeriesCsvWriter(timeseries) : null) {
+            Simulator sim = new Simulator(r.config(), r.catalog(), null, csv);
+            if (ts != null) {
+                sim.sampleEvery(sampleIntervalS, ts);
+            }
+            result = sim.run();
+            if (plotsDir != null) {
+                io.simfaasinfer.report.RunPlots.write(plotsDir, sim.metrics(), ts.totals(),
+                        r.config().model().name());
+            }
+            if (csv != null) {
                 csv.commit();
             }
-        } else {
-            result = new Simulator(r.config(), r.catalog(), null, null).run();
+            if (ts != null) {
+                ts.commit();
+            }
         }
         result = result.withWarnings(r.warningTexts());
         if (output != null) {
@@ -83,6 +110,12 @@ public final class RunCommand implements Callable<Integer> {
             }
             if (plot != null && !json) {
                 out.println("plot: " + plot);
+            }
+            if (timeseries != null && !json) {
+                out.println("time series: " + timeseries);
+            }
+            if (plotsDir != null && !json) {
+                out.println("plots: " + plotsDir + " (" + String.join(", ", io.simfaasinfer.report.RunPlots.FILES) + ")");
             }
             out.flush();
         }

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /** {@code simfaasinfer sweep}: a grid of variants of one configuration into a DuckDB results database. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        subcommands = SweepExportCommand.class,
+        subcommands = {SweepExportCommand.class, SweepPlotCommand.class},
         description = {"Run every point of a parameter grid over a base configuration, in parallel, into a DuckDB"
                 + " results database (one row per point, committed as it finishes; --resume continues a stopped"
                 + " sweep). See docs/experiments.md.",
@@ -58,6 +58,43 @@ public final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Every swept key must be a configuration key (a typo is bad input, not a failing point). */
+    private void checkKeys(List<SweepGrid.Point> points) {
+        var tree = new io.simfaasinfer.config.ConfigLoader().load(options.config, List.of()).tree();
+        java.util.Set<String> checked = new java.util.HashSet<>();
+        for (SweepGrid.Point p : points) {
+            for (String key : p.params().keySet()) {
+                if (!checked.add(key)) {
+                    continue;
+                }
+                com.fasterxml.jackson.databind.JsonNode n = tree;
+                String[] parts = key.split("\\.");
+                for (int i = 0; i < parts.length; i++) {
+                    com.fasterxml.jackson.databind.JsonNode next = n == null ? null : n.get(parts[i]);
+                    boolean freeForm = n != null && n.isObject() && i > 0
+                            && List.of("options", "columns").contains(parts[i - 1]);
+                    if (i == 0 && next == null && List.of("deployment", "disaggregation").contains(parts[0])) {
+                        break; // sections without defaults: their contents are checked per point
+                    }
+                    if (next == null && !freeForm) {
+                        java.util.List<String> known = new java.util.ArrayList<>();
+                        if (n != null) {
+                            n.fieldNames().forEachRemaining(known::add);
+                        }
+                        String where = i == 0 ? "a section" : "a key of " + String.join(".",
+                                java.util.Arrays.copyOf(parts, i));
+                        throw new BadInputException("--param " + key + ": no such configuration key ('" + parts[i]
+                                + "' is not " + where + "; known: " + String.join(", ", known) + ")");
+                    }
+                    n = next;
+                    if (n == null || n.isNull() || !n.isObject()) {
+                        break; // a null section (deployment, trace) or a value: its contents are checked per point
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         if (jobs != null && jobs < 1) {
@@ -87,7 +124,11 @@ public final class SweepCommand implements Callable<Integer> {
             s = List.of(options.resolve().config().simulation().randomSeed());
         }
         List<SweepGrid.Point> points = grid != null ? SweepGrid.file(grid, s) : SweepGrid.product(grid0, s);
+        checkKeys(points);
         boolean existed = Files.exists(db);
+        if (existed && !Files.isRegularFile(db)) {
+            throw new BadInputException(db + ": not a regular file; --db names a DuckDB results database file");
+        }
         var err = spec.commandLine().getErr();
         try (ResultsDb results = ResultsDb.open(db)) {
             if (existed && !resume && results.count() > 0) {

@@ -28,6 +28,7 @@ public final class Replica {
     private double kvBlockNs;
     private long prefillTokens;
     private long lastDurationNs;
+    private long lastBatchTokens;
 
     public Replica(int index, GpuSpec gpu, int tp, Scheduler scheduler, ExecutionTimePredictor predictor) {
         this.index = index;
@@ -50,6 +51,8 @@ public final class Replica {
     public double kvBlockNs() { return kvBlockNs; }
     /** Prompt tokens computed by prefills (cached prefix tokens excluded), all iterations. */
     public long prefillTokens() { return prefillTokens; }
+    /** Tokens of the iteration started last: prefill tokens computed plus decodes. */
+    public long lastBatchTokens() { return lastBatchTokens; }
     /** Duration of the iteration started last, ns (0 before the first). */
     public long lastIterationNs() { return lastDurationNs; }
 
@@ -78,6 +81,7 @@ public final class Replica {
         long duration = Math.max(1, Math.round(b.totalMs() * 1e6));
         busy = true;
         lastDurationNs = duration;
+        lastBatchTokens = batch.totalRealPrefillTokens() + batch.numDecodes() - batch.numPaddingDecodes();
         iterations++;
         busyNs += duration;
         flops += b.flops();

@@ -100,6 +100,13 @@ public final class ResultsDb implements AutoCloseable {
     }
 
     private void create() throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT table_name FROM"
+                + " information_schema.tables WHERE table_name <> 'points'")) {
+            if (rs.next()) {
+                throw new ConfigException(file + ": not a sweep results database (it holds table '" + rs.getString(1)
+                        + "' and no 'points'); choose another --db");
+            }
+        }
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS points (config_hash VARCHAR PRIMARY KEY,"
                 + " point INTEGER, seed BIGINT, params VARCHAR, status VARCHAR, error VARCHAR");
         for (String k : METRICS.keySet()) {

@@ -40,6 +40,7 @@ public abstract class AbstractScheduler implements Scheduler {
     private final ArrayList<Request> handedOff = new ArrayList<>();
     private int heldForTransfer;
     private int incoming;
+    private long emitted;
 
     protected AbstractScheduler(SchedulerContext ctx, Comparator<Request> waitingOrder) {
         this(ctx, LocalPolicy.ordered(waitingOrder));
@@ -248,6 +249,7 @@ public abstract class AbstractScheduler implements Scheduler {
     /** Emits the next token of {@code r}; true if it leaves the running set (finished, or handed off). */
     private boolean emit(Request r, long now, long iterationNs) {
         long gap = r.emitToken(now);
+        emitted++;
         remainingWork--;
         observer.onToken(r, gap, now);
         if (r.isFinished()) {
@@ -282,6 +284,11 @@ public abstract class AbstractScheduler implements Scheduler {
         kv.release(r);
         r.setBlocks(0);
         heldForTransfer--;
+    }
+
+    @Override
+    public long emittedTokens() {
+        return emitted;
     }
 
     @Override

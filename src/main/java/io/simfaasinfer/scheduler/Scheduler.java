@@ -47,6 +47,11 @@ public interface Scheduler {
         return outstanding();
     }
 
+    /** Output tokens this scheduler's requests emitted so far (first tokens included). */
+    default long emittedTokens() {
+        return 0;
+    }
+
     /** What the replica's local policy counted (e.g. MILP solves and fallbacks); empty if nothing. */
     default Map<String, Long> policyCounters() {
         return Map.of();
