@@ -54,6 +54,9 @@ public final class ResultsDb implements AutoCloseable {
         try {
             Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
             ResultsDb r = new ResultsDb(file, c);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET threads TO 1"); // the simulations use the cores; the database only stores rows
+            }
             r.create();
             return r;
         } catch (SQLException e) {
