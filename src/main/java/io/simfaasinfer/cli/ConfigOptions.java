@@ -171,6 +171,13 @@ public final class ConfigOptions {
      * errors name an extra assignment as {@code label: assignment}.
      */
     public Resolved resolve(List<String> extraSets, String label) {
+        List<ConfigLoader.Override> all = overrides(extraSets, label);
+        var r = io.simfaasinfer.config.ConfigResolution.of(config, all, catalogFile, duration != null,
+                "--duration " + duration);
+        return new Resolved(r.config(), r.catalog(), r.source(), r.warnings());
+    }
+
+    private List<ConfigLoader.Override> overrides(List<String> extraSets, String label) {
         List<ConfigLoader.Override> all = new ArrayList<>();
         add(all, "--model", "model.name", model);
         add(all, "--gpu", "cluster.gpu", gpu);
@@ -249,24 +256,34 @@ public final class ConfigOptions {
         all.addAll(deploymentOptions.overrides());
         sets.forEach(x -> all.add(ConfigLoader.Override.set(x)));
         extraSets.forEach(x -> all.add(new ConfigLoader.Override(x, label + ": " + x)));
-        ConfigLoader loader = new ConfigLoader();
-        ConfigLoader.Loaded loaded = loader.loadWith(config, all);
-        if (duration != null && !loaded.userKeys().contains("workload.num_requests")) {
-            // --duration and no request count anywhere: the simulated time alone bounds the run
-            all.add(0, new ConfigLoader.Override("workload.num_requests=null", "--duration " + duration));
-            loaded = loader.loadWith(config, all);
+        return all;
+    }
+
+    /**
+     * Every override the flags make, plus {@code extraSets} labelled {@code label: assignment}, as
+     * {@code {assignment, label}} pairs (what a sweep ships to its executors).
+     */
+    public List<String[]> overridePairs(List<String> extraSets, String label) {
+        List<String[]> out = new ArrayList<>();
+        for (ConfigLoader.Override o : overrides(extraSets, label)) {
+            out.add(new String[] {o.assignment(), o.label()});
         }
-        Catalog catalog = Catalog.builtin();
-        String file = loaded.config().catalog() == null ? null : loaded.config().catalog().file();
-        if (file != null) {
-            catalog = catalog.withUserFile(Path.of(file));
-        }
-        if (catalogFile != null) {
-            catalog = catalog.withUserFile(catalogFile);
-        }
-        ConfigLoader.Loaded resolved = loaded.withConfig(ConfigPaths.resolve(loaded.config(), loaded.baseDir()));
-        SimulatorConfig validated = ConfigValidator.validate(resolved, catalog);
-        return new Resolved(validated, catalog, loaded.source(), InapplicableKeys.warnings(resolved, validated, catalog));
+        return out;
+    }
+
+    /** The configuration file, or null. */
+    public Path configFile() {
+        return config;
+    }
+
+    /** The extra catalog file, or null. */
+    public Path catalogFile() {
+        return catalogFile;
+    }
+
+    /** Whether a duration was given on the command line (it alone bounds the run without a request count). */
+    public boolean durationGiven() {
+        return duration != null;
     }
 
     /**

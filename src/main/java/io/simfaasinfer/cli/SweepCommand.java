@@ -49,6 +49,13 @@ public final class SweepCommand implements Callable<Integer> {
             description = "The DuckDB results database (created if missing); required.")
     Path db;
 
+    @Option(names = "--executor", paramLabel = "NAME", defaultValue = "local",
+            description = "Where points run: local (threads of this JVM, default) or spark (the optional module).")
+    String executor;
+
+    @Option(names = "--spark-master", paramLabel = "URL", description = "Spark master for --executor spark (default local[*]).")
+    String sparkMaster;
+
     @Option(names = "--resume", description = "Continue the sweep recorded in --db: skip points already done.")
     boolean resume;
 
@@ -125,6 +132,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         List<SweepGrid.Point> points = grid != null ? SweepGrid.file(grid, s) : SweepGrid.product(grid0, s);
         checkKeys(points);
+        SweepRunner.executor(executor); // an unknown executor is refused before the database is touched
         boolean existed = Files.exists(db);
         if (existed && !Files.isRegularFile(db)) {
             throw new BadInputException(db + ": not a regular file; --db names a DuckDB results database file");
@@ -136,13 +144,18 @@ public final class SweepCommand implements Callable<Integer> {
                         + " continue that sweep, or choose another --db (nothing is overwritten)");
             }
             int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
-            SweepRunner.Summary sum = SweepRunner.run(points, p -> {
-                ConfigOptions.Resolved r = options.resolve(p.overrides(), "point " + (p.index() + 1));
-                return new SweepRunner.Resolved(r.config(), r.catalog());
-            }, results, n, resume, quiet ? line -> { } : line -> {
-                err.println(line);
-                err.flush();
-            });
+            List<io.simfaasinfer.experiment.PointTask> tasks = new ArrayList<>();
+            for (SweepGrid.Point p : points) {
+                tasks.add(new io.simfaasinfer.experiment.PointTask(p.index(), p.seed(), new LinkedHashMap<>(p.params()),
+                        options.configFile() == null ? null : options.configFile().toAbsolutePath().toString(),
+                        options.catalogFile() == null ? null : options.catalogFile().toAbsolutePath().toString(),
+                        options.overridePairs(p.overrides(), "point " + (p.index() + 1)), options.durationGiven()));
+            }
+            SweepRunner.Summary sum = SweepRunner.run(tasks, results, SweepRunner.executor(executor), n, sparkMaster,
+                    resume, quiet ? line -> { } : line -> {
+                        err.println(line);
+                        err.flush();
+                    });
             var out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "sweep: %d points, %d run (%d failed, recorded with their error), %d already done;"
                     + " %.1f s; results: %s%n", sum.points(), sum.ran(), sum.failed(), sum.skipped(), sum.wallS(), db);

@@ -152,13 +152,8 @@ public final class ResultsDb implements AutoCloseable {
         }
     }
 
-    /**
-     * Records one point (in one statement, committed at once).
-     *
-     * @param result the point's result, or null if it failed ({@code error} says why)
-     */
-    public synchronized void record(SweepGrid.Point p, String configHash, SimulationResult result, String resultJson,
-                                    String error, double wallS) {
+    /** Records one point (in one statement, committed at once). */
+    public synchronized void record(PointTask p, PointTask.PointRow row) {
         try {
             for (String k : p.params().keySet()) {
                 if (paramColumns.add(k)) {
@@ -176,21 +171,20 @@ public final class ResultsDb implements AutoCloseable {
                     + String.join(", ", java.util.Collections.nCopies(cols.size() - 1, "?")) + ", now())";
             try (PreparedStatement ps = db.prepareStatement(sql)) {
                 int i = 1;
-                ps.setString(i++, configHash);
+                ps.setString(i++, row.hash());
                 ps.setInt(i++, p.index());
                 ps.setLong(i++, p.seed());
                 ps.setString(i++, paramsJson(p.params()));
-                ps.setString(i++, result != null ? "ok" : "error");
-                ps.setString(i++, error);
+                ps.setString(i++, row.status());
+                ps.setString(i++, row.error());
                 for (String k : keys) {
                     ps.setString(i++, p.params().get(k));
                 }
-                for (var f : METRICS.values()) {
-                    Object v = result == null ? null : f.apply(result);
-                    ps.setObject(i++, v);
+                for (String k : METRICS.keySet()) {
+                    ps.setObject(i++, row.metrics() == null ? null : row.metrics().get(k));
                 }
-                ps.setString(i++, resultJson);
-                ps.setDouble(i, wallS);
+                ps.setString(i++, row.resultJson());
+                ps.setDouble(i, row.wallS());
                 ps.executeUpdate();
             }
         } catch (SQLException e) {

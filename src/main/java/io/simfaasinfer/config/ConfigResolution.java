@@ -1,0 +1,50 @@
+package io.simfaasinfer.config;
+
+import io.simfaasinfer.catalog.Catalog;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Load, resolve paths, validate: a configuration file plus labelled overrides to a validated
+ * configuration and its catalog. The one path every command (and a sweep's executors, wherever they
+ * run) takes from flags to a simulation.
+ *
+ * @param config   the validated configuration
+ * @param catalog  the built-in catalog plus {@code catalog.file} and the extra catalog file
+ * @param source   the file or "command line"
+ * @param warnings keys the user set that have no effect
+ */
+public record ConfigResolution(SimulatorConfig config, Catalog catalog, String source, List<ConfigWarning> warnings) {
+
+    /**
+     * @param file          the configuration file, or null
+     * @param overrides     in order, each with the label errors name it by
+     * @param catalogFile   an extra catalog file, or null
+     * @param durationAlone a duration was given on the command line: when no request count is set
+     *                      anywhere, the simulated time alone bounds the run ({@code durationLabel} names it)
+     */
+    public static ConfigResolution of(Path file, List<ConfigLoader.Override> overrides, Path catalogFile,
+                                      boolean durationAlone, String durationLabel) {
+        List<ConfigLoader.Override> all = new ArrayList<>(overrides);
+        ConfigLoader loader = new ConfigLoader();
+        ConfigLoader.Loaded loaded = loader.loadWith(file, all);
+        if (durationAlone && !loaded.userKeys().contains("workload.num_requests")) {
+            all.add(0, new ConfigLoader.Override("workload.num_requests=null", durationLabel));
+            loaded = loader.loadWith(file, all);
+        }
+        Catalog catalog = Catalog.builtin();
+        String cat = loaded.config().catalog() == null ? null : loaded.config().catalog().file();
+        if (cat != null) {
+            catalog = catalog.withUserFile(Path.of(cat));
+        }
+        if (catalogFile != null) {
+            catalog = catalog.withUserFile(catalogFile);
+        }
+        ConfigLoader.Loaded resolved = loaded.withConfig(ConfigPaths.resolve(loaded.config(), loaded.baseDir()));
+        SimulatorConfig validated = ConfigValidator.validate(resolved, catalog);
+        return new ConfigResolution(validated, catalog, loaded.source(),
+                InapplicableKeys.warnings(resolved, validated, catalog));
+    }
+}
