@@ -56,6 +56,10 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--spark-master", paramLabel = "URL", description = "Spark master for --executor spark (default local[*]).")
     String sparkMaster;
 
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "Run only slice I of N of the points (point index mod N = I, from 0), e.g. one per machine.")
+    String shard;
+
     @Option(names = "--resume", description = "Continue the sweep recorded in --db: skip points already done.")
     boolean resume;
 
@@ -132,6 +136,24 @@ public final class SweepCommand implements Callable<Integer> {
         }
         List<SweepGrid.Point> points = grid != null ? SweepGrid.file(grid, s) : SweepGrid.product(grid0, s);
         checkKeys(points);
+        if (shard != null) {
+            String[] f = shard.split("/");
+            int i;
+            int of;
+            try {
+                i = Integer.parseInt(f[0].trim());
+                of = f.length == 2 ? Integer.parseInt(f[1].trim()) : -1;
+            } catch (NumberFormatException e) {
+                of = -1;
+                i = -1;
+            }
+            if (f.length != 2 || of < 1 || i < 0 || i >= of) {
+                throw new BadInputException("--shard " + shard + ": expected I/N with 0 <= I < N, e.g. 0/4");
+            }
+            final int slice = i;
+            final int slices = of;
+            points = points.stream().filter(p -> p.index() % slices == slice).toList();
+        }
         SweepRunner.executor(executor); // an unknown executor is refused before the database is touched
         boolean existed = Files.exists(db);
         if (existed && !Files.isRegularFile(db)) {

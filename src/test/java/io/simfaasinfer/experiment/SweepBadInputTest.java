@@ -30,7 +30,10 @@ class SweepBadInputTest {
         "no values|--param scheduler.name|new|--param scheduler.name: expected KEY=v1,v2,...",
         "not a results db|--param scheduler.name=vllm|text|not a valid DuckDB database file",
         "unwritable path|--param scheduler.name=vllm|missing-dir|cannot open as a DuckDB results database",
-        "twice|--param scheduler.name=vllm --param scheduler.name=sarathi|new|scheduler.name is swept twice"})
+        "twice|--param scheduler.name=vllm --param scheduler.name=sarathi|new|scheduler.name is swept twice",
+        "bad shard|--param scheduler.name=vllm --shard 3/2|new|--shard 3/2: expected I/N with 0 <= I < N",
+        "no spark|--param scheduler.name=vllm --executor spark|new|--executor: unknown executor 'spark'; on the class"
+            + " path: local (the spark executor is the optional simfaasinfer-spark module"})
     void aBadSweepIsOneLineAndExitTwoAndLeavesTheDatabaseAlone(String name, String flags, String db, String expected)
             throws Exception {
         Path file = switch (db) {

@@ -106,6 +106,21 @@ class SweepTest {
     }
 
     @Test
+    void shardsPartitionTheGridByPointIndex() throws IOException {
+        JsonNode all = null;
+        List<Integer> seen = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path db = tmp.resolve("shard" + i + ".duckdb");
+            assertThat(exec(with(SWEEP, "--shard", i + "/3", "--db", db.toString())).code()).isZero();
+            for (JsonNode row : export(db)) {
+                assertThat(row.path("point").asInt() % 3).isEqualTo(i);
+                seen.add(row.path("point").asInt());
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7);
+    }
+
+    @Test
     void aBadPointIsRecordedWithItsErrorAndTheSweepGoesOn() throws IOException {
         Path db = tmp.resolve("bad.duckdb");
         Run r = exec("sweep", "--num-requests", "50", "--param", "cluster.tp=1,3", "--db", db.toString(), "-q");
