@@ -194,7 +194,7 @@ public final class Simulator {
                 lastTokens[r.index()] = s.emittedTokens();
                 long pre = s instanceof io.simfaasinfer.scheduler.AbstractScheduler a ? a.preemptions() : 0;
                 sampleSink.accept(new io.simfaasinfer.metrics.TimeSeries.Sample(now / 1e9, p.name(), r.index(),
-                        s.waiting(), s.running(), pre, s.kv().usedBlocks(), s.kv().utilization(), r.lastBatchTokens(),
+                        p.lifecycle().stateOf(r), s.waiting(), s.running(), pre, s.kv().usedBlocks(), s.kv().utilization(), r.lastBatchTokens(),
                         tokens, dt > 0 ? tokens / dt : 0));
             }
         }

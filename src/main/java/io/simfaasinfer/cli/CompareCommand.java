@@ -64,6 +64,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the JSON results of every run here.")
     Path output;
 
+    @Option(names = "--plots-dir", paramLabel = "DIR",
+            description = "Write side-by-side TTFT, TBT and E2E CDFs of every variant here (PNG).")
+    Path plotsDir;
+
     @Option(names = "--json", description = "Print the JSON results on stdout instead of the table.")
     boolean json;
 
@@ -99,16 +103,19 @@ public final class CompareCommand implements Callable<Integer> {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(n, configs.size())));
         List<Comparison.Run> runs = new ArrayList<>();
+        List<io.simfaasinfer.metrics.MetricsCollector> metrics = new ArrayList<>();
         try {
-            List<Future<Comparison.Run>> futures = new ArrayList<>();
+            List<Future<Object[]>> futures = new ArrayList<>();
             for (int i = 0; i < configs.size(); i++) {
                 String label = variants.get(i).label();
                 ConfigOptions.Resolved r = configs.get(i);
                 List<String> w = warnings.get(i);
                 futures.add(pool.submit(() -> run(label, r, w)));
             }
-            for (Future<Comparison.Run> f : futures) {
-                runs.add(f.get());
+            for (Future<Object[]> f : futures) {
+                Object[] pair = f.get();
+                runs.add((Comparison.Run) pair[0]);
+                metrics.add((io.simfaasinfer.metrics.MetricsCollector) pair[1]);
             }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -128,6 +135,10 @@ public final class CompareCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
             }
+        }
+        if (plotsDir != null) {
+            io.simfaasinfer.report.RunPlots.compareCdfs(plotsDir, runs.stream().map(Comparison.Run::label).toList(),
+                    metrics);
         }
         var out = spec.commandLine().getOut();
         out.print(json ? jsonText + "\n" : comparison.table());
@@ -207,15 +218,16 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private static Comparison.Run run(String label, ConfigOptions.Resolved r, List<String> warnings) {
+    /** The run of one variant, and its metrics (for the CDF plots). */
+    private static Object[] run(String label, ConfigOptions.Resolved r, List<String> warnings) {
         SimulatorConfig c = r.config();
         Double slo = c.workload().ttftSloMs();
         SloCounter counter = new SloCounter(slo);
-        SimulationResult result = new Simulator(c, r.catalog(), null, slo == null ? null : counter).run()
-                .withWarnings(warnings);
+        Simulator sim = new Simulator(c, r.catalog(), null, slo == null ? null : counter);
+        SimulationResult result = sim.run().withWarnings(warnings);
         var entry = c.deployment().pools().get(0);
-        return new Comparison.Run(label, entry.scheduler().name(), entry.router(), entry.scheduler().localPolicy(), slo,
-                slo == null ? null : counter.attained(), result);
+        return new Object[] {new Comparison.Run(label, entry.scheduler().name(), entry.router(),
+                entry.scheduler().localPolicy(), slo, slo == null ? null : counter.attained(), result), sim.metrics()};
     }
 
     /** Counts measured requests whose first token met the TTFT SLO. */

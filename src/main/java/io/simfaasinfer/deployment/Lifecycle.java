@@ -75,6 +75,11 @@ public interface Lifecycle {
         return base;
     }
 
+    /** The state of {@code replica} for time series: {@code ready} for always-on; a fleet's instance state. */
+    default String stateOf(Replica replica) {
+        return "ready";
+    }
+
     /** Replicas provisioned for the whole run, for always-on cost (0: a serverless pool bills instance time instead). */
     int provisionedReplicas();
 }

@@ -103,8 +103,11 @@ public final class SweepRunner {
                 failed.incrementAndGet();
             }
             synchronized (progress) {
-                progress.accept(String.format(Locale.ROOT, "  [%d/%d] %s%s", finished.incrementAndGet(), todo.size(),
-                        t.label(), row.status().equals("ok") ? "" : ": " + row.error()));
+                int k = finished.incrementAndGet();
+                double elapsed = (System.nanoTime() - wall) / 1e9;
+                double rate = k / Math.max(elapsed, 1e-9);
+                progress.accept(String.format(Locale.ROOT, "  [%d/%d] %.1f points/s, ETA %.0f s  %s%s", k, todo.size(),
+                        rate, (todo.size() - k) / rate, t.label(), row.status().equals("ok") ? "" : ": " + row.error()));
             }
         });
         return new Summary(points.size(), todo.size(), skipped, failed.get(), (System.nanoTime() - wall) / 1e9);

@@ -15,6 +15,7 @@ public final class TimeSeries {
      * @param timeS        simulated time of the sample, s
      * @param pool         the replica's pool
      * @param replica      deployment-wide replica index
+     * @param state        ready (always-on), or a serverless instance's state (cold, starting, idle, busy)
      * @param waiting      requests waiting (including preempted ones)
      * @param running      requests running
      * @param preemptions  preemptions on the replica so far
@@ -24,7 +25,7 @@ public final class TimeSeries {
      * @param tokens       output tokens emitted since the previous sample
      * @param tokensPerS   those per second of the interval
      */
-    public record Sample(double timeS, String pool, int replica, int waiting, int running, long preemptions,
+    public record Sample(double timeS, String pool, int replica, String state, int waiting, int running, long preemptions,
                          int kvBlocksUsed, double kvUtil, long batchTokens, long tokens, double tokensPerS) {
     }
 

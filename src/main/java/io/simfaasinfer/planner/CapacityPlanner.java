@@ -126,7 +126,10 @@ public final class CapacityPlanner {
                 List<FamilySearch.Found> r = get(f);
                 found.addAll(r);
                 for (FamilySearch.Found x : r) {
-                    progress.accept(String.format(Locale.ROOT, "  [%d/%d] %-40s %s", ++done, entries.size(),
+                    double elapsed = (System.nanoTime() - wall) / 1e9;
+                    double rate = (done + 1) / Math.max(elapsed, 1e-9);
+                    progress.accept(String.format(Locale.ROOT, "  [%d/%d] ETA %4.0f s  %-40s %s", ++done, entries.size(),
+                            (entries.size() - done) / rate,
                             x.candidate().label(), x.maxQps() > 0 ? String.format(Locale.ROOT, "max %.2f req/s",
                                     x.maxQps()) : x.verdict() + (x.reason() == null ? "" : ": " + x.reason())));
                 }

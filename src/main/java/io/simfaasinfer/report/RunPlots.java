@@ -47,8 +47,46 @@ public final class RunPlots {
         Plots.write(tp, dir.resolve(FILES.get(5)));
     }
 
+    /** The CDF files {@link #compareCdfs} writes. */
+    public static final List<String> COMPARE_FILES = List.of("ttft_cdf.png", "tbt_cdf.png", "e2e_cdf.png");
+
+    /** TTFT, TBT and E2E CDFs with one line per variant ({@code compare --plots-dir}). */
+    public static void compareCdfs(Path dir, List<String> labels, List<MetricsCollector> runs) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        String[] names = {"TTFT", "TBT", "E2E"};
+        String[] axes = {"time to first token (ms)", "inter-token gap (ms)", "end-to-end latency (ms)"};
+        for (int k = 0; k < 3; k++) {
+            XYChart c = chart(names[k] + " CDF by variant", axes[k], k == 1 ? "fraction of inter-token gaps"
+                    : "fraction of requests");
+            for (int v = 0; v < runs.size(); v++) {
+                LatencyStats l = k == 0 ? runs.get(v).ttft() : k == 1 ? runs.get(v).tbt() : runs.get(v).e2e();
+                double[][] xy = cdfPoints(l);
+                c.addSeries(labels.get(v), xy[0], xy[1]);
+            }
+            Plots.write(c, dir.resolve(COMPARE_FILES.get(k)));
+        }
+    }
+
+    private static double[][] cdfPoints(LatencyStats l) {
+        int n = 200;
+        double[] xs = new double[n + 1];
+        double[] ys = new double[n + 1];
+        for (int i = 0; i <= n; i++) {
+            double q = i == n ? 99.99 : 100.0 * i / n;
+            xs[i] = l.count() == 0 ? 0 : l.percentileMs(q);
+            ys[i] = q / 100;
+        }
+        return new double[][] {xs, ys};
+    }
+
     private static XYChart chart(String title, String x, String y) {
-        return new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYChart c = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        c.getStyler().setMarkerSize(0);
+        return c;
     }
 
     private static void add(XYChart c, String name, List<TimeSeriesCsvWriter.Totals> s,
@@ -63,15 +101,8 @@ public final class RunPlots {
 
     private static void cdf(Path file, String title, String x, String y, LatencyStats l) {
         XYChart c = chart(title, x, y);
-        int n = 200;
-        double[] xs = new double[n + 1];
-        double[] ys = new double[n + 1];
-        for (int i = 0; i <= n; i++) {
-            double q = i == n ? 99.99 : 100.0 * i / n;
-            xs[i] = l.count() == 0 ? 0 : l.percentileMs(q);
-            ys[i] = q / 100;
-        }
-        c.addSeries(l.count() == 0 ? "no samples" : "CDF", xs, ys);
+        double[][] xy = cdfPoints(l);
+        c.addSeries(l.count() == 0 ? "no samples" : "CDF", xy[0], xy[1]);
         Plots.write(c, file);
     }
 }

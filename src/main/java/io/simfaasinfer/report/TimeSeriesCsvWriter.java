@@ -18,7 +18,7 @@ import java.util.Locale;
  */
 public final class TimeSeriesCsvWriter implements TimeSeries.Sink, AutoCloseable {
 
-    public static final String HEADER = "time_s,pool,replica,waiting,running,preemptions,kv_blocks_used,kv_util,"
+    public static final String HEADER = "time_s,pool,replica,state,waiting,running,preemptions,kv_blocks_used,kv_util,"
             + "batch_tokens,tokens,tokens_per_s";
 
     /** The deployment at one instant: totals over replicas (mean KV utilisation). */
@@ -68,8 +68,8 @@ public final class TimeSeriesCsvWriter implements TimeSeries.Sink, AutoCloseable
             return;
         }
         try {
-            writer.write(String.format(Locale.ROOT, "%.6f,%s,%d,%d,%d,%d,%d,%.6f,%d,%d,%.3f", s.timeS(), s.pool(),
-                    s.replica(), s.waiting(), s.running(), s.preemptions(), s.kvBlocksUsed(), s.kvUtil(),
+            writer.write(String.format(Locale.ROOT, "%.6f,%s,%d,%s,%d,%d,%d,%d,%.6f,%d,%d,%.3f", s.timeS(), s.pool(),
+                    s.replica(), s.state(), s.waiting(), s.running(), s.preemptions(), s.kvBlocksUsed(), s.kvUtil(),
                     s.batchTokens(), s.tokens(), s.tokensPerS()));
             writer.newLine();
         } catch (IOException e) {

@@ -266,6 +266,11 @@ public final class ServerlessLifecycle implements Lifecycle {
         return slots.replicas();
     }
 
+    @Override
+    public String stateOf(Replica replica) {
+        return slots.of(replica).state.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Nothing is provisioned for the whole run: instance time is billed ({@link #report}). */
     @Override
     public int provisionedReplicas() {

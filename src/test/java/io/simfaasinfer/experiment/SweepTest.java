@@ -107,7 +107,6 @@ class SweepTest {
 
     @Test
     void shardsPartitionTheGridByPointIndex() throws IOException {
-        JsonNode all = null;
         List<Integer> seen = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Path db = tmp.resolve("shard" + i + ".duckdb");

@@ -40,7 +40,7 @@ class TimeSeriesTest {
                 with.toString()))).isZero();
         assertThat(exec(concat(base, "-o", without.toString()))).isZero();
         List<String> lines = Files.readAllLines(ts);
-        assertThat(lines.get(0)).isEqualTo("time_s,pool,replica,waiting,running,preemptions,kv_blocks_used,kv_util,"
+        assertThat(lines.get(0)).isEqualTo("time_s,pool,replica,state,waiting,running,preemptions,kv_blocks_used,kv_util,"
                 + "batch_tokens,tokens,tokens_per_s");
         long tokens = 0;
         double lastT = 0;
@@ -49,8 +49,9 @@ class TimeSeriesTest {
             double t = Double.parseDouble(f[0]);
             assertThat(t).isGreaterThanOrEqualTo(lastT);
             lastT = t;
-            tokens += Long.parseLong(f[9]);
-            assertThat(Double.parseDouble(f[7])).isBetween(0.0, 1.0);
+            tokens += Long.parseLong(f[10]);
+            assertThat(f[3]).isEqualTo("ready");
+            assertThat(Double.parseDouble(f[8])).isBetween(0.0, 1.0);
         }
         ObjectMapper m = new ObjectMapper();
         JsonNode a = m.readTree(with.toFile());
@@ -78,6 +79,28 @@ class TimeSeriesTest {
             assertThat(img.getWidth()).isEqualTo(900);
             assertThat(img.getHeight()).isEqualTo(560);
         }
+    }
+
+    @Test
+    void compareDrawsTheCdfsOfEveryVariantSideBySide() throws Exception {
+        Path dir = tmp.resolve("cmp");
+        assertThat(exec("compare", "--num-requests", "200", "--arrival-rate", "8", "--schedulers", "vllm,sarathi",
+                "--plots-dir", dir.toString())).isZero();
+        for (String f : RunPlots.COMPARE_FILES) {
+            BufferedImage img = ImageIO.read(dir.resolve(f).toFile());
+            assertThat(img).as(f).isNotNull();
+            assertThat(img.getWidth()).isEqualTo(900);
+        }
+    }
+
+    @Test
+    void aServerlessRunSamplesItsInstanceStates() throws Exception {
+        Path ts = tmp.resolve("sl.csv");
+        assertThat(exec("run", "--serverless", "--num-requests", "100", "--arrival-rate", "2", "--timeseries-out",
+                ts.toString(), "-q")).isZero();
+        List<String> states = Files.readAllLines(ts).stream().skip(1).map(l -> l.split(",")[3]).distinct().toList();
+        assertThat(states).contains("starting", "busy").allSatisfy(st ->
+                assertThat(st).isIn("cold", "starting", "idle", "busy"));
     }
 
     private static String[] concat(String[] a, String... b) {
