@@ -10,6 +10,13 @@ import org.HdrHistogram.Histogram;
 public final class LatencyStats {
 
     private final Histogram histogram = new Histogram(3);
+    /**
+     * Samples not yet in the histogram: a run of equal microsecond values (the decodes of one batch
+     * share one gap), added in one call when the value changes or the histogram is read. Exact: the
+     * histogram keeps microseconds anyway.
+     */
+    private long pendingUs = -1;
+    private long pendingCount;
     private long count;
     private double sumNs;
     private long maxNs;
@@ -23,11 +30,23 @@ public final class LatencyStats {
         if (ns < 0) {
             throw new IllegalArgumentException("negative latency " + ns);
         }
-        histogram.recordValueWithCount((ns + 500) / 1000, n);
+        long us = (ns + 500) / 1000;
+        if (us != pendingUs) {
+            flush();
+            pendingUs = us;
+        }
+        pendingCount += n;
         count += n;
         sumNs += (double) ns * n;
         if (ns > maxNs) {
             maxNs = ns;
+        }
+    }
+
+    private void flush() {
+        if (pendingCount > 0) {
+            histogram.recordValueWithCount(pendingUs, pendingCount);
+            pendingCount = 0;
         }
     }
 
@@ -37,6 +56,8 @@ public final class LatencyStats {
 
     /** Adds every sample of {@code other} to this distribution. */
     public void add(LatencyStats other) {
+        flush();
+        other.flush();
         histogram.add(other.histogram);
         count += other.count;
         sumNs += other.sumNs;
@@ -56,6 +77,7 @@ public final class LatencyStats {
         if (count == 0) {
             return 0;
         }
+        flush();
         // the histogram reports the top of a value's bucket, which can lie above the exact maximum
         return Math.min(histogram.getValueAtPercentile(q) / 1e3, maxMs());
     }
