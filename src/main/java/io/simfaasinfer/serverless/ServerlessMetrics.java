@@ -14,7 +14,7 @@ import java.util.Map;
  * service times, cold-start waits, and the split of each measured TTFT into queueing, cold-start
  * wait and prefill (TTFT = queueing + cold-start wait + prefill, exactly, per request).
  */
-public final class ServerlessMetrics implements RequestObserver {
+public final class ServerlessMetrics extends io.simfaasinfer.request.ForwardingObserver {
 
     private final MetricsCollector metrics;
     private final LatencyStats coldWait = new LatencyStats();
@@ -33,6 +33,7 @@ public final class ServerlessMetrics implements RequestObserver {
     private long requestsCold;
 
     public ServerlessMetrics(MetricsCollector metrics) {
+        super(metrics);
         this.metrics = metrics;
     }
 
@@ -119,26 +120,11 @@ public final class ServerlessMetrics implements RequestObserver {
         return ttftPrefill;
     }
 
-    // ---- request events, forwarded ----
-
-    @Override
-    public void onArrival(Request r, long now) {
-        metrics.onArrival(r, now);
-    }
-
-    @Override
-    public void onRejected(Request r, String reason, long now) {
-        metrics.onRejected(r, reason, now);
-    }
-
-    @Override
-    public void onFirstScheduled(Request r, long now) {
-        metrics.onFirstScheduled(r, now);
-    }
+    // ---- request events: forwarded, with the fleet's own bookkeeping ----
 
     @Override
     public void onToken(Request r, long gapNs, long now) {
-        metrics.onToken(r, gapNs, now);
+        super.onToken(r, gapNs, now);
         if (gapNs < 0) {
             Long cold = pendingColdWait.remove(r);
             if (r.measured()) {
@@ -152,13 +138,8 @@ public final class ServerlessMetrics implements RequestObserver {
     }
 
     @Override
-    public void onPreempted(Request r, long now) {
-        metrics.onPreempted(r, now);
-    }
-
-    @Override
     public void onFinished(Request r, long now) {
-        metrics.onFinished(r, now);
+        super.onFinished(r, now);
         pendingColdWait.remove(r); // a decode fleet's requests never emit their first token there
         serviceNs += now - r.firstScheduledNs();
         services++;

@@ -1,0 +1,44 @@
+package io.simfaasinfer.request;
+
+/**
+ * An observer that hands every event on to another (the run's metrics), for observers that add
+ * something of their own to a few events: override those, call {@code super}, and the rest forward.
+ */
+public abstract class ForwardingObserver implements RequestObserver {
+
+    private final RequestObserver next;
+
+    protected ForwardingObserver(RequestObserver next) {
+        this.next = next;
+    }
+
+    @Override
+    public void onArrival(Request r, long now) {
+        next.onArrival(r, now);
+    }
+
+    @Override
+    public void onRejected(Request r, String reason, long now) {
+        next.onRejected(r, reason, now);
+    }
+
+    @Override
+    public void onFirstScheduled(Request r, long now) {
+        next.onFirstScheduled(r, now);
+    }
+
+    @Override
+    public void onToken(Request r, long gapNs, long now) {
+        next.onToken(r, gapNs, now);
+    }
+
+    @Override
+    public void onPreempted(Request r, long now) {
+        next.onPreempted(r, now);
+    }
+
+    @Override
+    public void onFinished(Request r, long now) {
+        next.onFinished(r, now);
+    }
+}
