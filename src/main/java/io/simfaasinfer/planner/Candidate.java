@@ -35,7 +35,12 @@ public record Candidate(String gpu, int tp, int pp, String deployment, int repli
         return replicas * tp * pp;
     }
 
-    /** Always-on cost of the deployment, USD per hour. */
+    /** Whether this is a serverless fleet (of up to {@code replicas} instances, one kept warm). */
+    public boolean serverless() {
+        return lifecycle.equals("serverless");
+    }
+
+    /** Always-on cost of the deployment, USD per hour (a serverless fleet's bound: all its instances busy). */
     public double costPerHour() {
         return totalGpus() * pricePerGpuHour;
     }
@@ -56,7 +61,8 @@ public record Candidate(String gpu, int tp, int pp, String deployment, int repli
 
     /** A short name: {@code h100-80gb tp2 x4 vllm b256} or {@code h100-80gb tp1 2P+2D vllm b256}. */
     public String label() {
-        String size = disaggregated() ? prefill + "P+" + decode + "D" : "x" + replicas;
+        String size = disaggregated() ? prefill + "P+" + decode + "D" : serverless() ? "serverless<=" + replicas
+                : "x" + replicas;
         return String.format(Locale.ROOT, "%s tp%d%s %s %s b%d", gpu, tp, pp > 1 ? " pp" + pp : "", size, scheduler,
                 maxBatch);
     }
@@ -73,6 +79,11 @@ public record Candidate(String gpu, int tp, int pp, String deployment, int repli
             o.add("deployment={pools: [{name: prefill, role: prefill, replicas: " + prefill + "}, {name: decode,"
                     + " role: decode, replicas: " + decode + "}], prefill_global: least_outstanding,"
                     + " decode_global: least_outstanding}");
+        } else if (serverless()) {
+            // a fleet of up to `replicas` instances under the serverless section's autoscaler, one kept warm
+            o.add("serverless.enabled=true");
+            o.add("serverless.max_instances=" + replicas);
+            o.add("serverless.min_instances=1");
         } else {
             o.add("cluster.replicas=" + replicas);
         }

@@ -16,8 +16,9 @@ import java.util.function.Supplier;
 /**
  * The candidates of a request's {@code config_space}: every consistent combination (total GPUs in
  * {@code num_gpus} when given; disaggregated replica counts divisible by the split), each either to
- * be searched or skipped with its reason (pipeline parallelism and serverless are not searched yet;
- * over budget). Infeasible shapes (TP against heads, memory) are found when the candidate's
+ * be searched or skipped with its reason (pipeline parallelism is not simulated yet; a disaggregated
+ * serverless shape; an always-on deployment over budget: a serverless fleet's cost is only known once
+ * simulated). Infeasible shapes (TP against heads, memory) are found when the candidate's
  * configuration is validated ({@link Evaluator}).
  */
 public final class CandidateSpace {
@@ -113,9 +114,9 @@ public final class CandidateSpace {
         String skip = null;
         if (pp > 1) {
             skip = "pipeline parallelism is not simulated yet (pp=" + pp + ")";
-        } else if (lifecycle.equals("serverless")) {
-            skip = "serverless candidates are not searched yet (the planner sizes always-on pools)";
-        } else if (budget != null && c.costPerHour() > budget) {
+        } else if (lifecycle.equals("serverless") && dep.equals("disaggregated")) {
+            skip = "serverless candidates are searched for aggregated deployments (a fleet of mixed instances)";
+        } else if (lifecycle.equals("always_on") && budget != null && c.costPerHour() > budget) {
             skip = String.format(Locale.ROOT, "over budget: $%.2f/h > max_cost_per_hour $%.2f/h", c.costPerHour(), budget);
         }
         out.add(new Entry(c, skip));

@@ -146,7 +146,9 @@ public final class Evaluator {
         var u = r.utilization();
         var m = new Trial.Metrics(r.requests().completed(), r.throughput().requestsPerS(), r.ttftMs().p95(),
                 r.tbtMs().p99(), r.tpotMs().p99(), r.e2eMs().p50(), r.e2eMs().p95(), r.e2eMs().p99(),
-                r.queueDelayMs().p95(), u.mfuMean(), u.kvCacheUtilMean(), u.kvCacheUtilPeak(), r.requests().preemptions());
+                r.queueDelayMs().p95(), u.mfuMean(), u.kvCacheUtilMean(), u.kvCacheUtilPeak(), r.requests().preemptions(),
+                r.simulation().simulatedS() > 0 ? r.cost().costUsd() / (r.simulation().simulatedS() / 3600)
+                        : c.costPerHour());
         var cons = request.constraints();
         String reason = null;
         String bottleneck = null;

@@ -29,6 +29,7 @@ public record Plan(String timestamp, String inputProfile, String model, Configur
     /**
      * One candidate and what the search found.
      *
+     * @param lifecycle      always_on, or serverless (a fleet of up to num_replicas instances; cost = billed time)
      * @param verdict        meets_slos, misses_slos, infeasible or skipped
      * @param reason         why it is not recommendable (null when it meets the SLOs)
      * @param bottleneck     what limits it just above its max QPS
@@ -36,7 +37,8 @@ public record Plan(String timestamp, String inputProfile, String model, Configur
      * @param simulations    simulations its search took
      */
     public record Configuration(String label, String gpuType, int numGpusPerReplica, int tensorParallel,
-                                int pipelineParallel, String deployment, int numReplicas, int prefillReplicas,
+                                int pipelineParallel, String deployment, String lifecycle, int numReplicas,
+                                int prefillReplicas,
                                 int decodeReplicas, int totalGpus, String scheduler, int maxBatchSize,
                                 Performance performance, Cost cost, SloCompliance sloCompliance, String verdict,
                                 String reason, String bottleneck, String runCommand, int simulations) {

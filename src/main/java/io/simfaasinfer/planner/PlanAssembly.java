@@ -12,23 +12,32 @@ final class PlanAssembly {
     private PlanAssembly() {
     }
 
+    /**
+     * What {@code f} costs per hour: measured at its max QPS (a serverless fleet's billed instance
+     * time; an always-on deployment's GPUs x price), else the candidate's always-on bound.
+     */
+    static double cost(FamilySearch.Found f) {
+        Trial t = f.atMax();
+        return t != null && t.metrics() != null ? t.metrics().costPerHour() : f.candidate().costPerHour();
+    }
+
     /** The recommendation order: with min_qps, the cheapest per hour (then the most QPS); else the most QPS per dollar. */
     static Comparator<FamilySearch.Found> order(PlanRequest r) {
-        Comparator<FamilySearch.Found> byCost = Comparator.comparingDouble(f -> f.candidate().costPerHour());
+        Comparator<FamilySearch.Found> byCost = Comparator.comparingDouble(PlanAssembly::cost);
         Comparator<FamilySearch.Found> byQps = Comparator.comparingDouble(f -> -f.maxQps());
         Comparator<FamilySearch.Found> byLabel = Comparator.comparing(f -> f.candidate().label());
         if (r.constraints().minQps() != null) {
             return byCost.thenComparing(byQps).thenComparing(byLabel);
         }
-        return Comparator.comparingDouble((FamilySearch.Found f) -> -f.maxQps() / f.candidate().costPerHour())
+        return Comparator.comparingDouble((FamilySearch.Found f) -> -f.maxQps() / cost(f))
                 .thenComparing(byCost).thenComparing(byLabel);
     }
 
     /** Whether no other finding has at least the QPS at no more cost, and strictly better in one. */
     static boolean nonDominated(FamilySearch.Found f, List<FamilySearch.Found> all) {
         for (FamilySearch.Found o : all) {
-            boolean geq = o.maxQps() >= f.maxQps() && o.candidate().costPerHour() <= f.candidate().costPerHour();
-            boolean better = o.maxQps() > f.maxQps() || o.candidate().costPerHour() < f.candidate().costPerHour();
+            boolean geq = o.maxQps() >= f.maxQps() && cost(o) <= cost(f);
+            boolean better = o.maxQps() > f.maxQps() || cost(o) < cost(f);
             if (o != f && geq && better) {
                 return false;
             }
@@ -41,7 +50,9 @@ final class PlanAssembly {
         Double minQps = r.constraints().minQps();
         List<FamilySearch.Found> meeting = new ArrayList<>();
         for (FamilySearch.Found f : found) {
-            if (f.verdict().equals("meets_slos") && (minQps == null || f.maxQps() >= minQps)) {
+            Double budget = r.constraints().maxCostPerHour();
+            if (f.verdict().equals("meets_slos") && (minQps == null || f.maxQps() >= minQps)
+                    && (budget == null || cost(f) <= budget)) {
                 meeting.add(f);
             }
         }
@@ -51,15 +62,15 @@ final class PlanAssembly {
         }
         List<FamilySearch.Found> sorted = meeting.stream().sorted(order(r)).toList();
         List<Plan.Configuration> frontier = meeting.stream().filter(f -> nonDominated(f, meeting))
-                .sorted(Comparator.comparingDouble((FamilySearch.Found f) -> f.candidate().costPerHour())
+                .sorted(Comparator.comparingDouble(PlanAssembly::cost)
                         .thenComparing(f -> -f.maxQps()))
                 .map(f -> all.get(found.indexOf(f))).toList();
         Plan.Configuration best = sorted.isEmpty() ? null : all.get(found.indexOf(sorted.get(0)));
-        Plan.Configuration budget = meeting.stream().min(Comparator.comparingDouble((FamilySearch.Found f)
-                        -> f.candidate().costPerHour()).thenComparing(f -> -f.maxQps()))
+        Plan.Configuration budget = meeting.stream().min(Comparator.comparingDouble(PlanAssembly::cost)
+                        .thenComparing(f -> -f.maxQps()))
                 .map(f -> all.get(found.indexOf(f))).orElse(null);
         Plan.Configuration premium = meeting.stream().max(Comparator.comparingDouble(FamilySearch.Found::maxQps)
-                        .thenComparing(f -> -f.candidate().costPerHour()))
+                        .thenComparing(f -> -cost(f)))
                 .map(f -> all.get(found.indexOf(f))).orElse(null);
         List<Plan.Configuration> closest = best != null ? List.of() : closest(r, found, all);
         int evaluated = (int) found.stream().filter(f -> f.simulations() > 0).count();
@@ -78,7 +89,7 @@ final class PlanAssembly {
         Trial.Metrics m = t == null ? null : t.metrics();
         double q = f.maxQps();
         var cons = r.constraints();
-        double perHour = c.costPerHour();
+        double perHour = cost(f);
         var perf = new Plan.Performance(q, verified, m == null ? 0 : m.e2eP50Ms(), m == null ? 0 : m.e2eP95Ms(),
                 m == null ? 0 : m.e2eP99Ms(), m == null ? 0 : m.ttftP95Ms(), m == null ? 0 : m.tbtP99Ms(),
                 m == null ? 0 : m.tpotP99Ms(), m == null ? 0 : m.meanMfu(), m == null ? 0 : m.meanMemoryUtil());
@@ -88,6 +99,10 @@ final class PlanAssembly {
         if (verdict.equals("meets_slos") && cons.minQps() != null && q < cons.minQps()) {
             verdict = "misses_slos";
             reason = String.format(Locale.ROOT, "max %.2f req/s is below min_qps %.2f", q, cons.minQps());
+        } else if (verdict.equals("meets_slos") && cons.maxCostPerHour() != null && perHour > cons.maxCostPerHour()) {
+            verdict = "misses_slos";
+            reason = String.format(Locale.ROOT, "over budget at its max QPS: $%.2f/h > max_cost_per_hour $%.2f/h",
+                    perHour, cons.maxCostPerHour());
         }
         boolean measured = m != null && f.atMax() != null;
         var slo = new Plan.SloCompliance(verdict.equals("meets_slos"),
@@ -104,7 +119,7 @@ final class PlanAssembly {
                 : runCommand(ev.overrides(c, q > 0 ? q : r.workload().arrivalRateRange().get(0),
                 r.simulation().duration()));
         return new Plan.Configuration(c.label(), c.gpu(), c.gpusPerReplica(), c.tp(), c.pp(), c.deployment(),
-                c.replicas(), c.prefill(), c.decode(), c.totalGpus(), c.scheduler(), c.maxBatch(), perf, cost, slo,
+                c.lifecycle(), c.replicas(), c.prefill(), c.decode(), c.totalGpus(), c.scheduler(), c.maxBatch(), perf, cost, slo,
                 verdict, reason, bottleneck, command, f.simulations());
     }
 
@@ -136,7 +151,7 @@ final class PlanAssembly {
             FamilySearch.Found f = found.get(idx.get(k));
             Plan.Configuration c = all.get(idx.get(k));
             out.add(new Plan.Configuration(c.label(), c.gpuType(), c.numGpusPerReplica(), c.tensorParallel(),
-                    c.pipelineParallel(), c.deployment(), c.numReplicas(), c.prefillReplicas(), c.decodeReplicas(),
+                    c.pipelineParallel(), c.deployment(), c.lifecycle(), c.numReplicas(), c.prefillReplicas(), c.decodeReplicas(),
                     c.totalGpus(), c.scheduler(), c.maxBatchSize(), c.performance(), c.cost(), c.sloCompliance(),
                     c.verdict(), relax(r, f, c.reason()), c.bottleneck(), c.runCommand(), c.simulations()));
         }

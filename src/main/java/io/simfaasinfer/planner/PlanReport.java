@@ -91,7 +91,10 @@ public final class PlanReport {
 
     private static void describe(StringBuilder b, Plan.Configuration c) {
         line(b, "  GPU type:             %s", c.gpuType());
-        if (c.deployment().equals("disaggregated")) {
+        if (c.lifecycle().equals("serverless")) {
+            line(b, "  Deployment:           serverless fleet of up to %d instances (one kept warm), billed by"
+                    + " instance time", c.numReplicas());
+        } else if (c.deployment().equals("disaggregated")) {
             line(b, "  Deployment:           disaggregated, %d prefill + %d decode replicas", c.prefillReplicas(),
                     c.decodeReplicas());
         } else {

@@ -27,9 +27,10 @@ public record Trial(double rate, boolean fullLength, boolean passed, String reas
      * @param meanMemoryUtil  mean KV-cache utilisation
      * @param kvPeak          peak KV-cache utilisation
      * @param preemptions     recompute preemptions
+     * @param costPerHour     what the deployment cost per hour of the run (a serverless fleet: billed instance time)
      */
     public record Metrics(long completed, double throughput, double ttftP95Ms, double tbtP99Ms, double tpotP99Ms,
                           double e2eP50Ms, double e2eP95Ms, double e2eP99Ms, double queueP95Ms, double meanMfu,
-                          double meanMemoryUtil, double kvPeak, long preemptions) {
+                          double meanMemoryUtil, double kvPeak, long preemptions, double costPerHour) {
     }
 }

@@ -99,7 +99,7 @@ class PlannerTest {
         for (Plan.Configuration c : plan.paretoFrontier()) {
             Candidate cand = new Candidate(c.gpuType(), c.tensorParallel(), c.pipelineParallel(), c.deployment(),
                     c.numReplicas(), c.prefillReplicas(), c.decodeReplicas(), c.scheduler(), c.maxBatchSize(),
-                    "always_on", Catalog.builtin().gpu(c.gpuType()).pricePerHour());
+                    c.lifecycle(), Catalog.builtin().gpu(c.gpuType()).pricePerHour());
             double q = c.performance().maxSustainableQps();
             assertThat(c.performance().verified()).isTrue();
             assertThat(ev.trial(cand, q, true).passed()).as("%s at %.2f", c.label(), q).isTrue();
@@ -164,6 +164,28 @@ class PlannerTest {
         assertThat(plan.closestCandidates().get(0).reason()).contains("relax max_ttft_p95_ms to");
         assertThat(plan.summary().recommendation()).startsWith("No candidate meets every SLO. Closest: ");
         assertThat(plan.allCandidates()).allSatisfy(c -> assertThat(c.sloCompliance().meetsAllSlos()).isFalse());
+    }
+
+    @Test
+    void serverlessCandidatesAreFleetsCostedByTheirBilledInstanceTime() {
+        PlanRequest r = small("config_space.gpu_types=[H100]", "config_space.schedulers=[vllm]",
+                "config_space.lifecycles=[always_on, serverless]", "config_space.deployments=[aggregated, disaggregated]",
+                "config_space.num_replicas=[2]", "constraints.max_ttft_p95_ms=2000", "simulation.duration=90",
+                "simulation.warmup_duration=30");
+        Plan plan = new CapacityPlanner(r, Catalog.builtin(), "test").search(2, line -> { });
+        Plan.Configuration fleet = plan.allCandidates().stream()
+                .filter(c -> c.lifecycle().equals("serverless") && c.deployment().equals("aggregated")).findFirst()
+                .orElseThrow();
+        assertThat(fleet.label()).isEqualTo("h100-80gb tp1 serverless<=2 vllm b256");
+        assertThat(fleet.verdict()).isEqualTo("meets_slos");
+        assertThat(fleet.runCommand()).contains("serverless.enabled=true").contains("serverless.max_instances=2");
+        // billed instance time: about what two always-on GPUs cost at that load, never wildly more
+        assertThat(fleet.cost().costPerHour()).isPositive().isLessThan(2 * 2.99 * 1.1);
+        assertThat(plan.allCandidates()).filteredOn(c -> c.lifecycle().equals("serverless")
+                && c.deployment().equals("disaggregated")).allSatisfy(c -> {
+                    assertThat(c.verdict()).isEqualTo("skipped");
+                    assertThat(c.reason()).contains("serverless candidates are searched for aggregated deployments");
+                });
     }
 
     @Test
