@@ -63,6 +63,9 @@ public final class Simulator {
     private io.simfaasinfer.metrics.TimeSeries.Sink sampleSink;
     private long lastSampleNs;
     private long[] lastTokens = new long[0];
+    private java.util.function.Consumer<String> progress;
+    private long progressWallNs;
+    private long runWallNs;
 
     /** The time-series sampler's tick: reads every replica; changes nothing. */
     private record SampleTick(Simulator sim) implements Event {
@@ -205,6 +208,31 @@ public final class Simulator {
         }
     }
 
+    /**
+     * Reports progress of a long run to {@code sink} (a line about every two seconds of wall time:
+     * simulated time, requests done, rate, and an ETA when the request count is known). Reads the
+     * wall clock only every 4,096 arrivals; changes no figure.
+     */
+    public Simulator reportProgress(java.util.function.Consumer<String> sink) {
+        this.progress = sink;
+        return this;
+    }
+
+    private void progress(long now) {
+        long wall = System.nanoTime();
+        if (wall - progressWallNs < 2_000_000_000L) {
+            return;
+        }
+        progressWallNs = wall;
+        long done = metrics.completed() + metrics.rejected();
+        double elapsed = (wall - runWallNs) / 1e9;
+        Integer total = config.workload().trace() == null ? config.workload().numRequests() : null;
+        String eta = total == null || done == 0 ? "" : String.format(java.util.Locale.ROOT, ", ETA %.0f s",
+                (total - done) / (done / elapsed));
+        progress.accept(String.format(java.util.Locale.ROOT, "simulated %.0f s: %d requests done%s (%.0f requests/s)%s",
+                now / 1e9, done, total == null ? "" : " of " + total, done / elapsed, eta));
+    }
+
     /** Latency distributions of the finished run (for CDF plots). */
     public io.simfaasinfer.metrics.MetricsCollector metrics() {
         return metrics;
@@ -222,6 +250,8 @@ public final class Simulator {
         }
         ran = true;
         long wallStart = System.nanoTime();
+        runWallNs = wallStart;
+        progressWallNs = wallStart;
         deployment.start(0);
         Request first = workload.next();
         if (first != null) {
@@ -252,6 +282,9 @@ public final class Simulator {
 
     private void onArrival(Request r, long now) {
         metrics.onArrival(r, now);
+        if (progress != null && (metrics.arrived() & 4095) == 0) {
+            progress(now);
+        }
         long backlog = metrics.arrived() - metrics.completed() - metrics.rejected();
         if (backlog > backlogLimit) {
             throw new BacklogExceeded(backlog, now / 1e9);

@@ -79,6 +79,12 @@ public final class RunCommand implements Callable<Integer> {
              io.simfaasinfer.report.TimeSeriesCsvWriter ts = sampling
                      ? new io.simfaasinfer.report.TimeSeriesCsvWriter(timeseries) : null) {
             Simulator sim = new Simulator(r.config(), r.catalog(), null, csv);
+            if (!quiet && !json) {
+                sim.reportProgress(line -> {
+                    err.println("progress: " + line);
+                    err.flush();
+                });
+            }
             if (ts != null) {
                 sim.sampleEvery(sampleIntervalS, ts);
             }

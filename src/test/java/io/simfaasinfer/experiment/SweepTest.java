@@ -80,9 +80,9 @@ class SweepTest {
     @Test
     void everyPointIsOneRowWithItsParametersAndFiguresWhateverTheJobs() throws IOException {
         Path one = tmp.resolve("one.duckdb");
-        Path two = tmp.resolve("two.duckdb");
+        Path two = tmp.resolve("four.duckdb");
         assertThat(exec(with(SWEEP, "--jobs", "1", "--db", one.toString())).code()).isZero();
-        Run r = exec(with(SWEEP, "--jobs", "2", "--db", two.toString()));
+        Run r = exec(with(SWEEP, "--jobs", "4", "--db", two.toString()));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("sweep: 8 points, 8 run (0 failed");
         JsonNode a = export(one);
