@@ -103,8 +103,10 @@ final class DeploymentFactory {
                         : new AlwaysOn(p, pc.replicas()));
                 if (role != Role.MIXED && !pool.supportsDisaggregation()) {
                     throw new ConfigException("config", "deployment.pools." + d.pools().indexOf(pc) + ".scheduler.name",
-                            "scheduler '" + sc.name() + "' cannot serve a " + role.label()
-                                    + " pool (it does not hand off or take in KV caches)");
+                            "scheduler '" + sc.name() + "' cannot serve a " + role.label() + " pool ("
+                                    + (role == Role.DECODE ? "it cannot take in transferred KV caches under its own"
+                                    + " memory rule; use vllm, vllm-v1, sarathi, orca or faster-transformer"
+                                    : "it does not hand off KV caches") + ")");
                 }
             }
         }

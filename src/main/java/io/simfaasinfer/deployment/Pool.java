@@ -173,7 +173,7 @@ public final class Pool {
 
     /** Whether this pool's scheduler can serve a prefill or decode role. */
     public boolean supportsDisaggregation() {
-        return probe.supportsDisaggregation();
+        return role() == Role.DECODE ? probe.supportsDecodeRole() : probe.supportsDisaggregation();
     }
 
     /** KV blocks of one replica. */

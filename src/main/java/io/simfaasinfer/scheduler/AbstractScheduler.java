@@ -296,9 +296,17 @@ public abstract class AbstractScheduler implements Scheduler {
         return heldForTransfer;
     }
 
+    /**
+     * KV blocks a transferred request takes on arrival: its cache (it grows by decodes from there);
+     * schedulers that reserve a request's whole KV up front reserve prompt + output instead.
+     */
+    protected int transferReservation(Request r) {
+        return kv.blocksFor(r.kvTokens());
+    }
+
     @Override
     public int transferBlocksIfFree(Request r) {
-        int blocks = kv.blocksFor(r.kvTokens());
+        int blocks = transferReservation(r);
         int reserve = running.isEmpty() && incoming == 0 ? 0 : (int) Math.floor(ctx.config().watermark() * kv.totalBlocks());
         if (blocks + reserve > kv.freeBlocks() || running.size() + incoming >= ctx.config().maxNumSeqs()) {
             return -1;

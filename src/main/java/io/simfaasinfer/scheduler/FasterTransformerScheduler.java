@@ -52,6 +52,12 @@ public class FasterTransformerScheduler extends AbstractScheduler {
         return blocksForWholeRequest(r);
     }
 
+    /** A transferred request reserves its whole KV too (this scheduler never grows a running request's). */
+    @Override
+    protected int transferReservation(Request r) {
+        return kv.blocksFor((long) r.promptTokens() + r.outputTokens());
+    }
+
     @Override
     public boolean schedule(long now, Batch out) {
         out.clear();

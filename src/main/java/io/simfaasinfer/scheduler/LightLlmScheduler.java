@@ -39,6 +39,15 @@ public class LightLlmScheduler extends AbstractScheduler {
         return "lightllm";
     }
 
+    /**
+     * Not a decode pool: its bound assumes every request it counts starts now, but a transferred
+     * request waits for its KV while the others advance, so the bound would not hold.
+     */
+    @Override
+    public boolean supportsDecodeRole() {
+        return false;
+    }
+
     @Override
     public String admissionProblem(Request r) {
         return budgetProblem(r, r.promptTokens(), maxBatchedTokens);

@@ -71,6 +71,15 @@ public interface Scheduler {
         return false;
     }
 
+    /**
+     * Whether this scheduler can serve a decode pool: take in transferred requests and decode them
+     * without breaking its own memory rule (false for an admission bound that counts only the
+     * requests it admitted itself).
+     */
+    default boolean supportsDecodeRole() {
+        return supportsDisaggregation();
+    }
+
     /** Prefill side: frees the KV of a request handed off earlier, now that its transfer completed. */
     default void releaseHandedOff(Request r) {
         throw new UnsupportedOperationException(name() + " does not serve disaggregated pools");

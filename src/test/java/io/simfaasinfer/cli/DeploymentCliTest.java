@@ -142,6 +142,8 @@ class DeploymentCliTest {
             + " serverless}]}||deployment.pools.1.lifecycle: serverless needs the serverless section",
         "serverless on but no fleet|{serverless: {enabled: true}, deployment: {pools: [{role: prefill}, {role:"
             + " decode}]}}||serverless.enabled: is true but no pool of the deployment has lifecycle: serverless",
+        "lightllm decode pool|deployment: {pools: [{role: prefill}, {role: decode, scheduler: lightllm}]}||"
+            + "scheduler 'lightllm' cannot serve a decode pool (it cannot take in transferred KV caches",
         "duplicate names|deployment: {pools: [{name: x, role: mixed}, {name: x, role: mixed}]}||"
             + "deployment.pools.1.name: pool name 'x' is used twice"})
     void badDeploymentsAreOneLineExitTwoAndNoOutput(String name, String yaml, String flags, String expected)

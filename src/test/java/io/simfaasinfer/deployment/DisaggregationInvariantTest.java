@@ -22,6 +22,7 @@ class DisaggregationInvariantTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
     void nothingIsLostKvStaysWithinCapacityAndEveryBlockIsGivenBack(long seed) {
         Random rnd = new Random(seed);
+        // lightllm last: it serves prefill pools but not decode pools (DeploymentCliTest)
         String[] schedulers = {"vllm", "sarathi", "vllm-v1", "orca", "lightllm"};
         String[] routers = {"round_robin", "least_outstanding", "shortest_work", "random", "least_kv"};
         int prefill = 1 + rnd.nextInt(3);
@@ -37,7 +38,7 @@ class DisaggregationInvariantTest {
                 "deployment={pools: [{name: p, role: prefill, replicas: " + prefill + ", scheduler: "
                         + schedulers[rnd.nextInt(schedulers.length)] + "}, {name: d, role: decode, replicas: " + decode
                         + ", gpu_memory_utilization: " + decodeMem + ", scheduler: "
-                        + schedulers[rnd.nextInt(3)] + "}], transfer: {bandwidth_gb_s: " + (1 + rnd.nextInt(60))
+                        + schedulers[rnd.nextInt(schedulers.length - 1)] + "}], transfer: {bandwidth_gb_s: " + (1 + rnd.nextInt(60))
                         + ", latency_ms: " + rnd.nextInt(3) + ", mode: " + (rnd.nextBoolean() ? "layerwise" : "after_prefill")
                         + "}, prefill_global: " + routers[rnd.nextInt(routers.length)] + ", decode_global: "
                         + routers[rnd.nextInt(routers.length)] + "}"));

@@ -89,6 +89,20 @@ class HandoffTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"orca", "faster-transformer"})
+    void aSchedulerThatReservesWholeRequestsReservesATransferredOneWhole(String name) {
+        BlockManager kv = new BlockManager(100, 16);
+        Scheduler s = make(name, kv, null);
+        Request r = new Request(3, 0, 100, 60, true);
+        r.assign(0);
+        r.markRunning(0);
+        r.advancePrefill(100);
+        r.emitToken(1);
+        r.markTransferring(1, 1);
+        assertThat(s.transferBlocksIfFree(r)).isEqualTo(kv.blocksFor(160));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"vllm", "sarathi"})
     void aFullDecodeReplicaRefusesTheReservation(String name) {
         BlockManager kv = new BlockManager(10, 16);
