@@ -19,24 +19,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DisaggregationInvariantTest {
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
     void nothingIsLostKvStaysWithinCapacityAndEveryBlockIsGivenBack(long seed) {
         Random rnd = new Random(seed);
-        // lightllm last: it serves prefill pools but not decode pools (DeploymentCliTest)
-        String[] schedulers = {"vllm", "sarathi", "vllm-v1", "orca", "lightllm"};
+        // prefill pools run every scheduler; decode pools all but lightllm (refused: DeploymentCliTest)
+        String[] schedulers = {"vllm", "sarathi", "vllm-v1", "orca", "faster-transformer", "lightllm"};
         String[] routers = {"round_robin", "least_outstanding", "shortest_work", "random", "least_kv"};
         int prefill = 1 + rnd.nextInt(3);
         int decode = 1 + rnd.nextInt(3);
         // small decode memory (gpu_memory_utilization) so that decode pressure back-pressures prefill in some seeds
         double decodeMem = 0.25 + 0.1 * rnd.nextInt(3);
+        String prefillScheduler = schedulers[rnd.nextInt(schedulers.length)];
+        // prefix caching on the prefill pool where the scheduler models it, with a shared system prompt
+        boolean cache = rnd.nextBoolean() && List.of("vllm", "sarathi", "vllm-v1").contains(prefillScheduler);
         List<String> sets = new ArrayList<>(List.of(
+                "workload.shared_prefix_tokens=" + (cache ? 64 : 0),
                 "simulation.random_seed=" + seed,
                 "workload.num_requests=" + (150 + rnd.nextInt(150)),
                 "workload.arrival={process: gamma, rate: " + (4 + rnd.nextInt(30)) + ", cv: 2}",
                 "workload.prompt_tokens={distribution: uniform, min: 16, max: " + (256 + rnd.nextInt(3000)) + "}",
                 "workload.output_tokens={distribution: uniform, min: 1, max: " + (32 + rnd.nextInt(900)) + "}",
-                "deployment={pools: [{name: p, role: prefill, replicas: " + prefill + ", scheduler: "
-                        + schedulers[rnd.nextInt(schedulers.length)] + "}, {name: d, role: decode, replicas: " + decode
+                "deployment={pools: [{name: p, role: prefill, replicas: " + prefill + ", prefix_caching: " + cache
+                        + ", scheduler: " + prefillScheduler + "}, {name: d, role: decode, replicas: " + decode
                         + ", gpu_memory_utilization: " + decodeMem + ", scheduler: "
                         + schedulers[rnd.nextInt(schedulers.length - 1)] + "}], transfer: {bandwidth_gb_s: " + (1 + rnd.nextInt(60))
                         + ", latency_ms: " + rnd.nextInt(3) + ", mode: " + (rnd.nextBoolean() ? "layerwise" : "after_prefill")
