@@ -172,8 +172,7 @@ public final class ConfigOptions {
      */
     public Resolved resolve(List<String> extraSets, String label) {
         List<ConfigLoader.Override> all = overrides(extraSets, label);
-        var r = io.simfaasinfer.config.ConfigResolution.of(config, all, catalogFile, duration != null,
-                "--duration " + duration);
+        var r = io.simfaasinfer.config.ConfigResolution.of(config, all, catalogFile);
         return new Resolved(r.config(), r.catalog(), r.source(), r.warnings());
     }
 
@@ -281,10 +280,6 @@ public final class ConfigOptions {
         return catalogFile;
     }
 
-    /** Whether a duration was given on the command line (it alone bounds the run without a request count). */
-    public boolean durationGiven() {
-        return duration != null;
-    }
 
     /**
      * For commands that run several variants of one base configuration (compare, serverless compare):

@@ -171,7 +171,7 @@ public final class SweepCommand implements Callable<Integer> {
                 tasks.add(new io.simfaasinfer.experiment.PointTask(p.index(), p.seed(), new LinkedHashMap<>(p.params()),
                         options.configFile() == null ? null : options.configFile().toAbsolutePath().toString(),
                         options.catalogFile() == null ? null : options.catalogFile().toAbsolutePath().toString(),
-                        options.overridePairs(p.overrides(), "point " + (p.index() + 1)), options.durationGiven()));
+                        options.overridePairs(p.overrides(), "point " + (p.index() + 1))));
             }
             SweepRunner.Summary sum = SweepRunner.run(tasks, results, SweepRunner.executor(executor), n, sparkMaster,
                     resume, quiet ? line -> { } : line -> {

@@ -141,6 +141,11 @@ public final class ConfigLoader {
         }
         final String src = source;
         new DeploymentTree(path -> where(src, setPaths, path)).shape(tree);
+        if (userKeys.contains("simulation.duration_s") && !userKeys.contains("workload.num_requests")
+                && tree.path("simulation").path("duration_s").isNumber() && tree.get("workload") instanceof ObjectNode w) {
+            // a duration and no request count: the simulated time alone bounds the run (not the default count)
+            w.putNull("num_requests");
+        }
         return new Loaded(bind(tree, source, setPaths), tree, source, baseDir, Map.copyOf(setPaths),
                 java.util.Collections.unmodifiableSet(userKeys));
     }

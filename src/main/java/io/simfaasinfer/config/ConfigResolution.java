@@ -22,18 +22,9 @@ public record ConfigResolution(SimulatorConfig config, Catalog catalog, String s
      * @param file          the configuration file, or null
      * @param overrides     in order, each with the label errors name it by
      * @param catalogFile   an extra catalog file, or null
-     * @param durationAlone a duration was given on the command line: when no request count is set
-     *                      anywhere, the simulated time alone bounds the run ({@code durationLabel} names it)
      */
-    public static ConfigResolution of(Path file, List<ConfigLoader.Override> overrides, Path catalogFile,
-                                      boolean durationAlone, String durationLabel) {
-        List<ConfigLoader.Override> all = new ArrayList<>(overrides);
-        ConfigLoader loader = new ConfigLoader();
-        ConfigLoader.Loaded loaded = loader.loadWith(file, all);
-        if (durationAlone && !loaded.userKeys().contains("workload.num_requests")) {
-            all.add(0, new ConfigLoader.Override("workload.num_requests=null", durationLabel));
-            loaded = loader.loadWith(file, all);
-        }
+    public static ConfigResolution of(Path file, List<ConfigLoader.Override> overrides, Path catalogFile) {
+        ConfigLoader.Loaded loaded = new ConfigLoader().loadWith(file, new ArrayList<>(overrides));
         Catalog catalog = Catalog.builtin();
         String cat = loaded.config().catalog() == null ? null : loaded.config().catalog().file();
         if (cat != null) {

@@ -25,10 +25,9 @@ import java.util.Map;
  * @param configFile    the base configuration file, or null
  * @param catalogFile   an extra catalog file, or null
  * @param overrides     {assignment, label} pairs: the base flags, then the point's overrides
- * @param durationGiven a duration came from the command line (see {@link ConfigResolution#of})
  */
 public record PointTask(int index, long seed, LinkedHashMap<String, String> params, String configFile,
-                        String catalogFile, List<String[]> overrides, boolean durationGiven) implements Serializable {
+                        String catalogFile, List<String[]> overrides) implements Serializable {
 
     /** The point's validated configuration (throws the one-line ConfigException when it is invalid). */
     public ConfigResolution resolve() {
@@ -37,7 +36,7 @@ public record PointTask(int index, long seed, LinkedHashMap<String, String> para
             o.add(new ConfigLoader.Override(p[0], p[1]));
         }
         return ConfigResolution.of(configFile == null ? null : Path.of(configFile), o,
-                catalogFile == null ? null : Path.of(catalogFile), durationGiven, "--duration");
+                catalogFile == null ? null : Path.of(catalogFile));
     }
 
     /** A label: {@code key=value ... seed=N}. */

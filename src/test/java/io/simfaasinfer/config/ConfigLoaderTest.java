@@ -159,6 +159,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aDurationWithoutARequestCountRunsTheWholeDurationNotTheDefaultCount() throws IOException {
+        Path f = write("d.yaml", "simulation:\n  duration_s: 3600\n");
+        assertThat(loader.load(f, List.of()).config().workload().numRequests()).isNull();
+        assertThat(loader.load(null, List.of("simulation.duration_s=60")).config().workload().numRequests()).isNull();
+        // a count given anywhere keeps both bounds
+        assertThat(loader.load(f, List.of("workload.num_requests=50")).config().workload().numRequests()).isEqualTo(50);
+        assertThat(loader.load(null, List.of()).config().workload().numRequests()).isEqualTo(1000);
+    }
+
+    @Test
     void laterSetWinsAndNullClearsAKey() {
         SimulatorConfig c = load(null, "cluster.tp=2", "cluster.tp=8", "workload.num_requests=null",
                 "simulation.duration_s=5");

@@ -35,7 +35,7 @@ class SparkSweepTest {
             List<String[]> o = new ArrayList<>();
             o.add(new String[] {"workload.num_requests=300", "test"});
             p.overrides().forEach(x -> o.add(new String[] {x, "point " + p.index()}));
-            out.add(new PointTask(p.index(), p.seed(), new LinkedHashMap<>(p.params()), null, null, o, false));
+            out.add(new PointTask(p.index(), p.seed(), new LinkedHashMap<>(p.params()), null, null, o));
         }
         return out;
     }
