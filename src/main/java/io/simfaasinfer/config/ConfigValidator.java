@@ -4,8 +4,6 @@ import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.CatalogException;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
-import io.simfaasinfer.kvcache.KvCapacity;
-import io.simfaasinfer.routing.Routers;
 import io.simfaasinfer.scheduler.Schedulers;
 
 import java.util.Set;
@@ -67,69 +65,12 @@ public final class ConfigValidator {
         ClusterConfig cl = c.cluster();
         GpuSpec gpu = lookup("cluster.gpu", () -> catalog.gpu(cl.gpu()));
         boolean shorthand = c.deployment() == null; // else the pools are checked, cluster keys being their defaults
-        if (cl.tp() < 1) {
-            throw err("cluster.tp", "expected a positive integer, got " + cl.tp());
-        }
-        if (shorthand && model.numHeads() % cl.tp() != 0) {
-            throw err("cluster.tp", "tp=" + cl.tp() + " does not divide the " + model.numHeads()
-                    + " attention heads of " + model.name());
-        }
-        if (shorthand && model.numKvHeads() % cl.tp() != 0 && cl.tp() % model.numKvHeads() != 0) {
-            throw err("cluster.tp", "tp=" + cl.tp() + " and the " + model.numKvHeads() + " KV heads of "
-                    + model.name() + " must divide one another");
-        }
-        if (cl.replicas() < 1) {
-            throw err("cluster.replicas", "expected a positive integer, got " + cl.replicas());
-        }
-        if (!Routers.registry().contains(cl.router())) {
-            throw err("cluster.router", "unknown router '" + cl.router() + "'; known: "
-                    + String.join(", ", Routers.registry().all().keySet()));
-        }
-        if (!(cl.gpuMemoryUtilization() > 0 && cl.gpuMemoryUtilization() <= 1)) {
-            throw err("cluster.gpu_memory_utilization", "expected a number in (0, 1], got " + cl.gpuMemoryUtilization());
-        }
         if (cl.blockSize() < 1 || cl.blockSize() > 1024) {
             throw err("cluster.block_size", "expected an integer in [1, 1024], got " + cl.blockSize());
         }
-
-        SchedulerConfig sc = c.scheduler();
-        if (!Schedulers.registry().contains(sc.name())) {
-            throw err("scheduler.name", "unknown scheduler '" + sc.name() + "'; known: "
-                    + String.join(", ", Schedulers.registry().all().keySet()));
-        }
-        if (sc.maxNumSeqs() < 1) {
-            throw err("scheduler.max_num_seqs", "expected a positive integer, got " + sc.maxNumSeqs());
-        }
-        if (sc.maxNumBatchedTokens() < 0) {
-            throw err("scheduler.max_num_batched_tokens", "expected a positive integer (or 0 for the default), got "
-                    + sc.maxNumBatchedTokens());
-        }
-        if (sc.maxNumBatchedTokens() == 0) {
-            sc = sc.withMaxNumBatchedTokens(Math.max(model.maxModelLen(), 2048));
-        } else if (sc.name().equals("vllm") && sc.maxNumBatchedTokens() < model.maxModelLen()) {
-            throw err("scheduler.max_num_batched_tokens", sc.maxNumBatchedTokens() + " is smaller than the "
-                    + model.maxModelLen() + "-token context of " + model.name()
-                    + "; vllm prefills whole prompts, so it needs at least that");
-        }
-        if (!(sc.watermark() >= 0 && sc.watermark() < 1)) {
-            throw err("scheduler.watermark", "expected a number in [0, 1), got " + sc.watermark());
-        }
-        SchedulingChecks.check(sc, w, sourceOf);
-        if (cl.prefixCaching() && !PREFIX_CACHING_SCHEDULERS.contains(sc.name())) {
-            // orca, faster-transformer and lightllm reserve a request's whole KV up front
-            throw err("cluster.prefix_caching", "is modelled for the " + String.join(", ", PREFIX_CACHING_SCHEDULERS)
-                    + " schedulers only, not '" + sc.name() + "'");
-        }
-
-        KvCapacity cap = KvCapacity.of(model, gpu, cl.tp(), cl.gpuMemoryUtilization(), cl.blockSize(),
-                cl.activationReserveGb(), sc.maxNumBatchedTokens());
-        if (shorthand && (cap.weightBytes() + cap.activationBytes() >= cap.usableBytes() || cap.totalBlocks() < 1)) {
-            throw err("cluster.tp", String.format(
-                    "%s does not fit: %.1f GB of weights per GPU at tp=%d plus %.1f GB of activations, but %s x "
-                            + "gpu_memory_utilization %.2f gives %.1f GB; raise tp or use a larger GPU",
-                    model.name(), cap.weightBytes() / 1e9, cl.tp(), cap.activationBytes() / 1e9, gpu.name(),
-                    cl.gpuMemoryUtilization(), cap.usableBytes() / 1e9));
-        }
+        SchedulerConfig sc = new ShapeChecks(sourceOf).check(ShapeChecks.Keys.CLUSTER, model, gpu, cl.tp(),
+                cl.replicas(), cl.router(), cl.gpuMemoryUtilization(), cl.activationReserveGb(), cl.prefixCaching(),
+                c.scheduler(), w, cl.blockSize(), shorthand);
         predictor(c.predictor());
         GpuSpec fleetGpu = gpu; // cold-start figures come from the serverless pool's GPU
         if (c.deployment() != null && c.deployment().pools() != null) {

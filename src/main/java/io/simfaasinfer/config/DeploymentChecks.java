@@ -4,9 +4,7 @@ import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.CatalogException;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
-import io.simfaasinfer.kvcache.KvCapacity;
 import io.simfaasinfer.routing.Routers;
-import io.simfaasinfer.scheduler.Schedulers;
 import io.simfaasinfer.scheduler.local.LocalPolicies;
 
 import java.util.ArrayList;
@@ -194,27 +192,6 @@ final class DeploymentChecks {
             throw err(p + ".gpu", e instanceof CatalogException ? e.getMessage() : "missing; expected a catalog GPU name");
         }
         int tp = pc.tp();
-        if (tp < 1) {
-            throw err(p + ".tp", "expected a positive integer, got " + tp);
-        }
-        if (model.numHeads() % tp != 0) {
-            throw err(p + ".tp", "tp=" + tp + " does not divide the " + model.numHeads() + " attention heads of "
-                    + model.name());
-        }
-        if (model.numKvHeads() % tp != 0 && tp % model.numKvHeads() != 0) {
-            throw err(p + ".tp", "tp=" + tp + " and the " + model.numKvHeads() + " KV heads of " + model.name()
-                    + " must divide one another");
-        }
-        if (pc.replicas() < 1) {
-            throw err(p + ".replicas", "expected a positive integer, got " + pc.replicas());
-        }
-        if (pc.router() == null || !Routers.registry().contains(pc.router())) {
-            throw err(p + ".router", "unknown router '" + pc.router() + "'; known: "
-                    + String.join(", ", Routers.registry().all().keySet()));
-        }
-        if (!(pc.gpuMemoryUtilization() > 0 && pc.gpuMemoryUtilization() <= 1)) {
-            throw err(p + ".gpu_memory_utilization", "expected a number in (0, 1], got " + pc.gpuMemoryUtilization());
-        }
         if (pc.lifecycle() == null || !LIFECYCLES.contains(pc.lifecycle())) {
             throw err(p + ".lifecycle", "unknown lifecycle '" + pc.lifecycle() + "'; expected always_on or serverless");
         }
@@ -225,49 +202,13 @@ final class DeploymentChecks {
             }
             replicas = sl.maxInstances();
         }
-        SchedulerConfig sc = pc.scheduler();
-        if (sc == null || sc.name() == null || !Schedulers.registry().contains(sc.name())) {
-            throw err(p + ".scheduler.name", "unknown scheduler '" + (sc == null ? null : sc.name()) + "'; known: "
-                    + String.join(", ", Schedulers.registry().all().keySet()));
+        if (pc.prefixCaching() && pc.role().equals("decode")) {
+            throw err(p + ".prefix_caching", "a decode pool receives whole KV caches; prefix caching applies to"
+                    + " mixed and prefill pools");
         }
-        if (sc.maxNumSeqs() < 1) {
-            throw err(p + ".scheduler.max_num_seqs", "expected a positive integer, got " + sc.maxNumSeqs());
-        }
-        if (sc.maxNumBatchedTokens() < 0) {
-            throw err(p + ".scheduler.max_num_batched_tokens", "expected a positive integer (or 0 for the default), got "
-                    + sc.maxNumBatchedTokens());
-        }
-        if (sc.maxNumBatchedTokens() == 0) {
-            sc = sc.withMaxNumBatchedTokens(Math.max(model.maxModelLen(), 2048));
-        } else if (sc.name().equals("vllm") && sc.maxNumBatchedTokens() < model.maxModelLen()) {
-            throw err(p + ".scheduler.max_num_batched_tokens", sc.maxNumBatchedTokens() + " is smaller than the "
-                    + model.maxModelLen() + "-token context of " + model.name()
-                    + "; vllm prefills whole prompts, so it needs at least that");
-        }
-        if (!(sc.watermark() >= 0 && sc.watermark() < 1)) {
-            throw err(p + ".scheduler.watermark", "expected a number in [0, 1), got " + sc.watermark());
-        }
-        SchedulingChecks.check(sc, w, sourceOf);
-        if (pc.prefixCaching()) {
-            if (pc.role().equals("decode")) {
-                throw err(p + ".prefix_caching", "a decode pool receives whole KV caches; prefix caching applies to"
-                        + " mixed and prefill pools");
-            }
-            if (!ConfigValidator.PREFIX_CACHING_SCHEDULERS.contains(sc.name())) {
-                throw err(p + ".prefix_caching", "is modelled for the "
-                        + String.join(", ", ConfigValidator.PREFIX_CACHING_SCHEDULERS) + " schedulers only, not '"
-                        + sc.name() + "'");
-            }
-        }
-        KvCapacity cap = KvCapacity.of(model, gpu, tp, pc.gpuMemoryUtilization(), blockSize, pc.activationReserveGb(),
-                sc.maxNumBatchedTokens());
-        if (cap.weightBytes() + cap.activationBytes() >= cap.usableBytes() || cap.totalBlocks() < 1) {
-            throw err(p + ".tp", String.format(
-                    "%s does not fit pool '%s': %.1f GB of weights per GPU at tp=%d plus %.1f GB of activations, but"
-                            + " %s x gpu_memory_utilization %.2f gives %.1f GB; raise tp or use a larger GPU",
-                    model.name(), pc.name(), cap.weightBytes() / 1e9, tp, cap.activationBytes() / 1e9, gpu.name(),
-                    pc.gpuMemoryUtilization(), cap.usableBytes() / 1e9));
-        }
+        SchedulerConfig sc = new ShapeChecks(sourceOf).check(ShapeChecks.Keys.pool(p, pc.name()), model, gpu, tp,
+                pc.replicas(), pc.router(), pc.gpuMemoryUtilization(), pc.activationReserveGb(), pc.prefixCaching(),
+                pc.scheduler(), w, blockSize, true);
         return new DeploymentConfig.PoolConfig(pc.name(), pc.role(), gpu.name(), tp, replicas, pc.router(),
                 pc.gpuMemoryUtilization(), pc.activationReserveGb(), pc.prefixCaching(), pc.lifecycle(), sc);
     }

@@ -1,0 +1,116 @@
+package io.simfaasinfer.config;
+
+import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.catalog.ModelSpec;
+import io.simfaasinfer.kvcache.KvCapacity;
+import io.simfaasinfer.routing.Routers;
+import io.simfaasinfer.scheduler.Schedulers;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * The checks of one pool's shape, wherever its keys live: TP against the model's heads, replicas,
+ * router, memory fraction, the scheduler's settings (resolving {@code max_num_batched_tokens}),
+ * prefix caching against the scheduler, and whether the model fits. {@link ConfigValidator} runs them
+ * on the {@code cluster} and {@code scheduler} sections, {@link DeploymentChecks} on each pool.
+ */
+final class ShapeChecks {
+
+    /**
+     * Where a shape's keys are, for messages.
+     *
+     * @param prefix    the keys' section ({@code cluster}, or {@code deployment.pools.N})
+     * @param scheduler the scheduler's section ({@code scheduler}, or {@code deployment.pools.N.scheduler})
+     * @param pool      the pool's name for the fit message, or null (the cluster)
+     */
+    record Keys(String prefix, String scheduler, String pool) {
+        static final Keys CLUSTER = new Keys("cluster", "scheduler", null);
+
+        static Keys pool(String prefix, String name) {
+            return new Keys(prefix, prefix + ".scheduler", name);
+        }
+    }
+
+    private final UnaryOperator<String> sourceOf;
+
+    ShapeChecks(UnaryOperator<String> sourceOf) {
+        this.sourceOf = sourceOf;
+    }
+
+    private ConfigException err(String path, String problem) {
+        return new ConfigException(sourceOf.apply(path), path, problem);
+    }
+
+    /**
+     * @param modelShape also check TP against the model's heads and that the model fits (false for the
+     *                   cluster section when a deployment section has pools: it only holds their defaults)
+     * @return {@code sc} with {@code max_num_batched_tokens} resolved
+     */
+    SchedulerConfig check(Keys k, ModelSpec model, GpuSpec gpu, int tp, int replicas, String router,
+                          double memoryUtilization, double activationReserveGb, boolean prefixCaching,
+                          SchedulerConfig sc, WorkloadConfig w, int blockSize, boolean modelShape) {
+        String p = k.prefix();
+        if (tp < 1) {
+            throw err(p + ".tp", "expected a positive integer, got " + tp);
+        }
+        if (modelShape && model.numHeads() % tp != 0) {
+            throw err(p + ".tp", "tp=" + tp + " does not divide the " + model.numHeads() + " attention heads of "
+                    + model.name());
+        }
+        if (modelShape && model.numKvHeads() % tp != 0 && tp % model.numKvHeads() != 0) {
+            throw err(p + ".tp", "tp=" + tp + " and the " + model.numKvHeads() + " KV heads of " + model.name()
+                    + " must divide one another");
+        }
+        if (replicas < 1) {
+            throw err(p + ".replicas", "expected a positive integer, got " + replicas);
+        }
+        if (router == null || !Routers.registry().contains(router)) {
+            throw err(p + ".router", "unknown router '" + router + "'; known: "
+                    + String.join(", ", Routers.registry().all().keySet()));
+        }
+        if (!(memoryUtilization > 0 && memoryUtilization <= 1)) {
+            throw err(p + ".gpu_memory_utilization", "expected a number in (0, 1], got " + memoryUtilization);
+        }
+        String s = k.scheduler();
+        if (sc == null || sc.name() == null || !Schedulers.registry().contains(sc.name())) {
+            throw err(s + ".name", "unknown scheduler '" + (sc == null ? null : sc.name()) + "'; known: "
+                    + String.join(", ", Schedulers.registry().all().keySet()));
+        }
+        if (sc.maxNumSeqs() < 1) {
+            throw err(s + ".max_num_seqs", "expected a positive integer, got " + sc.maxNumSeqs());
+        }
+        if (sc.maxNumBatchedTokens() < 0) {
+            throw err(s + ".max_num_batched_tokens", "expected a positive integer (or 0 for the default), got "
+                    + sc.maxNumBatchedTokens());
+        }
+        if (sc.maxNumBatchedTokens() == 0) {
+            sc = sc.withMaxNumBatchedTokens(Math.max(model.maxModelLen(), 2048));
+        } else if (sc.name().equals("vllm") && sc.maxNumBatchedTokens() < model.maxModelLen()) {
+            throw err(s + ".max_num_batched_tokens", sc.maxNumBatchedTokens() + " is smaller than the "
+                    + model.maxModelLen() + "-token context of " + model.name()
+                    + "; vllm prefills whole prompts, so it needs at least that");
+        }
+        if (!(sc.watermark() >= 0 && sc.watermark() < 1)) {
+            throw err(s + ".watermark", "expected a number in [0, 1), got " + sc.watermark());
+        }
+        SchedulingChecks.check(sc, w, sourceOf);
+        if (prefixCaching && !ConfigValidator.PREFIX_CACHING_SCHEDULERS.contains(sc.name())) {
+            // orca, faster-transformer and lightllm reserve a request's whole KV up front
+            throw err(p + ".prefix_caching", "is modelled for the "
+                    + String.join(", ", ConfigValidator.PREFIX_CACHING_SCHEDULERS) + " schedulers only, not '"
+                    + sc.name() + "'");
+        }
+        if (modelShape) {
+            KvCapacity cap = KvCapacity.of(model, gpu, tp, memoryUtilization, blockSize, activationReserveGb,
+                    sc.maxNumBatchedTokens());
+            if (cap.weightBytes() + cap.activationBytes() >= cap.usableBytes() || cap.totalBlocks() < 1) {
+                throw err(p + ".tp", String.format(
+                        "%s does not fit%s: %.1f GB of weights per GPU at tp=%d plus %.1f GB of activations, but %s x"
+                                + " gpu_memory_utilization %.2f gives %.1f GB; raise tp or use a larger GPU",
+                        model.name(), k.pool() == null ? "" : " pool '" + k.pool() + "'", cap.weightBytes() / 1e9, tp,
+                        cap.activationBytes() / 1e9, gpu.name(), memoryUtilization, cap.usableBytes() / 1e9));
+            }
+        }
+        return sc;
+    }
+}
