@@ -3,7 +3,6 @@ package io.simfaasinfer;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.config.ConfigValidator;
-import io.simfaasinfer.config.DeploymentConfig;
 import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.deployment.Deployment;
 import io.simfaasinfer.deployment.Pool;
@@ -313,9 +312,4 @@ public final class Simulator {
         return w.ttftSloMs() != null || w.classes().stream().anyMatch(k -> k != null && k.ttftSloMs() != null);
     }
 
-    /** Whether the configuration serves prefill and decode on separate pools. */
-    static boolean disaggregated(SimulatorConfig c) {
-        DeploymentConfig d = c.deployment();
-        return d != null && d.disaggregated();
-    }
 }
