@@ -18,7 +18,7 @@ final class FleetEvents {
 
         @Override
         public void fire(long now) {
-            fleet.onEvent(this, now);
+            fleet.onReadyEvent(instance, generation, now);
         }
     }
 
@@ -31,7 +31,7 @@ final class FleetEvents {
 
         @Override
         public void fire(long now) {
-            fleet.onEvent(this, now);
+            fleet.onExpiryEvent(instance, idleEpoch, now);
         }
     }
 
@@ -44,7 +44,7 @@ final class FleetEvents {
 
         @Override
         public void fire(long now) {
-            fleet.onEvent(this, now);
+            fleet.onAutoscaleEvent(periodic, now);
         }
     }
 }

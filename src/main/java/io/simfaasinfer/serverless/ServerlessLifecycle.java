@@ -7,7 +7,6 @@ import io.simfaasinfer.config.ServerlessConfig;
 import io.simfaasinfer.deployment.Lifecycle;
 import io.simfaasinfer.deployment.Pool;
 import io.simfaasinfer.deployment.ReplicaView;
-import io.simfaasinfer.engine.Event;
 import io.simfaasinfer.engine.EventQueue;
 import io.simfaasinfer.engine.Phase;
 import io.simfaasinfer.metrics.LatencyStats;
@@ -235,29 +234,38 @@ public final class ServerlessLifecycle implements Lifecycle {
         }
     }
 
-    /** One of this fleet's events ({@link FleetEvents}). */
-    void onEvent(Event ev, long now) {
-        if (workloadExhausted && runOver.getAsBoolean()) {
-            return; // the run is over: nothing after the last completion changes the fleet
+    /** Whether the run is over: nothing after the last completion changes the fleet, so its events do nothing. */
+    private boolean over() {
+        return workloadExhausted && runOver.getAsBoolean();
+    }
+
+    /** {@link FleetEvents.InstanceReady}: the cold start of that start of the slot ended. */
+    void onReadyEvent(int slot, long generation, long now) {
+        if (!over()) {
+            onReady(slots.get(slot), generation, now);
         }
-        if (ev instanceof FleetEvents.InstanceReady e) {
-            onReady(slots.get(e.instance()), e.generation(), now);
-        } else if (ev instanceof FleetEvents.InstanceExpiry e) {
-            Instance in = slots.get(e.instance());
-            if (in.state == InstanceState.IDLE && in.idleEpoch == e.idleEpoch() && live() > floor()) {
-                release(in, now);
-            }
-        } else if (ev instanceof FleetEvents.Autoscale a) {
-            if (a.periodic()) {
-                history.add(sample(now));
-                queue.schedule(now + intervalNs, new FleetEvents.Autoscale(this, true));
-            } else {
-                pokePending = false;
-            }
-            evaluate(now);
+    }
+
+    /** {@link FleetEvents.InstanceExpiry}: the keep-alive of that idle period of the slot ran out. */
+    void onExpiryEvent(int slot, long idleEpoch, long now) {
+        Instance in = slots.get(slot);
+        if (!over() && in.state == InstanceState.IDLE && in.idleEpoch == idleEpoch && live() > floor()) {
+            release(in, now);
+        }
+    }
+
+    /** {@link FleetEvents.Autoscale}: the periodic tick (rescheduling itself) or a poke. */
+    void onAutoscaleEvent(boolean periodic, long now) {
+        if (over()) {
+            return;
+        }
+        if (periodic) {
+            history.add(sample(now));
+            queue.schedule(now + intervalNs, new FleetEvents.Autoscale(this, true));
         } else {
-            throw new IllegalArgumentException("not a serverless event: " + ev);
+            pokePending = false;
         }
+        evaluate(now);
     }
 
     /** The slots that ever ran an instance, in slot order, for per-replica statistics. */
