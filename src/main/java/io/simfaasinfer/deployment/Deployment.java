@@ -85,22 +85,18 @@ public final class Deployment {
                 throw new IllegalStateException("a disaggregated deployment needs a decode pool");
             }
             d.decode = decodeStage;
-            d.entry = new Stage(entryPools, entryRouter, entryPools.get(0).spec().observer(), decodeStage);
+            d.entry = new Stage(entryPools, entryRouter, entryPools.get(0).spec().observer(), decodeStage, d::poolOf);
             return d;
         }
     }
 
-    private void register(Replica r) {
+    private void register(Pool owner, Replica r) {
         while (replicas.size() <= r.index()) {
             replicas.add(null);
             owners.add(null);
         }
         replicas.set(r.index(), r);
-        for (Pool p : pools) {
-            if (p.owns(r)) {
-                owners.set(r.index(), p);
-            }
-        }
+        owners.set(r.index(), owner);
     }
 
     /** The replica with deployment-wide index {@code index}. */

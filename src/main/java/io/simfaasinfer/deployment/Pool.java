@@ -18,7 +18,7 @@ import io.simfaasinfer.scheduler.Scheduler;
 import io.simfaasinfer.scheduler.SchedulerContext;
 import io.simfaasinfer.scheduler.SchedulerFactory;
 
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * One pool of a deployment: identical replicas (one GPU type, one TP degree, one scheduler and KV
@@ -80,7 +80,7 @@ public final class Pool {
     private final Spec spec;
     private final EventQueue queue;
     private final Handoff handoff;
-    private final Consumer<Replica> registry;
+    private final BiConsumer<Pool, Replica> registry;
     private final Scheduler probe;
     private Lifecycle lifecycle;
     /** What taking a routed request means: the entry stage enqueues it; the decode stage starts its KV transfer. */
@@ -90,13 +90,14 @@ public final class Pool {
 
     /**
      * @param handoff  where a prefill pool's schedulers send prefilled requests; null for other roles
-     * @param registry gives each new replica its deployment-wide index (called with the replica)
+     * @param registry records each new replica in the deployment (with this pool, its owner)
      */
     /**
      * @param firstIndex  deployment-wide index of this pool's first replica
      * @param maxReplicas most replicas the pool can ever have (its indexes are firstIndex + [0, max))
      */
-    Pool(Spec spec, EventQueue queue, Handoff handoff, Consumer<Replica> registry, int firstIndex, int maxReplicas) {
+    Pool(Spec spec, EventQueue queue, Handoff handoff, BiConsumer<Pool, Replica> registry, int firstIndex,
+         int maxReplicas) {
         this.spec = spec;
         this.queue = queue;
         this.handoff = handoff;
@@ -166,11 +167,6 @@ public final class Pool {
         return probe.admissionProblem(r);
     }
 
-    /** Whether {@code r} is one of this pool's replicas. */
-    boolean owns(Replica r) {
-        return r.index() >= firstIndex && r.index() < firstIndex + maxReplicas;
-    }
-
     /** Whether this pool's scheduler can serve a prefill or decode role. */
     public boolean supportsDisaggregation() {
         return role() == Role.DECODE ? probe.supportsDecodeRole() : probe.supportsDisaggregation();
@@ -188,7 +184,7 @@ public final class Pool {
         }
         int index = firstIndex + made++;
         Replica r = new Replica(index, spec.gpu(), spec.tp(), makeScheduler(index), predictor());
-        registry.accept(r);
+        registry.accept(this, r);
         return r;
     }
 

@@ -20,6 +20,7 @@ final class Stage {
     private final RequestObserver observer;
     private final DecodeStage decode;
     private final ReplicaView view = new ReplicaView();
+    private final java.util.function.Function<Replica, Pool> owner;
     /** Always-on pools only: their replicas never change, so one view serves every request that all pools admit. */
     private final boolean staticView;
     private boolean viewFilled;
@@ -28,7 +29,10 @@ final class Stage {
      * @param observer receives rejections
      * @param decode   the decode stage a request must also fit, or null (aggregated)
      */
-    Stage(List<Pool> pools, Router router, RequestObserver observer, DecodeStage decode) {
+    /** @param owner the pool of a replica (the deployment's record) */
+    Stage(List<Pool> pools, Router router, RequestObserver observer, DecodeStage decode,
+          java.util.function.Function<Replica, Pool> owner) {
+        this.owner = owner;
         this.pools = List.copyOf(pools);
         this.router = router;
         this.observer = observer;
@@ -97,14 +101,6 @@ final class Stage {
     }
 
     private Pool poolOf(Replica r) {
-        if (pools.size() == 1) {
-            return pools.get(0);
-        }
-        for (int i = 0, n = pools.size(); i < n; i++) {
-            if (pools.get(i).owns(r)) {
-                return pools.get(i);
-            }
-        }
-        throw new IllegalStateException("replica " + r.index() + " belongs to no pool of the stage");
+        return pools.size() == 1 ? pools.get(0) : owner.apply(r);
     }
 }
