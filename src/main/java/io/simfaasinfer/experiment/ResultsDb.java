@@ -192,9 +192,11 @@ public final class ResultsDb implements AutoCloseable {
         }
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static String paramsJson(Map<String, String> params) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(params);
+            return JSON.writeValueAsString(params);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -122,7 +122,8 @@ public final class Evaluator {
      */
     public Trial trial(Candidate c, double rate, boolean fullLength, boolean stopOnCertainMiss) {
         double duration = fullLength ? request.simulation().duration() : screenDurationS();
-        SimulatorConfig cfg = config(c, rate, duration);
+        // validated by the Simulator (once); FamilySearch already checked the candidate is feasible
+        SimulatorConfig cfg = new ConfigLoader().load(null, overrides(c, rate, duration)).config();
         double warm = request.simulation().warmupDuration();
         Backlog backlog = new Backlog(warm, duration, request.constraints(), rate * (duration - warm),
                 stopOnCertainMiss);
@@ -184,9 +185,12 @@ public final class Evaluator {
         return "'" + s.replace("'", "''") + "'";
     }
 
+    /** Writes request values as flow YAML (JSON is YAML); thread-safe once built. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper FLOW = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static String yaml(Object v) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v);
+            return FLOW.writeValueAsString(v);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
