@@ -38,6 +38,8 @@ public abstract class AbstractScheduler implements Scheduler {
     private final Handoff handoff;
     /** Requests handed off in the iteration being completed (reused, allocation-free). */
     private final ArrayList<Request> handedOff = new ArrayList<>();
+    /** KV blocks the {@code watermark} fraction keeps free when admitting (for schedulers that use it). */
+    protected final int watermarkBlocks;
     private int heldForTransfer;
     private int incoming;
     private long emitted;
@@ -58,6 +60,7 @@ public abstract class AbstractScheduler implements Scheduler {
         this.localPolicy = localPolicy;
         this.waiting = new PriorityQueue<>(64, localPolicy.order());
         this.handoff = ctx.handoff();
+        this.watermarkBlocks = (int) Math.floor(ctx.config().watermark() * kv.totalBlocks());
     }
 
     @Override
@@ -307,7 +310,7 @@ public abstract class AbstractScheduler implements Scheduler {
     @Override
     public int transferBlocksIfFree(Request r) {
         int blocks = transferReservation(r);
-        int reserve = running.isEmpty() && incoming == 0 ? 0 : (int) Math.floor(ctx.config().watermark() * kv.totalBlocks());
+        int reserve = running.isEmpty() && incoming == 0 ? 0 : watermarkBlocks;
         if (blocks + reserve > kv.freeBlocks() || running.size() + incoming >= ctx.config().maxNumSeqs()) {
             return -1;
         }

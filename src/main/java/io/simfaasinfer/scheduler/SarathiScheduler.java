@@ -31,14 +31,12 @@ public class SarathiScheduler extends AbstractScheduler {
 
     private final int maxNumSeqs;
     private final int chunkSize;
-    private final int watermarkBlocks;
     private final ArrayList<Request> partials = new ArrayList<>();
 
     public SarathiScheduler(SchedulerContext ctx) {
         super(ctx);
         this.maxNumSeqs = ctx.config().maxNumSeqs();
         this.chunkSize = ctx.config().chunkSize();
-        this.watermarkBlocks = (int) Math.floor(ctx.config().watermark() * kv.totalBlocks());
     }
 
     @Override

@@ -18,13 +18,11 @@ public class VllmScheduler extends AbstractScheduler {
 
     private final int maxNumSeqs;
     private final int maxBatchedTokens;
-    private final int watermarkBlocks;
 
     public VllmScheduler(SchedulerContext ctx) {
         super(ctx);
         this.maxNumSeqs = ctx.config().maxNumSeqs();
         this.maxBatchedTokens = ctx.config().maxNumBatchedTokens();
-        this.watermarkBlocks = (int) Math.floor(ctx.config().watermark() * kv.totalBlocks());
     }
 
     @Override
