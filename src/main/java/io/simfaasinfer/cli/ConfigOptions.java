@@ -2,8 +2,6 @@ package io.simfaasinfer.cli;
 
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigLoader;
-import io.simfaasinfer.config.ConfigPaths;
-import io.simfaasinfer.config.ConfigValidator;
 import io.simfaasinfer.config.ConfigWarning;
 import io.simfaasinfer.config.InapplicableKeys;
 import io.simfaasinfer.config.SimulatorConfig;
