@@ -2,6 +2,7 @@ package io.simfaasinfer.cli;
 
 import io.simfaasinfer.Simulator;
 import io.simfaasinfer.config.SimulatorConfig;
+import io.simfaasinfer.experiment.Parallel;
 import io.simfaasinfer.metrics.RequestRecord;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.report.AtomicOutput;
@@ -23,10 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -81,7 +78,7 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         if (threads != null && threads < 1) {
             throw new BadInputException("--threads: expected a positive integer, got " + threads);
         }
@@ -101,30 +98,18 @@ public final class CompareCommand implements Callable<Integer> {
         warnings.stream().flatMap(List::stream).distinct().forEach(w -> err.println("warning: " + w));
         err.flush();
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(n, configs.size())));
+        List<Callable<Object[]>> tasks = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            String label = variants.get(i).label();
+            ConfigOptions.Resolved r = configs.get(i);
+            List<String> w = warnings.get(i);
+            tasks.add(() -> run(label, r, w));
+        }
         List<Comparison.Run> runs = new ArrayList<>();
         List<io.simfaasinfer.metrics.MetricsCollector> metrics = new ArrayList<>();
-        try {
-            List<Future<Object[]>> futures = new ArrayList<>();
-            for (int i = 0; i < configs.size(); i++) {
-                String label = variants.get(i).label();
-                ConfigOptions.Resolved r = configs.get(i);
-                List<String> w = warnings.get(i);
-                futures.add(pool.submit(() -> run(label, r, w)));
-            }
-            for (Future<Object[]> f : futures) {
-                Object[] pair = f.get();
-                runs.add((Comparison.Run) pair[0]);
-                metrics.add((io.simfaasinfer.metrics.MetricsCollector) pair[1]);
-            }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            pool.shutdownNow();
+        for (Object[] pair : Parallel.run(tasks, n)) {
+            runs.add((Comparison.Run) pair[0]);
+            metrics.add((io.simfaasinfer.metrics.MetricsCollector) pair[1]);
         }
         Comparison comparison = new Comparison(List.copyOf(runs));
         String jsonText = JsonReport.toJson(comparison);

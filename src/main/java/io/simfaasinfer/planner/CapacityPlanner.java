@@ -2,6 +2,7 @@ package io.simfaasinfer.planner;
 
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigException;
+import io.simfaasinfer.experiment.Parallel;
 import io.simfaasinfer.predictor.PredictorFactory;
 import io.simfaasinfer.predictor.profile.FaaSInferProfile;
 import io.simfaasinfer.predictor.profile.ProfileException;
@@ -15,10 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 /**
@@ -115,38 +113,33 @@ public final class CapacityPlanner {
         progress.accept(String.format(Locale.ROOT, "plan: %d candidates in %d families, %d jobs", entries.size(),
                 families.size(), jobs));
         List<FamilySearch.Found> found = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, families.size())));
-        try {
-            List<Future<List<FamilySearch.Found>>> futures = new ArrayList<>();
-            for (List<CandidateSpace.Entry> fam : families.values()) {
-                futures.add(pool.submit(() -> fs.search(fam)));
+        int[] done = {0};
+        List<Callable<List<FamilySearch.Found>>> searches = new ArrayList<>();
+        for (List<CandidateSpace.Entry> fam : families.values()) {
+            searches.add(() -> fs.search(fam));
+        }
+        Parallel.run(searches, jobs, r -> {
+            found.addAll(r);
+            for (FamilySearch.Found x : r) {
+                double elapsed = (System.nanoTime() - wall) / 1e9;
+                double rate = (done[0] + 1) / Math.max(elapsed, 1e-9);
+                progress.accept(String.format(Locale.ROOT, "  [%d/%d] ETA %4.0f s  %-40s %s", ++done[0], entries.size(),
+                        (entries.size() - done[0]) / rate,
+                        x.candidate().label(), x.maxQps() > 0 ? String.format(Locale.ROOT, "max %.2f req/s",
+                                x.maxQps()) : x.verdict() + (x.reason() == null ? "" : ": " + x.reason())));
             }
-            int done = 0;
-            for (Future<List<FamilySearch.Found>> f : futures) {
-                List<FamilySearch.Found> r = get(f);
-                found.addAll(r);
-                for (FamilySearch.Found x : r) {
-                    double elapsed = (System.nanoTime() - wall) / 1e9;
-                    double rate = (done + 1) / Math.max(elapsed, 1e-9);
-                    progress.accept(String.format(Locale.ROOT, "  [%d/%d] ETA %4.0f s  %-40s %s", ++done, entries.size(),
-                            (entries.size() - done) / rate,
-                            x.candidate().label(), x.maxQps() > 0 ? String.format(Locale.ROOT, "max %.2f req/s",
-                                    x.maxQps()) : x.verdict() + (x.reason() == null ? "" : ": " + x.reason())));
-                }
-            }
-            // confirm the frontier and the top candidates with full-length runs
-            List<Integer> toConfirm = confirmSet(found);
-            progress.accept("plan: confirming " + toConfirm.size() + " candidates with full-length runs");
-            List<Future<FamilySearch.Found>> confirmations = new ArrayList<>();
-            for (int i : toConfirm) {
-                FamilySearch.Found f = found.get(i);
-                confirmations.add(pool.submit(() -> fs.confirm(f)));
-            }
-            for (int k = 0; k < toConfirm.size(); k++) {
-                found.set(toConfirm.get(k), get(confirmations.get(k)));
-            }
-        } finally {
-            pool.shutdownNow();
+        });
+        // confirm the frontier and the top candidates with full-length runs
+        List<Integer> toConfirm = confirmSet(found);
+        progress.accept("plan: confirming " + toConfirm.size() + " candidates with full-length runs");
+        List<Callable<FamilySearch.Found>> confirmations = new ArrayList<>();
+        for (int i : toConfirm) {
+            FamilySearch.Found f = found.get(i);
+            confirmations.add(() -> fs.confirm(f));
+        }
+        List<FamilySearch.Found> confirmed = Parallel.run(confirmations, jobs);
+        for (int k = 0; k < toConfirm.size(); k++) {
+            found.set(toConfirm.get(k), confirmed.get(k));
         }
         double seconds = (System.nanoTime() - wall) / 1e9;
         return PlanAssembly.assemble(request, model, found, evaluator, seconds, jobs, confirmedSet(found));
@@ -179,20 +172,6 @@ public final class CapacityPlanner {
         ok.stream().sorted((a, b) -> PlanAssembly.order(request).compare(found.get(a), found.get(b)))
                 .limit(3).forEach(out::add);
         return new ArrayList<>(out);
-    }
-
-    private static <T> T get(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /** Writes the plan's JSON (atomically). */
