@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -74,22 +73,31 @@ public final class ConfigLoader {
      *                 order; every other key holds its built-in default
      */
     public record Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir,
-                         Map<String, String> overrideLabels, Set<String> userKeys) {
+                         Map<String, String> overrideLabels, Set<String> userKeys, Map<String, Integer> lines) {
+
+        /** A configuration whose keys' lines are not known. */
+        public Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir,
+                      Map<String, String> overrideLabels, Set<String> userKeys) {
+            this(config, tree, source, baseDir, overrideLabels, userKeys, Map.of());
+        }
 
         /** A configuration whose user-set keys are not known (none is taken as set). */
         public Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir,
                       Map<String, String> overrideLabels) {
-            this(config, tree, source, baseDir, overrideLabels, Set.of());
+            this(config, tree, source, baseDir, overrideLabels, Set.of(), Map.of());
         }
 
         /** This configuration with {@code newConfig} in place of its bound one (same tree and sources). */
         public Loaded withConfig(SimulatorConfig newConfig) {
-            return new Loaded(newConfig, tree, source, baseDir, overrideLabels, userKeys);
+            return new Loaded(newConfig, tree, source, baseDir, overrideLabels, userKeys, lines);
         }
 
-        /** Where the value at {@code keyPath} came from: the override that set it, or the file. */
+        /**
+         * Where the value at {@code keyPath} came from: the override that set it, or the file and the
+         * line of the key (or of its nearest enclosing key) there, as {@code file:line}.
+         */
         public String sourceOf(String keyPath) {
-            return where(source, overrideLabels, keyPath);
+            return where(source, overrideLabels, keyPath, lines);
         }
     }
 
@@ -107,16 +115,23 @@ public final class ConfigLoader {
         String source = "command line";
         Path baseDir = Path.of(".");
         Set<String> userKeys = new java.util.LinkedHashSet<>();
+        Map<String, Integer> lines = new java.util.HashMap<>();
         if (file != null) {
             source = file.toString();
-            ObjectNode user = readObject(file);
+            ConfigTreeReader.Document doc = ConfigTreeReader.read(file);
+            ObjectNode user = mapping(doc, source);
+            // extension keys (x-...) hold YAML anchors for reuse elsewhere in the file; they set nothing
+            user.remove(user.properties().stream().map(Map.Entry::getKey).filter(k -> k.startsWith("x-")).toList());
+            doc.lines().forEach((k, v) -> lines.put(k.startsWith("hardware.") || k.equals("hardware")
+                    ? "cluster" + k.substring("hardware".length()) : k, v));
             Path parent = file.toAbsolutePath().getParent();
             baseDir = parent == null ? baseDir : parent;
             resolvePaths(user, baseDir);
-            renameAliases(user, source);
+            renameAliases(user, source, lines);
             user.fields().forEachRemaining(e ->
                     leafPaths(e.getValue(), e.getKey().equals("hardware") ? "cluster" : e.getKey(), userKeys));
-            merge(tree, user, "");
+            final String file0 = source;
+            merge(tree, user, "", path -> where(file0, Map.of(), path, lines));
         }
         Map<String, String> setPaths = new LinkedHashMap<>();
         // later overrides of the same key win, and so does their label
@@ -140,14 +155,15 @@ public final class ConfigLoader {
             leafPaths(value, canonical, userKeys);
         }
         final String src = source;
-        new DeploymentTree(path -> where(src, setPaths, path)).shape(tree);
+        final Map<String, Integer> keyLines = Map.copyOf(lines);
+        new DeploymentTree(path -> where(src, setPaths, path, keyLines)).shape(tree);
         if (userKeys.contains("simulation.duration_s") && !userKeys.contains("workload.num_requests")
                 && tree.path("simulation").path("duration_s").isNumber() && tree.get("workload") instanceof ObjectNode w) {
             // a duration and no request count: the simulated time alone bounds the run (not the default count)
             w.putNull("num_requests");
         }
-        return new Loaded(bind(tree, source, setPaths), tree, source, baseDir, Map.copyOf(setPaths),
-                java.util.Collections.unmodifiableSet(userKeys));
+        return new Loaded(bind(tree, source, setPaths, keyLines), tree, source, baseDir, Map.copyOf(setPaths),
+                java.util.Collections.unmodifiableSet(userKeys), keyLines);
     }
 
     /** Adds to {@code out} the key path of every leaf under {@code node} (a list or an empty mapping is a leaf). */
@@ -189,23 +205,16 @@ public final class ConfigLoader {
         return p.isAbsolute() ? path : baseDir.resolve(p).normalize().toString();
     }
 
-    /** Reads a YAML/JSON document that must be a mapping. */
+    /**
+     * Reads a YAML/JSON document that must be a mapping (duplicate keys refused, YAML aliases
+     * expanded: {@link ConfigTreeReader}).
+     */
     public ObjectNode readObject(Path file) {
-        String name = file.toString();
-        JsonNode node;
-        try (InputStream in = Files.newInputStream(file)) {
-            ObjectMapper m = name.endsWith(".json") ? json : yaml;
-            node = m.readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(name + ": file not found");
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            String where = loc == null ? "" : "line " + loc.getLineNr() + ": ";
-            throw new ConfigException(name + ": " + where + "not valid " + (name.endsWith(".json") ? "JSON" : "YAML")
-                    + " (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
-        } catch (IOException e) {
-            throw new ConfigException(name + ": cannot read (" + e.getMessage() + ")");
-        }
+        return mapping(ConfigTreeReader.read(file), file.toString());
+    }
+
+    private static ObjectNode mapping(ConfigTreeReader.Document doc, String name) {
+        JsonNode node = doc.root();
         if (node == null || node.isMissingNode() || node.isNull()) {
             throw new ConfigException(name + ": empty configuration file");
         }
@@ -215,7 +224,7 @@ public final class ConfigLoader {
         return (ObjectNode) node;
     }
 
-    private static void renameAliases(ObjectNode user, String source) {
+    private static void renameAliases(ObjectNode user, String source, Map<String, Integer> lines) {
         for (Map.Entry<String, String> a : ALIASES.entrySet()) {
             String[] from = a.getKey().split("\\.");
             String to = a.getValue().substring(a.getValue().lastIndexOf('.') + 1);
@@ -224,6 +233,10 @@ public final class ConfigLoader {
                     throw new ConfigException(source, a.getKey(), "is an alias of " + a.getValue() + "; give only one of them");
                 }
                 section.set(to, section.remove(from[1]));
+                Integer line = lines.get(a.getKey());
+                if (line != null) {
+                    lines.put(a.getValue(), line);
+                }
             }
         }
     }
@@ -243,20 +256,54 @@ public final class ConfigLoader {
         return DEFAULTS.deepCopy();
     }
 
-    /** Deep merge of {@code user} into {@code base}; {@code hardware} is read as {@code cluster}. */
-    private void merge(ObjectNode base, ObjectNode user, String prefix) {
+    /** Keys whose default is a value but which a user may unset with {@code null}. */
+    private static final Set<String> NULLABLE = Set.of("workload.num_requests");
+
+    /**
+     * Deep merge of {@code user} into {@code base}; {@code hardware} is read as {@code cluster}. A
+     * section left empty ({@code model:} with nothing under it) keeps its defaults; a null where the
+     * default is a value is refused, never bound as null.
+     */
+    private void merge(ObjectNode base, ObjectNode user, String prefix, java.util.function.UnaryOperator<String> where) {
         Iterator<Map.Entry<String, JsonNode>> it = user.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = prefix.isEmpty() && e.getKey().equals("hardware") ? "cluster" : e.getKey();
             String path = prefix.isEmpty() ? key : prefix + "." + key;
             JsonNode existing = base.get(key);
+            boolean blank = e.getValue().isNull() || (e.getValue().isTextual() && e.getValue().asText().isEmpty());
+            if (blank && existing instanceof ObjectNode) {
+                continue; // an empty section: nothing set in it
+            }
+            if (blank && existing != null && !existing.isNull() && !NULLABLE.contains(path)) {
+                throw new ConfigException(where.apply(path), path, "no value given; expected "
+                        + describe(existing) + " (delete the key to keep the default, " + existing + ")");
+            }
             if (existing instanceof ObjectNode eo && e.getValue() instanceof ObjectNode uo && !REPLACED_WHOLE.contains(path)) {
-                merge(eo, uo, path);
+                merge(eo, uo, path, where);
             } else {
                 base.set(key, e.getValue().deepCopy());
             }
         }
+    }
+
+    private static String describe(JsonNode example) {
+        if (example.isIntegralNumber()) {
+            return "an integer";
+        }
+        if (example.isNumber()) {
+            return "a number";
+        }
+        if (example.isBoolean()) {
+            return "true or false";
+        }
+        if (example.isArray()) {
+            return "a list";
+        }
+        if (example.isObject()) {
+            return "a mapping";
+        }
+        return example.isTextual() ? "a string" : "a value";
     }
 
     private void set(ObjectNode tree, String dotted, JsonNode value, String source) {
@@ -278,10 +325,17 @@ public final class ConfigLoader {
             }
             node = (ObjectNode) child;
         }
+        String path = String.join(".", parts);
+        JsonNode existing = node.get(parts[parts.length - 1]);
+        if (value.isNull() && existing != null && !existing.isNull() && !NULLABLE.contains(path)) {
+            throw new ConfigException(source + ": " + path + ": no value given; expected " + describe(existing)
+                    + (existing.isContainerNode() ? "" : " (leave it out to keep the default, " + existing + ")"));
+        }
         node.set(parts[parts.length - 1], value);
     }
 
-    private SimulatorConfig bind(ObjectNode tree, String source, Map<String, String> setPaths) {
+    private SimulatorConfig bind(ObjectNode tree, String source, Map<String, String> setPaths,
+                                 Map<String, Integer> lines) {
         try {
             return binder.treeToValue(tree, SimulatorConfig.class);
         } catch (UnrecognizedPropertyException e) {
@@ -290,19 +344,19 @@ public final class ConfigLoader {
             if (e.getKnownPropertyIds() != null) {
                 e.getKnownPropertyIds().forEach(k -> known.add(snake(String.valueOf(k))));
             }
-            throw new ConfigException(where(source, setPaths, path), path,
+            throw new ConfigException(where(source, setPaths, path, lines), path,
                     "unknown key; expected one of " + String.join(", ", known));
         } catch (InvalidFormatException e) {
             String path = path(e);
-            throw new ConfigException(where(source, setPaths, path), path,
+            throw new ConfigException(where(source, setPaths, path, lines), path,
                     "expected " + typeName(e.getTargetType()) + ", got '" + e.getValue() + "'");
         } catch (MismatchedInputException e) {
             String path = path(e);
-            throw new ConfigException(where(source, setPaths, path), path,
+            throw new ConfigException(where(source, setPaths, path, lines), path,
                     "expected " + typeName(e.getTargetType()) + valueHint(tree, path));
         } catch (JsonMappingException e) {
             String path = path(e);
-            throw new ConfigException(where(source, setPaths, path), path,
+            throw new ConfigException(where(source, setPaths, path, lines), path,
                     e.getOriginalMessage().lines().findFirst().orElse("invalid value"));
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": " + e.getOriginalMessage());
@@ -324,6 +378,14 @@ public final class ConfigLoader {
     }
 
     static String where(String source, Map<String, String> setPaths, String path) {
+        return where(source, setPaths, path, Map.of());
+    }
+
+    /**
+     * The override that set {@code path} (or a key above or below it), else {@code source} with the
+     * line of {@code path}, or of its nearest enclosing key, when known.
+     */
+    static String where(String source, Map<String, String> setPaths, String path, Map<String, Integer> lines) {
         String best = null;
         for (Map.Entry<String, String> e : setPaths.entrySet()) {
             String k = e.getKey().startsWith("hardware") ? "cluster" + e.getKey().substring("hardware".length()) : e.getKey();
@@ -331,7 +393,16 @@ public final class ConfigLoader {
                 best = e.getValue();
             }
         }
-        return best != null ? best : source;
+        if (best != null) {
+            return best;
+        }
+        for (String p = path; !p.isEmpty(); p = p.contains(".") ? p.substring(0, p.lastIndexOf('.')) : "") {
+            Integer line = lines.get(p);
+            if (line != null) {
+                return source + ":" + line;
+            }
+        }
+        return source;
     }
 
     private static String path(JsonMappingException e) {

@@ -97,7 +97,10 @@ public final class ConfigValidator {
 
     private void arrival(ArrivalConfig a) {
         String p = "workload.arrival";
-        if (WorkloadChecks.EXTRA_PROCESSES.contains(a.process())
+        if (a == null || a.process() == null) {
+            throw err(p + ".process", "missing; expected one of " + io.simfaasinfer.workload.ArrivalProcesses.NAMES);
+        }
+        if (a.process() != null && WorkloadChecks.EXTRA_PROCESSES.contains(a.process())
                 || a.shape() != null || a.onRate() != null || a.offRate() != null || a.onMeanS() != null
                 || a.offMeanS() != null || a.amplitude() != null || a.periodS() != null || a.phaseS() != null
                 || a.schedule() != null) {

@@ -42,7 +42,7 @@ class ConfigWarningsCommandTest {
         var run = BadConfigTest.exec("run", "--config", cfg.toString(), "--set", "scheduler.milp_max_candidates=8",
                 "--output", out.toString());
         assertThat(run.code()).as(run.err()).isZero();
-        String chunk = cfg + ": scheduler.chunk_size has no effect with scheduler 'vllm' (used by: sarathi)";
+        String chunk = cfg + ":5: scheduler.chunk_size has no effect with scheduler 'vllm' (used by: sarathi)";
         String milp = "--set scheduler.milp_max_candidates=8: scheduler.milp_max_candidates has no effect with"
                 + " local policy 'fcfs' (used by: milp)";
         assertThat(run.err().lines().toList()).containsExactly("warning: " + chunk, "warning: " + milp);

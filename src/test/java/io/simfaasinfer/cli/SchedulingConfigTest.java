@@ -48,7 +48,7 @@ class SchedulingConfigTest {
         Files.writeString(f, "scheduler:\n  name: sarathi\n  max_num_batched_tokens: 4096\n  chunk_size: 8192\n");
         var run = BadConfigTest.exec("run", "-c", f.toString(), "--num-requests", "5");
         assertThat(run.code()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(run.err().strip()).isEqualTo("error: " + f + ": scheduler.chunk_size: 8192 exceeds"
+        assertThat(run.err().strip()).isEqualTo("error: " + f + ":4: scheduler.chunk_size: 8192 exceeds"
                 + " max_num_batched_tokens 4096, the token count the activation memory is sized for; lower it or raise"
                 + " max_num_batched_tokens");
     }

@@ -202,13 +202,13 @@ class ConfigLoaderTest {
     void bindingErrorsInTheFileNameTheFile() throws IOException {
         Path f = write("c.yaml", "cluster:\n  tp: 2.5\n");
         assertThatThrownBy(() -> load(f)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(f + ": cluster.tp: expected an integer");
+                .hasMessageStartingWith(f + ":2: cluster.tp: expected an integer");
         Path g = write("d.yaml", "simulation:\n  random_seed: [1, 2]\n");
         assertThatThrownBy(() -> load(g)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(g + ": simulation.random_seed: expected an integer");
+                .hasMessageStartingWith(g + ":2: simulation.random_seed: expected an integer");
         Path h = write("e.yaml", "workload: 3\n");
         assertThatThrownBy(() -> load(h)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(h + ": workload: expected a mapping");
+                .hasMessageStartingWith(h + ":1: workload: expected a mapping");
     }
 
     @Test
@@ -237,10 +237,10 @@ class ConfigLoaderTest {
                 .hasMessageContaining("expected a mapping");
         Path bad = write("bad.yaml", "model:\n  name: x\ncluster:\n  tp: [1\n");
         assertThatThrownBy(() -> load(bad)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(bad + ": line ").hasMessageContaining("not valid YAML");
+                .hasMessageStartingWith(bad + ":4: ").hasMessageContaining("not valid YAML");
         Path badJson = write("bad.json", "{\"model\": {\"name\": \"x\",}}");
         assertThatThrownBy(() -> load(badJson)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(badJson + ": line 1: not valid JSON");
+                .hasMessageStartingWith(badJson + ":1: not valid JSON");
     }
 
     @Test

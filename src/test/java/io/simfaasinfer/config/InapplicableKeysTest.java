@@ -133,6 +133,8 @@ class InapplicableKeysTest {
         }
         List<String> got = warnings(file, overrides);
         String f = String.valueOf(file);
+        // a warning names the key's line in the file (file:N:); the cases compare the rest
+        got = got.stream().map(w -> w.replaceFirst(java.util.regex.Pattern.quote(f) + ":\\d+:", f + ":")).toList();
         assertThat(got).containsExactlyElementsOf(k.expected().stream().map(e -> e.replace("$FILE", f)).toList());
     }
 
@@ -146,10 +148,10 @@ class InapplicableKeysTest {
         Path file = dir.resolve("all.yaml");
         Files.writeString(file, defaults);
         List<String> got = warnings(file, List.of());
-        assertThat(got).isNotEmpty().allSatisfy(w -> assertThat(w).startsWith(file + ": ").contains(" has no effect "));
+        assertThat(got).isNotEmpty().allSatisfy(w -> assertThat(w).matches(java.util.regex.Pattern.quote(file.toString()) + ":\\d+: .*").contains(" has no effect "));
         assertThat(got).anyMatch(w -> w.contains("scheduler.chunk_size"))
                 .anyMatch(w -> w.contains("serverless.keep_alive_s"))
-                .noneMatch(w -> w.startsWith(file + ": serverless.enabled "))
+                .noneMatch(w -> w.matches(".*:\\d+: serverless\\.enabled .*"))
                 .noneMatch(w -> w.contains("scheduler.max_num_seqs"));
         // and the same defaults, not restated, give none
         assertThat(warnings(null, List.of())).isEmpty();

@@ -71,9 +71,19 @@ class ServerlessConfigTest {
         "serverless.billing.idle_price_factor=1.5|serverless.billing.idle_price_factor: expected a number in [0, 1], got 1.5",
         "serverless.billing.granularity_s=-0.1|serverless.billing.granularity_s: expected a number >= 0",
         "serverless.billing.price_per_gpu_hour=-2|serverless.billing.price_per_gpu_hour: expected a number >= 0",
-        "serverless.cold_start=null|serverless.cold_start: missing; expected a mapping",
     })
     void badValuesAreOneLineErrorsNamingTheKeyPath(String set, String message) {
+        badValue(set, message);
+    }
+
+    @Test
+    void aSectionSetToNullIsRefusedByTheLoaderNamingTheOverride() {
+        assertThatThrownBy(() -> validate("serverless.enabled=true", "serverless.cold_start=null"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--set serverless.cold_start=null: serverless.cold_start: no value given; expected a mapping");
+    }
+
+    private static void badValue(String set, String message) {
         assertThatThrownBy(() -> validate("serverless.enabled=true", set))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("test.yaml: ")
