@@ -109,7 +109,9 @@ public final class Catalog {
     public GpuSpec gpu(String name) {
         GpuSpec g = gpus.get(Objects.requireNonNull(name, "name"));
         if (g == null) {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            // "NVIDIA A100", "a100 sxm": vendor prefix dropped, spaces read as dashes
+            String lower = name.toLowerCase(java.util.Locale.ROOT).strip().replaceFirst("^nvidia[ -]+", "")
+                    .replaceAll("\\s+", "-");
             g = gpus.get(GPU_ALIASES.getOrDefault(lower, lower));
         }
         if (g == null) {
@@ -122,10 +124,13 @@ public final class Catalog {
      * Other spellings of built-in names (case-insensitive), as the LLM Inference Simulator and the
      * capacity-planning guide write them: {@code llama2-70b}, {@code h100}, {@code A100}, ...
      */
-    private static final java.util.Map<String, String> MODEL_ALIASES = java.util.Map.of(
-            "llama2-7b", "llama-2-7b", "llama2-13b", "llama-2-13b", "llama2-70b", "llama-2-70b",
-            "llama3-8b", "llama-3-8b", "llama3-70b", "llama-3-70b", "llama3.1-8b", "llama-3.1-8b",
-            "llama3.1-70b", "llama-3.1-70b");
+    private static final java.util.Map<String, String> MODEL_ALIASES = java.util.Map.ofEntries(
+            java.util.Map.entry("llama2-7b", "llama-2-7b"), java.util.Map.entry("llama2-13b", "llama-2-13b"),
+            java.util.Map.entry("llama2-70b", "llama-2-70b"), java.util.Map.entry("llama3-8b", "llama-3-8b"),
+            java.util.Map.entry("llama3-70b", "llama-3-70b"), java.util.Map.entry("llama3.1-8b", "llama-3.1-8b"),
+            java.util.Map.entry("llama3.1-70b", "llama-3.1-70b"),
+            // FaaSInfer's llama-7b (LLaMA 1): the shape of llama-2-7b (32 layers, 4096 hidden, 32 heads)
+            java.util.Map.entry("llama-7b", "llama-2-7b"));
     private static final java.util.Map<String, String> GPU_ALIASES = java.util.Map.of(
             "a100", "a100-80gb", "h100", "h100-80gb", "h200", "h200-141gb", "b200", "b200-192gb",
             "h100-sxm", "h100-80gb", "a100-sxm", "a100-80gb");

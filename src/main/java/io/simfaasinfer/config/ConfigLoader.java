@@ -37,9 +37,6 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
-    /** Alternative key names, rewritten to their canonical key before defaults are merged. */
-    private static final Map<String, String> ALIASES = Map.of("scheduler.max_batch_size", "scheduler.max_num_seqs");
-
     /** Objects a user replaces whole rather than merges into defaults: their fields depend on their kind. */
     private static final Set<String> REPLACED_WHOLE =
             Set.of("workload.arrival", "workload.prompt_tokens", "workload.output_tokens");
@@ -71,25 +68,28 @@ public final class ConfigLoader {
      *
      * @param userKeys the leaf key paths the user set (in the file, by a flag or by --set), in that
      *                 order; every other key holds its built-in default
+     * @param lines    the line of each key in the file (key paths as canonical keys)
+     * @param aliasNotes one note per key given by another name ({@link ConfigAliases}), in order
      */
     public record Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir,
-                         Map<String, String> overrideLabels, Set<String> userKeys, Map<String, Integer> lines) {
+                         Map<String, String> overrideLabels, Set<String> userKeys, Map<String, Integer> lines,
+                         List<ConfigWarning> aliasNotes) {
 
         /** A configuration whose keys' lines are not known. */
         public Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir,
                       Map<String, String> overrideLabels, Set<String> userKeys) {
-            this(config, tree, source, baseDir, overrideLabels, userKeys, Map.of());
+            this(config, tree, source, baseDir, overrideLabels, userKeys, Map.of(), List.of());
         }
 
         /** A configuration whose user-set keys are not known (none is taken as set). */
         public Loaded(SimulatorConfig config, ObjectNode tree, String source, Path baseDir,
                       Map<String, String> overrideLabels) {
-            this(config, tree, source, baseDir, overrideLabels, Set.of(), Map.of());
+            this(config, tree, source, baseDir, overrideLabels, Set.of(), Map.of(), List.of());
         }
 
         /** This configuration with {@code newConfig} in place of its bound one (same tree and sources). */
         public Loaded withConfig(SimulatorConfig newConfig) {
-            return new Loaded(newConfig, tree, source, baseDir, overrideLabels, userKeys, lines);
+            return new Loaded(newConfig, tree, source, baseDir, overrideLabels, userKeys, lines, aliasNotes);
         }
 
         /**
@@ -116,6 +116,7 @@ public final class ConfigLoader {
         Path baseDir = Path.of(".");
         Set<String> userKeys = new java.util.LinkedHashSet<>();
         Map<String, Integer> lines = new java.util.HashMap<>();
+        List<ConfigWarning> notes = new ArrayList<>();
         if (file != null) {
             source = file.toString();
             ConfigTreeReader.Document doc = ConfigTreeReader.read(file);
@@ -127,7 +128,7 @@ public final class ConfigLoader {
             Path parent = file.toAbsolutePath().getParent();
             baseDir = parent == null ? baseDir : parent;
             resolvePaths(user, baseDir);
-            renameAliases(user, source, lines);
+            notes.addAll(ConfigAliases.rename(user, source, lines));
             user.fields().forEachRemaining(e ->
                     leafPaths(e.getValue(), e.getKey().equals("hardware") ? "cluster" : e.getKey(), userKeys));
             final String file0 = source;
@@ -141,13 +142,20 @@ public final class ConfigLoader {
             if (eq <= 0) {
                 throw new ConfigException(ov.label() + ": expected key.path=value");
             }
-            String key = ALIASES.getOrDefault(o.substring(0, eq).trim(), o.substring(0, eq).trim());
+            String given = o.substring(0, eq).trim();
+            String key = ConfigAliases.canonical(given);
             String raw = o.substring(eq + 1).trim();
             JsonNode value;
             try {
                 value = raw.isEmpty() ? JsonNodeFactory.instance.textNode("") : yaml.readTree(raw);
             } catch (JsonProcessingException e) {
                 throw new ConfigException(ov.label() + ": value is not valid YAML");
+            }
+            if (!key.equals(given)) {
+                JsonNode canonicalValue = ConfigAliases.value(given, ov.label(), value);
+                notes.add(new ConfigWarning(given, ov.label(), "is read as " + key
+                        + (canonicalValue.equals(value) ? "" : " = " + canonicalValue.asText())));
+                value = canonicalValue;
             }
             set(tree, key, value, ov.label());
             setPaths.put(key, ov.label());
@@ -163,7 +171,7 @@ public final class ConfigLoader {
             w.putNull("num_requests");
         }
         return new Loaded(bind(tree, source, setPaths, keyLines), tree, source, baseDir, Map.copyOf(setPaths),
-                java.util.Collections.unmodifiableSet(userKeys), keyLines);
+                java.util.Collections.unmodifiableSet(userKeys), keyLines, List.copyOf(notes));
     }
 
     /** Adds to {@code out} the key path of every leaf under {@code node} (a list or an empty mapping is a leaf). */
@@ -222,23 +230,6 @@ public final class ConfigLoader {
             throw new ConfigException(name + ": expected a mapping of sections (simulation, workload, model, cluster, scheduler, ...)");
         }
         return (ObjectNode) node;
-    }
-
-    private static void renameAliases(ObjectNode user, String source, Map<String, Integer> lines) {
-        for (Map.Entry<String, String> a : ALIASES.entrySet()) {
-            String[] from = a.getKey().split("\\.");
-            String to = a.getValue().substring(a.getValue().lastIndexOf('.') + 1);
-            if (user.get(from[0]) instanceof ObjectNode section && section.has(from[1])) {
-                if (section.has(to)) {
-                    throw new ConfigException(source, a.getKey(), "is an alias of " + a.getValue() + "; give only one of them");
-                }
-                section.set(to, section.remove(from[1]));
-                Integer line = lines.get(a.getKey());
-                if (line != null) {
-                    lines.put(a.getValue(), line);
-                }
-            }
-        }
     }
 
     /** The built-in defaults, parsed once; never handed out, only deep copies of it (so never mutated). */

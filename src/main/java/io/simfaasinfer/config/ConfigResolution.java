@@ -14,7 +14,7 @@ import java.util.List;
  * @param config   the validated configuration
  * @param catalog  the built-in catalog plus {@code catalog.file} and the extra catalog file
  * @param source   the file or "command line"
- * @param warnings keys the user set that have no effect
+ * @param warnings keys given by another name (aliases, once each) and keys the user set that have no effect
  */
 public record ConfigResolution(SimulatorConfig config, Catalog catalog, String source, List<ConfigWarning> warnings) {
 
@@ -35,7 +35,19 @@ public record ConfigResolution(SimulatorConfig config, Catalog catalog, String s
         }
         ConfigLoader.Loaded resolved = loaded.withConfig(ConfigPaths.resolve(loaded.config(), loaded.baseDir()));
         SimulatorConfig validated = ConfigValidator.validate(resolved, catalog);
-        return new ConfigResolution(validated, catalog, loaded.source(),
-                InapplicableKeys.warnings(resolved, validated, catalog));
+        List<ConfigWarning> warnings = new ArrayList<>(loaded.aliasNotes());
+        nameNote(warnings, loaded, "model.name", validated.model().name());
+        nameNote(warnings, loaded, "cluster.gpu", validated.cluster().gpu());
+        warnings.addAll(InapplicableKeys.warnings(resolved, validated, catalog));
+        return new ConfigResolution(validated, catalog, loaded.source(), List.copyOf(warnings));
+    }
+
+    /** A note when the name the user gave at {@code key} is another spelling of the catalog name it resolved to. */
+    private static void nameNote(List<ConfigWarning> out, ConfigLoader.Loaded loaded, String key, String resolved) {
+        var node = loaded.tree().at("/" + key.replace('.', '/'));
+        if (node.isTextual() && !node.asText().equals(resolved)) {
+            out.add(new ConfigWarning(key, loaded.sourceOf(key), "'" + node.asText() + "' is read as the catalog's "
+                    + resolved));
+        }
     }
 }

@@ -31,8 +31,8 @@ public final class TextSummary {
                                     p.gpu(), p.tp(), p.scheduler(), p.router())).toList())));
         }
         if (r.warnings() != null && !r.warnings().isEmpty()) {
-            b.append(String.format(Locale.ROOT, "warnings: %d configuration key%s with no effect (on stderr and in the"
-                    + " JSON's warnings)%n", r.warnings().size(), r.warnings().size() == 1 ? "" : "s"));
+            b.append(String.format(Locale.ROOT, "warnings: %d on the configuration (keys read under another name"
+                    + " or with no effect; on stderr and in the JSON's warnings)%n", r.warnings().size()));
         }
         var q = r.requests();
         b.append(String.format(Locale.ROOT, "requests: %d arrived, %d completed, %d rejected%s, %d preemptions"

@@ -49,7 +49,7 @@ class ConfigWarningsCommandTest {
         JsonNode json = new ObjectMapper().readTree(out.toFile());
         assertThat(warnings(json.path("warnings"))).containsExactly(chunk, milp);
         assertThat(json.path("requests").path("completed").asLong()).isEqualTo(40);
-        assertThat(run.out()).contains("warnings: 2 configuration keys with no effect");
+        assertThat(run.out()).contains("warnings: 2 on the configuration");
     }
 
     @Test
