@@ -96,7 +96,7 @@ public final class Catalog {
             m = models.get(MODEL_ALIASES.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), name));
         }
         if (m == null) {
-            throw unknown("model", "models", name, modelNames);
+            throw unknown("model", "models", name, modelNames, MODEL_ALIASES.keySet());
         }
         return m;
     }
@@ -115,7 +115,7 @@ public final class Catalog {
             g = gpus.get(GPU_ALIASES.getOrDefault(lower, lower));
         }
         if (g == null) {
-            throw unknown("GPU", "GPUs", name, gpuNames);
+            throw unknown("GPU", "GPUs", name, gpuNames, GPU_ALIASES.keySet());
         }
         return g;
     }
@@ -173,8 +173,12 @@ public final class Catalog {
         return gpus;
     }
 
-    private static CatalogException unknown(String kind, String kinds, String name, SortedSet<String> known) {
-        return new CatalogException("unknown " + kind + " '" + name + "'; known " + kinds + ": "
+    private static CatalogException unknown(String kind, String kinds, String name, SortedSet<String> known,
+                                            java.util.Set<String> aliases) {
+        java.util.Set<String> spellings = new java.util.TreeSet<>(known);
+        spellings.addAll(aliases);
+        return new CatalogException("unknown " + kind + " '" + name + "'" + io.simfaasinfer.spi.Spelling.hint(name, spellings)
+                + "; known " + kinds + ": "
                 + (known.isEmpty() ? "(none)" : String.join(", ", known)));
     }
 

@@ -336,7 +336,8 @@ public final class ConfigLoader {
                 e.getKnownPropertyIds().forEach(k -> known.add(snake(String.valueOf(k))));
             }
             throw new ConfigException(where(source, setPaths, path, lines), path,
-                    "unknown key; expected one of " + String.join(", ", known));
+                    "unknown key" + io.simfaasinfer.spi.Spelling.hint(path.substring(path.lastIndexOf('.') + 1), known)
+                            + "; expected one of " + String.join(", ", known));
         } catch (InvalidFormatException e) {
             String path = path(e);
             throw new ConfigException(where(source, setPaths, path, lines), path,

@@ -42,6 +42,7 @@ public final class ConfigValidator {
         SimulationConfig s = c.simulation();
         if (s.durationS() != null) {
             positive("simulation.duration_s", s.durationS());
+            withinClock("simulation.duration_s", s.durationS() + s.warmupS());
         }
         if (s.warmupRequests() < 0) {
             throw err("simulation.warmup_requests", "expected an integer >= 0, got " + s.warmupRequests());
@@ -49,6 +50,7 @@ public final class ConfigValidator {
         if (!(s.warmupS() >= 0) || Double.isInfinite(s.warmupS())) {
             throw err("simulation.warmup_s", "expected a number >= 0, got " + s.warmupS());
         }
+        withinClock("simulation.warmup_s", s.warmupS());
         WorkloadConfig w = c.workload();
         if (w.numRequests() == null && s.durationS() == null && w.trace() == null) {
             throw err("workload.num_requests", "set num_requests or simulation.duration_s (both are unset)");
@@ -95,6 +97,16 @@ public final class ConfigValidator {
         return new SimulatorConfig(s, w, canonical, clCanonical, sc, c.predictor(), c.catalog(), sl, dep, slo);
     }
 
+    /** Seconds the nanosecond clock can hold, with room to add durations ({@link io.simfaasinfer.engine.EventQueue#HORIZON_NS}). */
+    static final double MAX_SIMULATED_S = io.simfaasinfer.engine.EventQueue.HORIZON_NS / 1e9;
+
+    private void withinClock(String path, double seconds) {
+        if (seconds > MAX_SIMULATED_S) {
+            throw err(path, String.format(java.util.Locale.ROOT, "%.4g s is beyond the simulator's clock (at most"
+                    + " %.3g s, 73 years, in nanoseconds)", seconds, MAX_SIMULATED_S));
+        }
+    }
+
     private void arrival(ArrivalConfig a) {
         String p = "workload.arrival";
         if (a == null || a.process() == null) {
@@ -122,8 +134,9 @@ public final class ConfigValidator {
                 }
                 positive(p + ".cv", a.cv());
             }
-            default -> throw err(p + ".process", "unknown process '" + a.process()
-                    + "'; expected one of " + io.simfaasinfer.workload.ArrivalProcesses.NAMES);
+            default -> throw err(p + ".process", "unknown process '" + a.process() + "'"
+                    + io.simfaasinfer.spi.Spelling.hint(a.process(), java.util.List.of(io.simfaasinfer.workload.ArrivalProcesses.NAMES.split(", ")))
+                    + "; expected one of " + io.simfaasinfer.workload.ArrivalProcesses.NAMES);
         }
         if (a.rate() == null) {
             throw err(p + ".rate", "required for process '" + a.process() + "' (mean requests per second)");
@@ -142,8 +155,9 @@ public final class ConfigValidator {
             case "lognormal" -> Set.of("mu", "sigma", "mean", "std", "min", "max");
             case "zipf" -> Set.of("exponent", "min", "max");
             case "empirical" -> Set.of("file", "format", "field", "min", "max");
-            default -> throw err(p + ".distribution", "unknown distribution '" + l.distribution()
-                    + "'; expected one of empirical, fixed, lognormal, normal, uniform, zipf");
+            default -> throw err(p + ".distribution", "unknown distribution '" + l.distribution() + "'"
+                    + io.simfaasinfer.spi.Spelling.hint(l.distribution(), java.util.List.of("empirical", "fixed",
+                    "lognormal", "normal", "uniform", "zipf")) + "; expected one of empirical, fixed, lognormal, normal, uniform, zipf");
         };
         notFor(p, "value", l.value(), allowed, l.distribution());
         notFor(p, "min", l.min(), allowed, l.distribution());
@@ -209,7 +223,8 @@ public final class ConfigValidator {
 
     private void predictor(PredictorConfig p) {
         if (!java.util.List.of("auto", "profile", "calibrated", "roofline").contains(p.kind())) {
-            throw err("predictor.kind", "unknown predictor '" + p.kind() + "'; known: auto, calibrated, profile, roofline");
+            throw err("predictor.kind", "unknown predictor '" + p.kind() + "'" + io.simfaasinfer.spi.Spelling.hint(p.kind(),
+                    java.util.List.of("auto", "calibrated", "profile", "roofline")) + "; known: auto, calibrated, profile, roofline");
         }
         if (p.kind().equals("profile") && p.profile() == null) {
             throw err("predictor.profile", "required for kind 'profile' (a FaaSInfer profile directory or fitted_profile.json)");

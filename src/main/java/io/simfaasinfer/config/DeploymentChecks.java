@@ -160,8 +160,8 @@ final class DeploymentChecks {
         }
         var known = global ? Routers.registry().all().keySet() : LocalPolicies.registry().all().keySet();
         if (!known.contains(name)) {
-            throw err(path, "unknown " + (global ? "router" : "local policy") + " '" + name + "'; known: "
-                    + String.join(", ", known));
+            throw err(path, "unknown " + (global ? "router" : "local policy") + " '" + name + "'"
+                    + io.simfaasinfer.spi.Spelling.hint(name, known) + "; known: " + String.join(", ", known));
         }
         return name;
     }

@@ -28,7 +28,8 @@ final class SchedulingChecks {
         var policies = LocalPolicies.registry();
         if (sc.localPolicy() == null || !policies.contains(sc.localPolicy())) {
             throw err(sourceOf, "scheduler.local_policy", "unknown local policy '" + sc.localPolicy()
-                    + "'; known: " + String.join(", ", policies.all().keySet()));
+                    + "'" + io.simfaasinfer.spi.Spelling.hint(sc.localPolicy(), policies.all().keySet())
+                    + "; known: " + String.join(", ", policies.all().keySet()));
         }
         if (!(sc.milpTimeLimitMs() > 0) || Double.isInfinite(sc.milpTimeLimitMs())) {
             throw err(sourceOf, "scheduler.milp_time_limit_ms", "expected a positive number, got "

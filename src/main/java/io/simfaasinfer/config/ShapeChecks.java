@@ -65,7 +65,8 @@ final class ShapeChecks {
             throw err(p + ".replicas", "expected a positive integer, got " + replicas);
         }
         if (router == null || !Routers.registry().contains(router)) {
-            throw err(p + ".router", "unknown router '" + router + "'; known: "
+            throw err(p + ".router", "unknown router '" + router + "'"
+                    + io.simfaasinfer.spi.Spelling.hint(router, Routers.registry().all().keySet()) + "; known: "
                     + String.join(", ", Routers.registry().all().keySet()));
         }
         if (!(memoryUtilization > 0 && memoryUtilization <= 1)) {
@@ -73,8 +74,9 @@ final class ShapeChecks {
         }
         String s = k.scheduler();
         if (sc == null || sc.name() == null || !Schedulers.registry().contains(sc.name())) {
-            throw err(s + ".name", "unknown scheduler '" + (sc == null ? null : sc.name()) + "'; known: "
-                    + String.join(", ", Schedulers.registry().all().keySet()));
+            throw err(s + ".name", "unknown scheduler '" + (sc == null ? null : sc.name()) + "'"
+                    + io.simfaasinfer.spi.Spelling.hint(sc == null ? null : sc.name(), Schedulers.registry().all().keySet())
+                    + "; known: " + String.join(", ", Schedulers.registry().all().keySet()));
         }
         if (sc.maxNumSeqs() < 1) {
             throw err(s + ".max_num_seqs", "expected a positive integer, got " + sc.maxNumSeqs());

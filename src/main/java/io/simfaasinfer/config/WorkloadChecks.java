@@ -192,7 +192,8 @@ final class WorkloadChecks {
             case "on_off" -> Set.of("on_rate", "off_rate", "on_mean_s", "off_mean_s");
             case "diurnal" -> Set.of("rate", "amplitude", "period_s", "phase_s");
             case "schedule" -> Set.of("schedule");
-            default -> throw err(p + ".process", "unknown process '" + a.process() + "'; expected one of "
+            default -> throw err(p + ".process", "unknown process '" + a.process() + "'"
+                    + io.simfaasinfer.spi.Spelling.hint(a.process(), java.util.List.of(ArrivalProcesses.NAMES.split(", "))) + "; expected one of "
                     + ArrivalProcesses.NAMES);
         };
         notFor(p, "rate", a.rate(), allowed, a.process());

@@ -24,6 +24,12 @@ public final class EventQueue {
     }
 
     private final PriorityQueue<Entry> heap = new PriorityQueue<>(1024);
+    /**
+     * The latest time an event may be scheduled at: a quarter of the nanosecond {@code long} range
+     * (73 years), so that adding any realistic duration to a valid time cannot overflow unnoticed.
+     */
+    public static final long HORIZON_NS = Long.MAX_VALUE / 4;
+
     private long now;
     private long nextSeq;
     private long processed;
@@ -48,6 +54,10 @@ public final class EventQueue {
 
     /** Schedules {@code event} at absolute time {@code time} (ns); never in the past. */
     public void schedule(long time, Event event) {
+        if (time < 0 || time > HORIZON_NS) {
+            // a negative time is a sum that overflowed the long clock; past the horizon, one is about to
+            throw new ClockRangeException(HORIZON_NS);
+        }
         if (time < now) {
             throw new IllegalStateException("event " + event + " scheduled at " + time + " ns, before now " + now);
         }

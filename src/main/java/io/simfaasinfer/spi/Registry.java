@@ -1,7 +1,5 @@
 package io.simfaasinfer.spi;
 
-import io.simfaasinfer.config.ConfigException;
-
 import java.util.Collections;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -44,12 +42,15 @@ public final class Registry<F extends NamedFactory> {
         return byName.containsKey(name);
     }
 
-    /** The factory named {@code name}; a {@link ConfigException} listing the known names otherwise. */
+    /**
+     * The factory named {@code name} (a validated configuration names only known ones); an
+     * {@link IllegalArgumentException} listing the known names otherwise.
+     */
     public F get(String keyPath, String name) {
         F f = byName.get(name);
         if (f == null) {
-            throw new ConfigException(keyPath + ": unknown " + family + " '" + name + "'; known: "
-                    + String.join(", ", byName.keySet()));
+            throw new IllegalArgumentException(keyPath + ": unknown " + family + " '" + name + "'"
+                    + Spelling.hint(name, byName.keySet()) + "; known: " + String.join(", ", byName.keySet()));
         }
         return f;
     }
