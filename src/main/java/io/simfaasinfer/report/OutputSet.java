@@ -87,6 +87,37 @@ public final class OutputSet implements AutoCloseable {
         if (path == null) {
             return null;
         }
+        OutputPaths.Target t = check(flag, path);
+        if (t.kind() == OutputPaths.Kind.FILE && Files.exists(t.target()) && !Files.isWritable(t.target())) {
+            throw fail(flag, path, "permission denied (the file is read-only)");
+        }
+        Path staged;
+        try {
+            staged = t.kind() == OutputPaths.Kind.SPECIAL
+                    ? Files.createTempFile("." + safe(t.target().getFileName()) + ".", STAGE_SUFFIX)
+                    : stageBeside(t.target());
+        } catch (IOException e) {
+            throw fail(flag, path, OutputPaths.reason(e));
+        }
+        entries.add(new Entry(flag, path, t, staged));
+        if (!hookAdded) {
+            Runtime.getRuntime().addShutdownHook(hook);
+            hookAdded = true;
+        }
+        return staged;
+    }
+
+    /**
+     * Checks a file that {@code flag} writes in place (a database that grows as the run goes) as
+     * {@link #add} checks an output: not an input, not another output's path, not a directory.
+     */
+    public synchronized void checkInPlace(String flag, Path path) {
+        if (path != null) {
+            check(flag, path);
+        }
+    }
+
+    private OutputPaths.Target check(String flag, Path path) {
         if (done) {
             throw new IllegalStateException("outputs already committed");
         }
@@ -108,23 +139,7 @@ public final class OutputSet implements AutoCloseable {
                         + " name the same file; give each output its own path");
             }
         }
-        if (t.kind() == OutputPaths.Kind.FILE && Files.exists(t.target()) && !Files.isWritable(t.target())) {
-            throw fail(flag, path, "permission denied (the file is read-only)");
-        }
-        Path staged;
-        try {
-            staged = t.kind() == OutputPaths.Kind.SPECIAL
-                    ? Files.createTempFile("." + safe(t.target().getFileName()) + ".", STAGE_SUFFIX)
-                    : stageBeside(t.target());
-        } catch (IOException e) {
-            throw fail(flag, path, OutputPaths.reason(e));
-        }
-        entries.add(new Entry(flag, path, t, staged));
-        if (!hookAdded) {
-            Runtime.getRuntime().addShutdownHook(hook);
-            hookAdded = true;
-        }
-        return staged;
+        return t;
     }
 
     /**
