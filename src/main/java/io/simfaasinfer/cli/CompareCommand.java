@@ -5,8 +5,9 @@ import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.experiment.Parallel;
 import io.simfaasinfer.metrics.RequestRecord;
 import io.simfaasinfer.metrics.SimulationResult;
-import io.simfaasinfer.report.AtomicOutput;
 import io.simfaasinfer.report.JsonReport;
+import io.simfaasinfer.report.OutputSet;
+import io.simfaasinfer.report.RunPlots;
 import io.simfaasinfer.routing.Routers;
 import io.simfaasinfer.scheduler.Schedulers;
 import io.simfaasinfer.scheduler.local.LocalPolicies;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code simfaasinfer compare}: the same workload and cluster under several schedulers (and
@@ -97,6 +99,33 @@ public final class CompareCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         warnings.stream().flatMap(List::stream).distinct().forEach(w -> err.println("warning: " + w));
         err.flush();
+        RunInputs inputs = RunInputs.of(options, configs.get(0));
+        configs.forEach(c -> inputs.config(c.config()));
+        if (deployments != null) {
+            deployments.forEach(d -> inputs.file("deployment (--deployments)", d));
+        }
+        try (OutputSet outputs = inputs.outputs()) {
+            Path outputFile = outputs.add("--output", output);
+            Function<String, Path> plotFiles = outputs.addDir("--plots-dir", plotsDir, RunPlots.COMPARE_FILES);
+            try {
+                Comparison comparison = compare(variants, configs, warnings, outputFile, plotFiles);
+                outputs.commitAll();
+                var out = spec.commandLine().getOut();
+                out.print(json ? JsonReport.toJson(comparison) + "\n" : comparison.table());
+                if (output != null && !json) {
+                    out.println("results: " + output);
+                }
+                out.flush();
+            } catch (UncheckedIOException e) {
+                throw outputs.explain(e);
+            }
+        }
+        return 0;
+    }
+
+    /** Runs every variant and writes the staged --output and --plots-dir files (null: not asked for). */
+    private Comparison compare(List<Variant> variants, List<ConfigOptions.Resolved> configs,
+                               List<List<String>> warnings, Path outputFile, Function<String, Path> plotFiles) {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         List<Callable<Object[]>> tasks = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
@@ -112,26 +141,17 @@ public final class CompareCommand implements Callable<Integer> {
             metrics.add((io.simfaasinfer.metrics.MetricsCollector) pair[1]);
         }
         Comparison comparison = new Comparison(List.copyOf(runs));
-        String jsonText = JsonReport.toJson(comparison);
-        if (output != null) {
-            try (AtomicOutput out = new AtomicOutput(output)) {
-                Files.writeString(out.temp(), jsonText + "\n");
-                out.commit();
+        if (outputFile != null) {
+            try {
+                Files.writeString(outputFile, JsonReport.toJson(comparison) + "\n");
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot write " + outputFile + ": " + e.getMessage(), e);
             }
         }
         if (plotsDir != null) {
-            io.simfaasinfer.report.RunPlots.compareCdfs(plotsDir, runs.stream().map(Comparison.Run::label).toList(),
-                    metrics);
+            RunPlots.compareCdfs(plotFiles, runs.stream().map(Comparison.Run::label).toList(), metrics);
         }
-        var out = spec.commandLine().getOut();
-        out.print(json ? jsonText + "\n" : comparison.table());
-        if (output != null && !json) {
-            out.println("results: " + output);
-        }
-        out.flush();
-        return 0;
+        return comparison;
     }
 
     /** Fails with one line naming the option, the bad name and the known ones. */

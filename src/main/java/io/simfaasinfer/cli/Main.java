@@ -55,6 +55,7 @@ public final class Main implements Runnable {
 
     static boolean isBadInput(Throwable ex) {
         return ex instanceof ConfigException || ex instanceof CatalogException || ex instanceof UncheckedIOException
-                || ex instanceof BadInputException || ex instanceof io.simfaasinfer.engine.ClockRangeException;
+                || ex instanceof BadInputException || ex instanceof io.simfaasinfer.engine.ClockRangeException
+                || ex instanceof io.simfaasinfer.report.OutputException;
     }
 }

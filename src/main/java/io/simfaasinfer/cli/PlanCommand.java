@@ -6,6 +6,7 @@ import io.simfaasinfer.planner.Plan;
 import io.simfaasinfer.planner.PlanReport;
 import io.simfaasinfer.planner.PlanRequest;
 import io.simfaasinfer.planner.PlanRequestLoader;
+import io.simfaasinfer.report.OutputSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -131,20 +132,36 @@ public final class PlanCommand implements Callable<Integer> {
         PlanRequest req = loader.load();
         String source = request != null ? request.toString() : "command line";
         CapacityPlanner planner = new CapacityPlanner(req, Catalog.builtin(), source);
-        var err = spec.commandLine().getErr();
-        int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
-        Plan plan = planner.search(n, quiet ? line -> { } : line -> {
-            err.println(line);
-            err.flush();
-        });
-        if (output != null) {
-            CapacityPlanner.saveReport(plan, output);
-        }
-        if (summary != null) {
-            CapacityPlanner.saveSummary(plan, summary);
-        }
-        if (plot != null) {
-            PlanReport.plot(plan, plot);
+        RunInputs inputs = new RunInputs().file("planning request (--request)", request)
+                .file("workload section (--workload)", workload)
+                .file("constraints section (--constraints)", constraints)
+                .profile("profile (profile)", req.profile())
+                .file("telemetry (telemetry)", req.telemetry());
+        Plan plan;
+        try (OutputSet outputs = inputs.outputs()) {
+            Path outputFile = outputs.add("--output", output);
+            Path summaryFile = outputs.add("--summary", summary);
+            Path plotFile = outputs.add("--plot", plot);
+            var err = spec.commandLine().getErr();
+            int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+            plan = planner.search(n, quiet ? line -> { } : line -> {
+                err.println(line);
+                err.flush();
+            });
+            try {
+                if (outputFile != null) {
+                    CapacityPlanner.saveReport(plan, outputFile);
+                }
+                if (summaryFile != null) {
+                    CapacityPlanner.saveSummary(plan, summaryFile);
+                }
+                if (plotFile != null) {
+                    PlanReport.plot(plan, plotFile);
+                }
+                outputs.commitAll();
+            } catch (java.io.UncheckedIOException e) {
+                throw outputs.explain(e);
+            }
         }
         if (!quiet) {
             var out = spec.commandLine().getOut();

@@ -6,6 +6,7 @@ import io.simfaasinfer.predictor.profile.LeaveOneOut;
 import io.simfaasinfer.predictor.profile.ProfileEntry;
 import io.simfaasinfer.predictor.profile.ProfileException;
 import io.simfaasinfer.report.JsonReport;
+import io.simfaasinfer.report.OutputSet;
 import io.simfaasinfer.report.Plots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,6 +57,19 @@ public final class ProfileCommand implements Runnable {
             if (!Files.exists(profile)) {
                 throw new BadInputException(profile + ": no such file or directory");
             }
+            try (OutputSet outputs = new RunInputs().profile("profile (DIR|FILE)", profile.toString()).outputs()) {
+                Path plotFile = outputs.add("--plot", plot);
+                try {
+                    inspect(plotFile);
+                } catch (java.io.UncheckedIOException e) {
+                    throw outputs.explain(e);
+                }
+                outputs.commitAll();
+            }
+            return 0;
+        }
+
+        private void inspect(Path plotFile) {
             FaaSInferProfile p;
             try {
                 p = FaaSInferProfile.read(profile);
@@ -73,7 +87,7 @@ public final class ProfileCommand implements Runnable {
             }
             if (plot != null) {
                 List<FitReport.Point> pts = report.points();
-                Plots.predictedVsMeasured(plot, "profile fit: " + p.modelName(),
+                Plots.predictedVsMeasured(plotFile, "profile fit: " + p.modelName(),
                         pts.stream().mapToDouble(FitReport.Point::measuredMs).toArray(),
                         pts.stream().mapToDouble(FitReport.Point::predictedMs).toArray(),
                         pts.stream().mapToDouble(FitReport.Point::looPredictedMs).toArray());
@@ -82,7 +96,6 @@ public final class ProfileCommand implements Runnable {
                 }
             }
             out.flush();
-            return 0;
         }
 
         private static Map<String, Object> toMap(FaaSInferProfile p, FitReport r) {

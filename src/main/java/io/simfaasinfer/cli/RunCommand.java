@@ -3,7 +3,9 @@ package io.simfaasinfer.cli;
 import io.simfaasinfer.Simulator;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.report.JsonReport;
+import io.simfaasinfer.report.OutputSet;
 import io.simfaasinfer.report.RequestCsvWriter;
+import io.simfaasinfer.report.RunPlots;
 import io.simfaasinfer.report.TextSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,8 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code simfaasinfer run}: one simulation, a summary on stdout, JSON (and optionally CSV) results. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -73,11 +77,39 @@ public final class RunCommand implements Callable<Integer> {
         if (!(sampleIntervalS > 0) || Double.isInfinite(sampleIntervalS)) {
             throw new BadInputException("--sample-interval-s: expected a positive number of seconds, got " + sampleIntervalS);
         }
+        try (OutputSet outputs = RunInputs.of(options, r).outputs()) {
+            // every output is checked and staged before the simulation: a bad path fails fast
+            Path outputFile = outputs.add("--output", output);
+            Path requestsFile = outputs.add("--requests-out", requestsOut);
+            Path timeseriesFile = outputs.add("--timeseries-out", timeseries);
+            Function<String, Path> plotFiles = outputs.addDir("--plots-dir", plotsDir, RunPlots.FILES);
+            Path plotFile = outputs.add("--instances-plot", plot);
+            try {
+                SimulationResult result = simulate(r, requestsFile, timeseriesFile, plotFiles, err);
+                if (outputFile != null) {
+                    JsonReport.writeObject(schema.render(result), outputFile);
+                }
+                if (plotFile != null) {
+                    io.simfaasinfer.serverless.InstancePlot.write(result.serverless(), "instances over time: "
+                            + result.serverless().autoscaler(), plotFile);
+                }
+                outputs.commitAll();
+                print(schema, result);
+            } catch (UncheckedIOException e) {
+                throw outputs.explain(e);
+            }
+        }
+        return 0;
+    }
+
+    /** Runs the simulation, streaming the per-request and time-series CSVs and drawing --plots-dir. */
+    private SimulationResult simulate(ConfigOptions.Resolved r, Path requestsFile, Path timeseriesFile,
+                                      Function<String, Path> plotFiles, java.io.PrintWriter err) {
         SimulationResult result;
         boolean sampling = timeseries != null || plotsDir != null;
-        try (RequestCsvWriter csv = requestsOut == null ? null : new RequestCsvWriter(requestsOut);
+        try (RequestCsvWriter csv = requestsFile == null ? null : new RequestCsvWriter(requestsFile);
              io.simfaasinfer.report.TimeSeriesCsvWriter ts = sampling
-                     ? new io.simfaasinfer.report.TimeSeriesCsvWriter(timeseries) : null) {
+                     ? new io.simfaasinfer.report.TimeSeriesCsvWriter(timeseriesFile) : null) {
             Simulator sim = new Simulator(r.config(), r.catalog(), null, csv);
             if (!quiet && !json) {
                 sim.reportProgress(line -> {
@@ -90,8 +122,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             result = sim.run();
             if (plotsDir != null) {
-                io.simfaasinfer.report.RunPlots.write(plotsDir, sim.metrics(), ts.totals(),
-                        r.config().model().name());
+                RunPlots.write(plotFiles, sim.metrics(), ts.totals(), r.config().model().name());
             }
             if (csv != null) {
                 csv.commit();
@@ -100,14 +131,10 @@ public final class RunCommand implements Callable<Integer> {
                 ts.commit();
             }
         }
-        result = result.withWarnings(r.warningTexts());
-        if (output != null) {
-            JsonReport.writeObject(schema.render(result), output);
-        }
-        if (plot != null) {
-            io.simfaasinfer.serverless.InstancePlot.write(result.serverless(), "instances over time: "
-                    + result.serverless().autoscaler(), plot);
-        }
+        return result.withWarnings(r.warningTexts());
+    }
+
+    private void print(io.simfaasinfer.report.OutputSchema schema, SimulationResult result) {
         if (!quiet) {
             var out = spec.commandLine().getOut();
             out.print(json ? JsonReport.toJson(schema.render(result)) + "\n" : TextSummary.render(result));
@@ -121,10 +148,9 @@ public final class RunCommand implements Callable<Integer> {
                 out.println("time series: " + timeseries);
             }
             if (plotsDir != null && !json) {
-                out.println("plots: " + plotsDir + " (" + String.join(", ", io.simfaasinfer.report.RunPlots.FILES) + ")");
+                out.println("plots: " + plotsDir + " (" + String.join(", ", RunPlots.FILES) + ")");
             }
             out.flush();
         }
-        return 0;
     }
 }

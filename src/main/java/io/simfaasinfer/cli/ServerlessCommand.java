@@ -2,8 +2,8 @@ package io.simfaasinfer.cli;
 
 import io.simfaasinfer.Simulator;
 import io.simfaasinfer.metrics.SimulationResult;
-import io.simfaasinfer.report.AtomicOutput;
 import io.simfaasinfer.report.JsonReport;
+import io.simfaasinfer.report.OutputSet;
 import io.simfaasinfer.serverless.DeploymentComparison;
 import io.simfaasinfer.serverless.DeploymentComparison.Deployment;
 import picocli.CommandLine.Command;
@@ -85,23 +85,29 @@ public final class ServerlessCommand implements Runnable {
             // only keys no deployment uses, each distinct line once
             ConfigOptions.commonWarnings(resolved).stream().flatMap(List::stream).distinct()
                     .forEach(w -> spec.commandLine().getErr().println("warning: " + w));
-            for (int i = 0; i < deployments.size(); i++) {
-                Deployment d = deployments.get(i);
-                ConfigOptions.Resolved r = resolved.get(i);
-                source = r.source();
-                SimulationResult result = new Simulator(r.config(), r.catalog(), null, null).run();
-                rows.add(DeploymentComparison.summarise(d, result));
-            }
-            if (output != null) {
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("source", source);
-                json.put("deployments", rows);
-                try (AtomicOutput out = new AtomicOutput(output)) {
-                    Files.writeString(out.temp(), JsonReport.toJson(json) + "\n");
-                    out.commit();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+            RunInputs inputs = RunInputs.of(options, resolved.get(0));
+            resolved.forEach(r -> inputs.config(r.config()));
+            try (OutputSet outputs = inputs.outputs()) {
+                Path outputFile = outputs.add("--output", output);
+                for (int i = 0; i < deployments.size(); i++) {
+                    Deployment d = deployments.get(i);
+                    ConfigOptions.Resolved r = resolved.get(i);
+                    source = r.source();
+                    SimulationResult result = new Simulator(r.config(), r.catalog(), null, null).run();
+                    rows.add(DeploymentComparison.summarise(d, result));
                 }
+                if (outputFile != null) {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("source", source);
+                    json.put("deployments", rows);
+                    try {
+                        Files.writeString(outputFile, JsonReport.toJson(json) + "\n");
+                    } catch (IOException e) {
+                        throw outputs.explain(new UncheckedIOException("cannot write " + outputFile + ": "
+                                + e.getMessage(), e));
+                    }
+                }
+                outputs.commitAll();
             }
             var out = spec.commandLine().getOut();
             out.print(DeploymentComparison.table(rows, markdown));

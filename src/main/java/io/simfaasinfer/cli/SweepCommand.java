@@ -155,6 +155,10 @@ public final class SweepCommand implements Callable<Integer> {
             points = points.stream().filter(p -> p.index() % slices == slice).toList();
         }
         SweepRunner.executor(executor); // an unknown executor is refused before the database is touched
+        try (io.simfaasinfer.report.OutputSet outputs = new RunInputs().file("config (--config)", options.configFile())
+                .file("catalog (--catalog)", options.catalogFile()).file("grid (--grid)", grid).outputs()) {
+            outputs.checkInPlace("--db", db); // the database grows point by point (resumable): checked, not staged
+        }
         boolean existed = Files.exists(db);
         if (existed && !Files.isRegularFile(db)) {
             throw new BadInputException(db + ": not a regular file; --db names a DuckDB results database file");

@@ -2,6 +2,7 @@ package io.simfaasinfer.cli;
 
 import io.simfaasinfer.experiment.ResultsDb;
 import io.simfaasinfer.experiment.SweepExport;
+import io.simfaasinfer.report.OutputSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,9 +40,21 @@ public final class SweepExportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(db)) {
             throw new BadInputException(db + ": no such results database");
         }
-        try (ResultsDb results = ResultsDb.open(db)) {
-            SweepExport.export(results, f, output, aggregate, withResults,
-                    new FileOutputStream(FileDescriptor.out));
+        if (output.equals("-")) {
+            try (ResultsDb results = ResultsDb.open(db)) {
+                SweepExport.export(results, f, output, aggregate, withResults, new FileOutputStream(FileDescriptor.out));
+            }
+            return 0;
+        }
+        try (OutputSet outputs = new RunInputs().file("results database (--db)", db).outputs()) {
+            Path staged = outputs.add("--output", Path.of(output));
+            try (ResultsDb results = ResultsDb.open(db)) {
+                SweepExport.export(results, f, staged.toString(), aggregate, withResults,
+                        new FileOutputStream(FileDescriptor.out));
+            } catch (java.io.UncheckedIOException e) {
+                throw outputs.explain(e);
+            }
+            outputs.commitAll();
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package io.simfaasinfer.cli;
 
 import io.simfaasinfer.experiment.ResultsDb;
 import io.simfaasinfer.experiment.SweepPlot;
+import io.simfaasinfer.report.OutputSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,8 +36,14 @@ public final class SweepPlotCommand implements Callable<Integer> {
         if (!Files.isRegularFile(db)) {
             throw new BadInputException(db + ": no such results database");
         }
-        try (ResultsDb results = ResultsDb.open(db)) {
-            SweepPlot.plot(results, x, y, by, output);
+        try (OutputSet outputs = new RunInputs().file("results database (--db)", db).outputs()) {
+            Path staged = outputs.add("--output", output);
+            try (ResultsDb results = ResultsDb.open(db)) {
+                SweepPlot.plot(results, x, y, by, staged);
+            } catch (java.io.UncheckedIOException e) {
+                throw outputs.explain(e);
+            }
+            outputs.commitAll();
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package io.simfaasinfer.cli;
 
 import io.simfaasinfer.config.TraceConfig;
 import io.simfaasinfer.report.JsonReport;
+import io.simfaasinfer.report.OutputSet;
 import io.simfaasinfer.report.TracePlots;
 import io.simfaasinfer.workload.trace.TraceFormats;
 import io.simfaasinfer.workload.trace.TraceReader;
@@ -137,17 +138,26 @@ public final class TraceCommand implements Runnable {
             }
             TraceStats.Result r;
             TraceReplay.Stats replayed = null;
-            if (replay()) {
-                replayed = TraceReplay.stats(this);
-                r = replayed.result();
-            } else {
-                TraceConfig cfg = new TraceConfig(file.toString(), format == null ? "auto" : format, columns, timeUnit,
-                        null, null, null, null, null, null, null, null, null, skipMalformed ? "skip" : "error", model,
-                        logType, maxOpenSessions);
-                r = TraceStats.of(cfg);
-            }
-            if (plot != null) {
-                TracePlots.write(r, plot);
+            try (OutputSet outputs = new RunInputs().file("trace (FILE)", file).file("config (--config)", config)
+                    .outputs()) {
+                Path plotFile = outputs.add("--plot", plot);
+                if (replay()) {
+                    replayed = TraceReplay.stats(this);
+                    r = replayed.result();
+                } else {
+                    TraceConfig cfg = new TraceConfig(file.toString(), format == null ? "auto" : format, columns, timeUnit,
+                            null, null, null, null, null, null, null, null, null, skipMalformed ? "skip" : "error", model,
+                            logType, maxOpenSessions);
+                    r = TraceStats.of(cfg);
+                }
+                if (plotFile != null) {
+                    try {
+                        TracePlots.write(r, plotFile);
+                    } catch (java.io.UncheckedIOException e) {
+                        throw outputs.explain(e);
+                    }
+                }
+                outputs.commitAll();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

@@ -9,7 +9,8 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * An output file written to a temporary sibling and moved into place only on {@link #commit()},
- * so a failed run never leaves a partial file behind.
+ * so a failed run never leaves a partial file behind. A file staged by an {@link OutputSet} is
+ * already private to this run: it is written in place, and the set moves it.
  */
 public final class AtomicOutput implements AutoCloseable {
 
@@ -19,6 +20,10 @@ public final class AtomicOutput implements AutoCloseable {
 
     public AtomicOutput(Path target) {
         this.target = target.toAbsolutePath();
+        if (OutputSet.isStaged(this.target) && Files.isRegularFile(this.target)) {
+            this.temp = this.target;
+            return;
+        }
         Path dir = this.target.getParent();
         try {
             if (dir != null) {
@@ -56,6 +61,10 @@ public final class AtomicOutput implements AutoCloseable {
     }
 
     public void commit() {
+        if (temp.equals(target)) {
+            committed = true;
+            return;
+        }
         try {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             committed = true;
@@ -64,10 +73,10 @@ public final class AtomicOutput implements AutoCloseable {
         }
     }
 
-    /** Deletes the temporary file unless committed. */
+    /** Deletes the temporary file unless committed (a staged file is left to its OutputSet). */
     @Override
     public void close() {
-        if (!committed) {
+        if (!committed && !temp.equals(target)) {
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException ignored) {

@@ -38,11 +38,8 @@ public final class Plots {
     /** Writes {@code chart} as a PNG to {@code file}. */
     public static void write(XYChart chart, Path file) {
         try (AtomicOutput out = new AtomicOutput(file)) {
-            BitmapEncoder.saveBitmap(chart, out.temp().toString(), BitmapEncoder.BitmapFormat.PNG);
-            // saveBitmap appends ".png" when the name lacks it
-            Path written = out.temp().toString().endsWith(".png") ? out.temp() : Path.of(out.temp() + ".png");
-            if (!written.equals(out.temp())) {
-                java.nio.file.Files.move(written, out.temp(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (java.io.OutputStream png = java.nio.file.Files.newOutputStream(out.temp())) {
+                BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
             }
             out.commit();
         } catch (IOException e) {

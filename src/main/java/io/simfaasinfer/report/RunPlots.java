@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -26,25 +27,28 @@ public final class RunPlots {
     }
 
     public static void write(Path dir, MetricsCollector m, List<TimeSeriesCsvWriter.Totals> series, String title) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
-        }
-        cdf(dir.resolve(FILES.get(0)), "TTFT CDF: " + title, "time to first token (ms)", "fraction of requests", m.ttft());
-        cdf(dir.resolve(FILES.get(1)), "TBT CDF: " + title, "inter-token gap (ms)", "fraction of inter-token gaps",
+        createDirectories(dir);
+        write(dir::resolve, m, series, title);
+    }
+
+    /** As {@link #write(Path, MetricsCollector, List, String)}, each of {@link #FILES} to {@code file.apply(name)}. */
+    public static void write(Function<String, Path> file, MetricsCollector m, List<TimeSeriesCsvWriter.Totals> series,
+                             String title) {
+        Function<Integer, Path> at = i -> file.apply(FILES.get(i));
+        cdf(at.apply(0), "TTFT CDF: " + title, "time to first token (ms)", "fraction of requests", m.ttft());
+        cdf(at.apply(1), "TBT CDF: " + title, "inter-token gap (ms)", "fraction of inter-token gaps",
                 m.tbt());
-        cdf(dir.resolve(FILES.get(2)), "E2E CDF: " + title, "end-to-end latency (ms)", "fraction of requests", m.e2e());
+        cdf(at.apply(2), "E2E CDF: " + title, "end-to-end latency (ms)", "fraction of requests", m.e2e());
         XYChart q = chart("Queue over time: " + title, "simulated time (s)", "requests");
         add(q, "waiting", series, t -> t.waiting());
         add(q, "running", series, t -> t.running());
-        Plots.write(q, dir.resolve(FILES.get(3)));
+        Plots.write(q, at.apply(3));
         XYChart kv = chart("KV-cache utilisation over time: " + title, "simulated time (s)", "KV blocks in use (mean over replicas, %)");
         add(kv, "KV utilisation", series, t -> 100 * t.kvUtilMean());
-        Plots.write(kv, dir.resolve(FILES.get(4)));
+        Plots.write(kv, at.apply(4));
         XYChart tp = chart("Output throughput over time: " + title, "simulated time (s)", "output tokens per second");
         add(tp, "tokens/s", series, t -> t.tokensPerS());
-        Plots.write(tp, dir.resolve(FILES.get(5)));
+        Plots.write(tp, at.apply(5));
     }
 
     /** The CDF files {@link #compareCdfs} writes. */
@@ -52,11 +56,12 @@ public final class RunPlots {
 
     /** TTFT, TBT and E2E CDFs with one line per variant ({@code compare --plots-dir}). */
     public static void compareCdfs(Path dir, List<String> labels, List<MetricsCollector> runs) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
-        }
+        createDirectories(dir);
+        compareCdfs(dir::resolve, labels, runs);
+    }
+
+    /** As {@link #compareCdfs(Path, List, List)}, each of {@link #COMPARE_FILES} to {@code file.apply(name)}. */
+    public static void compareCdfs(Function<String, Path> file, List<String> labels, List<MetricsCollector> runs) {
         String[] names = {"TTFT", "TBT", "E2E"};
         String[] axes = {"time to first token (ms)", "inter-token gap (ms)", "end-to-end latency (ms)"};
         for (int k = 0; k < 3; k++) {
@@ -67,7 +72,15 @@ public final class RunPlots {
                 double[][] xy = cdfPoints(l);
                 c.addSeries(labels.get(v), xy[0], xy[1]);
             }
-            Plots.write(c, dir.resolve(COMPARE_FILES.get(k)));
+            Plots.write(c, file.apply(COMPARE_FILES.get(k)));
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
     }
 

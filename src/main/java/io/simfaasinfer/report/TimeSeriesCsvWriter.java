@@ -73,7 +73,7 @@ public final class TimeSeriesCsvWriter implements TimeSeries.Sink, AutoCloseable
                     s.batchTokens(), s.tokens(), s.tokensPerS()));
             writer.newLine();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the time series: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + out.target() + ": " + e.getMessage(), e);
         }
     }
 
@@ -104,7 +104,7 @@ public final class TimeSeriesCsvWriter implements TimeSeries.Sink, AutoCloseable
             writer.close();
             out.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the time series: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + out.target() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,4 +1,6 @@
 /**
- * Rendering results: JSON (atomic writes), the terminal summary and the per-request CSV.
+ * Rendering results: JSON, the terminal summary, the per-request and time-series CSVs, the plots; and
+ * writing them safely: {@link io.simfaasinfer.report.OutputSet} checks a run's outputs against its inputs
+ * and each other and commits them together, {@link io.simfaasinfer.report.AtomicOutput} writes one file atomically.
  */
 package io.simfaasinfer.report;
