@@ -2,7 +2,6 @@ package io.simfaasinfer;
 
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.ModelSpec;
-import io.simfaasinfer.config.ConfigValidator;
 import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.deployment.Deployment;
 import io.simfaasinfer.deployment.Pool;
@@ -129,7 +128,17 @@ public final class Simulator {
      */
     public Simulator(SimulatorConfig config, Catalog catalog, RequestSource workload,
                      Consumer<RequestRecord> recordSink, PredictorFactory.Cache predictors) {
-        this.config = ConfigValidator.validate(config, catalog, "config");
+        this(io.simfaasinfer.config.ValidatedConfig.of(config, catalog, "config"), workload, recordSink, predictors);
+    }
+
+    /**
+     * A simulation of an already validated configuration (as {@code ConfigResolution} makes it; not
+     * validated again).
+     */
+    public Simulator(io.simfaasinfer.config.ValidatedConfig validated, RequestSource workload,
+                     Consumer<RequestRecord> recordSink, PredictorFactory.Cache predictors) {
+        Catalog catalog = validated.catalog();
+        this.config = validated.config();
         this.model = catalog.model(this.config.model().name());
         this.streams = new RandomStreams(this.config.simulation().randomSeed());
         this.metrics = new MetricsCollector(recordSink, new io.simfaasinfer.metrics.SloTracker(this.config.slo().tpotMs(),

@@ -96,7 +96,7 @@ public final class Catalog {
             m = models.get(MODEL_ALIASES.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), name));
         }
         if (m == null) {
-            throw unknown("model", "models", name, modelNames, MODEL_ALIASES.keySet());
+            throw unknown("model", "models", name, modelNames, MODEL_ALIASES);
         }
         return m;
     }
@@ -115,7 +115,7 @@ public final class Catalog {
             g = gpus.get(GPU_ALIASES.getOrDefault(lower, lower));
         }
         if (g == null) {
-            throw unknown("GPU", "GPUs", name, gpuNames, GPU_ALIASES.keySet());
+            throw unknown("GPU", "GPUs", name, gpuNames, GPU_ALIASES);
         }
         return g;
     }
@@ -174,10 +174,12 @@ public final class Catalog {
     }
 
     private static CatalogException unknown(String kind, String kinds, String name, SortedSet<String> known,
-                                            java.util.Set<String> aliases) {
+                                            java.util.Map<String, String> aliases) {
         java.util.Set<String> spellings = new java.util.TreeSet<>(known);
-        spellings.addAll(aliases);
-        return new CatalogException("unknown " + kind + " '" + name + "'" + io.simfaasinfer.spi.Spelling.hint(name, spellings)
+        spellings.addAll(aliases.keySet());
+        String hint = io.simfaasinfer.spi.Spelling.nearest(name, spellings)
+                .map(n -> " (did you mean '" + aliases.getOrDefault(n, n) + "'?)").orElse("");
+        return new CatalogException("unknown " + kind + " '" + name + "'" + hint
                 + "; known " + kinds + ": "
                 + (known.isEmpty() ? "(none)" : String.join(", ", known)));
     }

@@ -147,10 +147,14 @@ public final class ConfigOptions {
      *
      * @param warnings keys the user set that have no effect in it ({@link InapplicableKeys})
      */
-    public record Resolved(SimulatorConfig config, Catalog catalog, String source, List<ConfigWarning> warnings) {
+    public record Resolved(SimulatorConfig config, Catalog catalog, String source, List<ConfigWarning> warnings,
+                           io.simfaasinfer.config.ValidatedConfig validated) {
 
-        public Resolved(SimulatorConfig config, Catalog catalog, String source) {
-            this(config, catalog, source, List.of());
+        /** The configuration as a simulation takes it, validated once by {@link #resolve}. */
+        public Resolved {
+            if (validated.config() != config || validated.catalog() != catalog) {
+                throw new IllegalArgumentException("validated must be this configuration, validated");
+            }
         }
 
         /** The warnings' one-line texts. */
@@ -171,7 +175,7 @@ public final class ConfigOptions {
     public Resolved resolve(List<String> extraSets, String label) {
         List<ConfigLoader.Override> all = overrides(extraSets, label);
         var r = io.simfaasinfer.config.ConfigResolution.of(config, all, catalogFile);
-        return new Resolved(r.config(), r.catalog(), r.source(), r.warnings());
+        return new Resolved(r.config(), r.catalog(), r.source(), r.warnings(), r.validated());
     }
 
     private List<ConfigLoader.Override> overrides(List<String> extraSets, String label) {

@@ -54,7 +54,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConfigOptions.Resolved r = options.resolve();
-        Simulator sim = new Simulator(r.config(), r.catalog(), null, null);
+        Simulator sim = new Simulator(r.validated(), null, null, null);
         ExecutionTimePredictor p = sim.predictor();
         List<String> lines = new ArrayList<>();
         String name = batches.equals("-") ? "stdin" : batches;

@@ -72,8 +72,6 @@ public final class RunCommand implements Callable<Integer> {
                     + " (--serverless or serverless.enabled: true)");
         }
         var err = spec.commandLine().getErr();
-        r.warningTexts().forEach(w -> err.println("warning: " + w));
-        err.flush();
         if (!(sampleIntervalS > 0) || Double.isInfinite(sampleIntervalS)) {
             throw new BadInputException("--sample-interval-s: expected a positive number of seconds, got " + sampleIntervalS);
         }
@@ -84,6 +82,9 @@ public final class RunCommand implements Callable<Integer> {
             Path timeseriesFile = outputs.add("--timeseries-out", timeseries);
             Function<String, Path> plotFiles = outputs.addDir("--plots-dir", plotsDir, RunPlots.FILES);
             Path plotFile = outputs.add("--instances-plot", plot);
+            // warnings once the whole input is known to be acceptable: bad input is one line alone
+            r.warningTexts().forEach(w -> err.println("warning: " + w));
+            err.flush();
             try {
                 SimulationResult result = simulate(r, requestsFile, timeseriesFile, plotFiles, err);
                 if (outputFile != null) {
@@ -110,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
         try (RequestCsvWriter csv = requestsFile == null ? null : new RequestCsvWriter(requestsFile);
              io.simfaasinfer.report.TimeSeriesCsvWriter ts = sampling
                      ? new io.simfaasinfer.report.TimeSeriesCsvWriter(timeseriesFile) : null) {
-            Simulator sim = new Simulator(r.config(), r.catalog(), null, csv);
+            Simulator sim = new Simulator(r.validated(), null, csv, null);
             if (!quiet && !json) {
                 sim.reportProgress(line -> {
                     err.println("progress: " + line);

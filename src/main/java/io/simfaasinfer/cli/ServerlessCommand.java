@@ -93,7 +93,7 @@ public final class ServerlessCommand implements Runnable {
                     Deployment d = deployments.get(i);
                     ConfigOptions.Resolved r = resolved.get(i);
                     source = r.source();
-                    SimulationResult result = new Simulator(r.config(), r.catalog(), null, null).run();
+                    SimulationResult result = new Simulator(r.validated(), null, null, null).run();
                     rows.add(DeploymentComparison.summarise(d, result));
                 }
                 if (outputFile != null) {

@@ -170,7 +170,12 @@ public final class ConfigLoader {
             // a duration and no request count: the simulated time alone bounds the run (not the default count)
             w.putNull("num_requests");
         }
-        return new Loaded(bind(tree, source, setPaths, keyLines), tree, source, baseDir, Map.copyOf(setPaths),
+        SimulatorConfig bound = bind(tree, source, setPaths, keyLines);
+        if (file != null) {
+            // the file's own relative paths (trace, length files) are relative to it, for every caller
+            bound = ConfigPaths.resolve(bound, baseDir);
+        }
+        return new Loaded(bound, tree, source, baseDir, Map.copyOf(setPaths),
                 java.util.Collections.unmodifiableSet(userKeys), keyLines, List.copyOf(notes));
     }
 

@@ -42,6 +42,11 @@ public record ConfigResolution(SimulatorConfig config, Catalog catalog, String s
         return new ConfigResolution(validated, catalog, loaded.source(), List.copyOf(warnings));
     }
 
+    /** The configuration as a simulation takes it: validated here, not again. */
+    public ValidatedConfig validated() {
+        return new ValidatedConfig(config, catalog);
+    }
+
     /** A note when the name the user gave at {@code key} is another spelling of the catalog name it resolved to. */
     private static void nameNote(List<ConfigWarning> out, ConfigLoader.Loaded loaded, String key, String resolved) {
         var node = loaded.tree().at("/" + key.replace('.', '/'));

@@ -62,7 +62,7 @@ public record PointTask(int index, long seed, LinkedHashMap<String, String> para
         String hash = SweepRunner.hash(r.config());
         long t0 = System.nanoTime();
         try {
-            SimulationResult res = new Simulator(r.config(), r.catalog(), null, null).run();
+            SimulationResult res = new Simulator(r.validated(), null, null, null).run();
             Map<String, Object> metrics = new LinkedHashMap<>();
             ResultsDb.METRICS.forEach((k, f) -> metrics.put(k, f.apply(res)));
             return new PointRow(index, hash, "ok", null, new LinkedHashMap<>(metrics), JsonReport.toJson(res),

@@ -139,7 +139,8 @@ class CatalogTest {
     void unknownModelListsKnownNamesSorted() {
         assertThatThrownBy(() -> Catalog.builtin().model("llama-9b"))
                 .isInstanceOf(CatalogException.class)
-                .hasMessageStartingWith("unknown model 'llama-9b'; known models: codellama-34b, gpt3-175b, llama-2-13b, ")
+                .hasMessageStartingWith("unknown model 'llama-9b' (did you mean 'llama-2-7b'?); known models: codellama-34b,"
+                        + " gpt3-175b, llama-2-13b, ")
                 .hasMessageContaining("qwen2-7b");
     }
 
@@ -147,7 +148,8 @@ class CatalogTest {
     void unknownGpuListsKnownNamesSorted() {
         assertThatThrownBy(() -> Catalog.builtin().gpu("h900"))
                 .isInstanceOf(CatalogException.class)
-                .hasMessageStartingWith("unknown GPU 'h900'; known GPUs: a100-40gb, a100-80gb, a10g, b200-192gb, ")
+                .hasMessageStartingWith("unknown GPU 'h900' (did you mean 'h100-80gb'?); known GPUs: a100-40gb, a100-80gb,"
+                        + " a10g, b200-192gb, ")
                 .hasMessageContaining("tpu-v4");
     }
 

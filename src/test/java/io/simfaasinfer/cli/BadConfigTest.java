@@ -70,9 +70,9 @@ class BadConfigTest {
     static Stream<Arguments> badInputs() {
         return Stream.of(
                 file("unknown top-level key", "c.yaml", "modle:\n  name: llama-2-7b\n",
-                        ": modle: unknown key; expected one of ", "model", "cluster", "workload"),
+                        ": modle: unknown key (did you mean 'model'?); expected one of ", "model", "cluster", "workload"),
                 file("unknown nested key", "c.yaml", "cluster:\n  gpus: h100-80gb\n",
-                        ": cluster.gpus: unknown key; expected one of ", "gpu_memory_utilization", "block_size"),
+                        ": cluster.gpus: unknown key (did you mean 'gpu'?); expected one of ", "gpu_memory_utilization", "block_size"),
                 file("string for an int", "c.yaml", "cluster:\n  replicas: two\n",
                         ": cluster.replicas: ", "expected an integer", "two"),
                 file("float for an int", "c.yaml", "scheduler:\n  max_num_seqs: 2.5\n",

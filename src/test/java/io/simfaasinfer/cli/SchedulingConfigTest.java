@@ -30,7 +30,7 @@ class SchedulingConfigTest {
         "scheduler.ft_padding=maybe|scheduler.ft_padding: expected true or false",
         "scheduler.ft_padding=1|scheduler.ft_padding: expected true or false",
         "workload.ttft_slo_ms=-5|workload.ttft_slo_ms: expected a positive number of ms",
-        "scheduler.name=sarathy|scheduler.name: unknown scheduler 'sarathy'; known: faster-transformer, ft, lightllm,"
+        "scheduler.name=sarathy|scheduler.name: unknown scheduler 'sarathy' (did you mean 'sarathi'?); known: faster-transformer, ft, lightllm,"
             + " orca, sarathi, vllm, vllm-v1",
         "cluster.router=p2c|cluster.router: unknown router 'p2c'; known: least_kv, least_outstanding, lowest_load, power_of_two,"
             + " prefix_aware, random, round_robin, shortest, shortest_work"})

@@ -194,7 +194,7 @@ class ConfigLoaderTest {
                 .hasMessage("--set cluster.replicas=many: cluster.replicas: expected an integer, got 'many'");
         assertThatThrownBy(() -> load(f, "cluster.gpus=x"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("--set cluster.gpus=x: cluster.gpus: unknown key; expected one of ")
+                .hasMessageStartingWith("--set cluster.gpus=x: cluster.gpus: unknown key (did you mean 'gpu'?); expected one of ")
                 .hasMessageContaining("gpu_memory_utilization");
     }
 

@@ -141,7 +141,7 @@ class RoutersTest {
             assertThat(f.description()).isNotBlank();
         }
         assertThatThrownBy(() -> Routers.registry().get("cluster.router", "fastest"))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("cluster.router: ")
                 .hasMessageContaining("'fastest'")
                 .hasMessageContaining("least_outstanding")
