@@ -5,6 +5,7 @@ import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.report.JsonReport;
 import io.simfaasinfer.report.RequestCsvWriter;
 import io.simfaasinfer.report.TextSummary;
+import io.simfaasinfer.workload.trace.TraceSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,6 +13,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code simfaasinfer run}: one simulation, a summary on stdout, JSON (and optionally CSV) results. */
@@ -100,7 +103,15 @@ public final class RunCommand implements Callable<Integer> {
                 ts.commit();
             }
         }
-        result = result.withWarnings(r.warningTexts());
+        List<String> warnings = new ArrayList<>(r.warningTexts());
+        String skipped = r.config().workload().trace() == null ? null
+                : TraceSource.skipWarning(r.config().workload().trace().file(), result.workloadAdjustments());
+        if (skipped != null) {
+            err.println("warning: " + skipped);
+            err.flush();
+            warnings.add(skipped);
+        }
+        result = result.withWarnings(warnings);
         if (output != null) {
             JsonReport.writeObject(schema.render(result), output);
         }
