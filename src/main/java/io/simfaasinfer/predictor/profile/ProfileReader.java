@@ -59,16 +59,28 @@ final class ProfileReader {
      *                         directory's name
      */
     static FaaSInferProfile read(Path path, String expectedModel, ModelSpec spec, boolean dirNameMustMatch) {
+        if (path.toString().isBlank()) {
+            throw new ProfileException("profile path is empty; expected a FaaSInfer profile directory or its "
+                    + FITTED_PROFILE);
+        }
         Path dir;
         String fittedName;
         if (Files.isDirectory(path)) {
             dir = path;
             fittedName = null;
         } else if (Files.isRegularFile(path)) {
+            if (size(path) == 0) {
+                throw new ProfileException(path + ": empty file; expected a FaaSInfer " + FITTED_PROFILE
+                        + " (or the profile directory holding it)");
+            }
             dir = path.getParent() != null ? path.getParent() : path.toAbsolutePath().getParent();
             fittedName = path.getFileName().toString();
         } else {
             throw new ProfileException(path + ": no such profile directory or file");
+        }
+        if (fittedName == null && isEmptyDirectory(dir)) {
+            throw new ProfileException(dir + ": empty directory; expected a FaaSInfer profile (" + FITTED_PROFILE + ", "
+                    + METADATA + " and optionally " + MODEL_MEMORY + ")");
         }
         Path dirName = dir.toAbsolutePath().normalize().getFileName();
         String expected = expectedModel != null ? expectedModel
@@ -116,6 +128,22 @@ final class ProfileReader {
             checkModel(profile, spec);
         }
         return profile;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot read (" + e.getMessage() + ")", e);
+        }
     }
 
     private static String file(String display, String name) {
