@@ -113,8 +113,10 @@ public abstract class TraceReader implements Closeable {
      */
     private String noRows() {
         if (malformed > 0) {
-            return name + ": no valid rows: all " + malformed + " rows are malformed and were skipped; the first: "
-                    + firstMalformed.substring(name.length() + 1);
+            String prefix = name + ":" + firstMalformedLine + ": ";
+            return name + ": no valid rows: all " + malformed + " rows are malformed and were skipped; the first, on"
+                    + " line " + firstMalformedLine + ": " + (firstMalformed.startsWith(prefix)
+                    ? firstMalformed.substring(prefix.length()) : firstMalformed);
         }
         if (filtered > 0) {
             return name + ": no rows left: all " + filtered + " rows are filtered out (workload.trace.model,"
