@@ -29,19 +29,25 @@ final class Keys {
         }
     }
 
-    /** The known name within a small edit distance of {@code s} (case ignored), or null. */
+    /**
+     * The known name within a small edit distance of {@code s}, or containing it or contained in it
+     * ({@code ttft} for {@code ttft_ms}), case ignored; null when none is close.
+     */
     static String closest(String s, List<String> known) {
         String best = null;
         int bestD = Integer.MAX_VALUE;
         String a = s.toLowerCase(Locale.ROOT);
         for (String k : known) {
-            int d = distance(a, k.toLowerCase(Locale.ROOT));
-            if (d < bestD) {
+            String b = k.toLowerCase(Locale.ROOT);
+            int d = distance(a, b);
+            boolean close = d <= Math.max(2, b.length() / 3)
+                    || a.length() >= 3 && (b.contains(a) || a.contains(b));
+            if (close && d < bestD) {
                 bestD = d;
                 best = k;
             }
         }
-        return best != null && bestD <= Math.max(2, best.length() / 3) ? best : null;
+        return best;
     }
 
     /** Levenshtein distance. */
