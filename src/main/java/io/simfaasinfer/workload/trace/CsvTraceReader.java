@@ -54,7 +54,7 @@ final class CsvTraceReader extends TraceReader {
             header = in.readLine();
         } catch (IOException e) {
             close();
-            throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
+            throw new TraceException(file + ": cannot read trace (" + TraceReader.why(e) + ")");
         }
         if (header == null) {
             close();

@@ -114,7 +114,7 @@ public final class TraceFormats {
         try (BufferedReader in = text.reader()) {
             return detect(text.firstLine());
         } catch (IOException e) {
-            throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
+            throw new TraceException(file + ": cannot read trace (" + TraceReader.why(e) + ")");
         }
     }
 

@@ -60,7 +60,7 @@ final class TraceInput {
         try (InputStream in = Files.newInputStream(file)) {
             return new TraceInput(file, in.readAllBytes());
         } catch (IOException e) {
-            throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
+            throw new TraceException(file + ": cannot read trace (" + TraceReader.why(e) + ")");
         }
     }
 
@@ -91,7 +91,7 @@ final class TraceInput {
             throw new TraceException(TraceReader.notFound(file));
         } catch (IOException e) {
             close(raw);
-            throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
+            throw new TraceException(file + ": cannot read trace (" + TraceReader.why(e) + ")");
         } catch (TraceException e) {
             close(raw);
             throw e;

@@ -89,7 +89,7 @@ public abstract class TraceReader implements Closeable {
                 }
                 continue;
             } catch (IOException e) {
-                throw new TraceException(name + ":" + row.line + ": cannot read (" + e.getMessage() + ")");
+                throw new TraceException(name + ":" + row.line + ": cannot read (" + why(e) + ")");
             }
             if (r == EOF) {
                 if (rows == 0) {
@@ -191,6 +191,12 @@ public abstract class TraceReader implements Closeable {
      */
     static LineNumberReader openText(Path file) {
         return TraceInput.of(file).open().reader();
+    }
+
+    /** What went wrong reading, for a message: the error's own text (never null, no class name). */
+    static String why(IOException e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "read error" : m;
     }
 
     /**

@@ -199,6 +199,29 @@ class HostileTraceTest {
         assertThat(err).as(why).doesNotContain("Exception").doesNotContain("at io.").doesNotContain("java.");
     }
 
+    /** A bad row after thousands of good ones, found mid-run: no results, request or time-series file is left. */
+    @Test
+    void aRowFoundBadMidRunLeavesNoPartialOutput() throws IOException {
+        StringBuilder b = new StringBuilder(CSV);
+        for (int i = 0; i < 2000; i++) {
+            b.append(i * 0.05).append(",100,10\n");
+        }
+        b.append("100.0,100,-1\n");
+        Path trace = tmp.resolve("late.csv");
+        Files.writeString(trace, b);
+        Path out = tmp.resolve("o.json");
+        Path requests = tmp.resolve("requests.csv");
+        Path series = tmp.resolve("series.csv");
+        Run r = exec("run", "-q", "--trace", trace.toString(), "-o", out.toString(), "--requests-out",
+                requests.toString(), "--timeseries-out", series.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertOneLine(r.err(), r.err());
+        assertThat(r.err()).contains("late.csv:2002:", "num_decode_tokens", "negative");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("late.csv");
+        }
+    }
+
     @Test
     void aMissingTraceAndADirectoryAreNamed() throws IOException {
         Path missing = tmp.resolve("nope.csv");
