@@ -7,6 +7,7 @@ import io.simfaasinfer.report.OutputSet;
 import io.simfaasinfer.report.RequestCsvWriter;
 import io.simfaasinfer.report.RunPlots;
 import io.simfaasinfer.report.TextSummary;
+import io.simfaasinfer.workload.trace.TraceSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -132,7 +135,15 @@ public final class RunCommand implements Callable<Integer> {
                 ts.commit();
             }
         }
-        return result.withWarnings(r.warningTexts());
+        List<String> warnings = new ArrayList<>(r.warningTexts());
+        String skipped = r.config().workload().trace() == null ? null
+                : TraceSource.skipWarning(r.config().workload().trace().file(), result.workloadAdjustments());
+        if (skipped != null) {
+            err.println("warning: " + skipped);
+            err.flush();
+            warnings.add(skipped);
+        }
+        return result.withWarnings(warnings);
     }
 
     private void print(io.simfaasinfer.report.OutputSchema schema, SimulationResult result) {

@@ -130,8 +130,8 @@ public final class TraceCommand implements Runnable {
             if (file == null && config == null) {
                 throw new BadInputException("FILE: expected the trace file (or a --config that names workload.trace.file)");
             }
-            if (file != null && !Files.isRegularFile(file)) {
-                throw new BadInputException(TraceReader.notFound(file));
+            if (file != null && !Files.exists(file)) {
+                throw new BadInputException(TraceReader.notFound(file)); // a pipe (FIFO, <(...)) is read too
             }
             if (maxOpenSessions != null && maxOpenSessions < 1) {
                 throw new BadInputException("--max-open-sessions: expected a positive integer, got " + maxOpenSessions);
@@ -158,6 +158,11 @@ public final class TraceCommand implements Runnable {
                     }
                 }
                 outputs.commitAll();
+            }
+            if (r.skipWarning() != null) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("warning: " + r.skipWarning());
+                err.flush();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

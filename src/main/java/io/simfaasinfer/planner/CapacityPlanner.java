@@ -50,7 +50,7 @@ public final class CapacityPlanner {
         String gpu = null;
         if (request.profile() != null) {
             try {
-                FaaSInferProfile prof = FaaSInferProfile.read(Path.of(request.profile()));
+                FaaSInferProfile prof = FaaSInferProfile.readAnyDirectoryName(Path.of(request.profile()));
                 gpu = PredictorFactory.profileGpu(prof, catalog).name();
                 if (m == null) {
                     m = prof.modelName();

@@ -150,9 +150,15 @@ public final class PredictorFactory {
 
     private static RooflinePredictor calibrated(List<String> dirs, ModelSpec target, GpuSpec gpu, int tp,
                                                 Catalog catalog, List<String> notes) {
+        if (dirs == null || dirs.isEmpty()) {
+            throw new ConfigException("predictor.calibrate_from: empty; expected at least one profile directory");
+        }
         List<RooflineCalibrator.Input> inputs = new ArrayList<>();
         GpuSpec measuredOn = null;
         for (String d : dirs) {
+            if (d == null || d.isBlank()) {
+                throw new ConfigException("predictor.calibrate_from: an empty path; expected profile directories");
+            }
             FaaSInferProfile prof = FaaSInferProfile.read(Path.of(d));
             ModelSpec m = catalog.findModel(prof.modelName()).orElseThrow(() -> new ConfigException(
                     d + ": model '" + prof.modelName() + "' of this profile is not in the catalog; add it with --catalog"));

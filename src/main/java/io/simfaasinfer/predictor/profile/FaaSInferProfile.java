@@ -37,6 +37,15 @@ public record FaaSInferProfile(
     }
 
     /**
+     * Reads and validates a profile in a directory of any name (as {@code run --profile} takes one:
+     * the model it describes is checked against the configured model instead, see
+     * {@link #requireModel}).
+     */
+    public static FaaSInferProfile readAnyDirectoryName(Path dirOrFittedProfileFile) {
+        return ProfileReader.read(dirOrFittedProfileFile, null, null, false);
+    }
+
+    /**
      * Reads and validates a profile that must describe {@code model}: its {@code model_name} must
      * match the model's name (instead of the directory's) and {@code model_memory.json}, when
      * present, must agree with the model's architecture.

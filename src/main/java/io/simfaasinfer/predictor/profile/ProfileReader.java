@@ -1,6 +1,7 @@
 package io.simfaasinfer.predictor.profile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -37,10 +38,12 @@ final class ProfileReader {
 
     /**
      * Immutable, thread-safe JSON reader; lenient about NaN/Infinity tokens so that they are
-     * reported as non-finite times rather than as syntax errors.
+     * reported as non-finite times rather than as syntax errors; strict about a field given twice in
+     * one object (which value would be meant?).
      */
     static final ObjectReader JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build()
             .reader();
 
@@ -48,19 +51,40 @@ final class ProfileReader {
     }
 
     static FaaSInferProfile read(Path path, String expectedModel, ModelSpec spec) {
+        return read(path, expectedModel, spec, true);
+    }
+
+    /**
+     * @param dirNameMustMatch without {@code expectedModel}, whether metadata's model must match the
+     *                         directory's name
+     */
+    static FaaSInferProfile read(Path path, String expectedModel, ModelSpec spec, boolean dirNameMustMatch) {
+        if (path.toString().isBlank()) {
+            throw new ProfileException("profile path is empty; expected a FaaSInfer profile directory or its "
+                    + FITTED_PROFILE);
+        }
         Path dir;
         String fittedName;
         if (Files.isDirectory(path)) {
             dir = path;
             fittedName = null;
         } else if (Files.isRegularFile(path)) {
+            if (size(path) == 0) {
+                throw new ProfileException(path + ": empty file; expected a FaaSInfer " + FITTED_PROFILE
+                        + " (or the profile directory holding it)");
+            }
             dir = path.getParent() != null ? path.getParent() : path.toAbsolutePath().getParent();
             fittedName = path.getFileName().toString();
         } else {
             throw new ProfileException(path + ": no such profile directory or file");
         }
+        if (fittedName == null && isEmptyDirectory(dir)) {
+            throw new ProfileException(dir + ": empty directory; expected a FaaSInfer profile (" + FITTED_PROFILE + ", "
+                    + METADATA + " and optionally " + MODEL_MEMORY + ")");
+        }
+        Path dirName = dir.toAbsolutePath().normalize().getFileName();
         String expected = expectedModel != null ? expectedModel
-                : dir.toAbsolutePath().normalize().getFileName().toString();
+                : dirNameMustMatch && dirName != null ? dirName.toString() : null;
         Opener opener = name -> {
             try {
                 return Files.newInputStream(dir.resolve(name));
@@ -106,6 +130,22 @@ final class ProfileReader {
         return profile;
     }
 
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
     private static String file(String display, String name) {
         return display.endsWith("/") ? display + name : display + "/" + name;
     }
@@ -114,11 +154,16 @@ final class ProfileReader {
         try (InputStream in = opener.open(name)) {
             if (in == null) {
                 if (required) {
-                    throw ProfileException.inFile(file, "file not found");
+                    throw ProfileException.inFile(file, "file not found (a FaaSInfer profile directory holds "
+                            + FITTED_PROFILE + ", " + METADATA + " and optionally " + MODEL_MEMORY + ")");
                 }
                 return null;
             }
-            return JSON.readTree(in);
+            JsonNode node = JSON.readTree(in);
+            if (node == null || node.isMissingNode()) {
+                throw ProfileException.inFile(file, "empty file; expected JSON");
+            }
+            return node;
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
@@ -231,12 +276,12 @@ final class ProfileReader {
                     + "' (expected prefill or decode)");
         }
         int batch = intField(file, i, n, "batch_size", 1, true, 0);
-        double mean = timeField(file, i, n, "mean_ms", true);
-        double median = timeField(file, i, n, "median_ms", true);
-        double std = timeField(file, i, n, "std_ms", false);
-        double min = timeField(file, i, n, "min_ms", false);
+        double mean = timeField(file, i, n, "mean_ms", true, true);
+        double median = timeField(file, i, n, "median_ms", true, true);
+        double std = timeField(file, i, n, "std_ms", false, false);
+        double min = timeField(file, i, n, "min_ms", false, true);
         int reps = intField(file, i, n, "n", 1, false, 0);
-        double eager = timeField(file, i, n, "eager_median_ms", false);
+        double eager = timeField(file, i, n, "eager_median_ms", false, true);
         return new ProfileEntry(i, phase, seqLen, kvCache, newTokens, batch, mean, median, std, min, reps,
                 Double.isNaN(eager) ? OptionalDouble.empty() : OptionalDouble.of(eager));
     }
@@ -259,8 +304,12 @@ final class ProfileReader {
         return x;
     }
 
-    /** A non-negative finite time; NaN when optional and absent. */
-    private static double timeField(String file, int i, JsonNode n, String field, boolean required) {
+    /**
+     * A finite time, > 0 when {@code positive} (an iteration never takes no time), else >= 0 (a
+     * spread); NaN when optional and absent.
+     */
+    private static double timeField(String file, int i, JsonNode n, String field, boolean required,
+                                    boolean positive) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
             if (required) {
@@ -275,8 +324,9 @@ final class ProfileReader {
         if (!Double.isFinite(x)) {
             throw ProfileException.atEntry(file, i, "field '" + field + "' must be finite, got " + x);
         }
-        if (x < 0) {
-            throw ProfileException.atEntry(file, i, "field '" + field + "' must be >= 0 (a time), got " + x);
+        if (positive ? x <= 0 : x < 0) {
+            throw ProfileException.atEntry(file, i, "field '" + field + "' must be " + (positive ? "> 0" : ">= 0")
+                    + " (a time in ms), got " + v);
         }
         return x;
     }

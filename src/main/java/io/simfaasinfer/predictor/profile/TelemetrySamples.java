@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Production timing samples used to calibrate a predictor to a real deployment. JSON format
- * (both lists optional, at least one sample in all; other top-level fields such as
- * {@code _comment} are ignored):
+ * (both lists optional, at least one sample in all; fields starting with '_', such as
+ * {@code _comment}, are ignored; any other unknown field is an error with a "did you mean"):
  * <pre>
  * {
  *   "iterations": [
@@ -53,11 +53,27 @@ public record TelemetrySamples(List<Iteration> iterations, List<Request> request
     public record Request(int promptTokens, int outputTokens, double ttftMs, double e2eMs) {
     }
 
+    /** Top-level fields; others must start with '_' (comments, e.g. {@code _comment}). */
+    static final List<String> TOP_FIELDS = List.of("iterations", "requests");
+    /** Fields of an iteration sample. */
+    static final List<String> ITERATION_FIELDS = List.of("prefill_tokens", "prefill_context", "decode_context",
+            "measured_ms");
+    /** Fields of a request sample. */
+    static final List<String> REQUEST_FIELDS = List.of("prompt_tokens", "output_tokens", "ttft_ms", "e2e_ms");
+
     public static TelemetrySamples read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw ProfileException.inFile(file.toString(), "is a directory; expected a telemetry JSON file");
+        }
+        if (!Files.exists(file)) {
+            throw ProfileException.inFile(file.toString(), "telemetry file not found");
+        }
         try {
             return parse(Files.readString(file), file.toString());
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw ProfileException.inFile(file.toString(), "not UTF-8 text; expected a telemetry JSON file");
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
 
@@ -72,14 +88,20 @@ public record TelemetrySamples(List<Iteration> iterations, List<Request> request
         } catch (JsonProcessingException e) {
             throw new ProfileException(source + ": invalid JSON: " + ProfileReader.oneLine(e.getOriginalMessage()), e);
         }
-        if (root == null || !root.isObject()) {
+        if (root == null || root.isMissingNode()) {
+            throw ProfileException.inFile(source, "empty file; expected a JSON object with 'iterations' and/or"
+                    + " 'requests'");
+        }
+        if (!root.isObject()) {
             throw ProfileException.inFile(source, "expected a JSON object with 'iterations' and/or 'requests'");
         }
+        Keys.check(source, "", root, TOP_FIELDS);
         List<Iteration> its = new ArrayList<>();
         JsonNode a = array(source, root, "iterations");
         for (int i = 0; i < a.size(); i++) {
             String where = "iterations[" + i + "]";
             JsonNode n = object(source, a.get(i), where);
+            Keys.check(source, where + ": ", n, ITERATION_FIELDS);
             SimpleBatch b;
             try {
                 b = SimpleBatch.of(ints(source, n, where, "prefill_tokens"), ints(source, n, where, "prefill_context"),
@@ -97,6 +119,7 @@ public record TelemetrySamples(List<Iteration> iterations, List<Request> request
         for (int i = 0; i < r.size(); i++) {
             String where = "requests[" + i + "]";
             JsonNode n = object(source, r.get(i), where);
+            Keys.check(source, where + ": ", n, REQUEST_FIELDS);
             int prompt = (int) integer(source, n, where, "prompt_tokens", 1);
             int out = (int) integer(source, n, where, "output_tokens", 1);
             double ttft = positive(source, n, where, "ttft_ms");

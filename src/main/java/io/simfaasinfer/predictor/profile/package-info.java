@@ -20,7 +20,8 @@
  *   <li>{@link io.simfaasinfer.predictor.profile.BuiltinProfiles}: measured profiles shipped in the jar.</li>
  *   <li>{@link io.simfaasinfer.predictor.profile.TelemetryCalibration}: scales any predictor to
  *       production samples ({@link io.simfaasinfer.predictor.profile.TelemetrySamples}), giving a
- *       {@link io.simfaasinfer.predictor.profile.ScaledPredictor}.</li>
+ *       {@link io.simfaasinfer.predictor.profile.ScaledPredictor}. Unknown fields are refused with
+ *       a "did you mean" ({@link io.simfaasinfer.predictor.profile.Keys}).</li>
  * </ul>
  * See {@code docs/predictors.md} for the model forms and measured fidelity.
  */

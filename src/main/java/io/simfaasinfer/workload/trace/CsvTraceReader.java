@@ -45,16 +45,16 @@ final class CsvTraceReader extends TraceReader {
     private String[] fields = new String[16];
     private int nFields;
 
-    CsvTraceReader(Path file, Schema schema, boolean skipMalformed, String skipHint) {
+    CsvTraceReader(Path file, LineNumberReader in, Schema schema, boolean skipMalformed, String skipHint) {
         super(file.toString(), schema.format(), skipMalformed, skipHint);
         this.schema = schema;
-        this.in = openText(file);
+        this.in = in;
         String header;
         try {
             header = in.readLine();
         } catch (IOException e) {
             close();
-            throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
+            throw new TraceException(file + ": cannot read trace (" + TraceReader.why(e) + ")");
         }
         if (header == null) {
             close();
@@ -107,6 +107,11 @@ final class CsvTraceReader extends TraceReader {
     }
 
     @Override
+    protected String noRowsProblem() {
+        return "no rows: the trace has a header line and no rows after it";
+    }
+
+    @Override
     protected String timeField() {
         return schema.timeColumn();
     }
@@ -120,6 +125,10 @@ final class CsvTraceReader extends TraceReader {
         split(line);
         if (nFields < needed) {
             throw new RowError(null, "expected at least " + needed + " comma-separated fields, got " + nFields);
+        }
+        if (nFields > names.size()) {
+            throw new RowError(null, "expected " + names.size() + " comma-separated fields (as in the header), got "
+                    + nFields + " (an unquoted comma?)");
         }
         for (int k = 0; k < filterIdx.length; k++) {
             if (!filterValues[k].equals(fields[filterIdx[k]].trim())) {

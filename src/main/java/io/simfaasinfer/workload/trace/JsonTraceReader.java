@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -34,18 +35,20 @@ final class JsonTraceReader extends TraceReader {
                   String hashField, String sessionField) {
     }
 
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    /** Refuses an object that gives a field twice (which value would be meant?). */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final Schema schema;
     private final LineNumberReader in;
     /** Array mode: the parser over the whole file; null in line mode. */
     private final JsonParser array;
-    private final ObjectMapper mapper = JsonMapper.builder().build();
+    private final ObjectMapper mapper = JsonMapper.builder(FACTORY).build();
 
-    JsonTraceReader(Path file, Schema schema, boolean arrayMode, boolean skipMalformed, String skipHint) {
+    JsonTraceReader(Path file, LineNumberReader in, Schema schema, boolean arrayMode, boolean skipMalformed, String skipHint) {
         super(file.toString(), schema.format(), skipMalformed, skipHint);
         this.schema = schema;
-        this.in = openText(file);
+        this.in = in;
         if (!arrayMode) {
             this.array = null;
             return;
@@ -61,6 +64,11 @@ final class JsonTraceReader extends TraceReader {
             close();
             throw new TraceException(file + ": not valid JSON (" + firstLine(e) + ")");
         }
+    }
+
+    @Override
+    protected String noRowsProblem() {
+        return array != null ? "no rows: the JSON array has no request objects" : "no rows";
     }
 
     @Override
@@ -87,7 +95,9 @@ final class JsonTraceReader extends TraceReader {
                 throw new RowError(null, "unexpected text after the JSON object");
             }
         } catch (JsonParseException e) {
-            throw new RowError(null, "not valid JSON (" + firstLine(e) + ")");
+            String dup = duplicate(e);
+            throw dup != null ? new RowError(dup, "given twice in the object; expected each field once")
+                    : new RowError(null, "not valid JSON (" + firstLine(e) + ")");
         }
         return ROW;
     }
@@ -102,8 +112,10 @@ final class JsonTraceReader extends TraceReader {
             }
             node = mapper.readTree(array);
         } catch (JsonParseException e) {
-            throw new TraceException(name() + ":" + e.getLocation().getLineNr() + ": not valid JSON ("
-                    + firstLine(e) + ")");
+            String dup = duplicate(e);
+            throw new TraceException(name() + ":" + e.getLocation().getLineNr() + ": " + (dup != null
+                    ? "field '" + dup + "': given twice in the object; expected each field once"
+                    : "not valid JSON (" + firstLine(e) + ")"));
         }
         if (!node.isObject()) {
             throw new RowError(null, "expected a JSON object, got " + node.getNodeType().name().toLowerCase());
@@ -202,6 +214,17 @@ final class JsonTraceReader extends TraceReader {
             return TraceReader.tokens(p.getText(), f);
         }
         throw new RowError(f, "expected a non-negative integer, got " + p.getText());
+    }
+
+    /** The field a duplicate-field error names, or null for another error. */
+    private static String duplicate(JsonParseException e) {
+        String m = e.getOriginalMessage();
+        String p = "Duplicate field '";
+        if (m == null || !m.startsWith(p)) {
+            return null;
+        }
+        int end = m.indexOf('\'', p.length());
+        return end < 0 ? null : m.substring(p.length(), end);
     }
 
     private static String firstLine(IOException e) {

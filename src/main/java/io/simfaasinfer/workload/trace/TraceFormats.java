@@ -74,23 +74,12 @@ public final class TraceFormats {
     }
 
     /**
-     * Detects the format of {@code file} from its first non-blank line: a JSON object with
-     * {@code input_length} is Mooncake, any other object line JSONL, {@code [} a JSON array; a CSV
-     * header names Azure, BurstGPT or Vidur columns, else generic CSV.
+     * Detects a trace's format from its first non-blank line (a byte-order mark already dropped): a
+     * JSON object with {@code input_length} is Mooncake, any other object line JSONL, {@code [} a JSON
+     * array; a CSV header names Azure, BurstGPT or Vidur columns, else generic CSV.
      */
-    public static String detect(Path file) {
-        String first;
-        try (BufferedReader in = TraceReader.openText(file)) {
-            do {
-                first = in.readLine();
-            } while (first != null && first.isBlank());
-        } catch (IOException e) {
-            throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
-        }
-        if (first == null) {
-            throw new TraceException(file + ": empty trace file");
-        }
-        String s = first.strip();
+    static String detect(String firstLine) {
+        String s = firstLine.strip();
         if (!s.isEmpty() && s.charAt(0) == '\uFEFF') {
             s = s.substring(1);
         }
@@ -119,13 +108,23 @@ public final class TraceFormats {
         return "csv";
     }
 
-    /** The format {@code cfg} names, or the detected one for {@code auto}; {@code splitwise} reads as vidur. */
-    public static String resolve(TraceConfig cfg, Path file) {
+    /** The format of the trace {@code file} (read once, through a buffer: a pipe works too). */
+    public static String detect(Path file) {
+        TraceInput.Text text = TraceInput.of(file).open();
+        try (BufferedReader in = text.reader()) {
+            return detect(text.firstLine());
+        } catch (IOException e) {
+            throw new TraceException(file + ": cannot read trace (" + TraceReader.why(e) + ")");
+        }
+    }
+
+    /** The format {@code cfg} names, or the one detected from {@code firstLine} for {@code auto}; {@code splitwise} reads as vidur. */
+    static String resolve(TraceConfig cfg, String firstLine) {
         String f = cfg.format();
         if (f.equals("splitwise")) {
             return "vidur";
         }
-        return f.equals("auto") ? detect(file) : f;
+        return f.equals("auto") ? detect(firstLine) : f;
     }
 
     /**
@@ -134,8 +133,27 @@ public final class TraceFormats {
      * @param skipHint how the user turns on skipping of malformed rows, for the error message
      */
     public static TraceReader open(TraceConfig cfg, String skipHint) {
-        Path file = Path.of(cfg.file());
-        String format = resolve(cfg, file);
+        return open(cfg, TraceInput.of(Path.of(cfg.file())), skipHint);
+    }
+
+    /** Opens a reader of {@code input}, the trace {@code cfg} describes (read once for detection and rows). */
+    static TraceReader open(TraceConfig cfg, TraceInput input, String skipHint) {
+        Path file = input.file();
+        TraceInput.Text text = input.open();
+        try {
+            return open(cfg, file, text, skipHint);
+        } catch (RuntimeException e) {
+            try {
+                text.reader().close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw e;
+        }
+    }
+
+    private static TraceReader open(TraceConfig cfg, Path file, TraceInput.Text text, String skipHint) {
+        String format = resolve(cfg, text.firstLine());
         Defaults d = defaults(format);
         Map<String, String> cols = new HashMap<>(d == null ? Map.of() : d.columns());
         cols.putAll(cfg.columns());
@@ -144,7 +162,7 @@ public final class TraceFormats {
             if (!cols.containsKey(k)) {
                 throw new TraceException(file + ": " + format + " trace needs workload.trace.columns." + k
                         + " (the column with the " + k.replace('_', ' ') + (k.equals("arrival") ? " time" : "")
-                        + "); " + describeFirstLine(file));
+                        + "); " + describeFirstLine(text.firstLine()));
             }
         }
         Double nsPerUnit = TIME_UNITS.get(unit);
@@ -166,11 +184,11 @@ public final class TraceFormats {
                 String session = cols.get("session");
                 List<String> sessions = session != null ? List.of(session)
                         : format.equals("burstgpt") ? BURSTGPT_SESSION_COLUMNS : List.of();
-                yield new CsvTraceReader(file, new CsvTraceReader.Schema(format, cols.get("arrival"), nsPerUnit,
+                yield new CsvTraceReader(file, text.reader(), new CsvTraceReader.Schema(format, cols.get("arrival"), nsPerUnit,
                         cols.get("prompt_tokens"), cols.get("output_tokens"), filters, sessions, session != null),
                         skip, skipHint);
             }
-            case "mooncake", "jsonl", "json" -> new JsonTraceReader(file, new JsonTraceReader.Schema(format,
+            case "mooncake", "jsonl", "json" -> new JsonTraceReader(file, text.reader(), new JsonTraceReader.Schema(format,
                     cols.get("arrival"), nsPerUnit, cols.get("prompt_tokens"), cols.get("output_tokens"),
                     cols.get("hash_ids"), cols.get("session")), format.equals("json"), skip, skipHint);
             default -> throw new TraceException(file + ": unknown trace format '" + format + "'; expected one of "
@@ -178,15 +196,7 @@ public final class TraceFormats {
         };
     }
 
-    private static String describeFirstLine(Path file) {
-        try (BufferedReader in = TraceReader.openText(file)) {
-            String first = in.readLine();
-            if (first == null) {
-                return "the file is empty";
-            }
-            return "its first line is: " + (first.length() > 120 ? first.substring(0, 120) + "..." : first);
-        } catch (IOException e) {
-            return "it cannot be read";
-        }
+    private static String describeFirstLine(String first) {
+        return "its first line is: " + (first.length() > 120 ? first.substring(0, 120) + "..." : first);
     }
 }

@@ -2,15 +2,10 @@ package io.simfaasinfer.workload.trace;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.LineNumberReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A streaming reader of one trace file: {@link #next} fills a {@link TraceRow} with the next valid
@@ -37,6 +32,7 @@ public abstract class TraceReader implements Closeable {
     private long filtered;
     private long lastTimeNs = Long.MIN_VALUE;
     private String firstMalformed;
+    private long firstMalformedLine;
 
     /**
      * @param name          the file, as named in messages
@@ -89,12 +85,16 @@ public abstract class TraceReader implements Closeable {
                 malformed++;
                 if (firstMalformed == null) {
                     firstMalformed = msg;
+                    firstMalformedLine = row.line;
                 }
                 continue;
             } catch (IOException e) {
-                throw new TraceException(name + ":" + row.line + ": cannot read (" + e.getMessage() + ")");
+                throw new TraceException(name + ":" + row.line + ": cannot read (" + why(e) + ")");
             }
             if (r == EOF) {
+                if (rows == 0) {
+                    throw new TraceException(noRows());
+                }
                 return false;
             }
             if (r == FILTERED) {
@@ -106,6 +106,27 @@ public abstract class TraceReader implements Closeable {
             return true;
         }
     }
+
+    /**
+     * What a trace without one valid row is, for the error: the skip mode's count and first skipped
+     * row, the rows filtered out, or {@link #noRowsProblem()}.
+     */
+    private String noRows() {
+        if (malformed > 0) {
+            String prefix = name + ":" + firstMalformedLine + ": ";
+            return name + ": no valid rows: all " + malformed + " rows are malformed and were skipped; the first, on"
+                    + " line " + firstMalformedLine + ": " + (firstMalformed.startsWith(prefix)
+                    ? firstMalformed.substring(prefix.length()) : firstMalformed);
+        }
+        if (filtered > 0) {
+            return name + ": no rows left: all " + filtered + " rows are filtered out (workload.trace.model,"
+                    + " workload.trace.log_type)";
+        }
+        return name + ": " + noRowsProblem();
+    }
+
+    /** Why a trace without any row has none, e.g. "a header line and no rows". */
+    protected abstract String noRowsProblem();
 
     /** The file, as named in messages. */
     public String name() {
@@ -137,6 +158,24 @@ public abstract class TraceReader implements Closeable {
         return firstMalformed;
     }
 
+    /** The line of the first skipped row; 0 when none was skipped. */
+    public long firstMalformedLine() {
+        return firstMalformedLine;
+    }
+
+    /**
+     * The warning of a read that skipped {@code count} malformed rows, the first on line {@code line}
+     * ({@code FILE: N malformed rows skipped (on_malformed: skip); the first on line L}), or null when
+     * none was skipped.
+     */
+    public static String skipWarning(String file, long count, long line) {
+        if (count <= 0) {
+            return null;
+        }
+        return file + ": " + count + " malformed row" + (count == 1 ? "" : "s") + " skipped (on_malformed: skip);"
+                + " the first on line " + line;
+    }
+
     /** A malformed row: which field and what is wrong with it. Cheap: no stack trace. */
     protected static final class RowError extends Exception {
         private static final long serialVersionUID = 1L;
@@ -146,20 +185,18 @@ public abstract class TraceReader implements Closeable {
         }
     }
 
-    /** Opens {@code file} as UTF-8 text, decompressing a {@code .gz} file. */
-    /** Opens {@code file} (gzip when it ends in .gz) as UTF-8 text that counts its lines. */
+    /**
+     * Opens {@code file} as UTF-8 text that counts its lines: gzip (by its magic bytes) decompressed,
+     * a byte-order mark dropped (see {@link TraceInput}).
+     */
     static LineNumberReader openText(Path file) {
-        try {
-            InputStream in = Files.newInputStream(file);
-            if (file.getFileName().toString().endsWith(".gz")) {
-                in = new GZIPInputStream(in, 1 << 16);
-            }
-            return new LineNumberReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        } catch (NoSuchFileException e) {
-            throw new TraceException(notFound(file));
-        } catch (IOException e) {
-            throw new TraceException(file + ": cannot read trace (" + e.getMessage() + ")");
-        }
+        return TraceInput.of(file).open().reader();
+    }
+
+    /** What went wrong reading, for a message: the error's own text (never null, no class name). */
+    static String why(IOException e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "read error" : m;
     }
 
     /**

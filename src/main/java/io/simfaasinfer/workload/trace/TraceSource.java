@@ -20,6 +20,9 @@ import java.util.Map;
  */
 public final class TraceSource implements RequestSource, AutoCloseable {
 
+    /** Key of {@link #adjustments()}: the line of the first malformed row skipped (present when one was). */
+    public static final String FIRST_MALFORMED_LINE = "trace_first_malformed_line";
+
     private final TraceConfig cfg;
     private final String skipHint;
     private final int maxModelLen;
@@ -35,6 +38,8 @@ public final class TraceSource implements RequestSource, AutoCloseable {
     private final double scale;
     private final UniformRandomProvider sampler;
     private final TraceRow row = new TraceRow();
+    /** The trace's bytes: a regular file reopened each pass, or a pipe read once. */
+    private final TraceInput input;
 
     private TraceReader reader;
     /** Conversations of a trace with a session column, when prefix hashes are wanted; else null. */
@@ -56,6 +61,7 @@ public final class TraceSource implements RequestSource, AutoCloseable {
     private long promptClipped;
     private long outputClipped;
     private String firstMalformed;
+    private long firstMalformedLine;
 
     /**
      * @param cfg         the trace and its transforms (file path already resolved)
@@ -82,8 +88,9 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         this.endNs = cfg.endS() == null ? Long.MAX_VALUE : Math.round(cfg.endS() * 1e9);
         this.limit = cfg.maxRequests() == null ? Long.MAX_VALUE : cfg.maxRequests();
         this.sampler = streams.stream("trace_sample");
+        this.input = TraceInput.of(java.nio.file.Path.of(cfg.file()));
         this.scale = cfg.targetQps() != null ? scaleForTarget(cfg.targetQps(), streams) : cfg.rateScale();
-        this.reader = TraceFormats.open(cfg, skipHint);
+        this.reader = TraceFormats.open(cfg, input, skipHint);
         this.sessions = withHashes && reader.sessionColumn() != null ? new TraceSessions(cfg.maxOpenSessions()) : null;
     }
 
@@ -123,7 +130,7 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         long first = 0;
         long firstKept = -1;
         long lastKept = -1;
-        try (TraceReader in = TraceFormats.open(cfg, skipHint)) {
+        try (TraceReader in = TraceFormats.open(cfg, input, skipHint)) {
             boolean firstRow = true;
             while (n < limit && in.next(r)) {
                 if (firstRow) {
@@ -256,7 +263,7 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         loop++;
         passCount = 0;
         firstOfPass = true;
-        reader = TraceFormats.open(cfg, skipHint);
+        reader = TraceFormats.open(cfg, input, skipHint);
         if (sessions != null) {
             sessions.newPass(loop);
         }
@@ -269,6 +276,7 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         filtered = Math.max(filtered, reader.filtered());
         if (firstMalformed == null) {
             firstMalformed = reader.firstMalformed();
+            firstMalformedLine = reader.firstMalformedLine();
         }
     }
 
@@ -294,6 +302,9 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("trace_requests", produced);
         m.put("trace_malformed_rows_skipped", malformed);
+        if (malformed > 0) {
+            m.put(FIRST_MALFORMED_LINE, firstMalformedLine);
+        }
         m.put("trace_rows_filtered", filtered);
         m.put("trace_rows_outside_window", outsideWindow);
         m.put("trace_rows_sampled_out", sampledOut);
@@ -307,6 +318,16 @@ public final class TraceSource implements RequestSource, AutoCloseable {
             m.put("trace_sessions_evicted", sessions.evicted());
         }
         return m;
+    }
+
+    /**
+     * The warning of a run whose replay skipped malformed rows, from its adjustments (see
+     * {@link TraceReader#skipWarning}); null when none was skipped or the run replayed no trace.
+     */
+    public static String skipWarning(String file, Map<String, Long> adjustments) {
+        Long n = adjustments == null ? null : adjustments.get("trace_malformed_rows_skipped");
+        Long line = adjustments == null ? null : adjustments.get(FIRST_MALFORMED_LINE);
+        return n == null || line == null ? null : TraceReader.skipWarning(file, n, line);
     }
 
     @Override

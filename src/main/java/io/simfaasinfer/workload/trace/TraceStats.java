@@ -54,13 +54,19 @@ public final class TraceStats {
      * @param ratePerSecond        arrivals per 1-second bin (for the plot)
      * @param promptHistogram      prompt lengths (for the plot; not copied, do not modify)
      * @param outputHistogram      output lengths (for the plot; not copied, do not modify)
+     * @param firstMalformedLine   line of the first malformed row skipped; 0 when none was
      */
     public record Result(String file, String format, long rows, long malformedRows, long filteredRows,
                          double durationS, double meanQps, long peakQps1s, double peakQps1min, long peakRequestsPerMin,
                          double interarrivalCv, Lengths promptTokens, Lengths outputTokens, long hashBlocks,
                          long sharedHashBlocks, Double prefixSharingRatio, Long sessions, long sessionTurns,
                          double meanTurns, long sessionSharedTokens, long sessionsEvicted, int[] ratePerSecond,
-                         Histogram promptHistogram, Histogram outputHistogram) {
+                         Histogram promptHistogram, Histogram outputHistogram, long firstMalformedLine) {
+
+        /** The warning of the malformed rows skipped, or null when none was. */
+        public String skipWarning() {
+            return TraceReader.skipWarning(file, malformedRows, firstMalformedLine);
+        }
     }
 
     private TraceStats() {
@@ -72,6 +78,7 @@ public final class TraceStats {
         String format;
         long malformed;
         long filtered;
+        long firstLine;
         Accumulator acc;
         try (TraceReader in = TraceFormats.open(cfg, "run with --skip-malformed to count and skip malformed rows")) {
             format = in.format();
@@ -81,8 +88,9 @@ public final class TraceStats {
             }
             malformed = in.malformed();
             filtered = in.filtered();
+            firstLine = in.firstMalformedLine();
         }
-        return acc.result(format, malformed, filtered);
+        return acc.result(format, malformed, filtered, firstLine);
     }
 
     /**
@@ -110,7 +118,8 @@ public final class TraceStats {
                     pass == 0 ? 0 : PrefixHashes.mix(pass), row.line);
         }
         Map<String, Long> adj = src.adjustments();
-        return acc.result(src.format(), adj.get("trace_malformed_rows_skipped"), adj.get("trace_rows_filtered"));
+        return acc.result(src.format(), adj.get("trace_malformed_rows_skipped"), adj.get("trace_rows_filtered"),
+                adj.getOrDefault(TraceSource.FIRST_MALFORMED_LINE, 0L));
     }
 
     /** One streaming pass's running figures. */
@@ -186,7 +195,7 @@ public final class TraceStats {
             }
         }
 
-        Result result(String format, long malformed, long filtered) {
+        Result result(String format, long malformed, long filtered, long firstMalformedLine) {
             if (n == 0) {
                 throw new TraceException(file + ": no valid rows" + (malformed > 0 ? " (" + malformed
                         + " malformed rows skipped)" : "") + (filtered > 0 ? " (" + filtered + " rows filtered out)" : ""));
@@ -213,7 +222,8 @@ public final class TraceStats {
                             : null,
                     conv == null ? null : conv.sessions(), conv == null ? 0 : conv.turns(),
                     conv == null || conv.sessions() == 0 ? 0 : (double) conv.turns() / conv.sessions(),
-                    conv == null ? 0 : conv.sharedTokens(), conv == null ? 0 : conv.evicted(), rate, prompt, output);
+                    conv == null ? 0 : conv.sharedTokens(), conv == null ? 0 : conv.evicted(), rate, prompt, output,
+                    firstMalformedLine);
         }
     }
 

@@ -7,6 +7,9 @@
  * ({@link io.simfaasinfer.workload.trace.TraceSessions}), and summary statistics and plots of a
  * trace ({@link io.simfaasinfer.workload.trace.TraceStats}).
  * Readers hold one row at a time, so a trace of any length replays in constant memory; a malformed
- * row is a one-line error naming the file, line and field, or is skipped and counted.
+ * row is a one-line error naming the file, line and field, or is skipped, counted and reported.
+ * A trace's bytes ({@link io.simfaasinfer.workload.trace.TraceInput}) are read once through a buffer
+ * that recognises gzip, a byte-order mark and binary data; a pipe (FIFO, {@code <(...)}) is read
+ * into memory once, since it cannot be reopened.
  */
 package io.simfaasinfer.workload.trace;

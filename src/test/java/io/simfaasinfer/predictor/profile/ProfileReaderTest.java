@@ -129,7 +129,7 @@ class ProfileReaderTest {
                 DECODE_2), null);
         assertThatThrownBy(() -> FaaSInferProfile.read(d))
                 .isInstanceOf(ProfileException.class)
-                .hasMessageContaining("fitted_profile.json: entry 1: field 'mean_ms' must be >= 0");
+                .hasMessageContaining("fitted_profile.json: entry 1: field 'mean_ms' must be > 0");
     }
 
     @Test
