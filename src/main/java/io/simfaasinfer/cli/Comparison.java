@@ -68,8 +68,8 @@ public record Comparison(List<Run> runs) {
                         r.result().cost().costPer1kRequests()))));
         if (runs.stream().anyMatch(r -> r.result().pools() != null && r.result().pools().size() > 1)) {
             rows.add(0, new Row("pools", r -> io.simfaasinfer.report.PoolTable.brief(r.result().pools())));
-            rows.add(new Row("busy per pool (%)", r -> String.join(" / ", r.result().pools().stream()
-                    .map(p -> String.format(Locale.ROOT, "%.1f", 100 * p.busyFractionMean())).toList())));
+            rows.add(new Row("iteration running per pool (%)", r -> String.join(" / ", r.result().pools().stream()
+                    .map(p -> String.format(Locale.ROOT, "%.1f", 100 * p.iterationRunningFractionMean())).toList())));
         }
         if (runs.stream().anyMatch(r -> r.result().kvTransfer() != null)) {
             rows.add(new Row("KV transfer mean (ms)", r -> r.result().kvTransfer() == null ? "-"
