@@ -98,7 +98,7 @@ public final class TextSummary {
         if (r.serverless() != null) {
             b.append(io.simfaasinfer.serverless.ServerlessSummary.render(r.serverless()));
         }
-        return b.toString();
+        return TextWrap.wrap(b.toString(), TextWrap.WIDTH);
     }
 
     private static String pct(Double v) {
