@@ -70,6 +70,11 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the JSON results on stdout instead of the table.")
     boolean json;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "How to print the table: text (default, aligned columns), markdown, or csv (a header, then"
+                    + " one row per compared configuration).")
+    Comparison.Format format;
+
     @Option(names = "--threads", paramLabel = "N", description = "Simulations run at once (default: one per core).")
     Integer threads;
 
@@ -83,6 +88,9 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         if (threads != null && threads < 1) {
             throw new BadInputException("--threads: expected a positive integer, got " + threads);
+        }
+        if (json && format != Comparison.Format.text) {
+            throw new BadInputException("give --json or --format " + format + ", not both");
         }
         if ((schedulers == null || schedulers.isEmpty()) && (deployments == null || deployments.isEmpty())) {
             throw new BadInputException("give --schedulers or --deployments (or both) to compare");
@@ -111,8 +119,8 @@ public final class CompareCommand implements Callable<Integer> {
                 Comparison comparison = compare(variants, configs, warnings, outputFile, plotFiles);
                 outputs.commitAll();
                 var out = spec.commandLine().getOut();
-                out.print(json ? JsonReport.toJson(comparison) + "\n" : comparison.table());
-                if (output != null && !json) {
+                out.print(json ? JsonReport.toJson(comparison) + "\n" : comparison.render(format));
+                if (output != null && !json && format == Comparison.Format.text) {
                     out.println("results: " + output);
                 }
                 out.flush();

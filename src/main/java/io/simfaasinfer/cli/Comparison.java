@@ -40,8 +40,8 @@ public record Comparison(List<Run> runs) {
         return new Row(name, run -> ms(stat.apply(l.apply(run.result()))));
     }
 
-    /** The side-by-side table: one column per run, one row per metric. */
-    public String table() {
+    /** The metrics shown, in order; a cell is "-" where a run has no such value. */
+    private List<Row> rows() {
         List<Row> rows = new java.util.ArrayList<>(List.of(
                 latency("TTFT mean (ms)", SimulationResult::ttftMs, LatencySummary::mean),
                 latency("TTFT p50 (ms)", SimulationResult::ttftMs, LatencySummary::p50),
@@ -68,8 +68,8 @@ public record Comparison(List<Run> runs) {
                         r.result().cost().costPer1kRequests()))));
         if (runs.stream().anyMatch(r -> r.result().pools() != null && r.result().pools().size() > 1)) {
             rows.add(0, new Row("pools", r -> io.simfaasinfer.report.PoolTable.brief(r.result().pools())));
-            rows.add(new Row("busy per pool (%)", r -> String.join(" / ", r.result().pools().stream()
-                    .map(p -> String.format(Locale.ROOT, "%.1f", 100 * p.busyFractionMean())).toList())));
+            rows.add(new Row("iteration running per pool (%)", r -> String.join(" / ", r.result().pools().stream()
+                    .map(p -> String.format(Locale.ROOT, "%.1f", 100 * p.iterationRunningFractionMean())).toList())));
         }
         if (runs.stream().anyMatch(r -> r.result().kvTransfer() != null)) {
             rows.add(new Row("KV transfer mean (ms)", r -> r.result().kvTransfer() == null ? "-"
@@ -89,6 +89,31 @@ public record Comparison(List<Run> runs) {
                 return v == null ? "-" : Long.toString(v);
             }));
         }
+        return rows;
+    }
+
+    /** How {@link #render} prints the comparison. */
+    public enum Format {
+        /** Aligned columns: one column per run, one row per metric. */
+        text,
+        /** A Markdown table, laid out as the text one. */
+        markdown,
+        /** CSV: a header, then one row per run (label, scheduler, router, local policy, then the metrics). */
+        csv
+    }
+
+    /** The comparison in {@code format}. */
+    public String render(Format format) {
+        return switch (format) {
+            case text -> table();
+            case markdown -> markdown();
+            case csv -> csv();
+        };
+    }
+
+    /** The side-by-side table: one column per run, one row per metric. */
+    public String table() {
+        List<Row> rows = rows();
         int nameWidth = rows.stream().mapToInt(r -> r.name().length()).max().orElse(0);
         int[] widths = new int[runs.size()];
         for (int c = 0; c < runs.size(); c++) {
@@ -112,5 +137,59 @@ public record Comparison(List<Run> runs) {
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /** The table as Markdown: a header of run labels, a separator, one row per metric (numbers right-aligned). */
+    public String markdown() {
+        StringBuilder b = new StringBuilder("| metric |");
+        runs.forEach(r -> b.append(' ').append(mdCell(r.label())).append(" |"));
+        b.append("\n|---|");
+        runs.forEach(r -> b.append("---:|"));
+        b.append('\n');
+        for (Row row : rows()) {
+            b.append("| ").append(mdCell(row.name())).append(" |");
+            runs.forEach(r -> b.append(' ').append(mdCell(row.value().apply(r))).append(" |"));
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * One CSV row per run: {@code config,scheduler,router,local_policy}, then one column per metric,
+     * named after the text row (e.g. {@code ttft_p99_ms}, {@code throughput_req_per_s}); empty where
+     * a run has no value.
+     */
+    public String csv() {
+        List<Row> rows = rows();
+        StringBuilder b = new StringBuilder("config,scheduler,router,local_policy");
+        rows.forEach(r -> b.append(',').append(csvKey(r.name())));
+        b.append('\n');
+        for (Run run : runs) {
+            b.append(csvCell(run.label())).append(',').append(csvCell(run.scheduler())).append(',')
+                    .append(csvCell(run.router())).append(',').append(csvCell(run.localPolicy()));
+            for (Row row : rows) {
+                String v = row.value().apply(run);
+                b.append(',').append(v.equals("-") ? "" : csvCell(v));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** {@code TTFT p99 (ms)} -> {@code ttft_p99_ms}, {@code throughput (req/s)} -> {@code throughput_req_per_s}. */
+    static String csvKey(String name) {
+        String k = name.toLowerCase(Locale.ROOT).replace("%", "pct").replace("$", "usd").replace("/", " per ");
+        return k.replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    }
+
+    private static String csvCell(String v) {
+        if (v == null) {
+            return "";
+        }
+        return v.contains(",") || v.contains("\"") || v.contains("\n") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+
+    private static String mdCell(String v) {
+        return v == null ? "" : v.replace("|", "\\|");
     }
 }

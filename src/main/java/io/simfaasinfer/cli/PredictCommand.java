@@ -43,7 +43,7 @@ public final class PredictCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     @Mixin
-    ConfigOptions options = new ConfigOptions();
+    PredictorOptions options = new PredictorOptions();
 
     @Option(names = "--batches", paramLabel = "FILE", required = true, description = "JSON lines of batches ('-' for stdin).")
     String batches;

@@ -93,10 +93,11 @@ public final class ProfileCommand implements Runnable {
                 throw new BadInputException(e.getMessage());
             }
             if (p.prefillEntries().size() < 2 || p.decodeEntries().size() < 2) {
-                return tiny(p, model.orElseThrow(() -> new BadInputException(p.source() + "/metadata.json: field"
+                tiny(p, model.orElseThrow(() -> new BadInputException(p.source() + "/metadata.json: field"
                         + " 'model_name' is '" + p.modelName() + "', not a catalog model; a profile with fewer than"
                         + " two prefill and two decode entries is predicted by the roofline of the catalog's model")),
                         catalog);
+                return;
             }
             FitReport report = LeaveOneOut.run(p);
             var out = spec.commandLine().getOut();

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 /** {@code simfaasinfer sweep export}: a results database as CSV, Parquet or JSON. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Export a sweep's results database: one row per point (or, with --aggregate, per parameter"
-                + " combination over its seeds: mean and 95% confidence half-width of every metric).")
+                + " combination over its seeds: mean and 95%% confidence half-width of every metric).")
 public final class SweepExportCommand implements Callable<Integer> {
 
     @Option(names = {"--db", "--checkpoint-path"}, paramLabel = "FILE", required = true, description = "The results database.")

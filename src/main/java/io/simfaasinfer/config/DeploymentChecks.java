@@ -80,9 +80,7 @@ final class DeploymentChecks {
             String local = decodes ? dl : pl;
             SchedulerConfig own = pc.scheduler();
             if (local != null) {
-                own = new SchedulerConfig(own.name(), own.maxNumSeqs(), own.maxNumBatchedTokens(), own.watermark(),
-                        own.options(), own.chunkSize(), local, own.milpTimeLimitMs(), own.milpMaxCandidates(),
-                        own.longPrefillTokenThreshold(), own.ftPadding());
+                own = own.withLocalPolicy(local);
             }
             pc = pool(p, pc.withRouter(router).withScheduler(own), model, catalog, w, d.pools().size(), sl, blockSize);
             pools.add(pc);

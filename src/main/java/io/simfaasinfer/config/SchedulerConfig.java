@@ -13,7 +13,10 @@ import java.util.Map;
  * @param chunkSize           per-iteration token budget of {@code sarathi} (chunked prefills)
  * @param localPolicy         which waiting request goes next on a replica ({@code fcfs}, {@code sjf}, {@code srpt},
  *                            {@code edf}, {@code milp} or a plug-in name)
- * @param milpTimeLimitMs     wall-clock limit of one MILP batch selection; on timeout or failure it falls back to EDF
+ * @param milpNodeLimit       deterministic work budget of one MILP batch selection: branch-and-bound nodes; when it
+ *                            runs out, the best selection found (else a greedy EDF one) is admitted
+ * @param milpTimeLimitMs     opt-in wall-clock limit of one MILP batch selection, ms; 0 = none (the default: a
+ *                            wall-clock limit makes results depend on machine load)
  * @param milpMaxCandidates   waiting requests (earliest deadlines first) the MILP chooses among per iteration
  * @param longPrefillTokenThreshold {@code vllm-v1}: most prefill tokens of one request per step (vLLM's
  *                            {@code long_prefill_token_threshold}); 0 = no cap
@@ -25,22 +28,30 @@ public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedToke
                               double watermark, Map<String, Object> options,
                               int chunkSize,
                               String localPolicy,
+                              int milpNodeLimit,
                               double milpTimeLimitMs,
                               int milpMaxCandidates,
                               int longPrefillTokenThreshold,
                               boolean ftPadding) {
 
     /**
-     * The defaults of the scheduling-policy keys: chunk 512, FCFS, MILP limited to 1 s over 12 candidates,
+     * The defaults of the scheduling-policy keys: chunk 512, FCFS, MILP limited to
+     * {@value io.simfaasinfer.scheduler.local.MilpPolicy#DEFAULT_NODE_LIMIT} nodes (no wall-clock limit) over 12 candidates,
      * no long-prefill cap, FasterTransformer padding on.
      */
     public SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens, double watermark,
                            Map<String, Object> options) {
-        this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs", 1000, 12, 0, true);
+        this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs",
+                io.simfaasinfer.scheduler.local.MilpPolicy.DEFAULT_NODE_LIMIT, 0, 12, 0, true);
     }
 
     public SchedulerConfig withMaxNumBatchedTokens(int tokens) {
-        return new SchedulerConfig(name, maxNumSeqs, tokens, watermark, options,
-                chunkSize, localPolicy, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding);
+        return new SchedulerConfig(name, maxNumSeqs, tokens, watermark, options, chunkSize, localPolicy,
+                milpNodeLimit, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding);
+    }
+
+    public SchedulerConfig withLocalPolicy(String policy) {
+        return new SchedulerConfig(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, chunkSize, policy,
+                milpNodeLimit, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding);
     }
 }

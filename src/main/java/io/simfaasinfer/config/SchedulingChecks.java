@@ -31,9 +31,12 @@ final class SchedulingChecks {
                     + "'" + io.simfaasinfer.spi.Spelling.hint(sc.localPolicy(), policies.all().keySet())
                     + "; known: " + String.join(", ", policies.all().keySet()));
         }
-        if (!(sc.milpTimeLimitMs() > 0) || Double.isInfinite(sc.milpTimeLimitMs())) {
-            throw err(sourceOf, "scheduler.milp_time_limit_ms", "expected a positive number, got "
-                    + sc.milpTimeLimitMs());
+        if (sc.milpNodeLimit() < 1) {
+            throw err(sourceOf, "scheduler.milp_node_limit", "expected a positive integer, got " + sc.milpNodeLimit());
+        }
+        if (!(sc.milpTimeLimitMs() >= 0) || Double.isInfinite(sc.milpTimeLimitMs())) {
+            throw err(sourceOf, "scheduler.milp_time_limit_ms", "expected a number of ms >= 0 (0 = no wall-clock"
+                    + " limit), got " + sc.milpTimeLimitMs());
         }
         if (sc.milpMaxCandidates() < 1 || sc.milpMaxCandidates() > MAX_MILP_CANDIDATES) {
             throw err(sourceOf, "scheduler.milp_max_candidates", "expected an integer in [1, "

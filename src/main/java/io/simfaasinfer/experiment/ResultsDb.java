@@ -78,7 +78,7 @@ public final class ResultsDb implements AutoCloseable {
         m.put("queue_delay_mean_ms", r -> r.queueDelayMs().mean());
         m.put("throughput_requests_per_s", r -> r.throughput().requestsPerS());
         m.put("throughput_output_tokens_per_s", r -> r.throughput().outputTokensPerS());
-        m.put("busy_fraction_mean", r -> r.utilization().busyFractionMean());
+        m.put("iteration_running_fraction_mean", r -> r.utilization().iterationRunningFractionMean());
         m.put("mfu_mean", r -> r.utilization().mfuMean());
         m.put("mbu_mean", r -> r.utilization().mbuMean());
         m.put("kv_cache_util_mean", r -> r.utilization().kvCacheUtilMean());
@@ -119,6 +119,11 @@ public final class ResultsDb implements AutoCloseable {
         ddl.append(", result_json VARCHAR, wall_s DOUBLE, finished_at TIMESTAMP)");
         try (Statement s = db.createStatement()) {
             s.execute(ddl.toString());
+            // a database written before a metric was added or renamed gains its column (older ones stay)
+            for (String k : METRICS.keySet()) {
+                s.execute("ALTER TABLE points ADD COLUMN IF NOT EXISTS " + k + (k.startsWith("requests_")
+                        || k.equals("preemptions") || k.equals("gpus") ? " BIGINT" : " DOUBLE"));
+            }
             try (ResultSet rs = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name ="
                     + " 'points' AND column_name LIKE '%.%'")) {
                 while (rs.next()) {

@@ -87,13 +87,14 @@ public record SimulationResult(
      * @param lifecycle        always_on or serverless
      * @param replicas         replicas that existed in the run
      * @param gpus             replicas x tp
-     * @param busyFractionMean mean over its replicas of the fraction of time iterating
+     * @param iterationRunningFractionMean mean over its replicas of the fraction of time an iteration was running
+     *                         (not saturation: a small iteration counts as much as a full one)
      * @param kvCacheUtilPeak  highest fraction of KV blocks in use on any of its replicas
      * @param peakMemoryGbPerGpu weights + activation reserve + peak KV cache of one GPU, GB
      */
     public record PoolStats(String name, String role, String lifecycle, String gpu, int tp, int replicas, int gpus,
                             String scheduler, String router, String localPolicy, int kvBlocksPerReplica,
-                            long iterations, double busyFractionMean, double mfuMean, double mbuMean,
+                            long iterations, double iterationRunningFractionMean, double mfuMean, double mbuMean,
                             double kvCacheUtilMean, double kvCacheUtilPeak, double gpuHours, double pricePerGpuHour,
                             double costUsd, double peakMemoryGbPerGpu, String predictor) {
     }
@@ -152,10 +153,10 @@ public record SimulationResult(
      * @param mbuMean          device-memory bytes moved / (simulated time x bandwidth x GPUs)
      * @param kvCacheUtilMean  time-weighted fraction of KV blocks in use
      * @param kvCacheUtilPeak  highest fraction of KV blocks in use on any replica
-     * @param busyFractionMean fraction of time replicas were running an iteration
+     * @param iterationRunningFractionMean fraction of time replicas were running an iteration (not saturation)
      */
     public record Utilization(double mfuMean, double mbuMean, double kvCacheUtilMean, double kvCacheUtilPeak,
-                              double busyFractionMean) {
+                              double iterationRunningFractionMean) {
     }
 
     /**
@@ -171,9 +172,16 @@ public record SimulationResult(
                        double qpsPerDollar) {
     }
 
-    public record ReplicaStats(int index, String pool, String gpu, int tp, int kvBlocks, long iterations, double busyS,
-                               double busyFraction, double mfu, double mbu, double kvUtilMean, double kvUtilPeak,
-                               long preemptions) {
+    /**
+     * One replica.
+     *
+     * @param iterationRunningS        seconds during which the replica was running an iteration (not a
+     *                                 measure of saturation: a one-request iteration counts as much as a full one)
+     * @param iterationRunningFraction that time over the simulated time
+     */
+    public record ReplicaStats(int index, String pool, String gpu, int tp, int kvBlocks, long iterations,
+                               double iterationRunningS, double iterationRunningFraction, double mfu, double mbu,
+                               double kvUtilMean, double kvUtilPeak, long preemptions) {
     }
 
     /**

@@ -10,7 +10,7 @@ import io.simfaasinfer.metrics.SimulationResult;
  * llm-inference-simulator}), so its scripts keep working: {@code total_requests},
  * {@code completed_requests}, {@code rejected_requests}, {@code simulation_time} (s),
  * {@code throughput.{requests_per_sec, tokens_per_sec}} (output tokens), {@code xpu_utilization}
- * (busy fraction), {@code memory.peak_memory_gb} (one GPU), and {@code first_token_latency} /
+ * (fraction of time an iteration was running), {@code memory.peak_memory_gb} (one GPU), and {@code first_token_latency} /
  * {@code end_to_end_latency} as {@code {mean, p50, p90, p95, p99}} in seconds, as that simulator
  * writes them (each left out without samples). Our own keys follow under {@code simfaasinfer}.
  */
@@ -31,7 +31,7 @@ public final class LlmInferenceSimulatorSchema {
             t.put("requests_per_sec", r.throughput().requestsPerS());
             t.put("tokens_per_sec", r.throughput().outputTokensPerS());
         }
-        o.put("xpu_utilization", r.utilization().busyFractionMean());
+        o.put("xpu_utilization", r.utilization().iterationRunningFractionMean());
         ObjectNode mem = o.putObject("memory");
         mem.put("peak_memory_gb", r.pools().stream().mapToDouble(SimulationResult.PoolStats::peakMemoryGbPerGpu)
                 .max().orElse(0));

@@ -13,11 +13,11 @@ public final class PoolTable {
 
     /** Appends one row per pool and, when disaggregated, one line of KV-transfer figures. */
     public static void render(StringBuilder b, SimulationResult r) {
-        b.append(String.format(Locale.ROOT, "%-12s %-8s %-11s %3s %8s %7s %6s %6s %8s %9s %10s%n", "pool", "role", "gpu",
-                "tp", "replicas", "busy", "MFU", "MBU", "KV peak", "GPU-h", "cost $"));
+        b.append(String.format(Locale.ROOT, "%-12s %-8s %-11s %3s %8s %9s %6s %6s %8s %9s %10s%n", "pool", "role", "gpu",
+                "tp", "replicas", "iterating", "MFU", "MBU", "KV peak", "GPU-h", "cost $"));
         for (SimulationResult.PoolStats p : r.pools()) {
-            b.append(String.format(Locale.ROOT, "%-12s %-8s %-11s %3d %8d %6.1f%% %5.1f%% %5.1f%% %7.1f%% %9.3f %10.4f%n",
-                    p.name(), p.role(), p.gpu(), p.tp(), p.replicas(), 100 * p.busyFractionMean(), 100 * p.mfuMean(),
+            b.append(String.format(Locale.ROOT, "%-12s %-8s %-11s %3d %8d %8.1f%% %5.1f%% %5.1f%% %7.1f%% %9.3f %10.4f%n",
+                    p.name(), p.role(), p.gpu(), p.tp(), p.replicas(), 100 * p.iterationRunningFractionMean(), 100 * p.mfuMean(),
                     100 * p.mbuMean(), 100 * p.kvCacheUtilPeak(), p.gpuHours(), p.costUsd()));
         }
         transfer(b, r.kvTransfer());

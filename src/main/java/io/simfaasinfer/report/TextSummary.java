@@ -71,8 +71,8 @@ public final class TextSummary {
                     o.measured(), o.goodputRequestsPerS()));
         }
         var u = r.utilization();
-        b.append(String.format(Locale.ROOT, "utilization: busy %.1f%%, MFU %.1f%%, MBU %.1f%%, KV cache mean %.1f%%"
-                        + " peak %.1f%%%n", 100 * u.busyFractionMean(), 100 * u.mfuMean(), 100 * u.mbuMean(),
+        b.append(String.format(Locale.ROOT, "utilization: iteration running %.1f%%, MFU %.1f%%, MBU %.1f%%, KV cache mean %.1f%%"
+                        + " peak %.1f%%%n", 100 * u.iterationRunningFractionMean(), 100 * u.mfuMean(), 100 * u.mbuMean(),
                 100 * u.kvCacheUtilMean(), 100 * u.kvCacheUtilPeak()));
         var k = r.cost();
         if (r.serverless() == null) {
@@ -98,7 +98,7 @@ public final class TextSummary {
         if (r.serverless() != null) {
             b.append(io.simfaasinfer.serverless.ServerlessSummary.render(r.serverless()));
         }
-        return b.toString();
+        return TextWrap.wrap(b.toString(), TextWrap.WIDTH);
     }
 
     private static String pct(Double v) {

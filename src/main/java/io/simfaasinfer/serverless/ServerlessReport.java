@@ -67,7 +67,7 @@ final class ServerlessReport {
             if (p.name().equals(c.poolName())) {
                 pools.add(new SimulationResult.PoolStats(p.name(), p.role(), p.lifecycle(), p.gpu(), p.tp(), p.replicas(),
                         p.gpus(), p.scheduler(), p.router(), p.localPolicy(), p.kvBlocksPerReplica(), p.iterations(),
-                        p.busyFractionMean(), p.mfuMean(), p.mbuMean(), p.kvCacheUtilMean(), p.kvCacheUtilPeak(),
+                        p.iterationRunningFractionMean(), p.mfuMean(), p.mbuMean(), p.kvCacheUtilMean(), p.kvCacheUtilPeak(),
                         b.billedGpuSeconds() / 3600, b.pricePerGpuHour(), cost, p.peakMemoryGbPerGpu(), p.predictor()));
             } else {
                 otherCost += p.costUsd();

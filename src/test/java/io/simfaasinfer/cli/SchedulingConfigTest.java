@@ -22,7 +22,9 @@ class SchedulingConfigTest {
         "scheduler.chunk_size=0|scheduler.chunk_size: expected a positive integer, got 0",
         "scheduler.local_policy=lifo|scheduler.local_policy: unknown local policy 'lifo'; known: edf, fcfs, milp, shortest, sjf,"
             + " srpt",
-        "scheduler.milp_time_limit_ms=0|scheduler.milp_time_limit_ms: expected a positive number, got 0.0",
+        "scheduler.milp_time_limit_ms=-1|scheduler.milp_time_limit_ms: expected a number of ms >= 0 (0 = no wall-clock"
+            + " limit), got -1.0",
+        "scheduler.milp_node_limit=0|scheduler.milp_node_limit: expected a positive integer, got 0",
         "scheduler.milp_max_candidates=100|scheduler.milp_max_candidates: expected an integer in [1, 64], got 100",
         "scheduler.milp_max_candidates=0|scheduler.milp_max_candidates: expected an integer in [1, 64], got 0",
         "scheduler.long_prefill_token_threshold=-1|scheduler.long_prefill_token_threshold: expected an integer >= 0"

@@ -58,7 +58,8 @@ public final class LocalPolicies {
                 new Builtin("edf", "earliest TTFT deadline first", ctx -> LocalPolicy.ordered(EDF)),
                 new Builtin("milp", "MILP batch selection maximising TTFT deadlines met (ojAlgo), EDF fallback",
                         ctx -> new MilpPolicy(ctx.config().milpMaxCandidates(),
-                                new OjAlgoMilpSolver((long) Math.ceil(ctx.config().milpTimeLimitMs())),
+                                new OjAlgoMilpSolver(ctx.config().milpNodeLimit(),
+                                        (long) Math.ceil(ctx.config().milpTimeLimitMs())),
                                 ctx.predictor()))));
     }
 

@@ -24,8 +24,11 @@ import java.util.Set;
  * keeps the selection work-conserving.
  *
  * <p>Chosen requests move to the head of the waiting queue and only they are admitted in that
- * iteration. When the solver fails or exceeds {@code milp_time_limit_ms}, the iteration falls back
- * to plain EDF. When every candidate fits and none loses its deadline by the others, all are
+ * iteration. The solver works under a deterministic budget, {@code milp_node_limit} branch-and-bound
+ * nodes (plus an opt-in wall-clock {@code milp_time_limit_ms}); when the budget runs out, the best
+ * selection found so far is admitted, or, if none was found, the greedy one (candidates in EDF order
+ * while the budgets hold and no chosen deadline is lost). When the solver throws, the iteration falls
+ * back to plain EDF. When every candidate fits and none loses its deadline by the others, all are
  * chosen without calling the solver. The selection is myopic (one iteration ahead), as in
  * SLO-aware MILP batch schedulers; it never forgoes admitting now for the sake of later arrivals.
  *
@@ -34,6 +37,12 @@ import java.util.Set;
  * (see {@link #gatherCandidates}); the candidates are still those of a full EDF scan.
  */
 public final class MilpPolicy implements LocalPolicy {
+
+    /**
+     * Default {@code scheduler.milp_node_limit}: branch-and-bound nodes per solve. A typical solve
+     * takes a few dozen; the budget only binds on rare hard instances, and bounds their cost.
+     */
+    public static final int DEFAULT_NODE_LIMIT = 2000;
 
     private final int maxCandidates;
     private final MilpSolver solver;
@@ -66,6 +75,8 @@ public final class MilpPolicy implements LocalPolicy {
     private long solved;
     private long shortcuts;
     private long fallbacks;
+    private long limited;
+    private long greedy;
     private long resumedAdmissions;
 
     /**
@@ -138,8 +149,12 @@ public final class MilpPolicy implements LocalPolicy {
     public long solved() { return solved; }
     /** Iterations decided without the solver: every candidate fit, or none could meet its deadline. */
     public long shortcuts() { return shortcuts; }
-    /** Iterations that fell back to EDF (solver failure or time-out). */
+    /** Iterations that fell back to EDF (the solver threw). */
     public long fallbacks() { return fallbacks; }
+    /** Iterations whose solve stopped at its work budget (or opt-in time limit); the best selection found was admitted. */
+    public long limited() { return limited; }
+    /** Of the {@link #limited} iterations, those with no selection found: the greedy EDF fill was admitted. */
+    public long greedy() { return greedy; }
 
     /** Most candidates handed to the decision in one iteration (at most {@code milp_max_candidates}). */
     public int candidatesMax() { return candidatesMax; }
@@ -147,8 +162,8 @@ public final class MilpPolicy implements LocalPolicy {
     public int examinedMax() { return examinedMax; }
 
     /**
-     * {@code milp_solved}, {@code milp_shortcuts}, {@code milp_fallbacks}, {@code milp_resumed_first}
-     * (see the accessors), {@code milp_hopeless} (requests set aside as unable to meet their deadline),
+     * {@code milp_solved}, {@code milp_shortcuts}, {@code milp_limited}, {@code milp_greedy},
+     * {@code milp_fallbacks}, {@code milp_resumed_first} (see the accessors), {@code milp_hopeless} (requests set aside as unable to meet their deadline),
      * {@code milp_rebuilds} (fallbacks that put the queue back in plain EDF order),
      * {@code milp_candidates_max} and {@code milp_examined_max} (per-iteration maxima, not sums).
      */
@@ -157,6 +172,8 @@ public final class MilpPolicy implements LocalPolicy {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("milp_solved", solved);
         m.put("milp_shortcuts", shortcuts);
+        m.put("milp_limited", limited);
+        m.put("milp_greedy", greedy);
         m.put("milp_fallbacks", fallbacks);
         m.put("milp_resumed_first", resumedAdmissions);
         m.put("milp_hopeless", hopelessMarked);
@@ -216,7 +233,7 @@ public final class MilpPolicy implements LocalPolicy {
     /**
      * The scheduler is about to admit from the head without the policy's choice (an EDF fallback):
      * unmark every hopeless request so that the queue is in plain EDF order (resumed first). Costs
-     * O(n log n) on such iterations only; they are rare (a solver failure or time-out).
+     * O(n log n) on such iterations only; they are rare (a solver failure).
      */
     private void rebuildInEdfOrder(PriorityQueue<Request> waiting) {
         polled.addAll(waiting);
@@ -368,18 +385,24 @@ public final class MilpPolicy implements LocalPolicy {
             restricting = true;
             return;
         }
-        boolean ok;
+        MilpSolver.Outcome outcome;
         try {
-            ok = solver.solve(problem, x);
+            outcome = solver.solve(problem, x);
         } catch (RuntimeException e) {
-            ok = false;
-        }
-        if (!ok) {
             fallbacks++;
             fellBack = true;
             return;
         }
-        solved++;
+        switch (outcome) {
+            case OPTIMAL -> solved++;
+            case INCUMBENT -> limited++;
+            default -> {
+                // the budget ran out before a valid selection: the greedy one, EDF order while deadlines hold
+                limited++;
+                greedy++;
+                java.util.Arrays.fill(x, 0, n, false);
+            }
+        }
         restricting = true;
         problem.fill(x);
         choose(n);

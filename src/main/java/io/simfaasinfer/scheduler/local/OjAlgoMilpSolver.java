@@ -7,23 +7,34 @@ import org.ojalgo.optimisation.Variable;
 import org.ojalgo.optimisation.integer.IntegerStrategy;
 
 /**
- * Step 1 of a {@link MilpProblem} solved exactly by ojAlgo's branch and bound, single-threaded
- * (so the optimum chosen does not depend on thread timing), under a wall-clock limit. Anything
- * short of a proven optimum (time-out, failure) is reported as no answer.
+ * Step 1 of a {@link MilpProblem} solved by ojAlgo's branch and bound, single-threaded (so the
+ * optimum chosen does not depend on thread timing), under a deterministic work budget: ojAlgo's
+ * iteration limit, which bounds the branch-and-bound nodes of a solve (and the simplex iterations of
+ * each node's LP). The same instance takes the same path however loaded the machine is. A wall-clock
+ * limit can be added (opt-in, {@code milp_time_limit_ms}); it makes results depend on machine speed.
+ * When a limit stops the search, the best valid selection found so far is returned as
+ * {@link Outcome#INCUMBENT}, or {@link Outcome#NONE} if there is none.
  */
 public final class OjAlgoMilpSolver implements MilpSolver {
 
+    private final int nodeLimit;
     private final long timeLimitMs;
 
-    /** @param timeLimitMs wall-clock limit per solve, ms (at least 1) */
-    public OjAlgoMilpSolver(long timeLimitMs) {
-        this.timeLimitMs = Math.max(1, timeLimitMs);
+    /**
+     * @param nodeLimit   work budget per solve: ojAlgo iterations (branch-and-bound nodes), at least 1
+     * @param timeLimitMs wall-clock limit per solve, ms; 0 or less = none (the deterministic default)
+     */
+    public OjAlgoMilpSolver(int nodeLimit, long timeLimitMs) {
+        this.nodeLimit = Math.max(1, nodeLimit);
+        this.timeLimitMs = timeLimitMs > 0 ? timeLimitMs : Long.MAX_VALUE;
     }
 
     @Override
-    public boolean solve(MilpProblem p, boolean[] chosen) {
+    public Outcome solve(MilpProblem p, boolean[] chosen) {
         int n = p.n;
         Optimisation.Options options = new Optimisation.Options();
+        options.iterations_abort = nodeLimit;
+        options.iterations_suffice = nodeLimit;
         options.time_abort = timeLimitMs;
         options.time_suffice = timeLimitMs;
         options.integer(IntegerStrategy.DEFAULT.withParallelism(() -> 1));
@@ -64,13 +75,17 @@ public final class OjAlgoMilpSolver implements MilpSolver {
             deadline.set(z[i], p.perTokenMs * p.tokens[i] + bigM);
         }
         Optimisation.Result result = model.maximise();
-        if (!result.getState().isOptimal()) {
-            return false;
+        Optimisation.State state = result.getState();
+        if (!state.isFeasible()) {
+            return Outcome.NONE;
         }
         for (int i = 0; i < n; i++) {
             chosen[i] = z[i] != null && result.doubleValue(z[i].getIndex().index) > 0.5;
         }
-        return p.withinBudgets(chosen) && p.deadlinesMet(chosen) == count(chosen, n);
+        if (!p.withinBudgets(chosen) || p.deadlinesMet(chosen) != count(chosen, n)) {
+            return Outcome.NONE;
+        }
+        return state.isOptimal() ? Outcome.OPTIMAL : Outcome.INCUMBENT;
     }
 
     private static int count(boolean[] x, int n) {

@@ -107,7 +107,12 @@ class MilpOverloadTest {
     @Test
     void aFallbackPutsTheQueueBackInPlainEdfOrder() {
         boolean[] fail = {false};
-        MilpPolicy policy = new MilpPolicy(8, (p, z) -> !fail[0] && TestExhaustiveMilpFactory.solve(p, z), LINEAR);
+        MilpPolicy policy = new MilpPolicy(8, (p, z) -> {
+            if (fail[0]) {
+                throw new IllegalStateException("solver failure (test)");
+            }
+            return TestExhaustiveMilpFactory.solve(p, z);
+        }, LINEAR);
         PriorityQueue<Request> q = new PriorityQueue<>(policy.order());
         q.addAll(backlog());
         policy.select(q, budget(), 0);

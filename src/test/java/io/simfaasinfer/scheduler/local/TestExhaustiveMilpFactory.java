@@ -25,10 +25,10 @@ public final class TestExhaustiveMilpFactory implements LocalPolicyFactory {
     }
 
     /** Most deadlines met (among equal counts, the largest mask). */
-    static boolean solve(MilpProblem p, boolean[] z) {
+    static MilpSolver.Outcome solve(MilpProblem p, boolean[] z) {
         int n = p.size();
         if (n > 16) {
-            return false;
+            return MilpSolver.Outcome.NONE;
         }
         boolean[] x = new boolean[n];
         int best = -1;
@@ -51,6 +51,6 @@ public final class TestExhaustiveMilpFactory implements LocalPolicyFactory {
         for (int i = 0; i < n; i++) {
             z[i] = (bestMask & (1 << i)) != 0;
         }
-        return true;
+        return MilpSolver.Outcome.OPTIMAL;
     }
 }
