@@ -128,14 +128,14 @@ public final class Simulator {
      */
     public Simulator(SimulatorConfig config, Catalog catalog, RequestSource workload,
                      Consumer<RequestRecord> recordSink, PredictorFactory.Cache predictors) {
-        this(io.simfaasinfer.config.ValidatedConfig.of(config, catalog, "config"), workload, recordSink, predictors);
+        this(io.simfaasinfer.validation.ValidatedConfig.of(config, catalog, "config"), workload, recordSink, predictors);
     }
 
     /**
      * A simulation of an already validated configuration (as {@code ConfigResolution} makes it; not
      * validated again).
      */
-    public Simulator(io.simfaasinfer.config.ValidatedConfig validated, RequestSource workload,
+    public Simulator(io.simfaasinfer.validation.ValidatedConfig validated, RequestSource workload,
                      Consumer<RequestRecord> recordSink, PredictorFactory.Cache predictors) {
         Catalog catalog = validated.catalog();
         this.config = validated.config();

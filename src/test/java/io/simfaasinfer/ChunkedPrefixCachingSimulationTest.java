@@ -2,7 +2,7 @@ package io.simfaasinfer;
 
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigException;
-import io.simfaasinfer.config.ConfigValidator;
+import io.simfaasinfer.validation.ConfigValidator;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.metrics.SimulationResult.PrefixCacheStats;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.simfaasinfer.cli;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigLoader;
 import io.simfaasinfer.config.ConfigWarning;
-import io.simfaasinfer.config.InapplicableKeys;
+import io.simfaasinfer.validation.InapplicableKeys;
 import io.simfaasinfer.config.SimulatorConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -148,7 +148,7 @@ public final class ConfigOptions {
      * @param warnings keys the user set that have no effect in it ({@link InapplicableKeys})
      */
     public record Resolved(SimulatorConfig config, Catalog catalog, String source, List<ConfigWarning> warnings,
-                           io.simfaasinfer.config.ValidatedConfig validated) {
+                           io.simfaasinfer.validation.ValidatedConfig validated) {
 
         /** The configuration as a simulation takes it, validated once by {@link #resolve}. */
         public Resolved {
@@ -174,7 +174,7 @@ public final class ConfigOptions {
      */
     public Resolved resolve(List<String> extraSets, String label) {
         List<ConfigLoader.Override> all = overrides(extraSets, label);
-        var r = io.simfaasinfer.config.ConfigResolution.of(config, all, catalogFile);
+        var r = io.simfaasinfer.validation.ConfigResolution.of(config, all, catalogFile);
         return new Resolved(r.config(), r.catalog(), r.source(), r.warnings(), r.validated());
     }
 

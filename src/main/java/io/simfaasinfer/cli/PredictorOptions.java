@@ -1,7 +1,7 @@
 package io.simfaasinfer.cli;
 
 import io.simfaasinfer.config.ConfigLoader;
-import io.simfaasinfer.config.ConfigResolution;
+import io.simfaasinfer.validation.ConfigResolution;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

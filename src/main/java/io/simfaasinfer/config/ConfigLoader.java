@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * Reads a configuration: built-in defaults, then the user's YAML or JSON file, then
  * {@code key.path=value} overrides, bound to {@link SimulatorConfig} with strict typing. Every
  * problem becomes a one-line {@link ConfigException} naming the file or flag, the key path and
- * what was expected. Semantic checks follow in {@link ConfigValidator}.
+ * what was expected. Semantic checks follow in the validation package (ConfigValidator).
  */
 public final class ConfigLoader {
 

@@ -1,7 +1,7 @@
 package io.simfaasinfer.config;
 
 /**
- * A configuration key the user set that has no effect in this configuration (see {@link InapplicableKeys}).
+ * A configuration key the user set that has no effect in this configuration (see validation.InapplicableKeys).
  * A warning does not stop the run.
  *
  * @param key     the key path, e.g. {@code scheduler.chunk_size}

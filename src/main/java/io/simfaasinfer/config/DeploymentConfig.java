@@ -19,6 +19,12 @@ import java.util.List;
 public record DeploymentConfig(List<PoolConfig> pools, TransferConfig transfer, String prefillGlobal,
                                String prefillLocal, String decodeGlobal, String decodeLocal) {
 
+    /**
+     * Fixed cost of one KV transfer, ms, when a configuration gives none: the fit of the Mooncake x
+     * vLLM measurements (transfer.KvTransferModel, docs/deployments.md).
+     */
+    public static final double DEFAULT_TRANSFER_LATENCY_MS = 0.57;
+
     /** Whether some pool prefills and another decodes. */
     public boolean disaggregated() {
         return pools.stream().anyMatch(p -> "decode".equals(p.role()));

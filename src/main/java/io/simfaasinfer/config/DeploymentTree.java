@@ -82,7 +82,7 @@ final class DeploymentTree {
         // null bandwidth: 38.5 GB/s per GPU of the prefill replica (transfer.KvTransferModel)
         putIfAbsent(transfer, "bandwidth_gb_s", JsonNodeFactory.instance.nullNode());
         putIfAbsent(transfer, "latency_ms",
-                JsonNodeFactory.instance.numberNode(io.simfaasinfer.transfer.KvTransferModel.DEFAULT_LATENCY_MS));
+                JsonNodeFactory.instance.numberNode(DeploymentConfig.DEFAULT_TRANSFER_LATENCY_MS));
         putIfAbsent(transfer, "mode", JsonNodeFactory.instance.textNode("after_prefill"));
         for (String k : List.of("prefill_global", "prefill_local", "decode_global", "decode_local")) {
             putIfAbsent(d, k, JsonNodeFactory.instance.nullNode());

@@ -34,15 +34,19 @@ public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedToke
                               int longPrefillTokenThreshold,
                               boolean ftPadding) {
 
+    /** Branch-and-bound nodes one MILP batch selection may explore (a deterministic work budget). */
+    public static final int DEFAULT_MILP_NODE_LIMIT = 2000;
+
+
     /**
      * The defaults of the scheduling-policy keys: chunk 512, FCFS, MILP limited to
-     * {@value io.simfaasinfer.scheduler.local.MilpPolicy#DEFAULT_NODE_LIMIT} nodes (no wall-clock limit) over 12 candidates,
+     * {@value #DEFAULT_MILP_NODE_LIMIT} nodes (no wall-clock limit) over 12 candidates,
      * no long-prefill cap, FasterTransformer padding on.
      */
     public SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens, double watermark,
                            Map<String, Object> options) {
         this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs",
-                io.simfaasinfer.scheduler.local.MilpPolicy.DEFAULT_NODE_LIMIT, 0, 12, 0, true);
+                DEFAULT_MILP_NODE_LIMIT, 0, 12, 0, true);
     }
 
     public SchedulerConfig withMaxNumBatchedTokens(int tokens) {

@@ -3,7 +3,7 @@ package io.simfaasinfer.experiment;
 import io.simfaasinfer.Simulator;
 import io.simfaasinfer.config.ConfigException;
 import io.simfaasinfer.config.ConfigLoader;
-import io.simfaasinfer.config.ConfigResolution;
+import io.simfaasinfer.validation.ConfigResolution;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.report.JsonReport;
 

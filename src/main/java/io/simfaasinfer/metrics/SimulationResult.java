@@ -45,7 +45,7 @@ public record SimulationResult(
 
     /**
      * This result with {@code lines} as its configuration warnings: keys the user set that have no
-     * effect ({@code io.simfaasinfer.config.InapplicableKeys}); always in the JSON, {@code []} when none.
+     * effect (validation.InapplicableKeys); always in the JSON, {@code []} when none.
      */
     public SimulationResult withWarnings(List<String> lines) {
         return new SimulationResult(requests, ttftMs, tbtMs, tpotMs, e2eMs, queueDelayMs, ttftSplitMs, throughput,

@@ -106,7 +106,7 @@ public final class Evaluator {
     /** The validated configuration of {@code c} (throws the one-line ConfigException when it is infeasible). */
     public SimulatorConfig config(Candidate c, double rate, double durationS) {
         SimulatorConfig cfg = new ConfigLoader().load(null, overrides(c, rate, durationS)).config();
-        return io.simfaasinfer.config.ConfigValidator.validate(cfg, catalog, "candidate " + c.label());
+        return io.simfaasinfer.validation.ConfigValidator.validate(cfg, catalog, "candidate " + c.label());
     }
 
     /** Runs {@code c} at {@code rate} and judges it, stopping early once an SLO is certainly missed. */

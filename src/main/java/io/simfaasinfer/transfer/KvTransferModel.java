@@ -32,7 +32,7 @@ public record KvTransferModel(double bytesPerToken, Double bandwidthGbS, long la
     /** Effective bandwidth per prefill GPU: one 400 Gb/s NIC at {@link #NIC_EFFICIENCY}, GB/s. */
     public static final double DEFAULT_GB_S_PER_GPU = NIC_LINE_RATE_GB_S * NIC_EFFICIENCY;
     /** Fixed cost of one transfer, ms (fit of the Mooncake x vLLM measurements). */
-    public static final double DEFAULT_LATENCY_MS = 0.57;
+    public static final double DEFAULT_LATENCY_MS = io.simfaasinfer.config.DeploymentConfig.DEFAULT_TRANSFER_LATENCY_MS;
 
     /** The model for {@code model}; {@code bandwidthGbS} null = the per-GPU default. */
     public static KvTransferModel of(ModelSpec model, Double bandwidthGbS, double latencyMs, TransferMode mode) {

@@ -2,7 +2,7 @@ package io.simfaasinfer.cli;
 
 import io.simfaasinfer.Simulator;
 import io.simfaasinfer.config.ConfigLoader;
-import io.simfaasinfer.config.ConfigResolution;
+import io.simfaasinfer.validation.ConfigResolution;
 import io.simfaasinfer.config.ConfigWarning;
 import io.simfaasinfer.metrics.SimulationResult;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.simfaasinfer.serverless;
 import io.simfaasinfer.TestConfigs;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigException;
-import io.simfaasinfer.config.ConfigValidator;
+import io.simfaasinfer.validation.ConfigValidator;
 import io.simfaasinfer.config.SimulatorConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

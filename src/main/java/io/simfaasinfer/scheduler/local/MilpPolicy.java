@@ -42,7 +42,7 @@ public final class MilpPolicy implements LocalPolicy {
      * Default {@code scheduler.milp_node_limit}: branch-and-bound nodes per solve. A typical solve
      * takes a few dozen; the budget only binds on rare hard instances, and bounds their cost.
      */
-    public static final int DEFAULT_NODE_LIMIT = 2000;
+    public static final int DEFAULT_NODE_LIMIT = io.simfaasinfer.config.SchedulerConfig.DEFAULT_MILP_NODE_LIMIT;
 
     private final int maxCandidates;
     private final MilpSolver solver;

@@ -1,5 +1,8 @@
-package io.simfaasinfer.config;
+package io.simfaasinfer.validation;
 
+import io.simfaasinfer.config.ConfigLoader;
+import io.simfaasinfer.config.ConfigWarning;
+import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

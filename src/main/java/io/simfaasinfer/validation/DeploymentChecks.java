@@ -1,5 +1,12 @@
-package io.simfaasinfer.config;
+package io.simfaasinfer.validation;
 
+import io.simfaasinfer.config.ClusterConfig;
+import io.simfaasinfer.config.ConfigException;
+import io.simfaasinfer.config.DeploymentConfig;
+import io.simfaasinfer.config.SchedulerConfig;
+import io.simfaasinfer.config.ServerlessConfig;
+import io.simfaasinfer.config.SimulatorConfig;
+import io.simfaasinfer.config.WorkloadConfig;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.CatalogException;
 import io.simfaasinfer.catalog.GpuSpec;

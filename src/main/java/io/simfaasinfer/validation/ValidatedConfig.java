@@ -1,5 +1,7 @@
-package io.simfaasinfer.config;
+package io.simfaasinfer.validation;
 
+import io.simfaasinfer.config.ConfigException;
+import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.catalog.Catalog;
 
 import java.util.Objects;

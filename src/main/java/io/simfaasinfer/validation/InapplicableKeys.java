@@ -1,5 +1,9 @@
-package io.simfaasinfer.config;
+package io.simfaasinfer.validation;
 
+import io.simfaasinfer.config.ConfigLoader;
+import io.simfaasinfer.config.ConfigWarning;
+import io.simfaasinfer.config.ServerlessConfig;
+import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.predictor.PredictorFactory;
 

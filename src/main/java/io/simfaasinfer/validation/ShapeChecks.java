@@ -1,5 +1,8 @@
-package io.simfaasinfer.config;
+package io.simfaasinfer.validation;
 
+import io.simfaasinfer.config.ConfigException;
+import io.simfaasinfer.config.SchedulerConfig;
+import io.simfaasinfer.config.WorkloadConfig;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.kvcache.KvCapacity;

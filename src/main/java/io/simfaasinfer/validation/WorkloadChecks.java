@@ -1,5 +1,12 @@
-package io.simfaasinfer.config;
+package io.simfaasinfer.validation;
 
+import io.simfaasinfer.config.ArrivalConfig;
+import io.simfaasinfer.config.ClassConfig;
+import io.simfaasinfer.config.ConfigException;
+import io.simfaasinfer.config.LengthConfig;
+import io.simfaasinfer.config.SessionConfig;
+import io.simfaasinfer.config.TraceConfig;
+import io.simfaasinfer.config.WorkloadConfig;
 import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.workload.ArrivalProcesses;
 import io.simfaasinfer.workload.trace.TraceFormats;
