@@ -96,7 +96,7 @@ class ChunkedPrefixCachingSimulationTest {
                     "cluster.prefix_caching=true"), Catalog.builtin(), "test.yaml"))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("cluster.prefix_caching")
-                    .hasMessageContaining("vllm, vllm-v1, sarathi")
+                    .hasMessageContaining("sarathi, vllm, vllm-v1")
                     .hasMessageContaining("'" + s + "'");
         }
     }

@@ -49,6 +49,35 @@ public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedToke
                 DEFAULT_MILP_NODE_LIMIT, 0, 12, 0, true);
     }
 
+    /** This configuration with {@code newOptions} as the plug-in options (defaults filled by validation). */
+    public SchedulerConfig withOptions(Map<String, Object> newOptions) {
+        return new SchedulerConfig(name, maxNumSeqs, maxNumBatchedTokens, watermark, Map.copyOf(newOptions), chunkSize,
+                localPolicy, milpNodeLimit, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding);
+    }
+
+    /**
+     * The section's values by key, as implementations declare their settings: {@code chunk_size},
+     * {@code watermark}, ..., and each plug-in option as {@code options.NAME}.
+     */
+    public Map<String, Object> values() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", name);
+        m.put("max_num_seqs", maxNumSeqs);
+        m.put("max_num_batched_tokens", maxNumBatchedTokens);
+        m.put("watermark", watermark);
+        m.put("chunk_size", chunkSize);
+        m.put("local_policy", localPolicy);
+        m.put("milp_node_limit", milpNodeLimit);
+        m.put("milp_time_limit_ms", milpTimeLimitMs);
+        m.put("milp_max_candidates", milpMaxCandidates);
+        m.put("long_prefill_token_threshold", longPrefillTokenThreshold);
+        m.put("ft_padding", ftPadding);
+        if (options != null) {
+            options.forEach((k, v) -> m.put("options." + k, v));
+        }
+        return m;
+    }
+
     public SchedulerConfig withMaxNumBatchedTokens(int tokens) {
         return new SchedulerConfig(name, maxNumSeqs, tokens, watermark, options, chunkSize, localPolicy,
                 milpNodeLimit, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding);

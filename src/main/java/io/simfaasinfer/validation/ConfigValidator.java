@@ -29,8 +29,6 @@ import java.util.Set;
  */
 public final class ConfigValidator {
 
-    /** Schedulers that model {@code cluster.prefix_caching} (they allocate KV as the prefill proceeds). */
-    static final java.util.List<String> PREFIX_CACHING_SCHEDULERS = java.util.List.of("vllm", "vllm-v1", "sarathi");
 
     private final java.util.function.UnaryOperator<String> sourceOf;
 

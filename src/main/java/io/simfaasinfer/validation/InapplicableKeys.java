@@ -5,6 +5,8 @@ import io.simfaasinfer.config.ConfigWarning;
 import io.simfaasinfer.config.ServerlessConfig;
 import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.catalog.Catalog;
+import io.simfaasinfer.scheduler.Schedulers;
+import io.simfaasinfer.scheduler.local.LocalPolicies;
 import io.simfaasinfer.predictor.PredictorFactory;
 
 import java.util.ArrayList;
@@ -57,8 +59,33 @@ public final class InapplicableKeys {
             "predictor.memory_efficiency", "predictor.comm_efficiency", "predictor.overhead_ms",
             "predictor.per_layer_overhead_us");
 
-    /** The rules, most general first; a key gets the warning of the first rule that covers it and fails. */
-    static final List<Rule> RULES = List.of(
+    private static List<Rule> rules() {
+        List<Rule> all = new ArrayList<>(SERVERLESS);
+        all.addAll(declared("scheduler", c -> c.scheduler().name(), Schedulers.registry().all().values()));
+        all.addAll(declared("local policy", c -> c.scheduler().localPolicy(), LocalPolicies.registry().all().values()));
+        all.addAll(WORKLOAD_AND_PREDICTOR);
+        return List.copyOf(all);
+    }
+
+    /**
+     * One rule per {@code scheduler.*} key the implementations of a family declare
+     * ({@link io.simfaasinfer.spi.NamedFactory#settings()}): it has an effect only with one that declares it.
+     */
+    private static List<Rule> declared(String kindLabel, Function<SimulatorConfig, String> kind,
+                                       java.util.Collection<? extends io.simfaasinfer.spi.NamedFactory> family) {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        family.forEach(f -> f.settings().forEach(st -> keys.add(st.key())));
+        List<Rule> out = new ArrayList<>();
+        for (String key : keys) {
+            if (!key.startsWith(FactorySettings.OPTIONS)) {
+                out.add(oneOf("scheduler." + key, kindLabel, kind, FactorySettings.usersOf(key, family)));
+            }
+        }
+        return out;
+    }
+
+    /** Rules of the serverless keys (the family-declared scheduler rules follow them). */
+    private static final List<Rule> SERVERLESS = List.of(
             new Rule(List.of("serverless.*"), Set.of("serverless.enabled"), v -> ServerlessConfig.enabled(v.config()),
                     v -> "while serverless is disabled (used when: serverless.enabled is true, or --serverless)"),
             new Rule(List.of("cluster.replicas"), Set.of(), v -> !ServerlessConfig.enabled(v.config()),
@@ -71,13 +98,9 @@ public final class InapplicableKeys {
                             + "' (used by: plug-in autoscalers)"),
             new Rule(List.of("serverless.cold_start.host_cache_tier", "serverless.cold_start.host_cache_ttl_s"),
                     Set.of(), v -> v.config().serverless().coldStart().locality(),
-                    v -> "with serverless.cold_start.locality 'false' (used by: locality true)"),
-            oneOf("scheduler.chunk_size", "scheduler", c -> c.scheduler().name(), List.of("sarathi")),
-            oneOf("scheduler.watermark", "scheduler", c -> c.scheduler().name(), List.of("vllm", "sarathi")),
-            // from the vllm-v1 long-prefill change on main (inert until that key exists on this branch)
-            oneOf("scheduler.long_prefill_token_threshold", "scheduler", c -> c.scheduler().name(), List.of("vllm-v1")),
-            oneOf("scheduler.ft_padding", "scheduler", c -> c.scheduler().name(), List.of("faster-transformer", "ft")),
-            oneOf("scheduler.milp_*", "local policy", c -> c.scheduler().localPolicy(), List.of("milp")),
+                    v -> "with serverless.cold_start.locality 'false' (used by: locality true)"));
+
+    private static final List<Rule> WORKLOAD_AND_PREDICTOR = List.of(
             new Rule(List.of("workload.num_requests", "workload.arrival.*", "workload.prompt_tokens.*",
                     "workload.output_tokens.*", "workload.classes"), Set.of(), v -> v.config().workload().trace() == null,
                     v -> "with a trace replay (workload.trace is set; the trace gives arrivals and lengths)"),
@@ -91,6 +114,9 @@ public final class InapplicableKeys {
                     v -> "with predictor '" + v.predictorMode() + "' (used by: profile)"),
             new Rule(List.of("predictor.telemetry_offset"), Set.of(), v -> v.config().predictor().telemetry() != null,
                     v -> "without predictor.telemetry (used by: telemetry calibration)"));
+
+    /** The rules, most general first; a key gets the warning of the first rule that covers it and fails. */
+    static final List<Rule> RULES = rules();
 
     private InapplicableKeys() {
     }

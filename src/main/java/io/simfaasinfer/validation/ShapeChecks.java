@@ -7,6 +7,7 @@ import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.kvcache.KvCapacity;
 import io.simfaasinfer.routing.Routers;
+import io.simfaasinfer.scheduler.SchedulerFactory;
 import io.simfaasinfer.scheduler.Schedulers;
 
 import java.util.function.UnaryOperator;
@@ -90,20 +91,26 @@ final class ShapeChecks {
         }
         if (sc.maxNumBatchedTokens() == 0) {
             sc = sc.withMaxNumBatchedTokens(Math.max(model.maxModelLen(), 2048));
-        } else if (sc.name().equals("vllm") && sc.maxNumBatchedTokens() < model.maxModelLen()) {
+        }
+        var schedulers = Schedulers.registry();
+        SchedulerFactory factory = schedulers.all().get(sc.name());
+        if (factory.capabilities().contains(SchedulerFactory.WHOLE_PROMPTS) && sc.maxNumBatchedTokens() < model.maxModelLen()) {
             throw err(s + ".max_num_batched_tokens", sc.maxNumBatchedTokens() + " is smaller than the "
                     + model.maxModelLen() + "-token context of " + model.name()
-                    + "; vllm prefills whole prompts, so it needs at least that");
-        }
-        if (!(sc.watermark() >= 0 && sc.watermark() < 1)) {
-            throw err(s + ".watermark", "expected a number in [0, 1), got " + sc.watermark());
+                    + "; " + sc.name() + " prefills whole prompts, so it needs at least that");
         }
         SchedulingChecks.check(sc, w, sourceOf);
-        if (prefixCaching && !ConfigValidator.PREFIX_CACHING_SCHEDULERS.contains(sc.name())) {
+        // every scheduler's and local policy's declared settings, the chosen ones' own checks, plug-in options
+        var policies = io.simfaasinfer.scheduler.local.LocalPolicies.registry();
+        java.util.List<io.simfaasinfer.spi.NamedFactory> families = new java.util.ArrayList<>(schedulers.all().values());
+        families.addAll(policies.all().values());
+        sc = sc.withOptions(FactorySettings.check(s, sc.values(), families,
+                java.util.List.of(factory, policies.all().get(sc.localPolicy())), this::err));
+        if (prefixCaching && !factory.capabilities().contains(SchedulerFactory.PREFIX_CACHING)) {
             // orca, faster-transformer and lightllm reserve a request's whole KV up front
-            throw err(p + ".prefix_caching", "is modelled for the "
-                    + String.join(", ", ConfigValidator.PREFIX_CACHING_SCHEDULERS) + " schedulers only, not '"
-                    + sc.name() + "'");
+            throw err(p + ".prefix_caching", "is modelled for the " + String.join(", ", schedulers.all().values().stream()
+                    .filter(f -> f.capabilities().contains(SchedulerFactory.PREFIX_CACHING)).map(SchedulerFactory::name)
+                    .toList()) + " schedulers only, not '" + sc.name() + "'");
         }
         if (modelShape) {
             KvCapacity cap = KvCapacity.of(model, gpu, tp, memoryUtilization, blockSize, activationReserveGb,

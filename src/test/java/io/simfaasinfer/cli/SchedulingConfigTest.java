@@ -19,16 +19,15 @@ class SchedulingConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "scheduler.chunk_size=0|scheduler.chunk_size: expected a positive integer, got 0",
+        "scheduler.chunk_size=0|scheduler.chunk_size: expected an integer >= 1, got 0",
         "scheduler.local_policy=lifo|scheduler.local_policy: unknown local policy 'lifo'; known: edf, fcfs, milp, shortest, sjf,"
             + " srpt",
-        "scheduler.milp_time_limit_ms=-1|scheduler.milp_time_limit_ms: expected a number of ms >= 0 (0 = no wall-clock"
-            + " limit), got -1.0",
-        "scheduler.milp_node_limit=0|scheduler.milp_node_limit: expected a positive integer, got 0",
+        "scheduler.milp_time_limit_ms=-1|scheduler.milp_time_limit_ms: expected a number >= 0, got -1.0",
+        "scheduler.milp_node_limit=0|scheduler.milp_node_limit: expected an integer >= 1, got 0",
         "scheduler.milp_max_candidates=100|scheduler.milp_max_candidates: expected an integer in [1, 64], got 100",
         "scheduler.milp_max_candidates=0|scheduler.milp_max_candidates: expected an integer in [1, 64], got 0",
-        "scheduler.long_prefill_token_threshold=-1|scheduler.long_prefill_token_threshold: expected an integer >= 0"
-            + " (0 = no cap), got -1",
+        "scheduler.long_prefill_token_threshold=-1|scheduler.long_prefill_token_threshold: expected an integer >= 0,"
+            + " got -1",
         "scheduler.ft_padding=maybe|scheduler.ft_padding: expected true or false",
         "scheduler.ft_padding=1|scheduler.ft_padding: expected true or false",
         "workload.ttft_slo_ms=-5|workload.ttft_slo_ms: expected a positive number of ms",

@@ -71,7 +71,7 @@ class InapplicableKeysTest {
                         "scheduler:\n  chunk_size: 256\n", List.of("scheduler.name=sarathi|--scheduler sarathi")),
                 c("watermark with vllm-v1", null, List.of("scheduler.name=vllm-v1", "scheduler.watermark=0.05|"),
                         "--set scheduler.watermark=0.05: scheduler.watermark has no effect with scheduler 'vllm-v1'"
-                                + " (used by: vllm, sarathi)"),
+                                + " (used by: sarathi, vllm)"),
                 c("milp keys with fcfs", "scheduler:\n  milp_time_limit_ms: 50\n  milp_max_candidates: 8\n", List.of(),
                         "$FILE: scheduler.milp_time_limit_ms has no effect with local policy 'fcfs' (used by: milp)",
                         "$FILE: scheduler.milp_max_candidates has no effect with local policy 'fcfs' (used by: milp)"),

@@ -4,6 +4,7 @@ import io.simfaasinfer.request.Request;
 import io.simfaasinfer.scheduler.AbstractScheduler;
 import io.simfaasinfer.scheduler.SchedulerContext;
 import io.simfaasinfer.spi.Registry;
+import io.simfaasinfer.spi.Setting;
 
 import java.util.Comparator;
 import java.util.List;
@@ -39,13 +40,29 @@ public final class LocalPolicies {
         return (long) r.remainingPrefill() + r.remainingOutput();
     }
 
-    private record Builtin(String name, String description, Function<SchedulerContext, LocalPolicy> make)
-            implements LocalPolicyFactory {
+    private record Builtin(String name, String description, Function<SchedulerContext, LocalPolicy> make,
+                           List<Setting> settings) implements LocalPolicyFactory {
+        Builtin(String name, String description, Function<SchedulerContext, LocalPolicy> make) {
+            this(name, description, make, List.of());
+        }
+
         @Override
         public LocalPolicy create(SchedulerContext ctx) {
             return make.apply(ctx);
         }
     }
+
+    /** Most MILP candidates per iteration: the solver's work grows exponentially in the worst case. */
+    public static final int MAX_MILP_CANDIDATES = 64;
+
+    /** The MILP policy's settings (keys of the {@code scheduler} section). */
+    static final List<Setting> MILP_SETTINGS = List.of(
+            Setting.integer("milp_node_limit", io.simfaasinfer.config.SchedulerConfig.DEFAULT_MILP_NODE_LIMIT, 1,
+                    Integer.MAX_VALUE, "branch-and-bound nodes per batch selection (a deterministic work budget)"),
+            Setting.number("milp_time_limit_ms", 0, 0, Double.MAX_VALUE,
+                    "wall-clock limit per batch selection, ms; 0 = none (opt-in: results then depend on machine load)"),
+            Setting.integer("milp_max_candidates", 12, 1, MAX_MILP_CANDIDATES,
+                    "earliest-deadline waiting requests considered per iteration"));
 
     /** A registry of the built-in local policies plus those found on the class path. */
     public static Registry<LocalPolicyFactory> registry() {
@@ -60,7 +77,7 @@ public final class LocalPolicies {
                         ctx -> new MilpPolicy(ctx.config().milpMaxCandidates(),
                                 new OjAlgoMilpSolver(ctx.config().milpNodeLimit(),
                                         (long) Math.ceil(ctx.config().milpTimeLimitMs())),
-                                ctx.predictor()))));
+                                ctx.predictor()), MILP_SETTINGS)));
     }
 
     /** The policy named by {@code scheduler.local_policy} (FCFS when unset). */
