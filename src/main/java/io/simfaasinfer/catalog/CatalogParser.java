@@ -97,8 +97,7 @@ final class CatalogParser {
         } catch (JsonProcessingException e) {
             throw parseError(file, e);
         } catch (IOException e) {
-            throw new CatalogException(file + ": cannot read file: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + oneLine(e.getMessage())), e);
+            throw new CatalogException(file + ": " + io.simfaasinfer.spi.IoReasons.of(path, e), e);
         }
         Iterator<String> keys = root.fieldNames();
         while (keys.hasNext()) {
@@ -166,6 +165,9 @@ final class CatalogParser {
         return out;
     }
 
+    /** Most weight bytes a catalog model may have (10 PB: a thousand times today's largest models). */
+    static final double MAX_MODEL_BYTES = 1e16;
+
     private static ModelSpec model(String name, Entry e) {
         int numLayers = e.positiveInt("num_layers");
         int hiddenSize = e.positiveInt("hidden_size");
@@ -183,6 +185,13 @@ final class CatalogParser {
         }
         if (numHeads % numKvHeads != 0) {
             throw e.error("num_kv_heads", "a divisor of num_heads (" + numHeads + ")", e.node.get("num_kv_heads"));
+        }
+        // in double, so the bound itself cannot overflow; below it every long product of the sizes fits
+        double params = (double) numLayers * (4.0 * hiddenSize * hiddenSize + 3.0 * hiddenSize * intermediateSize)
+                + 2.0 * vocabSize * hiddenSize;
+        if (params * bytesPerParam > MAX_MODEL_BYTES) {
+            throw e.error("num_layers", String.format(Locale.ROOT, "sizes giving at most %.0e bytes of weights"
+                    + " (these give %.2e parameters)", MAX_MODEL_BYTES, params), e.node.get("num_layers"));
         }
         return new ModelSpec(name, numLayers, hiddenSize, numHeads, numKvHeads, intermediateSize,
                 vocabSize, maxModelLen, gatedMlp, tiedEmbeddings, bytesPerParam, source);

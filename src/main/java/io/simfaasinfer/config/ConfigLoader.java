@@ -170,6 +170,7 @@ public final class ConfigLoader {
             // a duration and no request count: the simulated time alone bounds the run (not the default count)
             w.putNull("num_requests");
         }
+        noNullItems(tree, "", path -> where(src, setPaths, path, keyLines));
         SimulatorConfig bound = bind(tree, source, setPaths, keyLines);
         if (file != null) {
             // the file's own relative paths (trace, length files) are relative to it, for every caller
@@ -177,6 +178,22 @@ public final class ConfigLoader {
         }
         return new Loaded(bound, tree, source, baseDir, Map.copyOf(setPaths),
                 java.util.Collections.unmodifiableSet(userKeys), keyLines, List.copyOf(notes));
+    }
+
+    /** Refuses an empty list item ({@code - } or {@code - null}) anywhere: no list of ours takes one. */
+    private static void noNullItems(JsonNode node, String path, java.util.function.UnaryOperator<String> where) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode arr) {
+            for (int i = 0; i < arr.size(); i++) {
+                String p = path + "." + i;
+                if (arr.get(i) == null || arr.get(i).isNull()) {
+                    throw new ConfigException(where.apply(p), p, "an empty list item; expected a value (or remove the item)");
+                }
+                noNullItems(arr.get(i), p, where);
+            }
+        } else if (node instanceof ObjectNode obj) {
+            obj.fields().forEachRemaining(e -> noNullItems(e.getValue(), path.isEmpty() ? e.getKey()
+                    : path + "." + e.getKey(), where));
+        }
     }
 
     /** Adds to {@code out} the key path of every leaf under {@code node} (a list or an empty mapping is a leaf). */
@@ -271,6 +288,11 @@ public final class ConfigLoader {
             if (blank && existing instanceof ObjectNode) {
                 continue; // an empty section: nothing set in it
             }
+            if (existing instanceof ObjectNode && !e.getValue().isObject()) {
+                throw new ConfigException(where.apply(path), path, "expected a mapping, got "
+                        + (e.getValue().isValueNode() ? "'" + e.getValue().asText() + "'"
+                        : e.getValue().getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+            }
             if (blank && existing != null && !existing.isNull() && !NULLABLE.contains(path)) {
                 throw new ConfigException(where.apply(path), path, "no value given; expected "
                         + describe(existing) + " (delete the key to keep the default, " + existing + ")");
@@ -353,8 +375,14 @@ public final class ConfigLoader {
                     "expected " + typeName(e.getTargetType()) + valueHint(tree, path));
         } catch (JsonMappingException e) {
             String path = path(e);
+            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            if (m.startsWith("Numeric value")) {
+                // an integer key given a number beyond the Java int range
+                throw new ConfigException(where(source, setPaths, path, lines), path, "expected an integer in ["
+                        + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]" + valueHint(tree, path));
+            }
             throw new ConfigException(where(source, setPaths, path, lines), path,
-                    e.getOriginalMessage().lines().findFirst().orElse("invalid value"));
+                    m.isEmpty() ? "invalid value" : ConfigTreeReader.plain(m));
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": " + e.getOriginalMessage());
         }

@@ -13,9 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,6 +39,8 @@ final class ConfigTreeReader {
     }
 
     private final String name;
+    /** The document's text, to tell an alias of a scalar's anchor (Jackson does not expose those) from a missing one. */
+    private String text = "";
     private final Map<String, JsonNode> anchors = new HashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
     private int nodes;
@@ -54,26 +54,48 @@ final class ConfigTreeReader {
         String name = file.toString();
         boolean json = name.endsWith(".json");
         ConfigTreeReader reader = new ConfigTreeReader(name);
-        try (InputStream in = Files.newInputStream(file);
-             JsonParser p = (json ? JSON : YAML).createParser(in)) {
+        if (Files.isDirectory(file)) {
+            throw new ConfigException(name + ": is a directory, expected a YAML or JSON file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readAllBytes();
+            reader.text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            return reader.parse(bytes, json);
+        } catch (java.io.CharConversionException e) {
+            throw new ConfigException(name + ": not valid " + (json ? "JSON" : "YAML") + ": not UTF-8 text (a binary file?)");
+        } catch (IOException e) {
+            throw new ConfigException(name + ": " + io.simfaasinfer.spi.IoReasons.of(file, e));
+        }
+    }
+
+    private Document parse(byte[] bytes, boolean json) {
+        try (JsonParser p = (json ? JSON : YAML).createParser(bytes)) {
             JsonToken first = p.nextToken();
-            JsonNode root = first == null ? null : reader.value(p, "");
+            JsonNode root = first == null ? null : value(p, "");
             if (root != null && p.nextToken() != null) {
                 throw new ConfigException(name + ":" + line(p) + ": more than one document; expected one mapping");
             }
-            return new Document(root, Map.copyOf(reader.lines));
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(name + ": file not found");
-        } catch (AccessDeniedException e) {
-            throw new ConfigException(name + ": cannot read (permission denied)");
+            return new Document(root, Map.copyOf(lines));
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof java.io.CharConversionException) {
+                throw new ConfigException(name + ": not valid " + (json ? "JSON" : "YAML") + ": not UTF-8 text (a binary file?)");
+            }
             var loc = e.getLocation();
             String where = loc == null || loc.getLineNr() < 1 ? "" : ":" + loc.getLineNr();
             throw new ConfigException(name + where + ": not valid " + (json ? "JSON" : "YAML")
-                    + " (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+                    + " (" + plain(e.getOriginalMessage()) + ")");
+        } catch (java.io.CharConversionException e) {
+            throw new ConfigException(name + ": not valid " + (json ? "JSON" : "YAML") + ": not UTF-8 text (a binary file?)");
         } catch (IOException e) {
-            throw new ConfigException(name + ": cannot read (" + (e.getMessage() == null ? "I/O error" : e.getMessage()) + ")");
+            throw new ConfigException(name + ": cannot read (" + plain(e.getMessage()) + ")");
         }
+    }
+
+    /** The first line of a parser's message, without Java class names. */
+    static String plain(String message) {
+        String first = message == null ? "" : message.lines().findFirst().orElse("");
+        return first.replaceAll("(java|com\\.fasterxml|io\\.simfaasinfer)[\\w.$]*\\.([A-Z]\\w*)(Exception|Error): ?", "")
+                .replaceAll("`?(java|com\\.fasterxml|io\\.simfaasinfer)\\.[\\w.$]*\\.([A-Z]\\w*)`?", "$2");
     }
 
     private static int line(JsonParser p) {
@@ -157,6 +179,11 @@ final class ConfigTreeReader {
 
     private JsonNode alias(JsonParser p, String anchor, String path) {
         JsonNode target = anchors.get(anchor);
+        if (target == null && java.util.regex.Pattern.compile("&" + java.util.regex.Pattern.quote(anchor) + "(\\s|$)")
+                .matcher(text).find()) {
+            throw new ConfigException(name + ":" + line(p) + ": " + label(path) + "alias *" + anchor + " refers to an"
+                    + " anchor on a single value, which is not supported; anchor a mapping or a list");
+        }
         if (target == null) {
             throw new ConfigException(name + ":" + line(p) + ": " + label(path) + "alias *" + anchor
                     + " refers to no anchor &" + anchor + " before it");

@@ -70,6 +70,10 @@ public final class ConfigValidator {
         if (w.numRequests() != null && w.numRequests() < 1) {
             throw err("workload.num_requests", "expected a positive integer, got " + w.numRequests());
         }
+        if (w.numRequests() != null && w.trace() == null && s.warmupRequests() >= w.numRequests()) {
+            throw err("simulation.warmup_requests", s.warmupRequests() + " is not below workload.num_requests "
+                    + w.numRequests() + ": every request would be excluded as warm-up and nothing measured");
+        }
         arrival(w.arrival());
         length("workload.prompt_tokens", w.promptTokens());
         length("workload.output_tokens", w.outputTokens());
