@@ -52,6 +52,8 @@ public final class Simulator {
     private final RandomStreams streams;
     private final MetricsCollector metrics;
     private final RequestSource workload;
+    /** The workload when it is a closed loop (fed with completions), else null. */
+    private final io.simfaasinfer.workload.FeedbackSource feedback;
     private final Deployment deployment;
     private final DeploymentFactory.Built built;
     private boolean ran;
@@ -139,11 +141,15 @@ public final class Simulator {
                      Consumer<RequestRecord> recordSink, PredictorFactory.Cache predictors) {
         Catalog catalog = validated.catalog();
         this.config = validated.config();
-        this.model = catalog.model(this.config.model().name());
+        this.model = this.config.model().spec(catalog); // with the served dtypes
         this.streams = new RandomStreams(this.config.simulation().randomSeed());
         this.metrics = new MetricsCollector(recordSink, new io.simfaasinfer.metrics.SloTracker(this.config.slo().tpotMs(),
                 this.config.slo().e2eMs(), anyTtftObjective(this.config)));
         this.workload = workload != null ? workload : Workloads.create(this.config, model, streams);
+        this.feedback = this.workload instanceof io.simfaasinfer.workload.FeedbackSource f ? f : null;
+        if (feedback != null) {
+            metrics.onDone(this::onDone); // the closed loop: each response lets its user send the next request
+        }
         this.built = DeploymentFactory.build(this.config, model, catalog, queue, metrics, streams, predictors);
         this.deployment = built.deployment();
     }
@@ -261,12 +267,10 @@ public final class Simulator {
         runWallNs = wallStart;
         progressWallNs = wallStart;
         deployment.start(0);
-        Request first = workload.next();
-        if (first != null) {
-            queue.schedule(first.arrivalNs(), new Arrival(this, first));
+        if (feedback != null) {
+            issue(0);
         } else {
-            workloadDone = true;
-            deployment.onWorkloadExhausted(0);
+            pullFirst();
         }
         if (sampleSink != null) {
             queue.schedule(sampleIntervalNs, new SampleTick(this));
@@ -288,6 +292,36 @@ public final class Simulator {
         return result;
     }
 
+    private void pullFirst() {
+        Request first = workload.next();
+        if (first != null) {
+            queue.schedule(first.arrivalNs(), new Arrival(this, first));
+        } else {
+            workloadDone = true;
+            deployment.onWorkloadExhausted(0);
+        }
+    }
+
+    /** Closed loop: a request left the system; its user's next request (if any) is issued. */
+    private void onDone(Request r, long now) {
+        feedback.onDone(r, now);
+        issue(now);
+    }
+
+    /** Closed loop: schedules every request the workload has to give now (each at its own time >= now). */
+    private void issue(long now) {
+        for (Request next = workload.next(); next != null; next = workload.next()) {
+            if (next.arrivalNs() < now) {
+                throw new IllegalStateException("closed loop issued request " + next.id() + " in the past");
+            }
+            queue.schedule(next.arrivalNs(), new Arrival(this, next));
+        }
+        if (!workloadDone && feedback.exhausted()) {
+            workloadDone = true;
+            deployment.onWorkloadExhausted(now);
+        }
+    }
+
     private void onArrival(Request r, long now) {
         metrics.onArrival(r, now);
         if (progress != null && (metrics.arrived() & 4095) == 0) {
@@ -302,6 +336,9 @@ public final class Simulator {
             metrics.onRejected(r, "exceeds_max_model_len", now);
         } else {
             deployment.submit(r, now);
+        }
+        if (feedback != null) {
+            return; // a closed loop issues on completions, not on arrivals
         }
         Request next = workload.next();
         if (next != null) {

@@ -104,7 +104,7 @@ class SimulatorInvariantTest {
         assertThat(r.requests().completed() + tooLong).isEqualTo(20);
 
         // a cache of a few hundred tokens cannot hold a 1000-token request: rejected, not looping forever
-        var tiny = TestConfigs.of("workload.num_requests=5", "cluster.activation_reserve_gb=58.4",
+        var tiny = TestConfigs.of("workload.num_requests=5", "cluster.activation_reserve_gb=63.4",
                 "workload.prompt_tokens={distribution: fixed, value: 1000}");
         SimulationResult t = new Simulator(tiny).run();
         assertThat(t.requests().rejectedByReason()).containsEntry("exceeds_kv_capacity", 5L);

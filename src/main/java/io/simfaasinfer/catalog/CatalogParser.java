@@ -35,10 +35,10 @@ final class CatalogParser {
             "vocab_size", "max_model_len", "gated_mlp", "tied_embeddings", "bytes_per_param",
             "source");
 
-    /** Keys of a GPU entry, in {@link GpuSpec} component order (minus {@code name}). */
+    /** Keys of a GPU entry, in {@link GpuSpec} component order (minus {@code name}); peak_fp8_tflops is optional. */
     static final List<String> GPU_FIELDS = List.of(
             "peak_bf16_tflops", "memory_gb", "memory_bandwidth_tb_s", "interconnect_gb_s",
-            "interconnect_latency_us", "price_per_hour", "price_source", "source");
+            "interconnect_latency_us", "price_per_hour", "price_source", "source", "peak_fp8_tflops");
 
     static final String MODELS = "models";
     static final String GPUS = "gpus";
@@ -206,7 +206,8 @@ final class CatalogParser {
                 e.positiveNumber("interconnect_latency_us"),
                 e.positiveNumber("price_per_hour"),
                 e.text("price_source"),
-                e.text("source"));
+                e.text("source"),
+                e.has("peak_fp8_tflops") ? e.positiveNumber("peak_fp8_tflops") : 0);
     }
 
     // ---------------------------------------------------------------- one entry
@@ -242,6 +243,11 @@ final class CatalogParser {
                 throw new CatalogException(where + "." + field + ": missing required field; expected " + expected);
             }
             return v;
+        }
+
+        boolean has(String field) {
+            JsonNode v = node.get(field);
+            return v != null && !v.isNull();
         }
 
         int positiveInt(String field) {

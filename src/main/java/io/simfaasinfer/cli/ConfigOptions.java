@@ -92,6 +92,22 @@ public final class ConfigOptions {
     @Option(names = "--cv", description = "Coefficient of variation of gamma inter-arrivals (workload.arrival.cv).")
     Double cv;
 
+    @Option(names = {"--concurrency", "--max-concurrency"}, paramLabel = "N", description = "Closed loop: N users each"
+            + " send a request, wait for it to finish, think, send the next, as vllm bench serve --max-concurrency"
+            + " and AIPerf drive engines (workload.arrival = {process: closed_loop, concurrency: N}).")
+    Integer concurrency;
+
+    @Option(names = "--think-time", paramLabel = "SECONDS", description = "Closed loop: seconds a user waits after a"
+            + " response before its next request (workload.arrival.think_time_s; default 0).")
+    Double thinkTime;
+
+    @Option(names = "--dtype", description = "Weights: auto (the catalog's: bf16), bf16, fp16, fp8 (model.dtype).")
+    String dtype;
+
+    @Option(names = "--kv-cache-dtype", description = "KV cache: auto (16-bit activations), bf16, fp16, fp8"
+            + " (model.kv_cache_dtype).")
+    String kvCacheDtype;
+
     @Option(names = "--num-requests", description = "Requests to simulate (workload.num_requests).")
     Integer numRequests;
 
@@ -193,6 +209,11 @@ public final class ConfigOptions {
         add(all, "--local-policy", "scheduler.local_policy", localPolicy);
         add(all, "--max-num-seqs", "scheduler.max_num_seqs", maxNumSeqs);
         add(all, "--max-num-batched-tokens", "scheduler.max_num_batched_tokens", maxNumBatchedTokens);
+        // first: it replaces workload.arrival whole, so a rate or process given too is seen (and refused)
+        if (concurrency != null) {
+            all.add(new ConfigLoader.Override("workload.arrival={process: closed_loop, concurrency: " + concurrency + "}",
+                    "--concurrency " + concurrency));
+        }
         add(all, "--arrival", "workload.arrival.process", arrival);
         if (arrivalRate != null && !ratesAreSwept) {
             if (arrivalRate.size() != 1) {
@@ -202,6 +223,9 @@ public final class ConfigOptions {
             add(all, "--arrival-rate", "workload.arrival.rate", arrivalRate.get(0));
         }
         add(all, "--cv", "workload.arrival.cv", cv);
+        add(all, "--think-time", "workload.arrival.think_time_s", thinkTime);
+        add(all, "--dtype", "model.dtype", dtype);
+        add(all, "--kv-cache-dtype", "model.kv_cache_dtype", kvCacheDtype);
         add(all, "--num-requests", "workload.num_requests", numRequests);
         if (warmUp != null && duration != null) {
             // as the LLM Inference Simulator: the measured duration follows the warm-up

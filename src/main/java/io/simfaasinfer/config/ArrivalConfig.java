@@ -16,6 +16,8 @@ import java.util.List;
  *       a Poisson process with rate(t) = rate x (1 + amplitude x sin(2 pi (t + phase_s) / period_s))</li>
  *   <li>{@code schedule}: schedule, a list of {duration_s, rate} steps of a piecewise-constant
  *       Poisson rate, repeated from the start after the last step</li>
+ *   <li>{@code closed_loop}: concurrency, optional think_time_s: N users, each sending its next
+ *       request think_time_s after its previous one finished or was rejected (no rate)</li>
  * </ul>
  *
  * @param process    the process name
@@ -30,14 +32,30 @@ import java.util.List;
  * @param periodS    diurnal: period, s
  * @param phaseS     diurnal: phase shift, s (default 0)
  * @param schedule   schedule: the rate steps
+ * @param concurrency closed_loop: users (requests in flight at most)
+ * @param thinkTimeS  closed_loop: seconds between a response and the user's next request (default 0)
  */
 public record ArrivalConfig(String process, Double rate, Double cv, Double shape, Double onRate, Double offRate,
                             Double onMeanS, Double offMeanS, Double amplitude, Double periodS, Double phaseS,
-                            List<RateStep> schedule) {
+                            List<RateStep> schedule, Integer concurrency, Double thinkTimeS) {
+
+    /** An open-loop process. */
+    public ArrivalConfig(String process, Double rate, Double cv, Double shape, Double onRate, Double offRate,
+                         Double onMeanS, Double offMeanS, Double amplitude, Double periodS, Double phaseS,
+                         List<RateStep> schedule) {
+        this(process, rate, cv, shape, onRate, offRate, onMeanS, offMeanS, amplitude, periodS, phaseS, schedule,
+                null, null);
+    }
+
+    /** A closed loop of {@code concurrency} users thinking {@code thinkTimeS} between requests. */
+    public static ArrivalConfig closedLoop(int concurrency, double thinkTimeS) {
+        return new ArrivalConfig("closed_loop", null, null, null, null, null, null, null, null, null, null, null,
+                concurrency, thinkTimeS);
+    }
 
     /** A Poisson, constant or gamma process. */
     public ArrivalConfig(String process, double rate, Double cv) {
-        this(process, rate, cv, null, null, null, null, null, null, null, null, null);
+        this(process, rate, cv, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**

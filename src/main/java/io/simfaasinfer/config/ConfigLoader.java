@@ -412,14 +412,17 @@ public final class ConfigLoader {
      */
     static String where(String source, Map<String, String> setPaths, String path, Map<String, Integer> lines) {
         String best = null;
+        String exact = null; // the override of exactly this key wins over one of a key above it (a whole object)
         for (Map.Entry<String, String> e : setPaths.entrySet()) {
             String k = e.getKey().startsWith("hardware") ? "cluster" + e.getKey().substring("hardware".length()) : e.getKey();
-            if (path.equals(k) || path.startsWith(k + ".") || k.startsWith(path + ".")) {
+            if (path.equals(k)) {
+                exact = e.getValue();
+            } else if (path.startsWith(k + ".") || k.startsWith(path + ".")) {
                 best = e.getValue();
             }
         }
-        if (best != null) {
-            return best;
+        if (exact != null || best != null) {
+            return exact != null ? exact : best;
         }
         for (String p = path; !p.isEmpty(); p = p.contains(".") ? p.substring(0, p.lastIndexOf('.')) : "") {
             Integer line = lines.get(p);

@@ -5,7 +5,9 @@ import io.simfaasinfer.catalog.ModelSpec;
 
 /**
  * KV-cache capacity of one replica, from memory per TP shard: GPU memory x utilisation fraction
- * - weights / TP - activation reserve, divided by the bytes of one block on that shard.
+ * - weights / TP - activation reserve, divided by the bytes of one block on that shard. Weights and
+ * block bytes follow the model's served dtypes ({@link ModelSpec#weightBytes}, {@link ModelSpec#kvBytesPerElement}):
+ * an fp8 KV cache holds twice the tokens of a bf16 one in the same bytes.
  *
  * @param gpuMemoryBytes    memory of one GPU
  * @param usableBytes       memory x utilisation fraction
@@ -44,14 +46,14 @@ public record KvCapacity(double gpuMemoryBytes, double usableBytes, double weigh
      */
     public static double blockBytesPerShard(ModelSpec model, int tp, int blockSize) {
         double kvHeadsPerShard = Math.max(1.0, (double) model.numKvHeads() / tp);
-        return 2.0 * model.numLayers() * kvHeadsPerShard * model.headDim() * model.bytesPerParam() * blockSize;
+        return 2.0 * model.numLayers() * kvHeadsPerShard * model.headDim() * model.kvBytesPerElement() * blockSize;
     }
 
     /** Peak activation memory for one forward pass of {@code tokens} tokens on one shard. */
     public static double derivedActivationBytes(ModelSpec model, int tp, int tokens) {
         long h = model.hiddenSize();
         long m = model.intermediateSize();
-        int b = model.bytesPerParam();
+        int b = model.activationBytes(); // activations stay 16-bit with fp8 weights
         // residual + normed input + qkv + attention out + (gate, up, act) MLP intermediates, sharded where TP splits them
         double perToken = (3.0 * h + (h + 2.0 * model.numKvHeads() * model.headDim()) / tp
                 + (model.gatedMlp() ? 3.0 : 2.0) * m / tp) * b;

@@ -34,6 +34,8 @@ public final class MetricsCollector implements RequestObserver {
     private long lastFinishNs;
 
     private final SloTracker slo;
+    /** Told of every request that leaves the system, after it is counted (a closed-loop workload); or null. */
+    private java.util.function.ObjLongConsumer<Request> doneListener;
 
     /** @param recordSink receives a record per finished or rejected request, or null for none */
     public MetricsCollector(Consumer<RequestRecord> recordSink) {
@@ -44,6 +46,18 @@ public final class MetricsCollector implements RequestObserver {
     public MetricsCollector(Consumer<RequestRecord> recordSink, SloTracker slo) {
         this.recordSink = recordSink;
         this.slo = slo;
+    }
+
+    /**
+     * Tells {@code listener} of every request that leaves the system (finished or rejected), with the
+     * time, after the metrics have counted it: the seam through which a closed-loop workload hears its
+     * users' responses. One listener per run; set before the run starts.
+     */
+    public void onDone(java.util.function.ObjLongConsumer<Request> listener) {
+        if (doneListener != null) {
+            throw new IllegalStateException("a done listener is already set");
+        }
+        this.doneListener = listener;
     }
 
     /** The objectives met so far. */
@@ -71,6 +85,9 @@ public final class MetricsCollector implements RequestObserver {
         slo.onRejected(r);
         if (recordSink != null) {
             recordSink.accept(RequestRecord.of(r, "rejected:" + reason));
+        }
+        if (doneListener != null) {
+            doneListener.accept(r, now);
         }
     }
 
@@ -111,6 +128,9 @@ public final class MetricsCollector implements RequestObserver {
         }
         if (recordSink != null) {
             recordSink.accept(RequestRecord.of(r, "completed"));
+        }
+        if (doneListener != null) {
+            doneListener.accept(r, now);
         }
     }
 

@@ -58,13 +58,14 @@ public final class PredictorFactory {
      * immutable, so sharing one changes no result.
      */
     public static final class Cache {
-        private record Key(PredictorConfig p, String model, String gpu, int tp) {
+        /** The model whole (its served dtypes too: an fp8 and a bf16 run of one model get different predictors). */
+        private record Key(PredictorConfig p, ModelSpec model, String gpu, int tp) {
         }
 
         private final java.util.concurrent.ConcurrentHashMap<Key, Built> built = new java.util.concurrent.ConcurrentHashMap<>();
 
         public Built get(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp, Catalog catalog) {
-            return built.computeIfAbsent(new Key(p, model.name(), gpu.name(), tp), k -> build(p, model, gpu, tp, catalog));
+            return built.computeIfAbsent(new Key(p, model, gpu.name(), tp), k -> build(p, model, gpu, tp, catalog));
         }
 
         /** The notes of every predictor built (how it was made, calibrations, warnings), sorted, distinct. */
@@ -84,7 +85,10 @@ public final class PredictorFactory {
         ExecutionTimePredictor base;
         String mode = mode(p, model.name(), gpu.name());
         try {
-            if (mode.equals("profile") && p.profile() != null) {
+            if (mode.equals("profile") && model.usesFp8()) {
+                base = fp8FromProfile(p, model, gpu, tp, catalog, notes);
+                mode = "calibrated";
+            } else if (mode.equals("profile") && p.profile() != null) {
                 FaaSInferProfile prof = read(p.profile(), model);
                 requireSameGpu(prof, gpu, catalog);
                 int pre = prof.prefillEntries().size();
@@ -137,6 +141,38 @@ public final class PredictorFactory {
             return new Built(r.predictor(), mode + "+telemetry", notes);
         }
         return new Built(base, mode, notes);
+    }
+
+    /**
+     * An fp8 model where a profile (measured in bf16) would be used: the profile's iteration times are
+     * not fp8 times, so the roofline is calibrated on the profile (with the model as catalogued, the
+     * format it was measured in) and then applied to the fp8 model: fp8 GEMMs at the GPU's fp8 peak
+     * with the calibrated compute efficiency, fp8 bytes at the calibrated memory efficiency.
+     */
+    private static RooflinePredictor fp8FromProfile(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp,
+                                                    Catalog catalog, List<String> notes) {
+        ModelSpec measured = model.asCatalogued();
+        FaaSInferProfile prof;
+        String what;
+        if (p.profile() != null) {
+            prof = read(p.profile(), measured);
+            requireSameGpu(prof, gpu, catalog);
+            what = "profile " + p.profile();
+        } else {
+            prof = BuiltinProfiles.find(model.name(), gpu.name()).orElseThrow(
+                    () -> new ConfigException("predictor.profile: kind 'profile' needs a profile (none given, none built in for "
+                            + model.name() + " on " + gpu.name() + ")"));
+            what = "built-in profile " + BuiltinProfiles.gpuFolder(gpu.name()) + "/" + model.name();
+        }
+        RooflineCalibrator.Result r = RooflineCalibrator.calibrate(gpu, List.of(new RooflineCalibrator.Input(prof, measured)));
+        RooflineParams c = r.params();
+        notes.add(String.format(Locale.ROOT, "warning: %s was measured in bf16; for fp8 (weights %s, KV cache %s) the"
+                        + " roofline calibrated on it is used (compute %.3f, memory %.3f, overhead %.2f ms + %.1f us/layer;"
+                        + " fit median error %.1f%%), fp8 GEMMs at the %s fp8 peak of %.0f TFLOP/s",
+                what, model.gemmDtype() == io.simfaasinfer.catalog.Dtype.FP8 ? "fp8" : "16-bit",
+                model.kvBytesPerElement() == 1 ? "fp8" : "16-bit", c.computeEfficiency(), c.memoryEfficiency(),
+                c.overheadMs(), c.perLayerOverheadUs(), 100 * r.overall().median(), gpu.name(), gpu.peakFp8Tflops()));
+        return r.calibratedFor(model, gpu, tp);
     }
 
     public static RooflinePredictor roofline(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp) {

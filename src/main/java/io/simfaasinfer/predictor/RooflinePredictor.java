@@ -16,7 +16,11 @@ import io.simfaasinfer.catalog.ModelSpec;
  *   <li>TP communication: two ring all-reduces of tokens x hidden per layer;</li>
  *   <li>a fixed per-iteration and per-layer overhead.</li>
  * </ul>
- * Immutable and thread-safe; all per-model constants are precomputed.
+ * Bytes follow the model's served dtypes: fp8 weights halve the linear layers' weight bytes and run
+ * their GEMMs at the GPU's fp8 peak (W8A8, as vLLM's fp8 quantization); embedding, LM head,
+ * activations and all-reduces stay 16-bit; an fp8 KV cache halves the attention's KV bytes (its
+ * FLOPs stay at the bf16 peak: the kernels dequantize). Immutable and thread-safe; all per-model
+ * constants are precomputed.
  */
 public final class RooflinePredictor implements ExecutionTimePredictor {
 
@@ -26,7 +30,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
     private final RooflineParams params;
 
     private final int layers;
-    private final double flopsPerSec;      // effective, one GPU
+    private final double flopsPerSec;      // effective, one GPU, bf16 (attention, LM head)
+    private final double linearFlopsPerSec; // effective, one GPU, in the linear layers' dtype
     private final double bytesPerSec;      // effective, one GPU
     private final double linearFlopsPerTokenPerLayer;   // one GPU
     private final double linearWeightBytesPerLayer;     // one GPU
@@ -50,20 +55,24 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         this.tp = tp;
         this.params = params;
         this.layers = model.numLayers();
-        int b = model.bytesPerParam();
+        int b = model.activationBytes();          // activations, embedding, LM head: 16-bit
+        int wb = model.linearBytesPerParam();     // decoder linear weights: 1 byte in fp8
+        int kvb = model.kvBytesPerElement();
         long h = model.hiddenSize();
         long kvDim = (long) model.numKvHeads() * model.headDim();
         long m = model.intermediateSize();
         this.flopsPerSec = gpu.peakFlops() * params.computeEfficiency();
+        // fp8 (W8A8) GEMMs run on the fp8 tensor cores at the same fraction of their peak
+        this.linearFlopsPerSec = gpu.peakFlops(model.gemmDtype()) * params.computeEfficiency();
         this.bytesPerSec = gpu.memoryBandwidthBytes() * params.memoryEfficiency();
         this.linearFlopsPerTokenPerLayer = 2.0 * model.linearParamsPerLayer() / tp;
-        this.linearWeightBytesPerLayer = (double) model.linearParamsPerLayer() * b / tp;
+        this.linearWeightBytesPerLayer = (double) model.linearParamsPerLayer() * wb / tp;
         // Inputs and outputs of each GEMM plus two norms, read/written once per token.
         double actElems = h /* qkv in */ + (h + 2 * kvDim) /* qkv out */ + h + h /* o in/out */
                 + h + (model.gatedMlp() ? 2 * m : m) /* up(+gate) */ + m + h /* down */ + 4 * h /* norms */;
         this.activationBytesPerTokenPerLayer = actElems * b / tp;
         this.attnFlopsPerPairPerLayer = 4.0 * model.numHeads() * model.headDim() / tp;
-        this.kvBytesPerTokenPerLayer = 2.0 * kvDim * b / tp;
+        this.kvBytesPerTokenPerLayer = 2.0 * kvDim * kvb / tp;
         this.lmHeadFlopsPerSeq = 2.0 * model.lmHeadParams() / tp;
         this.lmHeadWeightBytes = (double) model.lmHeadParams() * b / tp;
         this.allReduceBytesPerToken = (double) h * b;
@@ -89,7 +98,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
 
         double linearFlops = layers * tokens * linearFlopsPerTokenPerLayer;
         double linearBytes = layers * (linearWeightBytesPerLayer + tokens * activationBytesPerTokenPerLayer);
-        double linearSec = Math.max(linearFlops / flopsPerSec, linearBytes / bytesPerSec);
+        double linearSec = Math.max(linearFlops / linearFlopsPerSec, linearBytes / bytesPerSec);
 
         double pAttnFlops = layers * prefillPairs * attnFlopsPerPairPerLayer;
         double pAttnBytes = layers * prefillKvTokens * kvBytesPerTokenPerLayer;

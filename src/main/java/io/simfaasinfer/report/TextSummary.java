@@ -20,13 +20,13 @@ public final class TextSummary {
         var pools = r.pools();
         if (pools == null || pools.size() <= 1) {
             b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %s x %s (tp=%d), scheduler %s, router %s, local policy %s%n",
-                    c.path("model").path("name").asText(), fleet,
+                    modelLabel(c), fleet,
                     c.path("cluster").path("gpu").asText(), c.path("cluster").path("tp").asInt(),
                     c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText(),
                     c.path("scheduler").path("local_policy").asText("fcfs")));
         } else {
             b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s, %s deployment of %s%n",
-                    c.path("model").path("name").asText(), r.deployment(), String.join(" + ", pools.stream()
+                    modelLabel(c), r.deployment(), String.join(" + ", pools.stream()
                             .map(p -> String.format(Locale.ROOT, "%s %d x %s (tp=%d, %s, %s)", p.role(), p.replicas(),
                                     p.gpu(), p.tp(), p.scheduler(), p.router())).toList())));
         }
@@ -108,5 +108,16 @@ public final class TextSummary {
     private static void row(StringBuilder b, String name, LatencySummary l) {
         b.append(String.format(Locale.ROOT, "%-14s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n", name, l.mean(), l.p50(),
                 l.p90(), l.p95(), l.p99(), l.max()));
+    }
+
+    /** The model's name, with its number formats when either is not the catalogued one: "llama-2-7b (fp8, KV fp8)". */
+    private static String modelLabel(com.fasterxml.jackson.databind.JsonNode c) {
+        String name = c.path("model").path("name").asText();
+        String w = c.path("model").path("dtype").asText("auto");
+        String kv = c.path("model").path("kv_cache_dtype").asText("auto");
+        if (w.equals("auto") && kv.equals("auto")) {
+            return name;
+        }
+        return name + " (" + (w.equals("auto") ? "weights as catalogued" : w) + (kv.equals("auto") ? "" : ", KV " + kv) + ")";
     }
 }

@@ -43,6 +43,7 @@ public record ConfigResolution(SimulatorConfig config, Catalog catalog, String s
         nameNote(warnings, loaded, "model.name", validated.model().name());
         nameNote(warnings, loaded, "cluster.gpu", validated.cluster().gpu());
         warnings.addAll(InapplicableKeys.warnings(resolved, validated, catalog));
+        warnings.addAll(PrecisionChecks.warnings(resolved, validated, catalog));
         return new ConfigResolution(validated, catalog, loaded.source(), List.copyOf(warnings));
     }
 

@@ -74,14 +74,18 @@ public final class ConfigValidator {
             throw err("simulation.warmup_requests", s.warmupRequests() + " is not below workload.num_requests "
                     + w.numRequests() + ": every request would be excluded as warm-up and nothing measured");
         }
-        arrival(w.arrival());
+        if (w.arrival() == null || !new ClosedLoopChecks(sourceOf).check("workload.arrival", w.arrival(), w, true)) {
+            arrival(w.arrival());
+        }
         length("workload.prompt_tokens", w.promptTokens());
         length("workload.output_tokens", w.outputTokens());
 
-        ModelSpec model = lookup("model.name", () -> catalog.model(c.model().name()));
-        new WorkloadChecks(sourceOf, this::length).check(w, model);
+        ModelSpec catalogued = lookup("model.name", () -> catalog.model(c.model().name()));
+        new WorkloadChecks(sourceOf, this::length).check(w, catalogued);
         ClusterConfig cl = c.cluster();
         GpuSpec gpu = lookup("cluster.gpu", () -> catalog.gpu(cl.gpu()));
+        ModelConfig canonical = new PrecisionChecks(sourceOf).check(c.model(), catalogued.name(), c, catalog);
+        ModelSpec model = canonical.spec(catalog); // served dtypes: weights and KV bytes as they will be
         boolean shorthand = c.deployment() == null; // else the pools are checked, cluster keys being their defaults
         if (cl.blockSize() < 1 || cl.blockSize() > 1024) {
             throw err("cluster.block_size", "expected an integer in [1, 1024], got " + cl.blockSize());
@@ -100,7 +104,6 @@ public final class ConfigValidator {
         }
         ServerlessConfig sl = io.simfaasinfer.serverless.ServerlessValidation.validate(c.serverless(), fleetGpu, sourceOf);
         DeploymentConfig dep = new DeploymentChecks(sourceOf).check(c, sc, sl, model, catalog, w);
-        ModelConfig canonical = new ModelConfig(model.name()); // an alias such as llama2-70b resolved
         ClusterConfig clCanonical = new ClusterConfig(gpu.name(), cl.tp(), cl.replicas(), cl.router(),
                 cl.gpuMemoryUtilization(), cl.blockSize(), cl.activationReserveGb(), cl.prefixCaching());
         SloConfig slo = c.slo() == null ? new SloConfig(null, null) : c.slo();

@@ -83,6 +83,7 @@ final class WorkloadChecks {
             if (c.arrival() == null) {
                 throw err(cp + ".arrival", "required: the class's arrival process, e.g. {process: poisson, rate: 2}");
             }
+            new ClosedLoopChecks(sourceOf).check(cp + ".arrival", c.arrival(), w, false);
             arrival(cp + ".arrival", c.arrival());
             if (c.promptTokens() != null) {
                 length.accept(cp + ".prompt_tokens", c.promptTokens());

@@ -14,8 +14,11 @@ import java.util.List;
  */
 public final class ArrivalProcesses {
 
-    /** Every process name {@link ArrivalProcess#of} knows. */
-    public static final String NAMES = "constant, diurnal, gamma, on_off, poisson, schedule, weibull";
+    /**
+     * Every arrival process name: those {@link ArrivalProcess#of} knows, and closed_loop (users waiting
+     * for their responses, {@link ClosedLoopWorkload}).
+     */
+    public static final String NAMES = "closed_loop, constant, diurnal, gamma, on_off, poisson, schedule, weibull";
 
     private ArrivalProcesses() {
     }

@@ -9,7 +9,10 @@ import io.simfaasinfer.workload.trace.TraceSource;
 
 import java.util.List;
 
-/** Builds the request source a configuration describes: a trace replay, a multi-class mix, or a plain synthetic stream. */
+/**
+ * Builds the request source a configuration describes: a trace replay, a closed loop of users, a
+ * multi-class mix, or a plain synthetic stream.
+ */
 public final class Workloads {
 
     private Workloads() {
@@ -22,6 +25,9 @@ public final class Workloads {
         if (w.trace() != null) {
             return new TraceSource(w.trace(), c.simulation(), model.maxModelLen(), c.cluster().blockSize(), hashes,
                     w.ttftSloMs(), streams, "set workload.trace.on_malformed: skip to skip malformed rows");
+        }
+        if (w.classes().isEmpty() && w.arrival() != null && "closed_loop".equals(w.arrival().process())) {
+            return new ClosedLoopWorkload(w, c.simulation(), streams);
         }
         if (isPlain(w)) {
             return new SyntheticWorkload(w, c.simulation(), streams);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CatalogTest {
@@ -120,9 +121,24 @@ class CatalogTest {
     void h100FiguresMatchDatasheet() {
         GpuSpec g = Catalog.builtin().gpu("h100-80gb");
         assertThat(g.peakBf16Tflops()).isEqualTo(989.0);
-        assertThat(g.memoryGb()).isEqualTo(80.0);
+        assertThat(g.memoryBytes()).isEqualTo(81559.0 * 1024 * 1024); // nvidia-smi memory.total, 81559 MiB
         assertThat(g.memoryBandwidthTbS()).isEqualTo(3.35);
         assertThat(g.interconnectGbS()).isEqualTo(450.0);
+    }
+
+    /**
+     * Device memory is what the driver reports (nvidia-smi memory.total in MiB, rocm-smi VRAM total in
+     * bytes), the total vLLM's gpu_memory_utilization multiplies: an "80 GB" part exposes ~80 GiB.
+     */
+    @Test
+    void gpuMemoryIsWhatTheDriverReports() {
+        Catalog c = Catalog.builtin();
+        java.util.Map<String, Double> mib = java.util.Map.of("a100-40gb", 40960.0, "a100-80gb", 81920.0,
+                "h100-80gb", 81559.0, "h100-pcie", 81559.0, "h200-141gb", 143771.0, "b200-192gb", 183359.0,
+                "a10g", 23028.0, "l4", 23034.0, "l40s", 46068.0);
+        mib.forEach((name, m) -> assertThat(c.gpu(name).memoryBytes()).as(name).isCloseTo(m * 1024 * 1024, within(1.0)));
+        assertThat(c.gpu("mi300x").memoryBytes()).isCloseTo(205_822_885_888.0, within(1.0)); // rocm-smi
+        assertThat(c.gpu("tpu-v4").memoryBytes()).isCloseTo(32.0 * (1L << 30), within(1e7)); // 32 GiB HBM2
     }
 
     @Test

@@ -14,6 +14,9 @@ class KvCapacityTest {
     private static final ModelSpec LLAMA2_7B = CATALOG.model("llama-2-7b");
     private static final ModelSpec LLAMA3_70B = CATALOG.model("llama-3-70b");
     private static final GpuSpec H100 = CATALOG.gpu("h100-80gb");
+    /** What nvidia-smi reports for an H100 SXM 80GB: 81559 MiB (its "80 GB" is ~80 GiB, not 80 x 10^9 bytes). */
+    private static final double H100_BYTES = 81559.0 * 1024 * 1024;
+    private static final double USABLE = H100_BYTES * 0.9;
 
     @Test
     void llama2_7bOnH100MatchesTheFormulaExactly() {
@@ -21,18 +24,18 @@ class KvCapacityTest {
         assertThat(LLAMA2_7B.kvBytesPerToken()).isEqualTo(524_288L);
         KvCapacity cap = KvCapacity.of(LLAMA2_7B, H100, 1, 0.9, 16, 1.0, 4096);
         double weights = LLAMA2_7B.weightBytes();
-        long expected = (long) Math.floor((80e9 * 0.9 - weights - 1e9) / (524_288.0 * 16));
+        long expected = (long) Math.floor((USABLE - weights - 1e9) / (524_288.0 * 16));
         assertThat(cap.totalBlocks()).isEqualTo(expected);
         assertThat(cap.blockBytes()).isEqualTo(524_288.0 * 16);
         assertThat(cap.weightBytes()).isEqualTo(weights);
         assertThat(cap.activationBytes()).isEqualTo(1e9);
-        assertThat(cap.usableBytes()).isEqualTo(72e9);
-        assertThat(cap.gpuMemoryBytes()).isEqualTo(80e9);
-        assertThat(cap.kvBytes()).isEqualTo(72e9 - weights - 1e9);
+        assertThat(cap.usableBytes()).isEqualTo(USABLE);
+        assertThat(cap.gpuMemoryBytes()).isEqualTo(H100_BYTES);
+        assertThat(cap.kvBytes()).isEqualTo(USABLE - weights - 1e9);
         assertThat(cap.tokenCapacity(16)).isEqualTo(expected * 16);
-        // sanity on the magnitude: ~6.74B params -> ~13.5 GB, ~57.5 GB of KV -> ~6850 blocks
+        // sanity on the magnitude: ~6.74B params -> ~13.5 GB, ~62.5 GB of KV -> ~7450 blocks
         assertThat(weights / 1e9).isBetween(13.4, 13.6);
-        assertThat(cap.totalBlocks()).isBetween(6800, 6900);
+        assertThat(cap.totalBlocks()).isBetween(7400, 7500);
     }
 
     @Test
@@ -41,7 +44,7 @@ class KvCapacityTest {
         KvCapacity two = KvCapacity.of(LLAMA2_7B, H100, 2, 0.9, 16, 1.0, 4096);
         assertThat(two.weightBytes()).isEqualTo(one.weightBytes() / 2);
         assertThat(two.blockBytes()).isEqualTo(one.blockBytes() / 2);
-        long expected = (long) Math.floor((72e9 - LLAMA2_7B.weightBytes() / 2.0 - 1e9) / (524_288.0 * 16 / 2));
+        long expected = (long) Math.floor((USABLE - LLAMA2_7B.weightBytes() / 2.0 - 1e9) / (524_288.0 * 16 / 2));
         assertThat(two.totalBlocks()).isEqualTo(expected);
         // each shard keeps half of every block, and has more free memory: more than twice the blocks
         assertThat(two.totalBlocks()).isGreaterThan(2 * one.totalBlocks());
@@ -64,7 +67,7 @@ class KvCapacityTest {
         assertThat(cap.blockBytes()).isEqualTo(oneHeadBlock);
         assertThat(cap.weightBytes()).isEqualTo(LLAMA3_70B.weightBytes() / 16.0);
         assertThat(cap.totalBlocks())
-                .isEqualTo((long) Math.floor((72e9 - LLAMA3_70B.weightBytes() / 16.0 - 1e9) / oneHeadBlock));
+                .isEqualTo((long) Math.floor((USABLE - LLAMA3_70B.weightBytes() / 16.0 - 1e9) / oneHeadBlock));
     }
 
     @Test
