@@ -3,6 +3,7 @@ package io.simfaasinfer;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.metrics.RequestRecord;
 import io.simfaasinfer.metrics.SimulationResult;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -13,13 +14,17 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every scheduler under every router, and every local policy, serves the same workload to completion. */
+/**
+ * Every scheduler under every router (each registered one, plug-ins on the test class path too),
+ * always-on and as a serverless fleet, and under every local policy, serves the same workload to
+ * completion with requests conserved and KV never over capacity.
+ */
 class SchedulerMatrixTest {
 
     static final List<String> SCHEDULERS = List.of("vllm", "orca", "sarathi", "faster-transformer", "vllm-v1",
             "lightllm");
-    static final List<String> ROUTERS = List.of("round_robin", "random", "least_outstanding", "least_kv",
-            "power_of_two", "shortest_work");
+    /** Every registered router: the matrix grows with the registry, nothing is left out by hand. */
+    static final List<String> ROUTERS = List.copyOf(io.simfaasinfer.routing.Routers.registry().all().keySet());
     static final List<String> LOCAL_POLICIES = List.of("fcfs", "sjf", "srpt", "edf", "milp");
     /** Schedulers that reserve or bound KV so that they never preempt. */
     static final List<String> NEVER_PREEMPT = List.of("orca", "faster-transformer", "lightllm");
@@ -48,6 +53,25 @@ class SchedulerMatrixTest {
     @MethodSource("schedulersAndRouters")
     void everySchedulerUnderEveryRouterServesTheWorkload(String scheduler, String router) {
         check(scheduler, workload("scheduler.name=" + scheduler, "cluster.router=" + router));
+    }
+
+    /**
+     * The same as a serverless fleet (one warm instance, up to three, a short keep-alive so instances
+     * come and go within the run): the router chooses among ready instances with room.
+     */
+    @ParameterizedTest(name = "serverless {0} x {1}")
+    @MethodSource("schedulersAndRouters")
+    void everySchedulerUnderEveryRouterServesTheWorkloadAsAServerlessFleet(String scheduler, String router) {
+        check(scheduler, workload("scheduler.name=" + scheduler, "cluster.router=" + router, "serverless.enabled=true",
+                "serverless.min_instances=1", "serverless.max_instances=3", "serverless.keep_alive_s=2"));
+    }
+
+    @Test
+    void theMatrixCoversEveryRegisteredRouterAndScheduler() {
+        assertThat(ROUTERS).contains("round_robin", "random", "least_outstanding", "least_kv", "power_of_two",
+                "shortest_work", "prefix_aware", "lowest_load", "shortest");
+        assertThat(SCHEDULERS).containsAll(io.simfaasinfer.scheduler.Schedulers.registry().all().keySet().stream()
+                .filter(n -> !n.equals("ft")).toList());
     }
 
     @ParameterizedTest(name = "{0} x {1}")
