@@ -27,6 +27,14 @@ public record ServerlessConfig(boolean enabled, int minInstances, int maxInstanc
         return c.serverless() != null && c.serverless().enabled();
     }
 
+    /** This fleet with its autoscaler's plug-in options replaced (defaults filled by validation). */
+    public ServerlessConfig withAutoscalerOptions(Map<String, Object> options) {
+        AutoscalerConfig a = autoscaler;
+        return new ServerlessConfig(enabled, minInstances, maxInstances, keepAliveS, instanceConcurrency, queueCapacity,
+                coldStart, new AutoscalerConfig(a.name(), a.evaluationIntervalS(), a.threshold(), a.concurrency(),
+                a.queueLength(), a.predictive(), Map.copyOf(options)), billing);
+    }
+
     public ServerlessConfig withColdStart(ColdStartConfig cs) {
         return new ServerlessConfig(enabled, minInstances, maxInstances, keepAliveS, instanceConcurrency,
                 queueCapacity, cs, autoscaler, billing);

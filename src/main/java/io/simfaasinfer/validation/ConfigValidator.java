@@ -103,6 +103,16 @@ public final class ConfigValidator {
             }
         }
         ServerlessConfig sl = io.simfaasinfer.serverless.ServerlessValidation.validate(c.serverless(), fleetGpu, sourceOf);
+        if (sl != null && sl.enabled() && sl.autoscaler() != null) {
+            // the autoscaler's plug-in options, checked and defaulted against its declaration as a scheduler's are
+            var autoscalers = io.simfaasinfer.serverless.Autoscalers.registry().all();
+            java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+            if (sl.autoscaler().options() != null) {
+                sl.autoscaler().options().forEach((k, v) -> values.put(FactorySettings.OPTIONS + k, v));
+            }
+            sl = sl.withAutoscalerOptions(FactorySettings.check("serverless.autoscaler", values, autoscalers.values(),
+                    java.util.List.of(autoscalers.get(sl.autoscaler().name())), this::err));
+        }
         DeploymentConfig dep = new DeploymentChecks(sourceOf).check(c, sc, sl, model, catalog, w);
         ClusterConfig clCanonical = new ClusterConfig(gpu.name(), cl.tp(), cl.replicas(), cl.router(),
                 cl.gpuMemoryUtilization(), cl.blockSize(), cl.activationReserveGb(), cl.prefixCaching());

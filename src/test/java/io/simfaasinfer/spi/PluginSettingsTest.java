@@ -63,6 +63,15 @@ class PluginSettingsTest {
     }
 
     @Test
+    void anAutoscalersOptionsAreCheckedTheSameWay() {
+        assertThatThrownBy(() -> resolve("serverless.enabled=true", "serverless.autoscaler.name=concurrency",
+                "serverless.autoscaler.options.window=3"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("serverless.autoscaler.options.window: unknown option of 'concurrency'; it reads"
+                        + " no options");
+    }
+
+    @Test
     void builtInsDeclareTheirKeysAndCapabilities() {
         var schedulers = io.simfaasinfer.scheduler.Schedulers.registry().all();
         assertThat(schedulers.get("sarathi").settings()).extracting(Setting::key).contains("chunk_size", "watermark");
