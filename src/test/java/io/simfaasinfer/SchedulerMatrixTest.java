@@ -26,8 +26,13 @@ class SchedulerMatrixTest {
     /** Every registered router: the matrix grows with the registry, nothing is left out by hand. */
     static final List<String> ROUTERS = List.copyOf(io.simfaasinfer.routing.Routers.registry().all().keySet());
     static final List<String> LOCAL_POLICIES = List.of("fcfs", "sjf", "srpt", "edf", "milp");
-    /** Schedulers that reserve or bound KV so that they never preempt. */
-    static final List<String> NEVER_PREEMPT = List.of("orca", "faster-transformer", "lightllm");
+    /**
+     * Schedulers that do not declare the preemption capability (they reserve or bound KV): the matrix
+     * holds them to it, under memory pressure.
+     */
+    static final List<String> NEVER_PREEMPT = io.simfaasinfer.scheduler.Schedulers.registry().all().values().stream()
+            .filter(f -> !f.capabilities().contains(io.simfaasinfer.scheduler.SchedulerFactory.PREEMPTION))
+            .map(io.simfaasinfer.spi.NamedFactory::name).toList();
 
     /** Three replicas with small KV caches (memory pressure), bursty mixed-length traffic. */
     static String[] workload(String... extra) {
@@ -68,6 +73,7 @@ class SchedulerMatrixTest {
 
     @Test
     void theMatrixCoversEveryRegisteredRouterAndScheduler() {
+        assertThat(NEVER_PREEMPT).contains("orca", "faster-transformer", "lightllm").doesNotContain("vllm", "sarathi");
         assertThat(ROUTERS).contains("round_robin", "random", "least_outstanding", "least_kv", "power_of_two",
                 "shortest_work", "prefix_aware", "lowest_load", "shortest");
         assertThat(SCHEDULERS).containsAll(io.simfaasinfer.scheduler.Schedulers.registry().all().keySet().stream()

@@ -15,5 +15,11 @@ public interface SchedulerFactory extends NamedFactory {
     /** Capability: prefills whole prompts in one iteration, so its token budget must hold the context. */
     String WHOLE_PROMPTS = "whole_prompts";
 
+    /** Capability: may preempt running requests when KV runs out (recompute); without it, never preempts. */
+    String PREEMPTION = "preemption";
+
+    /** Capability: splits long prompts into chunks that share iterations with decodes. */
+    String CHUNKED_PREFILL = "chunked_prefill";
+
     Scheduler create(SchedulerContext ctx);
 }

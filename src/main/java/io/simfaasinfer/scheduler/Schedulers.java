@@ -56,22 +56,24 @@ public final class Schedulers {
     }
 
     public static Registry<SchedulerFactory> registry() {
-        Set<String> pagedWithPrefix = Set.of(SchedulerFactory.PREFIX_CACHING);
+        Set<String> chunked = Set.of(SchedulerFactory.PREFIX_CACHING, SchedulerFactory.PREEMPTION,
+                SchedulerFactory.CHUNKED_PREFILL);
         return new Registry<>("scheduler", SchedulerFactory.class, List.of(
                 new Builtin("vllm", "vLLM v0: prefill-first continuous batching, recompute preemption",
                         VllmScheduler::new, List.of(WATERMARK),
-                        Set.of(SchedulerFactory.PREFIX_CACHING, SchedulerFactory.WHOLE_PROMPTS), NONE),
+                        Set.of(SchedulerFactory.PREFIX_CACHING, SchedulerFactory.WHOLE_PROMPTS, SchedulerFactory.PREEMPTION),
+                        NONE),
                 new Builtin("orca", "Orca: iteration-level batching of whole prompts with decodes, max KV reserved,"
                         + " no preemption", OrcaScheduler::new, List.of(), Set.of(), NONE),
                 new Builtin("sarathi", "Sarathi-Serve: stall-free batching with chunked prefills (chunk_size)",
-                        SarathiScheduler::new, List.of(WATERMARK, CHUNK_SIZE), pagedWithPrefix,
+                        SarathiScheduler::new, List.of(WATERMARK, CHUNK_SIZE), chunked,
                         Schedulers::chunkWithinBudget),
                 new Builtin("faster-transformer", "FasterTransformer: static batching, a batch runs until all of"
                         + " it finishes", FasterTransformerScheduler::new, List.of(FT_PADDING), Set.of(), NONE),
                 new Builtin("ft", "alias of faster-transformer", FasterTransformerScheduler::new, List.of(FT_PADDING),
                         Set.of(), NONE),
                 new Builtin("vllm-v1", "vLLM v1: one token budget per step, running first, chunked prefill,"
-                        + " recompute preemption", VllmV1Scheduler::new, List.of(LONG_PREFILL), pagedWithPrefix, NONE),
+                        + " recompute preemption", VllmV1Scheduler::new, List.of(LONG_PREFILL), chunked, NONE),
                 new Builtin("lightllm", "LightLLM: admission by projected peak KV of the running requests,"
                         + " no preemption", LightLlmScheduler::new, List.of(), Set.of(), NONE)));
     }
