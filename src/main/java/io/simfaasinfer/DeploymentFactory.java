@@ -106,6 +106,14 @@ final class DeploymentFactory {
                         sc.maxNumSeqs() * pc.pp(), p, router,
                         queue, metrics, sm, () -> metrics.arrived() == metrics.completed() + metrics.rejected())
                         : new AlwaysOn(p, pc.replicas()));
+                if (pc.pp() > 1 && !pool.supportsSharedBlocks()) {
+                    boolean shorthand = d.pools().size() == 1 && pc.name().equals("main"); // the cluster section's pool
+                    throw new ConfigException("config", shorthand ? "scheduler.name"
+                            : "deployment.pools." + d.pools().indexOf(pc) + ".scheduler.name",
+                            "scheduler '" + sc.name() + "' cannot run pipelined replicas (pp=" + pc.pp() + "): its"
+                                    + " admission bound counts only the requests it admitted, and the pp virtual engines"
+                                    + " share one block pool; use vllm, vllm-v1, sarathi, orca or faster-transformer");
+                }
                 if (role != Role.MIXED && !pool.supportsDisaggregation()) {
                     throw new ConfigException("config", "deployment.pools." + d.pools().indexOf(pc) + ".scheduler.name",
                             "scheduler '" + sc.name() + "' cannot serve a " + role.label() + " pool ("

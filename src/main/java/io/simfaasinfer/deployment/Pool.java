@@ -195,6 +195,15 @@ public final class Pool {
         return role() == Role.DECODE ? probe.supportsDecodeRole() : probe.supportsDisaggregation();
     }
 
+    /**
+     * Whether this pool's scheduler keeps its memory rule when other requests share its block pool
+     * (the pipelined replica's virtual engines do; false for an admission bound that counts only the
+     * requests it admitted itself, as for the decode role).
+     */
+    public boolean supportsSharedBlocks() {
+        return probe.supportsDecodeRole();
+    }
+
     /** KV blocks of one replica. */
     public int blocksPerReplica() {
         return spec.capacity().totalBlocks();
