@@ -13,7 +13,9 @@ import io.simfaasinfer.deployment.Pool;
 import io.simfaasinfer.deployment.Role;
 import io.simfaasinfer.engine.EventQueue;
 import io.simfaasinfer.engine.RandomStreams;
+import io.simfaasinfer.catalog.StageLayout;
 import io.simfaasinfer.kvcache.KvCapacity;
+import io.simfaasinfer.pipeline.StageTimes;
 import io.simfaasinfer.metrics.MetricsCollector;
 import io.simfaasinfer.predictor.PredictorFactory;
 import io.simfaasinfer.request.RequestObserver;
@@ -88,19 +90,30 @@ final class DeploymentFactory {
                     entryRouter = Routers.registry().get("cluster.router", pc.router()).create(streams.stream("routing"));
                 }
                 var sc = pc.scheduler();
-                KvCapacity cap = KvCapacity.of(model, gpu, pc.tp(), pc.gpuMemoryUtilization(), config.cluster().blockSize(),
-                        pc.activationReserveGb(), sc.maxNumBatchedTokens());
+                KvCapacity cap = KvCapacity.of(model, gpu, pc.tp(), pc.pp(), pc.gpuMemoryUtilization(),
+                        config.cluster().blockSize(), pc.activationReserveGb(), sc.maxNumBatchedTokens());
+                StageTimes stages = pc.pp() == 1 ? null
+                        : new StageTimes(StageLayout.of(model.numLayers(), pc.pp()), model, gpu, pred.predictor());
                 ServerlessMetrics sm = pc.serverless() ? new ServerlessMetrics(metrics) : null;
                 RequestObserver own = sm != null ? sm : metrics;
                 RequestObserver observer = role == Role.DECODE ? new DecodeObserver(own, stats) : own;
                 var spec = new Pool.Spec(pc.name(), role, gpu, pc.tp(), model,
                         Schedulers.registry().get("scheduler.name", sc.name()), sc, pc.router(), cap,
-                        config.cluster().blockSize(), pc.prefixCaching(), pred, observer);
+                        config.cluster().blockSize(), pc.prefixCaching(), pred, observer, stages);
                 final Router router = role == Role.DECODE ? decodeRouter : entryRouter;
                 Pool pool = b.add(spec, pc.replicas(), p -> pc.serverless()
-                        ? new ServerlessLifecycle(config.serverless(), model, gpu, pc.tp(), sc.maxNumSeqs(), p, router,
+                        ? new ServerlessLifecycle(config.serverless(), model, gpu, pc.gpusPerReplica(),
+                        sc.maxNumSeqs() * pc.pp(), p, router,
                         queue, metrics, sm, () -> metrics.arrived() == metrics.completed() + metrics.rejected())
                         : new AlwaysOn(p, pc.replicas()));
+                if (pc.pp() > 1 && !pool.supportsSharedBlocks()) {
+                    boolean shorthand = d.pools().size() == 1 && pc.name().equals("main"); // the cluster section's pool
+                    throw new ConfigException("config", shorthand ? "scheduler.name"
+                            : "deployment.pools." + d.pools().indexOf(pc) + ".scheduler.name",
+                            "scheduler '" + sc.name() + "' cannot run pipelined replicas (pp=" + pc.pp() + "): its"
+                                    + " admission bound counts only the requests it admitted, and the pp virtual engines"
+                                    + " share one block pool; use vllm, vllm-v1, sarathi, orca or faster-transformer");
+                }
                 if (role != Role.MIXED && !pool.supportsDisaggregation()) {
                     throw new ConfigException("config", "deployment.pools." + d.pools().indexOf(pc) + ".scheduler.name",
                             "scheduler '" + sc.name() + "' cannot serve a " + role.label() + " pool ("

@@ -67,12 +67,13 @@ final class ResultBuilder {
             List<Replica> rs = pool.lifecycle().replicas();
             for (Replica r : rs) {
                 BlockManager kv = r.scheduler().kv();
-                double rMfu = r.flops() / (span * r.gpu().peakFlops() * r.tp());
-                double rMbu = r.bytes() / (span * r.gpu().memoryBandwidthBytes() * r.tp());
+                double rMfu = r.flops() / (span * r.gpu().peakFlops() * r.gpus());
+                double rMbu = r.bytes() / (span * r.gpu().memoryBandwidthBytes() * r.gpus());
                 double rKv = r.kvBlockNs() / 1e9 / span / kv.totalBlocks();
                 double rKvPeak = (double) kv.peakBlocks() / kv.totalBlocks();
                 double rBusy = r.busyNs() / 1e9 / span;
-                long pre = r.scheduler() instanceof AbstractScheduler a ? a.preemptions() : 0;
+                long pre = r.scheduler() instanceof AbstractScheduler a ? a.preemptions()
+                        : r.scheduler() instanceof io.simfaasinfer.pipeline.VirtualEngines v ? v.preemptions() : 0;
                 stats.add(new SimulationResult.ReplicaStats(r.index(), pool.name(), r.gpu().name(), r.tp(),
                         kv.totalBlocks(), r.iterations(), r.busyNs() / 1e9, rBusy, rMfu, rMbu, rKv, rKvPeak, pre));
                 pMfu += rMfu;
@@ -91,21 +92,21 @@ final class ResultBuilder {
             int n = Math.max(1, rs.size());
             int provisioned = pool.lifecycle().provisionedReplicas();
             double price = spec.gpu().pricePerHour();
-            double pHours = provisioned * spec.tp() * simS / 3600.0;
+            double pHours = provisioned * spec.gpusPerReplica() * simS / 3600.0;
             pools.add(new SimulationResult.PoolStats(pool.name(), pool.role().label(), pool.lifecycle().name(),
-                    spec.gpu().name(), spec.tp(), rs.size(), rs.size() * spec.tp(), spec.schedulerConfig().name(),
+                    spec.gpu().name(), spec.tp(), rs.size(), rs.size() * spec.gpusPerReplica(), spec.schedulerConfig().name(),
                     spec.router(), spec.schedulerConfig().localPolicy(), spec.capacity().totalBlocks(), pIter,
                     pBusy / n, pMfu / n, pMbu / n, pKv / n, pKvPeak, pHours, price, pHours * price,
                     (spec.capacity().weightBytes() + spec.capacity().activationBytes() + pPeakBlocks
                             * spec.capacity().blockBytes()) / 1e9,
-                    predictors.get(pool.name()).predictor().describe()));
+                    predictors.get(pool.name()).predictor().describe(), spec.pp()));
             mfu += pMfu;
             mbu += pMbu;
             kvMean += pKv;
             kvPeak = Math.max(kvPeak, pKvPeak);
             busy += pBusy;
             iterations += pIter;
-            gpus += provisioned * spec.tp();
+            gpus += provisioned * spec.gpusPerReplica();
             gpuHours += pHours;
             cost += pHours * price;
         }

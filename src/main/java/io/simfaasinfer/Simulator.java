@@ -209,7 +209,8 @@ public final class Simulator {
                 }
                 long tokens = s.emittedTokens() - lastTokens[r.index()];
                 lastTokens[r.index()] = s.emittedTokens();
-                long pre = s instanceof io.simfaasinfer.scheduler.AbstractScheduler a ? a.preemptions() : 0;
+                long pre = s instanceof io.simfaasinfer.scheduler.AbstractScheduler a ? a.preemptions()
+                        : s instanceof io.simfaasinfer.pipeline.VirtualEngines v ? v.preemptions() : 0;
                 sampleSink.accept(new io.simfaasinfer.metrics.TimeSeries.Sample(now / 1e9, p.name(), r.index(),
                         p.lifecycle().stateOf(r), s.waiting(), s.running(), pre, s.kv().usedBlocks(), s.kv().utilization(), r.lastBatchTokens(),
                         tokens, dt > 0 ? tokens / dt : 0));

@@ -50,11 +50,15 @@ public final class ConfigOptions {
     @Option(names = "--tp", description = "Tensor-parallel degree per replica (cluster.tp).")
     Integer tp;
 
+    @Option(names = {"--pp", "--pipeline-parallel-size"}, description = "Pipeline-parallel stages per replica (cluster.pp);"
+            + " a replica is tp x pp GPUs.")
+    Integer pp;
+
     @Option(names = "--replicas", description = "Number of replicas (cluster.replicas).")
     Integer replicas;
 
     @Option(names = "--n-xpus-per-node", paramLabel = "N",
-            description = "GPUs of the aggregated cluster: N / tp replicas (cluster.num_gpus; LLM Inference Simulator spelling).")
+            description = "GPUs of the aggregated cluster: N / (tp x pp) replicas (cluster.num_gpus; LLM Inference Simulator spelling).")
     Integer numGpus;
 
     @Option(names = "--warm-up", paramLabel = "SECONDS", description = "Arrivals in the first SECONDS are warm-up, excluded"
@@ -199,6 +203,7 @@ public final class ConfigOptions {
         add(all, "--model", "model.name", model);
         add(all, "--gpu", "cluster.gpu", gpu);
         add(all, "--tp", "cluster.tp", tp);
+        add(all, "--pp", "cluster.pp", pp);
         add(all, "--replicas", "cluster.replicas", replicas);
         if (numGpus != null && replicas != null) {
             throw new BadInputException("give --n-xpus-per-node or --replicas, not both");

@@ -1,6 +1,7 @@
 package io.simfaasinfer.cluster;
 
 import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.pipeline.Pipeline;
 import io.simfaasinfer.predictor.Breakdown;
 import io.simfaasinfer.predictor.ExecutionTimePredictor;
 import io.simfaasinfer.scheduler.Batch;
@@ -8,7 +9,9 @@ import io.simfaasinfer.scheduler.Scheduler;
 
 /**
  * One model replica: TP GPUs of one type running one scheduler over one KV cache, one iteration
- * at a time. Keeps its own utilisation counters.
+ * at a time; or, pipeline-parallel, {@code pp} stages of TP GPUs each running up to {@code pp}
+ * batches at once ({@link Pipeline}; its {@link #scheduler} is then the virtual engines). Keeps its
+ * own utilisation counters (busy time: the mean over stages of each stage's busy time).
  */
 public final class Replica {
 
@@ -18,6 +21,8 @@ public final class Replica {
     private final Scheduler scheduler;
     private final ExecutionTimePredictor predictor;
     private final Batch batch = new Batch();
+    /** Pipeline-parallel replicas only; null at pp = 1, where nothing below changes. */
+    private final Pipeline pipeline;
 
     private boolean busy;
     private boolean schedulePending;
@@ -31,18 +36,41 @@ public final class Replica {
     private long lastBatchTokens;
 
     public Replica(int index, GpuSpec gpu, int tp, Scheduler scheduler, ExecutionTimePredictor predictor) {
+        this(index, gpu, tp, scheduler, predictor, null);
+    }
+
+    /** A pipeline-parallel replica: {@code scheduler} is {@code pipeline}'s virtual engines. */
+    public Replica(int index, GpuSpec gpu, int tp, Scheduler scheduler, ExecutionTimePredictor predictor,
+                   Pipeline pipeline) {
+        if (pipeline != null && pipeline.engines() != scheduler) {
+            throw new IllegalArgumentException("a pipelined replica's scheduler is its pipeline's virtual engines");
+        }
         this.index = index;
         this.gpu = gpu;
         this.tp = tp;
         this.scheduler = scheduler;
         this.predictor = predictor;
+        this.pipeline = pipeline;
+    }
+
+    /** Pipeline stages (1 without pipeline parallelism). */
+    public int pp() { return pipeline == null ? 1 : pipeline.stages(); }
+    /** GPUs of this replica: tp x pp. */
+    public int gpus() { return tp * pp(); }
+    /** The pipeline, or null at pp = 1. */
+    public Pipeline pipeline() { return pipeline; }
+
+    /** The earliest a next batch can start, asked at {@code now}: now, or when stage 0 frees up. */
+    public long earliestStartNs(long now) {
+        return pipeline == null ? now : Math.max(now, pipeline.stage0FreeNs());
     }
 
     public int index() { return index; }
     public GpuSpec gpu() { return gpu; }
     public int tp() { return tp; }
     public Scheduler scheduler() { return scheduler; }
-    public boolean busy() { return busy; }
+    /** Whether no batch can start now: an iteration runs (pp = 1), or every virtual engine has a batch in flight. */
+    public boolean busy() { return pipeline == null ? busy : pipeline.full(); }
     public long iterations() { return iterations; }
     public long busyNs() { return busyNs; }
     public double flops() { return flops; }
@@ -70,6 +98,9 @@ public final class Replica {
      * @return the iteration's duration in ns (>= 1), or -1 if there is nothing to run
      */
     public long tryStart(long now) {
+        if (pipeline != null) {
+            return tryStartPipelined(now);
+        }
         if (busy) {
             throw new IllegalStateException("replica " + index + " is already running an iteration");
         }
@@ -91,9 +122,33 @@ public final class Replica {
         return duration;
     }
 
-    /** The running iteration ended at {@code now}. */
+    /** The running iteration ended at {@code now} (pipelined: the oldest batch in flight left the last stage). */
     public void finish(long now) {
+        if (pipeline != null) {
+            pipeline.finish(now);
+            return;
+        }
         scheduler.complete(batch, now);
         busy = false;
+    }
+
+    /** A batch enters the pipeline; busy time counts its stage time over the pp stages (their mean busy time). */
+    private long tryStartPipelined(long now) {
+        long duration = pipeline.tryStart(now);
+        if (duration < 0) {
+            return -1;
+        }
+        Breakdown b = pipeline.lastBreakdown();
+        Batch started = pipeline.lastBatch();
+        double stageShare = (double) pipeline.lastStageSumNs() / pipeline.stages();
+        lastDurationNs = duration;
+        lastBatchTokens = started.totalRealPrefillTokens() + started.numDecodes() - started.numPaddingDecodes();
+        iterations++;
+        busyNs += Math.round(stageShare);
+        flops += b.flops();
+        bytes += b.bytes();
+        kvBlockNs += scheduler.kv().usedBlocks() * stageShare;
+        prefillTokens += started.totalRealPrefillTokens();
+        return duration;
     }
 }

@@ -32,7 +32,7 @@ public record DeploymentConfig(List<PoolConfig> pools, TransferConfig transfer, 
 
     /**
      * One pool of replicas. Keys left out take the value of the {@code cluster} section (and the
-     * {@code scheduler} section for {@code scheduler}); {@code num_gpus} may stand for replicas x tp.
+     * {@code scheduler} section for {@code scheduler}); {@code num_gpus} may stand for replicas x tp x pp.
      *
      * @param name                 the pool's name in results
      * @param role                 mixed, prefill or decode
@@ -45,19 +45,33 @@ public record DeploymentConfig(List<PoolConfig> pools, TransferConfig transfer, 
      * @param prefixCaching        share cached prompt prefixes (mixed and prefill pools)
      * @param lifecycle            always_on, or serverless (settings from the serverless section)
      * @param scheduler            this pool's batching policy and its settings
+     * @param pp                   pipeline-parallel degree per replica (a replica is tp x pp GPUs)
      */
     public record PoolConfig(String name, String role, String gpu, int tp, int replicas, String router,
                              double gpuMemoryUtilization, double activationReserveGb, boolean prefixCaching,
-                             String lifecycle, SchedulerConfig scheduler) {
+                             String lifecycle, SchedulerConfig scheduler, int pp) {
+
+        /** Without pipeline parallelism (pp = 1). */
+        public PoolConfig(String name, String role, String gpu, int tp, int replicas, String router,
+                          double gpuMemoryUtilization, double activationReserveGb, boolean prefixCaching,
+                          String lifecycle, SchedulerConfig scheduler) {
+            this(name, role, gpu, tp, replicas, router, gpuMemoryUtilization, activationReserveGb, prefixCaching,
+                    lifecycle, scheduler, 1);
+        }
 
         public PoolConfig withScheduler(SchedulerConfig s) {
             return new PoolConfig(name, role, gpu, tp, replicas, router, gpuMemoryUtilization, activationReserveGb,
-                    prefixCaching, lifecycle, s);
+                    prefixCaching, lifecycle, s, pp);
         }
 
         public PoolConfig withRouter(String r) {
             return new PoolConfig(name, role, gpu, tp, replicas, r, gpuMemoryUtilization, activationReserveGb,
-                    prefixCaching, lifecycle, scheduler);
+                    prefixCaching, lifecycle, scheduler, pp);
+        }
+
+        /** GPUs of one replica: tp x pp. */
+        public int gpusPerReplica() {
+            return tp * pp;
         }
 
         public boolean serverless() {

@@ -20,7 +20,7 @@ final class DeploymentTree {
 
     private static final Set<String> DISAGGREGATION_KEYS = Set.of("enabled", "prefill", "decode", "transfer",
             "prefill_global", "prefill_local", "decode_global", "decode_local");
-    private static final List<String> FROM_CLUSTER = List.of("gpu", "tp", "replicas", "router",
+    private static final List<String> FROM_CLUSTER = List.of("gpu", "tp", "pp", "replicas", "router",
             "gpu_memory_utilization", "activation_reserve_gb", "prefix_caching");
 
     private final UnaryOperator<String> sourceOf;
@@ -38,14 +38,15 @@ final class DeploymentTree {
             JsonNode n = cl.remove("num_gpus");
             if (!n.isNull()) {
                 int tp = cl.path("tp").isIntegralNumber() ? cl.get("tp").asInt() : 1;
+                int pp = cl.path("pp").isIntegralNumber() ? cl.get("pp").asInt() : 1;
                 if (!n.isIntegralNumber() || n.asInt() < 1) {
                     throw err("cluster.num_gpus", "expected a positive integer, got " + n);
                 }
-                if (tp < 1 || n.asInt() % tp != 0) {
+                if (tp < 1 || pp < 1 || n.asInt() % (tp * pp) != 0) {
                     throw err("cluster.num_gpus", n.asInt() + " GPUs do not split into replicas of tp=" + tp
-                            + " (the GPU count must be a multiple of tp)");
+                            + (pp == 1 ? "" : " x pp=" + pp) + " (the GPU count must be a multiple of tp x pp)");
                 }
-                cl.put("replicas", n.asInt() / tp);
+                cl.put("replicas", n.asInt() / (tp * pp));
             }
         }
         JsonNode dis = tree.get("disaggregation");
@@ -103,11 +104,13 @@ final class DeploymentTree {
             }
             JsonNode tpNode = pool.has("tp") ? pool.get("tp") : cluster.get("tp");
             int tp = tpNode != null && tpNode.isIntegralNumber() ? tpNode.asInt() : 1;
-            if (tp < 1 || n.asInt() % tp != 0) {
+            JsonNode ppNode = pool.has("pp") ? pool.get("pp") : cluster.get("pp");
+            int pp = ppNode != null && ppNode.isIntegralNumber() ? ppNode.asInt() : 1;
+            if (tp < 1 || pp < 1 || n.asInt() % (tp * pp) != 0) {
                 throw err(path + ".num_gpus", n.asInt() + " GPUs do not split into replicas of tp=" + tp
-                        + " (num_gpus must be a multiple of tp)");
+                        + (pp == 1 ? "" : " x pp=" + pp) + " (num_gpus must be a multiple of tp x pp)");
             }
-            pool.put("replicas", n.asInt() / tp);
+            pool.put("replicas", n.asInt() / (tp * pp));
         }
         for (String k : FROM_CLUSTER) {
             if (!pool.has(k) && cluster.has(k)) {

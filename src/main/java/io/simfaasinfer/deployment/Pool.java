@@ -9,6 +9,9 @@ import io.simfaasinfer.engine.EventQueue;
 import io.simfaasinfer.engine.Phase;
 import io.simfaasinfer.kvcache.BlockManager;
 import io.simfaasinfer.kvcache.KvCapacity;
+import io.simfaasinfer.pipeline.Pipeline;
+import io.simfaasinfer.pipeline.StageTimes;
+import io.simfaasinfer.pipeline.VirtualEngines;
 import io.simfaasinfer.predictor.ExecutionTimePredictor;
 import io.simfaasinfer.predictor.PredictorFactory;
 import io.simfaasinfer.request.Request;
@@ -45,10 +48,30 @@ public final class Pool {
      * @param prefixCaching    whether replicas share cached prompt prefixes
      * @param predictor        times the iterations of this pool's replicas
      * @param observer         receives the request events of this pool's schedulers
+     * @param stages           pipeline stages of every replica and their times; null without pipeline parallelism
      */
     public record Spec(String name, Role role, GpuSpec gpu, int tp, ModelSpec model, SchedulerFactory scheduler,
                        SchedulerConfig schedulerConfig, String router, KvCapacity capacity, int blockSize,
-                       boolean prefixCaching, PredictorFactory.Built predictor, RequestObserver observer) {
+                       boolean prefixCaching, PredictorFactory.Built predictor, RequestObserver observer,
+                       StageTimes stages) {
+
+        /** Without pipeline parallelism. */
+        public Spec(String name, Role role, GpuSpec gpu, int tp, ModelSpec model, SchedulerFactory scheduler,
+                    SchedulerConfig schedulerConfig, String router, KvCapacity capacity, int blockSize,
+                    boolean prefixCaching, PredictorFactory.Built predictor, RequestObserver observer) {
+            this(name, role, gpu, tp, model, scheduler, schedulerConfig, router, capacity, blockSize, prefixCaching,
+                    predictor, observer, null);
+        }
+
+        /** Pipeline stages per replica (1 without pipeline parallelism). */
+        public int pp() {
+            return stages == null ? 1 : stages.stages();
+        }
+
+        /** GPUs of one replica: tp x pp. */
+        public int gpusPerReplica() {
+            return tp * pp();
+        }
     }
 
     /** An idle replica forms and starts its next batch. */
@@ -172,6 +195,15 @@ public final class Pool {
         return role() == Role.DECODE ? probe.supportsDecodeRole() : probe.supportsDisaggregation();
     }
 
+    /**
+     * Whether this pool's scheduler keeps its memory rule when other requests share its block pool
+     * (the pipelined replica's virtual engines do; false for an admission bound that counts only the
+     * requests it admitted itself, as for the decode role).
+     */
+    public boolean supportsSharedBlocks() {
+        return probe.supportsDecodeRole();
+    }
+
     /** KV blocks of one replica. */
     public int blocksPerReplica() {
         return spec.capacity().totalBlocks();
@@ -183,13 +215,32 @@ public final class Pool {
             throw new IllegalStateException("pool " + name() + " already has its " + maxReplicas + " replicas");
         }
         int index = firstIndex + made++;
-        Replica r = new Replica(index, spec.gpu(), spec.tp(), makeScheduler(index), predictor());
+        Replica r;
+        if (spec.stages() == null) {
+            r = new Replica(index, spec.gpu(), spec.tp(), makeScheduler(index), predictor());
+        } else {
+            // pp virtual engines over the replica's one block pool (pipeline.VirtualEngines)
+            BlockManager kv = newBlockManager();
+            Scheduler[] engines = new Scheduler[spec.pp()];
+            for (int i = 0; i < engines.length; i++) {
+                engines[i] = makeScheduler(index, kv);
+            }
+            VirtualEngines ve = new VirtualEngines(engines, kv);
+            r = new Replica(index, spec.gpu(), spec.tp(), ve, predictor(), new Pipeline(ve, spec.stages(), predictor()));
+        }
         registry.accept(this, r);
         return r;
     }
 
+    private BlockManager newBlockManager() {
+        return new BlockManager(spec.capacity().totalBlocks(), spec.blockSize(), spec.prefixCaching());
+    }
+
     private Scheduler makeScheduler(int index) {
-        BlockManager kv = new BlockManager(spec.capacity().totalBlocks(), spec.blockSize(), spec.prefixCaching());
+        return makeScheduler(index, newBlockManager());
+    }
+
+    private Scheduler makeScheduler(int index, BlockManager kv) {
         return spec.scheduler().create(new SchedulerContext(index, kv, spec.schedulerConfig(), spec.model(),
                 spec.observer(), predictor(), handoff));
     }
@@ -205,7 +256,7 @@ public final class Pool {
     public void requestSchedule(Replica r, long now) {
         if (!r.busy() && !r.schedulePending()) {
             r.setSchedulePending(true);
-            queue.schedule(now, new Schedule(this, r));
+            queue.schedule(r.earliestStartNs(now), new Schedule(this, r)); // pipelined: once stage 0 is free
         }
     }
 
@@ -214,6 +265,9 @@ public final class Pool {
         long duration = r.tryStart(now);
         if (duration > 0) {
             queue.schedule(now + duration, new IterationDone(this, r));
+            if (r.pp() > 1) {
+                requestSchedule(r, now); // the next batch may enter stage 0 while this one moves on
+            }
         }
     }
 

@@ -86,17 +86,20 @@ public record SimulationResult(
      * @param role             mixed, prefill or decode
      * @param lifecycle        always_on or serverless
      * @param replicas         replicas that existed in the run
-     * @param gpus             replicas x tp
+     * @param gpus             replicas x tp x pp
      * @param iterationRunningFractionMean mean over its replicas of the fraction of time an iteration was running
-     *                         (not saturation: a small iteration counts as much as a full one)
+     *                         (not saturation: a small iteration counts as much as a full one); pipelined: the
+     *                         mean over stages of each stage's busy fraction (bubbles show as idle)
      * @param kvCacheUtilPeak  highest fraction of KV blocks in use on any of its replicas
-     * @param peakMemoryGbPerGpu weights + activation reserve + peak KV cache of one GPU, GB
+     * @param peakMemoryGbPerGpu weights + activation reserve + peak KV cache of one GPU, GB (pipelined: of the
+     *                         stage that bounds the KV cache)
+     * @param pp               pipeline stages per replica
      */
     public record PoolStats(String name, String role, String lifecycle, String gpu, int tp, int replicas, int gpus,
                             String scheduler, String router, String localPolicy, int kvBlocksPerReplica,
                             long iterations, double iterationRunningFractionMean, double mfuMean, double mbuMean,
                             double kvCacheUtilMean, double kvCacheUtilPeak, double gpuHours, double pricePerGpuHour,
-                            double costUsd, double peakMemoryGbPerGpu, String predictor) {
+                            double costUsd, double peakMemoryGbPerGpu, String predictor, int pp) {
     }
 
     /**

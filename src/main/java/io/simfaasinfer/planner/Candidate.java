@@ -72,6 +72,9 @@ public record Candidate(String gpu, int tp, int pp, String deployment, int repli
         List<String> o = new ArrayList<>();
         o.add("cluster.gpu=" + gpu);
         o.add("cluster.tp=" + tp);
+        if (pp > 1) {
+            o.add("cluster.pp=" + pp); // the pools below inherit it
+        }
         o.add("cluster.router=least_outstanding");
         o.add("scheduler.name=" + scheduler);
         o.add("scheduler.max_num_seqs=" + maxBatch);

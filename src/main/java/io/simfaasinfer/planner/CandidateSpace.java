@@ -16,9 +16,10 @@ import java.util.function.Supplier;
 /**
  * The candidates of a request's {@code config_space}: every consistent combination (total GPUs in
  * {@code num_gpus} when given; disaggregated replica counts divisible by the split), each either to
- * be searched or skipped with its reason (pipeline parallelism is not simulated yet; a disaggregated
- * serverless shape; an always-on deployment over budget: a serverless fleet's cost is only known once
- * simulated). Infeasible shapes (TP against heads, memory) are found when the candidate's
+ * be searched or skipped with its reason (a disaggregated serverless shape; an always-on deployment over
+ * budget: a serverless fleet's cost is only known once simulated). Pipeline-parallel candidates are
+ * simulated like the others (docs/parallelism.md). Infeasible shapes (TP against heads, PP against
+ * layers, memory) are found when the candidate's
  * configuration is validated ({@link Evaluator}).
  */
 public final class CandidateSpace {
@@ -112,9 +113,7 @@ public final class CandidateSpace {
             return; // inconsistent: not one of the allowed GPU counts
         }
         String skip = null;
-        if (pp > 1) {
-            skip = "pipeline parallelism is not simulated yet (pp=" + pp + ")";
-        } else if (lifecycle.equals("serverless") && dep.equals("disaggregated")) {
+        if (lifecycle.equals("serverless") && dep.equals("disaggregated")) {
             skip = "serverless candidates are searched for aggregated deployments (a fleet of mixed instances)";
         } else if (lifecycle.equals("always_on") && budget != null && c.costPerHour() > budget) {
             skip = String.format(Locale.ROOT, "over budget: $%.2f/h > max_cost_per_hour $%.2f/h", c.costPerHour(), budget);

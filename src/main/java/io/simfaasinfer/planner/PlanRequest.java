@@ -52,7 +52,7 @@ public record PlanRequest(String model, String profile, String telemetry, Worklo
      * @param gpuTypes            catalog GPUs or their short names (A100, H100, A10G, ...)
      * @param numGpus             allowed total GPU counts; empty = any
      * @param tensorParallel      TP degrees
-     * @param pipelineParallel    PP degrees (only 1 is simulated yet; others are skipped with the reason)
+     * @param pipelineParallel    PP degrees (stages per replica; docs/parallelism.md)
      * @param numReplicas         replica counts (all pools together when disaggregated)
      * @param schedulers          batching policies
      * @param maxBatchSizes       scheduler.max_num_seqs values

@@ -159,6 +159,12 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         return 2.0 * layers * perAllReduce * 1e3;
     }
 
+    /** {@code layers x perLayerOverheadUs}: the roofline's per-layer share of its fixed overhead. */
+    @Override
+    public double perLayerOverheadMs() {
+        return layers * params.perLayerOverheadUs() / 1000.0;
+    }
+
     @Override
     public String describe() {
         return String.format("roofline(%s on %s x%d, compute_eff=%.2f, memory_eff=%.2f, overhead=%.2fms)",

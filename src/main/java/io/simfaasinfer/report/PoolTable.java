@@ -37,7 +37,7 @@ public final class PoolTable {
 
     /** One cell per pool: "name: N x gpu (tp=T)". */
     public static String brief(List<SimulationResult.PoolStats> pools) {
-        return String.join(" + ", pools.stream().map(p -> String.format(Locale.ROOT, "%s %dx%s tp%d", p.name(),
-                p.replicas(), p.gpu(), p.tp())).toList());
+        return String.join(" + ", pools.stream().map(p -> String.format(Locale.ROOT, "%s %dx%s tp%d%s", p.name(),
+                p.replicas(), p.gpu(), p.tp(), p.pp() > 1 ? " pp" + p.pp() : "")).toList());
     }
 }

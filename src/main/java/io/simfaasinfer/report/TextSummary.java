@@ -19,16 +19,18 @@ public final class TextSummary {
                 : "serverless " + sl.path("min_instances").asInt() + "-" + sl.path("max_instances").asInt();
         var pools = r.pools();
         if (pools == null || pools.size() <= 1) {
-            b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %s x %s (tp=%d), scheduler %s, router %s, local policy %s%n",
+            int pp = pools != null && pools.size() == 1 ? pools.get(0).pp() : c.path("cluster").path("pp").asInt(1);
+            b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s on %s x %s (tp=%d%s), scheduler %s, router %s, local policy %s%n",
                     modelLabel(c), fleet,
-                    c.path("cluster").path("gpu").asText(), c.path("cluster").path("tp").asInt(),
+                    c.path("cluster").path("gpu").asText(), c.path("cluster").path("tp").asInt(), pp > 1 ? ", pp=" + pp : "",
                     c.path("scheduler").path("name").asText(), c.path("cluster").path("router").asText(),
                     c.path("scheduler").path("local_policy").asText("fcfs")));
         } else {
             b.append(String.format(Locale.ROOT, "SimFaaSInfer: %s, %s deployment of %s%n",
                     modelLabel(c), r.deployment(), String.join(" + ", pools.stream()
-                            .map(p -> String.format(Locale.ROOT, "%s %d x %s (tp=%d, %s, %s)", p.role(), p.replicas(),
-                                    p.gpu(), p.tp(), p.scheduler(), p.router())).toList())));
+                            .map(p -> String.format(Locale.ROOT, "%s %d x %s (tp=%d%s, %s, %s)", p.role(), p.replicas(),
+                                    p.gpu(), p.tp(), p.pp() > 1 ? ", pp=" + p.pp() : "", p.scheduler(), p.router()))
+                            .toList())));
         }
         if (r.warnings() != null && !r.warnings().isEmpty()) {
             b.append(String.format(Locale.ROOT, "warnings: %d on the configuration (keys read under another name"

@@ -90,7 +90,8 @@ public final class ServerlessLifecycle implements Lifecycle {
      * @param pool         the pool whose replicas the instances are
      * @param router       chooses among ready instances with room
      * @param sm           the request-side observer the pool's schedulers report to
-     * @param maxBatchSize the pool's scheduler.max_num_seqs
+     * @param tp           GPUs of one instance: tp x pp (a pipelined instance loads its stages' weights in parallel)
+     * @param maxBatchSize the pool's scheduler.max_num_seqs (x pp: one batch per virtual engine)
      * @param runOver      whether every request of the run is done (then nothing changes the fleet any more)
      */
     public ServerlessLifecycle(ServerlessConfig cfg, ModelSpec model, GpuSpec gpu, int tp, int maxBatchSize, Pool pool,

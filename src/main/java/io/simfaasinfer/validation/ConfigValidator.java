@@ -91,7 +91,7 @@ public final class ConfigValidator {
             throw err("cluster.block_size", "expected an integer in [1, 1024], got " + cl.blockSize());
         }
         SchedulerConfig sc = new ShapeChecks(sourceOf).check(ShapeChecks.Keys.CLUSTER, model, gpu, cl.tp(),
-                cl.replicas(), cl.router(), cl.gpuMemoryUtilization(), cl.activationReserveGb(), cl.prefixCaching(),
+                cl.pp(), cl.replicas(), cl.router(), cl.gpuMemoryUtilization(), cl.activationReserveGb(), cl.prefixCaching(),
                 c.scheduler(), w, cl.blockSize(), shorthand);
         predictor(c.predictor());
         GpuSpec fleetGpu = gpu; // cold-start figures come from the serverless pool's GPU
@@ -115,7 +115,7 @@ public final class ConfigValidator {
         }
         DeploymentConfig dep = new DeploymentChecks(sourceOf).check(c, sc, sl, model, catalog, w);
         ClusterConfig clCanonical = new ClusterConfig(gpu.name(), cl.tp(), cl.replicas(), cl.router(),
-                cl.gpuMemoryUtilization(), cl.blockSize(), cl.activationReserveGb(), cl.prefixCaching());
+                cl.gpuMemoryUtilization(), cl.blockSize(), cl.activationReserveGb(), cl.prefixCaching(), cl.pp());
         SloConfig slo = c.slo() == null ? new SloConfig(null, null) : c.slo();
         if (slo.tpotMs() != null) {
             positive("slo.tpot_ms", slo.tpotMs());

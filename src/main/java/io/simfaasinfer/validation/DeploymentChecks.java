@@ -54,7 +54,7 @@ final class DeploymentChecks {
             ClusterConfig cl = c.cluster();
             var pool = new DeploymentConfig.PoolConfig("main", "mixed", cl.gpu(), cl.tp(),
                     serverless ? sl.maxInstances() : cl.replicas(), cl.router(), cl.gpuMemoryUtilization(),
-                    cl.activationReserveGb(), cl.prefixCaching(), serverless ? "serverless" : "always_on", sc);
+                    cl.activationReserveGb(), cl.prefixCaching(), serverless ? "serverless" : "always_on", sc, cl.pp());
             return new DeploymentConfig(List.of(pool), null, null, null, null, null);
         }
         String base = "deployment";
@@ -212,10 +212,10 @@ final class DeploymentChecks {
                     + " mixed and prefill pools");
         }
         SchedulerConfig sc = new ShapeChecks(sourceOf).check(ShapeChecks.Keys.pool(p, pc.name()), model, gpu, tp,
-                pc.replicas(), pc.router(), pc.gpuMemoryUtilization(), pc.activationReserveGb(), pc.prefixCaching(),
+                pc.pp(), pc.replicas(), pc.router(), pc.gpuMemoryUtilization(), pc.activationReserveGb(), pc.prefixCaching(),
                 pc.scheduler(), w, blockSize, true);
         return new DeploymentConfig.PoolConfig(pc.name(), pc.role(), gpu.name(), tp, replicas, pc.router(),
-                pc.gpuMemoryUtilization(), pc.activationReserveGb(), pc.prefixCaching(), pc.lifecycle(), sc);
+                pc.gpuMemoryUtilization(), pc.activationReserveGb(), pc.prefixCaching(), pc.lifecycle(), sc, pc.pp());
     }
 
     private void transfer(DeploymentConfig.TransferConfig t) {

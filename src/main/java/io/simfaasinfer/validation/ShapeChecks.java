@@ -13,7 +13,8 @@ import io.simfaasinfer.scheduler.Schedulers;
 import java.util.function.UnaryOperator;
 
 /**
- * The checks of one pool's shape, wherever its keys live: TP against the model's heads, replicas,
+ * The checks of one pool's shape, wherever its keys live: TP against the model's heads, PP against
+ * its layers (every stage holds at least one, as vLLM's get_pp_indices needs), replicas,
  * router, memory fraction, the scheduler's settings (resolving {@code max_num_batched_tokens}),
  * prefix caching against the scheduler, and whether the model fits. {@link ConfigValidator} runs them
  * on the {@code cluster} and {@code scheduler} sections, {@link DeploymentChecks} on each pool.
@@ -50,7 +51,7 @@ final class ShapeChecks {
      *                   cluster section when a deployment section has pools: it only holds their defaults)
      * @return {@code sc} with {@code max_num_batched_tokens} resolved
      */
-    SchedulerConfig check(Keys k, ModelSpec model, GpuSpec gpu, int tp, int replicas, String router,
+    SchedulerConfig check(Keys k, ModelSpec model, GpuSpec gpu, int tp, int pp, int replicas, String router,
                           double memoryUtilization, double activationReserveGb, boolean prefixCaching,
                           SchedulerConfig sc, WorkloadConfig w, int blockSize, boolean modelShape) {
         String p = k.prefix();
@@ -64,6 +65,13 @@ final class ShapeChecks {
         if (modelShape && model.numKvHeads() % tp != 0 && tp % model.numKvHeads() != 0) {
             throw err(p + ".tp", "tp=" + tp + " and the " + model.numKvHeads() + " KV heads of " + model.name()
                     + " must divide one another");
+        }
+        if (pp < 1) {
+            throw err(p + ".pp", "expected a positive integer (pipeline stages per replica), got " + pp);
+        }
+        if (modelShape && pp > model.numLayers()) {
+            throw err(p + ".pp", "pp=" + pp + " exceeds the " + model.numLayers() + " layers of " + model.name()
+                    + " (every pipeline stage holds at least one layer)");
         }
         if (replicas < 1) {
             throw err(p + ".replicas", "expected a positive integer, got " + replicas);
@@ -113,14 +121,15 @@ final class ShapeChecks {
                     .toList()) + " schedulers only, not '" + sc.name() + "'");
         }
         if (modelShape) {
-            KvCapacity cap = KvCapacity.of(model, gpu, tp, memoryUtilization, blockSize, activationReserveGb,
+            KvCapacity cap = KvCapacity.of(model, gpu, tp, pp, memoryUtilization, blockSize, activationReserveGb,
                     sc.maxNumBatchedTokens());
             if (cap.weightBytes() + cap.activationBytes() >= cap.usableBytes() || cap.totalBlocks() < 1) {
                 throw err(p + ".tp", String.format(
-                        "%s does not fit%s: %.1f GB of weights per GPU at tp=%d plus %.1f GB of activations, but %s x"
-                                + " gpu_memory_utilization %.2f gives %.1f GB; raise tp or use a larger GPU",
+                        "%s does not fit%s: %.1f GB of weights per GPU at tp=%d%s plus %.1f GB of activations, but %s x"
+                                + " gpu_memory_utilization %.2f gives %.1f GB; raise tp%s or use a larger GPU",
                         model.name(), k.pool() == null ? "" : " pool '" + k.pool() + "'", cap.weightBytes() / 1e9, tp,
-                        cap.activationBytes() / 1e9, gpu.name(), memoryUtilization, cap.usableBytes() / 1e9));
+                        pp == 1 ? "" : " pp=" + pp + " (the fullest stage)", cap.activationBytes() / 1e9, gpu.name(),
+                        memoryUtilization, cap.usableBytes() / 1e9, pp == 1 ? "" : " or pp"));
             }
         }
         return sc;

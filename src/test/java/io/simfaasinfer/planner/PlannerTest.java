@@ -140,6 +140,19 @@ class PlannerTest {
     }
 
     @Test
+    void pipelineParallelCandidatesAreSimulatedNotSkipped() {
+        PlanRequest r = small("config_space.gpu_types=[H100]", "config_space.schedulers=[vllm]",
+                "config_space.pipeline_parallel=[1, 2]", "config_space.num_replicas=[1]");
+        Plan plan = new CapacityPlanner(r, Catalog.builtin(), "test").search(2, line -> { });
+        Plan.Configuration pp2 = plan.allCandidates().stream().filter(c -> c.pipelineParallel() == 2).findFirst()
+                .orElseThrow();
+        assertThat(pp2.verdict()).isNotEqualTo("skipped");
+        assertThat(pp2.numGpusPerReplica()).isEqualTo(2);
+        assertThat(pp2.runCommand()).contains("cluster.pp=2");
+        assertThat(pp2.cost().costPerHour()).isCloseTo(2 * 2.99, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
     void budgetAndGpuFiltersAreHonoured() {
         PlanRequest r = small("config_space.gpu_types=[H100]", "constraints.max_cost_per_hour=4");
         Plan plan = new CapacityPlanner(r, Catalog.builtin(), "test").search(2, line -> { });

@@ -195,6 +195,16 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
     }
 
     /** Part of the fitted fixed time attributed to kernel launches and small kernels (not weight reads), ms. */
+    /**
+     * The fitted overhead beyond the roofline's per-iteration default ({@link RooflineParams#DEFAULTS}
+     * {@code overheadMs}, scheduling and input preparation) is taken as per layer: launches, norms and
+     * small kernels of every decoder layer (the profile, measured on one GPU, cannot tell them apart).
+     */
+    @Override
+    public double perLayerOverheadMs() {
+        return Math.max(0, overheadMs - RooflineParams.DEFAULTS.overheadMs());
+    }
+
     public double overheadMs() {
         return overheadMs;
     }

@@ -41,6 +41,12 @@ public final class ScaledPredictor implements ExecutionTimePredictor {
                 b.flops(), b.bytes());
     }
 
+    /** The wrapped predictor's per-layer overhead, scaled (the offset is per iteration). */
+    @Override
+    public double perLayerOverheadMs() {
+        return base.perLayerOverheadMs() * scale;
+    }
+
     @Override
     public String describe() {
         return String.format(Locale.ROOT, "scaled(x%.4f %+.3fms, %s)", scale, offsetMs, base.describe());
