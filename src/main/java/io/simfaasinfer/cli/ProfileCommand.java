@@ -31,9 +31,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code simfaasinfer profile inspect DIR}: the grid of a FaaSInfer profile and how well it is fitted. */
+/**
+ * {@code simfaasinfer profile inspect DIR}: the grid of a FaaSInfer profile and how well it is
+ * fitted; {@code profile synthesize}: a profile made by the simulator's predictor.
+ */
 @Command(name = "profile", mixinStandardHelpOptions = true, description = "Work with FaaSInfer profiles.",
-        subcommands = ProfileCommand.Inspect.class)
+        subcommands = {ProfileCommand.Inspect.class, ProfileSynthesizeCommand.class})
 public final class ProfileCommand implements Runnable {
 
     @Spec
