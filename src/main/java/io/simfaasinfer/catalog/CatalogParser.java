@@ -38,7 +38,8 @@ final class CatalogParser {
     /** Keys of a GPU entry, in {@link GpuSpec} component order (minus {@code name}); peak_fp8_tflops is optional. */
     static final List<String> GPU_FIELDS = List.of(
             "peak_bf16_tflops", "memory_gb", "memory_bandwidth_tb_s", "interconnect_gb_s",
-            "interconnect_latency_us", "price_per_hour", "price_source", "source", "peak_fp8_tflops");
+            "interconnect_latency_us", "price_per_hour", "price_source", "source", "peak_fp8_tflops",
+            "fabric", "allreduce_bus_gb_s", "allreduce_latency_us", "gemm_efficiency");
 
     static final String MODELS = "models";
     static final String GPUS = "gpus";
@@ -207,7 +208,11 @@ final class CatalogParser {
                 e.positiveNumber("price_per_hour"),
                 e.text("price_source"),
                 e.text("source"),
-                e.has("peak_fp8_tflops") ? e.positiveNumber("peak_fp8_tflops") : 0);
+                e.has("peak_fp8_tflops") ? e.positiveNumber("peak_fp8_tflops") : 0,
+                e.has("fabric") ? e.choice("fabric", GpuSpec.FABRICS) : null,
+                e.has("allreduce_bus_gb_s") ? e.positiveNumber("allreduce_bus_gb_s") : 0,
+                e.has("allreduce_latency_us") ? e.positiveNumber("allreduce_latency_us") : 0,
+                e.has("gemm_efficiency") ? e.fraction("gemm_efficiency") : 0);
     }
 
     // ---------------------------------------------------------------- one entry
@@ -275,6 +280,23 @@ final class CatalogParser {
                 throw error(field, expected, v);
             }
             return v.booleanValue();
+        }
+
+        double fraction(String field) {
+            double v = positiveNumber(field);
+            if (v > 1) {
+                throw error(field, "a number in (0, 1]", node.get(field));
+            }
+            return v;
+        }
+
+        String choice(String field, List<String> allowed) {
+            String expected = "one of " + String.join(", ", allowed);
+            JsonNode v = required(field, expected);
+            if (!v.isTextual() || !allowed.contains(v.textValue().strip())) {
+                throw error(field, expected, v);
+            }
+            return v.textValue().strip();
         }
 
         String text(String field) {

@@ -14,6 +14,16 @@ package io.simfaasinfer.catalog;
  * @param source                where the performance figures come from
  * @param peakFp8Tflops         dense (no sparsity) fp8 tensor throughput, TFLOP/s; 0 for a GPU without
  *                              fp8 tensor cores (A100, A10G, TPU v4)
+ * @param fabric                how the GPUs of one node reach each other: {@code nvlink} (NVLink through
+ *                              NVSwitch: every pair at full speed, so engines' custom one-/two-shot
+ *                              all-reduce kernels apply), {@code xgmi}, {@code ici} or {@code pcie} (NCCL only)
+ * @param allreduceBusGbS       NCCL all-reduce bus bandwidth reached by large messages (nccl-tests
+ *                              {@code busbw}), GB/s; 0 = {@code interconnectGbS x comm_efficiency}
+ * @param allreduceLatencyUs    NCCL all-reduce time of a tiny message (the ring/tree alpha), microseconds;
+ *                              0 = {@code 2 x interconnectLatencyUs}
+ * @param gemmEfficiency        fraction of the dense peak that large GEMMs of an LLM layer reach in the
+ *                              serving engines' cuBLAS/CUTLASS kernels (used with an engine preset); 0 =
+ *                              {@code predictor.compute_efficiency}
  */
 public record GpuSpec(
         String name,
@@ -25,14 +35,41 @@ public record GpuSpec(
         double pricePerHour,
         String priceSource,
         String source,
-        double peakFp8Tflops) {
+        double peakFp8Tflops,
+        String fabric,
+        double allreduceBusGbS,
+        double allreduceLatencyUs,
+        double gemmEfficiency) {
+
+    /** Fabric names {@link #fabric} takes. */
+    public static final java.util.List<String> FABRICS = java.util.List.of("nvlink", "xgmi", "ici", "pcie");
+
+    public GpuSpec {
+        if (fabric == null) {
+            // user catalogs without the key: NVLink-class bandwidth means a switched fabric
+            fabric = interconnectGbS > 100 ? "nvlink" : "pcie";
+        }
+    }
+
+    /** A GPU whose collective parameters follow from its interconnect figures. */
+    public GpuSpec(String name, double peakBf16Tflops, double memoryGb, double memoryBandwidthTbS,
+                   double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,
+                   String source, double peakFp8Tflops) {
+        this(name, peakBf16Tflops, memoryGb, memoryBandwidthTbS, interconnectGbS, interconnectLatencyUs, pricePerHour,
+                priceSource, source, peakFp8Tflops, null, 0, 0, 0);
+    }
 
     /** A GPU without fp8 tensor cores. */
     public GpuSpec(String name, double peakBf16Tflops, double memoryGb, double memoryBandwidthTbS,
                    double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,
                    String source) {
         this(name, peakBf16Tflops, memoryGb, memoryBandwidthTbS, interconnectGbS, interconnectLatencyUs, pricePerHour,
-                priceSource, source, 0);
+                priceSource, source, 0, null, 0, 0, 0);
+    }
+
+    /** Whether every GPU pair of a node talks over NVLink (NVSwitch), where custom all-reduce kernels run. */
+    public boolean nvlink() {
+        return fabric.equals("nvlink");
     }
 
     /** Whether the GPU has fp8 tensor cores (fp8 GEMMs at {@link #peakFp8Tflops}). */

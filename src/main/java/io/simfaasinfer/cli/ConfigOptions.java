@@ -28,6 +28,10 @@ public final class ConfigOptions {
     @Option(names = "--catalog", paramLabel = "FILE", description = "Extra models/GPUs (YAML/JSON) beside the built-in catalog.")
     Path catalogFile;
 
+    @Option(names = "--engine", description = "Serving engine preset: none, vllm, sglang, trtllm: kernel efficiencies,"
+            + " host overheads, CUDA graphs (predictor.engine; docs/fidelity.md).")
+    String engine;
+
     @Option(names = "--predictor", description = "Iteration-time predictor: auto, profile, calibrated, roofline (predictor.kind).")
     String predictorKind;
 
@@ -263,6 +267,7 @@ public final class ConfigOptions {
                     "--e2e-slo " + e2eSlo));
         }
         add(all, "--predictor", "predictor.kind", predictorKind);
+        add(all, "--engine", "predictor.engine", engine);
         if (profile != null) {
             all.add(new ConfigLoader.Override("predictor.profile=" + quoted(profile), "--profile " + profile));
         }

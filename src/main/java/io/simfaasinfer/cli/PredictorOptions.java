@@ -36,6 +36,10 @@ public final class PredictorOptions {
     @Option(names = "--tp", description = "Tensor-parallel degree (cluster.tp).")
     Integer tp;
 
+    @Option(names = "--engine", description = "Serving engine preset: none, vllm, sglang, trtllm: kernel efficiencies,"
+            + " host overheads, CUDA graphs (predictor.engine; docs/fidelity.md).")
+    String engine;
+
     @Option(names = "--predictor", description = "Iteration-time predictor: auto, profile, calibrated, roofline (predictor.kind).")
     String predictorKind;
 
@@ -56,6 +60,7 @@ public final class PredictorOptions {
         add(all, "--gpu", "cluster.gpu", gpu);
         add(all, "--tp", "cluster.tp", tp);
         add(all, "--predictor", "predictor.kind", predictorKind);
+        add(all, "--engine", "predictor.engine", engine);
         if (profile != null) {
             all.add(new ConfigLoader.Override("predictor.profile=" + quoted(profile), "--profile " + profile));
         }

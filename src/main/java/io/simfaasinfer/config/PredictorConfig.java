@@ -18,8 +18,10 @@ import java.util.List;
  * @param commEfficiency     roofline: fraction of interconnect bandwidth reached
  * @param overheadMs         roofline: fixed cost per iteration, ms
  * @param perLayerOverheadUs roofline: fixed cost per layer per iteration, us
+ * @param engine             serving engine preset: {@code none} (default), {@code vllm}, {@code sglang},
+ *                           {@code trtllm} (kernel efficiencies, host overheads, CUDA graphs)
  */
 public record PredictorConfig(String kind, String profile, List<String> calibrateFrom, String telemetry,
                               boolean telemetryOffset, double computeEfficiency, double memoryEfficiency,
-                              double commEfficiency, double overheadMs, double perLayerOverheadUs) {
+                              double commEfficiency, double overheadMs, double perLayerOverheadUs, String engine) {
 }

@@ -121,6 +121,17 @@ public final class PredictorFactory {
             } else {
                 base = roofline(p, model, gpu, tp);
             }
+            java.util.Optional<EngineModel> engine = Engines.find(p.engine());
+            if (engine.isPresent()) {
+                EngineModel e = engine.get();
+                if (base instanceof RooflinePredictor r && mode.equals("roofline")) {
+                    // the engine's kernels and GPU-side overheads replace the flat roofline's
+                    base = new RooflinePredictor(model, gpu, tp, e.params(r.params()),
+                            e.kernels(gpu, r.params().computeEfficiency()));
+                }
+                base = new EnginePredictor(base, e, model.numLayers());
+                notes.add("engine " + e.name() + ": " + e.description());
+            }
         } catch (ProfileException e) {
             throw new ConfigException(e.getMessage());
         } catch (IllegalArgumentException e) {

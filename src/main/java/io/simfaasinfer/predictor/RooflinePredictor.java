@@ -13,7 +13,8 @@ import io.simfaasinfer.catalog.ModelSpec;
  *       c cached ones (quadratic in the prompt);</li>
  *   <li>decode attention: reads every cached K/V of every decoding sequence;</li>
  *   <li>LM head: logits for the last token of each sequence;</li>
- *   <li>TP communication: two ring all-reduces of tokens x hidden per layer;</li>
+ *   <li>TP communication: two all-reduces of tokens x hidden per layer and one after the embedding,
+ *       each as the engines run it ({@link Collectives});</li>
  *   <li>a fixed per-iteration and per-layer overhead.</li>
  * </ul>
  * Bytes follow the model's served dtypes: fp8 weights halve the linear layers' weight bytes and run
@@ -28,9 +29,13 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
     private final GpuSpec gpu;
     private final int tp;
     private final RooflineParams params;
+    private final KernelModel kernels;
+    private final Collectives collectives;
 
     private final int layers;
-    private final double flopsPerSec;      // effective, one GPU, bf16 (attention, LM head)
+    private final double flopsPerSec;      // effective, one GPU, bf16 (LM head)
+    private final double attnFlopsPerSec;  // effective, one GPU, bf16 (prefill attention)
+    private final double decodeBytesPerSec; // effective, one GPU (paged decode attention)
     private final double linearFlopsPerSec; // effective, one GPU, in the linear layers' dtype
     private final double bytesPerSec;      // effective, one GPU
     private final double linearFlopsPerTokenPerLayer;   // one GPU
@@ -41,12 +46,17 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
     private final double lmHeadFlopsPerSeq;             // one GPU
     private final double lmHeadWeightBytes;             // one GPU
     private final double allReduceBytesPerToken;        // message bytes per token per all-reduce
-    private final double ringFactor;                    // 2(t-1)/t
-    private final double commBytesPerSec;
-    private final double commLatencySec;
     private final double fixedMs;
 
     public RooflinePredictor(ModelSpec model, GpuSpec gpu, int tp, RooflineParams params) {
+        this(model, gpu, tp, params, KernelModel.flat(params));
+    }
+
+    /**
+     * A roofline whose kernels follow {@code kernels} (an engine's GEMM, attention and all-reduce
+     * model); {@code params} gives the fixed overheads and the all-reduce efficiency.
+     */
+    public RooflinePredictor(ModelSpec model, GpuSpec gpu, int tp, RooflineParams params, KernelModel kernels) {
         if (tp < 1) {
             throw new IllegalArgumentException("tp must be >= 1");
         }
@@ -54,6 +64,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         this.gpu = gpu;
         this.tp = tp;
         this.params = params;
+        this.kernels = kernels;
+        this.collectives = new Collectives(gpu, tp, params.commEfficiency(), kernels.customAllReduce());
         this.layers = model.numLayers();
         int b = model.activationBytes();          // activations, embedding, LM head: 16-bit
         int wb = model.linearBytesPerParam();     // decoder linear weights: 1 byte in fp8
@@ -63,7 +75,9 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         long m = model.intermediateSize();
         this.flopsPerSec = gpu.peakFlops() * params.computeEfficiency();
         // fp8 (W8A8) GEMMs run on the fp8 tensor cores at the same fraction of their peak
-        this.linearFlopsPerSec = gpu.peakFlops(model.gemmDtype()) * params.computeEfficiency();
+        this.linearFlopsPerSec = gpu.peakFlops(model.gemmDtype()) * kernels.gemmEfficiency();
+        this.attnFlopsPerSec = gpu.peakFlops() * kernels.prefillAttentionEfficiency();
+        this.decodeBytesPerSec = gpu.memoryBandwidthBytes() * kernels.decodeMemoryEfficiency();
         this.bytesPerSec = gpu.memoryBandwidthBytes() * params.memoryEfficiency();
         this.linearFlopsPerTokenPerLayer = 2.0 * model.linearParamsPerLayer() / tp;
         this.linearWeightBytesPerLayer = (double) model.linearParamsPerLayer() * wb / tp;
@@ -76,9 +90,6 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         this.lmHeadFlopsPerSeq = 2.0 * model.lmHeadParams() / tp;
         this.lmHeadWeightBytes = (double) model.lmHeadParams() * b / tp;
         this.allReduceBytesPerToken = (double) h * b;
-        this.ringFactor = tp == 1 ? 0 : 2.0 * (tp - 1) / tp;
-        this.commBytesPerSec = gpu.interconnectBytes() * params.commEfficiency();
-        this.commLatencySec = gpu.interconnectLatencyUs() * 1e-6;
         this.fixedMs = params.overheadMs() + layers * params.perLayerOverheadUs() / 1000.0;
     }
 
@@ -98,25 +109,21 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
 
         double linearFlops = layers * tokens * linearFlopsPerTokenPerLayer;
         double linearBytes = layers * (linearWeightBytesPerLayer + tokens * activationBytesPerTokenPerLayer);
-        double linearSec = Math.max(linearFlops / linearFlopsPerSec, linearBytes / bytesPerSec);
+        double linearSec = Math.max(layers * kernels.gemmTokens(tokens) * linearFlopsPerTokenPerLayer / linearFlopsPerSec,
+                linearBytes / bytesPerSec);
 
         double pAttnFlops = layers * prefillPairs * attnFlopsPerPairPerLayer;
         double pAttnBytes = layers * prefillKvTokens * kvBytesPerTokenPerLayer;
-        double pAttnSec = !anyPrefill ? 0 : Math.max(pAttnFlops / flopsPerSec, pAttnBytes / bytesPerSec);
+        double pAttnSec = !anyPrefill ? 0 : Math.max(pAttnFlops / attnFlopsPerSec, pAttnBytes / bytesPerSec);
 
         double dAttnFlops = layers * decodeKvTokens * attnFlopsPerPairPerLayer;
         double dAttnBytes = layers * decodeKvTokens * kvBytesPerTokenPerLayer;
-        double dAttnSec = !anyDecode ? 0 : Math.max(dAttnFlops / flopsPerSec, dAttnBytes / bytesPerSec);
+        double dAttnSec = !anyDecode ? 0 : Math.max(dAttnFlops / attnFlopsPerSec, dAttnBytes / decodeBytesPerSec);
 
         double lmFlops = seqs * lmHeadFlopsPerSeq;
         double lmSec = Math.max(lmFlops / flopsPerSec, lmHeadWeightBytes / bytesPerSec);
 
-        double commSec = 0;
-        if (tp > 1) {
-            double perAllReduce = ringFactor * tokens * allReduceBytesPerToken / commBytesPerSec
-                    + 2.0 * (tp - 1) * commLatencySec;
-            commSec = 2.0 * layers * perAllReduce;
-        }
+        double commSec = communicationMs(tokens) / 1e3;
         double flops = (linearFlops + pAttnFlops + dAttnFlops + lmFlops) * tp;
         double bytes = (linearBytes + pAttnBytes + dAttnBytes + lmHeadWeightBytes) * tp;
         return new Breakdown(linearSec * 1e3, pAttnSec * 1e3, dAttnSec * 1e3, lmSec * 1e3, commSec * 1e3,
@@ -149,14 +156,18 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
                 + (prefillKvTokens + decodeKvTokens) * kvBytesPerTokenPerLayer) + lmHeadWeightBytes) * tp;
     }
 
-    /** Tensor-parallel all-reduce time of an iteration with {@code tokens} new tokens, ms (0 at TP=1). */
+    /**
+     * Tensor-parallel all-reduce time of an iteration with {@code tokens} new tokens, ms (0 at TP=1):
+     * two all-reduces of {@code tokens x hidden} activations per layer (after attention's output
+     * projection and the MLP's down projection, Megatron-style row-parallel layers) plus one after
+     * the vocabulary-parallel embedding (vLLM {@code VocabParallelEmbedding}), each timed by
+     * {@link Collectives}.
+     */
     public double communicationMs(double tokens) {
         if (tp == 1) {
             return 0;
         }
-        double perAllReduce = ringFactor * tokens * allReduceBytesPerToken / commBytesPerSec
-                + 2.0 * (tp - 1) * commLatencySec;
-        return 2.0 * layers * perAllReduce * 1e3;
+        return (2.0 * layers + 1) * collectives.allReduceSec(tokens * allReduceBytesPerToken) * 1e3;
     }
 
     /** {@code layers x perLayerOverheadUs}: the roofline's per-layer share of its fixed overhead. */
@@ -185,5 +196,9 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
 
     public RooflineParams params() {
         return params;
+    }
+
+    public KernelModel kernels() {
+        return kernels;
     }
 }

@@ -273,6 +273,10 @@ public final class ConfigValidator {
         if (!(p.perLayerOverheadUs() >= 0) || Double.isInfinite(p.perLayerOverheadUs())) {
             throw err("predictor.per_layer_overhead_us", "expected a number >= 0, got " + p.perLayerOverheadUs());
         }
+        if (p.engine() == null || !io.simfaasinfer.predictor.EngineModel.NAMES.contains(p.engine())) {
+            throw err("predictor.engine", "expected one of " + String.join(", ", io.simfaasinfer.predictor.EngineModel.NAMES)
+                    + ", got " + (p.engine() == null ? "null" : "'" + p.engine() + "'"));
+        }
     }
 
     private <T> T lookup(String path, java.util.function.Supplier<T> f) {

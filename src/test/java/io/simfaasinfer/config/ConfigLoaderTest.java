@@ -45,7 +45,7 @@ class ConfigLoaderTest {
         assertThat(c.scheduler().maxNumBatchedTokens()).isZero();
         assertThat(c.scheduler().watermark()).isEqualTo(0.01);
         assertThat(c.scheduler().options()).isEmpty();
-        assertThat(c.predictor()).isEqualTo(new PredictorConfig("auto", null, java.util.List.of(), null, false, 0.45, 0.85, 0.7, 0.3, 75.0));
+        assertThat(c.predictor()).isEqualTo(new PredictorConfig("auto", null, java.util.List.of(), null, false, 0.45, 0.85, 0.7, 0.3, 75.0, "none"));
         assertThat(c.catalog().file()).isNull();
     }
 

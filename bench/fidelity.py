@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Recompute the fidelity table of docs/fidelity.md.
+
+Replays every case of bench/fidelity/published.json (its 'command', '$SIM' = java -jar JAR, '{seed}'
+= each of 'seeds', the median over seeds), extracts the figure ('extract': a dotted path into the
+JSON output, 'lineN.' for the N-th JSON line of predict), multiplies by 'scale' and prints the signed
+% error per case, then median / worst absolute error separately for the FIT and HELD-OUT cases and
+for all non-makespan cases. --old runs each case's 'command_2026_12_01' instead (the commands before
+engines existed). --check MEDIAN WORST exits 1 when the non-makespan fit median or worst exceed them.
+
+usage: python3 bench/fidelity.py [target/simfaasinfer.jar] [--old] [--markdown] [--check 5 15]
+"""
+import json, os, statistics, subprocess, sys
+
+args = sys.argv[1:]
+jar = next((a for a in args if a.endswith('.jar')), 'target/simfaasinfer.jar')
+old = '--old' in args
+md = '--markdown' in args
+check = None
+if '--check' in args:
+    i = args.index('--check')
+    check = (float(args[i + 1]), float(args[i + 2]))
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.chdir(root)
+d = json.load(open('bench/fidelity/published.json'))
+
+
+def run(c):
+    vals = []
+    for s in c.get('seeds') or [None]:
+        cmd = c['command_2026_12_01' if old else 'command']
+        if old:
+            cmd = cmd.replace('../shared/fidelity/', 'bench/fidelity/')
+        cmd = cmd.replace('$SIM', 'java -jar ' + jar).replace('{seed}', str(s))
+        out = subprocess.run(cmd, shell=True, capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(c['id'] + ': ' + (out.stderr.strip().splitlines() or ['?'])[-1])
+        keys = c['extract'].split('.')
+        if keys[0].startswith('line'):
+            v = json.loads(out.stdout.strip().splitlines()[int(keys[0][4:])])
+            keys = keys[1:]
+        else:
+            v = json.loads(out.stdout)
+        for k in keys:
+            v = v[k]
+        vals.append(v * (c.get('scale') or 1.0))
+    return statistics.median(vals)
+
+
+rows = []
+for c in d['cases']:
+    pred = run(c)
+    rows.append((c, pred, 100 * (pred - c['measured']) / c['measured']))
+
+if md:
+    print('| case | split | kind | engine | measured | predicted | error |')
+    print('| --- | --- | --- | --- | --- | --- | --- |')
+for c, pred, e in rows:
+    if md:
+        print('| %s | %s | %s | %s | %g | %.4g | %+.1f%% |' % (c['id'], c['split'], c['kind'], c['engine'],
+                                                          c['measured'], pred, e))
+    else:
+        print('%-48s %-8s %-17s %10g %10.4g %+7.1f%%' % (c['id'], c['split'], c['kind'], c['measured'], pred, e))
+
+
+def summary(name, sel):
+    ab = [abs(e) for c, p, e in rows if sel(c)]
+    if ab:
+        print('%s: median %.1f%% worst %.1f%% (n=%d)' % (name, statistics.median(ab), max(ab), len(ab)))
+    return ab
+
+
+print()
+fit = summary('fit, not makespan', lambda c: c['split'] == 'fit' and c['kind'] != 'serving-makespan')
+summary('held-out, not makespan', lambda c: c['split'] == 'heldout' and c['kind'] != 'serving-makespan')
+summary('all, not makespan', lambda c: c['kind'] != 'serving-makespan')
+summary('makespan (sanity only)', lambda c: c['kind'] == 'serving-makespan')
+if check and (statistics.median(fit) > check[0] or max(fit) > check[1]):
+    print('fit error above --check %g %g' % check)
+    sys.exit(1)

@@ -1,0 +1,54 @@
+package io.simfaasinfer.predictor;
+
+import io.simfaasinfer.catalog.GpuSpec;
+
+import java.util.List;
+
+/**
+ * What differs between real serving engines (vLLM, SGLang, TensorRT-LLM) around the same GPU work:
+ * the kernels ({@link KernelModel}: GEMM efficiency in M, prefill and paged-decode attention, custom
+ * all-reduce), the fixed GPU-side cost of an iteration (launch gaps between the kernels of a
+ * CUDA-graph replay, per layer), the host's cost of each iteration (scheduling, preparing inputs,
+ * sampling, detokenising: grows with the batch), CUDA graphs (decode batches up to a captured size
+ * replay a graph; larger ones and prefills are launched kernel by kernel, so the iteration costs at
+ * least the host's launch time). Presets are in {@link Engines}; see docs/fidelity.md for the sources and the
+ * calibration. Immutable.
+ *
+ * @param name                    preset name
+ * @param description             what it models, one line
+ * @param gemmHalfTokens          GEMM m0 ({@link KernelModel}), tokens
+ * @param gemmTileTokens          GEMM M-tile, tokens
+ * @param attentionRelative       prefill attention efficiency as a fraction of the GPU's GEMM efficiency
+ * @param decodeMemoryEfficiency  paged decode attention: fraction of the memory bandwidth
+ * @param gpuOverheadMs           fixed GPU-side time of an iteration, ms
+ * @param gpuPerLayerUs           fixed GPU-side time per decoder layer (launch gaps of a graph replay), us
+ * @param hostIterationMs         host time of an iteration not hidden behind the GPU, ms
+ * @param hostPerSequenceUs       host time per sequence in the batch (sampling, output processing), us
+ * @param cudaGraphMaxBatch       largest decode batch replayed from a CUDA graph (0: no graphs)
+ * @param eagerLaunchUsPerLayer   host time to launch one layer's kernels outside a graph, us
+ * @param customAllReduce         small TP all-reduces through a custom NVLink kernel
+ */
+public record EngineModel(String name, String description, double gemmHalfTokens, int gemmTileTokens,
+                          double attentionRelative, double decodeMemoryEfficiency, double gpuOverheadMs,
+                          double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
+                          int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce) {
+
+    /** Engine names the configuration accepts ({@code none}: the plain roofline/profile, no engine). */
+    public static final List<String> NAMES = List.of("none", "vllm", "sglang", "trtllm");
+
+    /**
+     * The kernel model of this engine on {@code gpu}: GEMMs at the GPU's {@code gemm_efficiency}
+     * (else {@code fallbackGemmEfficiency}), prefill attention at {@code attentionRelative} of it.
+     */
+    public KernelModel kernels(GpuSpec gpu, double fallbackGemmEfficiency) {
+        double gemm = gpu.gemmEfficiency() > 0 ? gpu.gemmEfficiency() : fallbackGemmEfficiency;
+        return new KernelModel(gemm, gemmHalfTokens, gemmTileTokens, Math.min(1, gemm * attentionRelative),
+                decodeMemoryEfficiency, customAllReduce);
+    }
+
+    /** The roofline's fixed overheads replaced by this engine's GPU-side ones. */
+    public RooflineParams params(RooflineParams base) {
+        return new RooflineParams(base.computeEfficiency(), base.memoryEfficiency(), base.commEfficiency(),
+                gpuOverheadMs, gpuPerLayerUs);
+    }
+}

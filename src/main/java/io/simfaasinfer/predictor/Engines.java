@@ -1,0 +1,55 @@
+package io.simfaasinfer.predictor;
+
+import java.util.Optional;
+
+/**
+ * Engine presets ({@code predictor.engine}, {@code --engine}). Each number's source and fit are in
+ * docs/fidelity.md; the fitted ones were fitted on the FIT cases of
+ * src/test/resources/fidelity/published.json only (never on its held-out cases).
+ *
+ * <ul>
+ *   <li>{@code vllm}: vLLM V0 (0.5/0.6, late 2024): GEMMs cuBLAS; prefill FlashAttention-2
+ *       (vllm-flash-attn), decode its paged-attention kernel; decode batches up to 256 replay
+ *       CUDA graphs ({@code _BATCH_SIZES_TO_CAPTURE} up to {@code max_seq_len_to_capture}), prefills
+ *       run eagerly; the Python scheduler, input preparation and sampler run between GPU steps
+ *       (not overlapped in V0: the vLLM v0.6.0 blog measured them at a large share of each step);
+ *       custom all-reduce ({@code custom_all_reduce.cuh}).</li>
+ *   <li>{@code sglang}: SGLang (0.3, Sept 2024): FlashInfer prefill/decode kernels, CUDA graphs for
+ *       decode batches up to {@code cuda_graph_max_bs} (160 by default then), an overlapped but
+ *       Python scheduler; same custom all-reduce kernel.</li>
+ *   <li>{@code trtllm}: TensorRT-LLM (0.5/0.6, gptSessionBenchmark / C++ runtime): TensorRT engine
+ *       with fused fmha (context) and masked multi-head attention (generation) kernels, C++ runtime
+ *       (small host cost, no Python), custom all-reduce plugin; no CUDA graphs needed (TensorRT's
+ *       enqueue is cheap: modelled as a graph of any size).</li>
+ * </ul>
+ */
+public final class Engines {
+
+    private Engines() {
+    }
+
+    public static final EngineModel VLLM = new EngineModel("vllm",
+            "vLLM V0: cuBLAS GEMMs, FlashAttention-2 prefill, paged decode, CUDA graphs <= 256, Python host",
+            0, 64, 0.85, 0.80, 0.3, 50, 0.4, 6, 256, 60, true);
+
+    public static final EngineModel SGLANG = new EngineModel("sglang",
+            "SGLang: cuBLAS GEMMs, FlashInfer prefill and decode, CUDA graphs <= 160, overlapped Python host",
+            0, 64, 0.9, 0.85, 0.3, 50, 0.75, 4, 160, 60, true);
+
+    public static final EngineModel TRTLLM = new EngineModel("trtllm",
+            "TensorRT-LLM: TensorRT GEMMs, fused fmha, masked MHA decode, C++ runtime",
+            110, 64, 1.0, 0.85, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true);
+
+    /** The preset of {@code name}; empty for {@code none} and unknown names. */
+    public static Optional<EngineModel> find(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        return switch (name) {
+            case "vllm" -> Optional.of(VLLM);
+            case "sglang" -> Optional.of(SGLANG);
+            case "trtllm", "tensorrt-llm" -> Optional.of(TRTLLM);
+            default -> Optional.empty();
+        };
+    }
+}

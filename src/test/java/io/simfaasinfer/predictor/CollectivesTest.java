@@ -1,0 +1,76 @@
+package io.simfaasinfer.predictor;
+
+import io.simfaasinfer.catalog.Catalog;
+import io.simfaasinfer.catalog.GpuSpec;
+import io.simfaasinfer.catalog.ModelSpec;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Tensor-parallel all-reduces as engines run them: custom one-/two-shot over NVLink, NCCL ring beyond. */
+class CollectivesTest {
+
+    private static final Catalog CATALOG = Catalog.builtin();
+
+    @Test
+    void monotoneInMessageSizeAcrossTheSwitchesOnEveryGpuAndDegree() {
+        for (String name : new String[] {"h100-80gb", "a100-80gb", "h100-pcie", "l4", "mi300x"}) {
+            GpuSpec g = CATALOG.gpu(name);
+            for (int n : new int[] {2, 4, 8}) {
+                Collectives c = new Collectives(g, n, 0.7, true);
+                double prev = 0;
+                for (double b = 1024; b < 256e6; b *= 1.07) {
+                    double t = c.allReduceSec(b);
+                    assertThat(t).as("%s n=%d %.0f B", name, n, b).isGreaterThanOrEqualTo(prev);
+                    prev = t;
+                }
+            }
+        }
+    }
+
+    @Test
+    void smallMessagesOneShotThenTwoShotThenNcclRingOnNvlink() {
+        GpuSpec h100 = CATALOG.gpu("h100-80gb");
+        Collectives c = new Collectives(h100, 4, 0.7, true);
+        double bw = h100.allreduceBusGbS() * 1e9;
+        double lat = h100.interconnectLatencyUs() * 1e-6;
+        // 128 KiB (8 tokens of a 8192-wide model): one shot, every rank reads its 3 peers
+        assertThat(c.usesCustomKernel(131072) && c.oneShot(131072)).isTrue();
+        assertThat(c.allReduceSec(131072)).isCloseTo(lat + 3 * 131072 / bw, within(1e-12));
+        // 2 MiB: two shots (reduce-scatter + all-gather)
+        assertThat(c.oneShot(2 << 20)).isFalse();
+        assertThat(c.allReduceSec(2 << 20)).isCloseTo(2 * lat + 1.5 * (2 << 20) / bw, within(1e-12));
+        // 32 MiB: past the custom kernel's 8 MiB buffer, NCCL ring alpha + 2(n-1)/n B / busbw
+        assertThat(c.usesCustomKernel(32 << 20)).isFalse();
+        assertThat(c.allReduceSec(32 << 20)).isCloseTo(h100.allreduceLatencyUs() * 1e-6 + 1.5 * (32 << 20) / bw,
+                within(1e-12));
+        // the custom kernel is what makes small messages cheap: far below NCCL's alpha-dominated time
+        Collectives nccl = new Collectives(h100, 4, 0.7, false);
+        assertThat(c.allReduceSec(131072)).isLessThan(0.7 * nccl.allReduceSec(131072));
+    }
+
+    @Test
+    void pcieGpusHaveNoCustomKernelAndPayNcclOverPcie() {
+        for (String name : new String[] {"l4", "a10g", "h100-pcie"}) {
+            GpuSpec g = CATALOG.gpu(name);
+            assertThat(g.nvlink()).as(name).isFalse();
+            Collectives c = new Collectives(g, 2, 0.7, true);
+            assertThat(c.usesCustomKernel(65536)).isFalse();
+        }
+        double pcie = new Collectives(CATALOG.gpu("h100-pcie"), 4, 0.7, true).allReduceSec(4 << 20);
+        double nvl = new Collectives(CATALOG.gpu("h100-80gb"), 4, 0.7, true).allReduceSec(4 << 20);
+        assertThat(pcie).isGreaterThan(5 * nvl);
+    }
+
+    @Test
+    void tpOneHasNoCommunicationAndTpAddsTwoPerLayerPlusTheEmbedding() {
+        ModelSpec m = CATALOG.model("llama-2-70b");
+        GpuSpec g = CATALOG.gpu("h100-80gb");
+        SimpleBatch b = SimpleBatch.of(new int[0], new int[0], new int[] {100, 100, 100, 100, 100, 100, 100, 100});
+        assertThat(new RooflinePredictor(m, g, 1, RooflineParams.DEFAULTS).predict(b).communicationMs()).isZero();
+        RooflinePredictor tp4 = new RooflinePredictor(m, g, 4, RooflineParams.DEFAULTS);
+        double one = new Collectives(g, 4, 0.7, true).allReduceSec(8.0 * m.hiddenSize() * 2);
+        assertThat(tp4.predict(b).communicationMs()).isCloseTo((2 * m.numLayers() + 1) * one * 1e3, within(1e-9));
+    }
+}
