@@ -40,6 +40,13 @@ public final class PredictorOptions {
             + " host overheads, CUDA graphs (predictor.engine; docs/fidelity.md).")
     String engine;
 
+    @Option(names = "--dtype", description = "Weights: auto (the catalog's: bf16), bf16, fp16, fp8 (model.dtype).")
+    String dtype;
+
+    @Option(names = "--kv-cache-dtype", description = "KV cache: auto (16-bit activations), bf16, fp16, fp8"
+            + " (model.kv_cache_dtype).")
+    String kvCacheDtype;
+
     @Option(names = "--predictor", description = "Iteration-time predictor: auto, profile, calibrated, roofline (predictor.kind).")
     String predictorKind;
 
@@ -61,6 +68,8 @@ public final class PredictorOptions {
         add(all, "--tp", "cluster.tp", tp);
         add(all, "--predictor", "predictor.kind", predictorKind);
         add(all, "--engine", "predictor.engine", engine);
+        add(all, "--dtype", "model.dtype", dtype);
+        add(all, "--kv-cache-dtype", "model.kv_cache_dtype", kvCacheDtype);
         if (profile != null) {
             all.add(new ConfigLoader.Override("predictor.profile=" + quoted(profile), "--profile " + profile));
         }
