@@ -17,6 +17,8 @@ public final class LatencyStats {
      */
     private long pendingUs = -1;
     private long pendingCount;
+    /** The last value recorded, ns (-1: none): a repeat of it skips the rounding and the max. */
+    private long lastNs = -1;
     private long count;
     private double sumNs;
     private long maxNs;
@@ -27,9 +29,17 @@ public final class LatencyStats {
 
     /** Records {@code n} samples of the same value. */
     public void recordMany(long ns, long n) {
+        if (ns == lastNs) {
+            // the decodes of one batch: the same gap again, already rounded into the pending run
+            pendingCount += n;
+            count += n;
+            sumNs += (double) ns * n;
+            return;
+        }
         if (ns < 0) {
             throw new IllegalArgumentException("negative latency " + ns);
         }
+        lastNs = ns;
         long us = (ns + 500) / 1000;
         if (us != pendingUs) {
             flush();

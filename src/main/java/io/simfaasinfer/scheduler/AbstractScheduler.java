@@ -40,6 +40,7 @@ public abstract class AbstractScheduler implements Scheduler {
     private final ArrayList<Request> handedOff = new ArrayList<>();
     /** KV blocks the {@code watermark} fraction keeps free when admitting (for schedulers that use it). */
     protected final int watermarkBlocks;
+    private final int blockSize;
     private int heldForTransfer;
     private int incoming;
     private long emitted;
@@ -61,6 +62,7 @@ public abstract class AbstractScheduler implements Scheduler {
         this.waiting = new PriorityQueue<>(64, localPolicy.order());
         this.handoff = ctx.handoff();
         this.watermarkBlocks = (int) Math.floor(ctx.config().watermark() * kv.totalBlocks());
+        this.blockSize = kv.blockSize();
     }
 
     @Override
@@ -187,9 +189,17 @@ public abstract class AbstractScheduler implements Scheduler {
         }
     }
 
-    /** Extra blocks {@code r} needs to hold {@code tokens} tokens. */
+    /**
+     * Extra blocks {@code r} needs to hold {@code tokens} tokens. Called for every decode of every
+     * iteration, where a new block is needed only once per block size of tokens: the blocks held
+     * are compared by a multiplication, and only a request that outgrows them pays the division.
+     */
     protected int extraBlocksFor(Request r, long tokens) {
-        return Math.max(0, kv.blocksFor(tokens) - r.blocks());
+        int held = r.blocks();
+        if (tokens <= (long) held * blockSize) {
+            return 0;
+        }
+        return kv.blocksFor(tokens) - held;
     }
 
     /** Recompute preemption of the running request at {@code index}: frees its KV, requeues it. */
