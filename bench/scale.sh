@@ -6,7 +6,9 @@
 # collector. With several jars (e.g. a baseline build and this checkout's) the runs alternate jar by
 # jar, so that a noisy machine treats them alike. Prints every run, then per jar and cluster size the
 # median (and range) of the simulation's wall time per output token, per iteration, per event and
-# per request, and the ratio of the 1,024-replica to the 4-replica cost per token (target <= 1.5).
+# per request, and the ratio of the 1,024-replica to the 4-replica cost per token (target <= 1.5), by
+# the simulation's wall time and by its thread's CPU time (bench/SimTimer.java; the CPU time does not
+# grow when other processes share the core, but leaves out the JIT compiler and the collector).
 # Usage: bench/scale.sh [REPEAT] [JAR...]     env: N4 (100000), N1024 (200000), ROUTER
 #        (least_outstanding), BENCH_CPU (0)
 set -euo pipefail
@@ -31,21 +33,11 @@ for i in $(seq 1 "$repeat"); do
   for replicas in 4 1024; do
     if [ "$replicas" -eq 4 ]; then n="$n4"; else n="$n1024"; fi
     for j in "${!jars[@]}"; do
-      "${pin[@]}" java -Xmx1g -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -jar "${jars[$j]}" run \
-          --config "$here/bench/vllm-4xh100.yaml" --set cluster.replicas="$replicas" \
-          --set workload.arrival.rate="$((13 * replicas))" --set workload.num_requests="$n" \
-          --set cluster.router="$router" --output "$out/r.json" --quiet
-      python3 - "$out/r.json" "$j" "$replicas" "${jars[$j]}" >> "$runs" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1])); s = d["simulation"]
-tokens = d["throughput"]["output_tokens_per_s"] * d["throughput"]["window_s"]
-w = s["wall_s"]
-print(f"{sys.argv[2]}\t{sys.argv[3]}\t{w:.4f}\t{w * 1e9 / tokens:.2f}\t{w * 1e9 / s['iterations']:.1f}"
-      f"\t{w * 1e9 / s['events']:.1f}\t{w * 1e6 / d['requests']['completed']:.3f}")
-print(f"jar {sys.argv[2]} ({sys.argv[4]}), {sys.argv[3]} replicas: {d['requests']['completed']} requests, "
-      f"{tokens:.0f} tokens, {s['iterations']} iterations, {s['events']} events: simulation {w:.2f} s wall",
-      file=sys.stderr)
-PY
+      line="$("${pin[@]}" java -Xmx1g -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -cp "${jars[$j]}" \
+          "$here/bench/SimTimer.java" "$here/bench/vllm-4xh100.yaml" cluster.replicas="$replicas" \
+          workload.arrival.rate="$((13 * replicas))" workload.num_requests="$n" cluster.router="$router")"
+      printf '%s\t%s\t%s\n' "$j" "$replicas" "$line" >> "$runs"
+      echo "jar $j, $replicas replicas: $line (wall_s cpu_s events iterations requests tokens)" >&2
     done
   done
 done
@@ -53,17 +45,21 @@ python3 - "$runs" "${jars[@]}" <<'PY'
 import statistics, sys
 rows = [l.split("\t") for l in open(sys.argv[1]).read().splitlines()]
 jars = sys.argv[2:]
-names = ["wall s", "ns/token", "ns/iteration", "ns/event", "us/request"]
 def cell(v):
     return f"{statistics.median(v):.4g} ({min(v):.4g}-{max(v):.4g})"
-per_token = {}
-for j, jar in enumerate(jars):
-    print(f"jar {j}: {jar}")
-    print("replicas  " + "  ".join(f"{n:>24}" for n in names))
-    for reps in ("4", "1024"):
-        sel = [r for r in rows if r[0] == str(j) and r[1] == reps]
-        cols = [[float(r[k]) for r in sel] for k in range(2, 7)]
-        per_token[(j, reps)] = statistics.median(cols[1])
-        print(f"{reps:>8}  " + "  ".join(f"{cell(c):>24}" for c in cols))
-    print(f"1024 / 4 replicas, median ns per token: {per_token[(j, '1024')] / per_token[(j, '4')]:.2f} (target <= 1.5)")
+for clock, col in (("wall", 2), ("thread CPU", 3)):
+    print(f"== simulation {clock} time: median (min-max) of {len(rows) // (2 * len(jars))} runs")
+    for j, jar in enumerate(jars):
+        print(f"jar {j}: {jar}")
+        print(f"{'replicas':>8}  {'s':>22}  {'ns/token':>22}  {'ns/iteration':>22}  {'ns/event':>22}  {'us/request':>22}")
+        per_token = {}
+        for reps in ("4", "1024"):
+            sel = [r for r in rows if r[0] == str(j) and r[1] == reps]
+            t = [float(r[col]) for r in sel]
+            ev, it, req, tok = (int(sel[0][k]) for k in (4, 5, 6, 7))
+            cols = [t, [x * 1e9 / tok for x in t], [x * 1e9 / it for x in t], [x * 1e9 / ev for x in t],
+                    [x * 1e6 / req for x in t]]
+            per_token[reps] = statistics.median(cols[1])
+            print(f"{reps:>8}  " + "  ".join(f"{cell(c):>22}" for c in cols))
+        print(f"1024 / 4 replicas, median ns per token: {per_token['1024'] / per_token['4']:.2f} (target <= 1.5)")
 PY
