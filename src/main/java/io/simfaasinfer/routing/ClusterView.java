@@ -4,7 +4,9 @@ package io.simfaasinfer.routing;
  * Read-only load of every replica a router may choose, as it sees it. Every question is abstract,
  * so a view cannot silently answer one with another's figure (a router asking for cached prefixes
  * or remaining work gets them, whatever the pool's lifecycle); the deployment's one implementation
- * is {@code deployment.ReplicaView}.
+ * is {@code deployment.ReplicaView}. The choices the built-in routers make from those answers
+ * ({@link #leastOutstanding} and the others) are default scans, which a view may answer from an
+ * index instead, with the same result.
  */
 public interface ClusterView {
 
