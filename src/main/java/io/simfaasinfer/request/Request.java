@@ -221,6 +221,11 @@ public final class Request {
         return gap;
     }
 
+    /** Reads the fields a token's emission reads (for the scheduler's warm-up pass over a batch); changes nothing. */
+    public int touch() {
+        return generated + (int) lastTokenNs;
+    }
+
     /** Recompute preemption: KV is dropped; the prompt and emitted tokens will be prefilled again. */
     public void preempt() {
         m.preemptions++;
