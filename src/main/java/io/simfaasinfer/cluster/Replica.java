@@ -34,6 +34,14 @@ public final class Replica {
     private long prefillTokens;
     private long lastDurationNs;
     private long lastBatchTokens;
+    private LoadListener listener;
+    private int listenerSlot;
+
+    /** Told when a replica's load (outstanding requests, KV in use, remaining work) may have changed. */
+    @FunctionalInterface
+    public interface LoadListener {
+        void loadChanged(int slot);
+    }
 
     public Replica(int index, GpuSpec gpu, int tp, Scheduler scheduler, ExecutionTimePredictor predictor) {
         this(index, gpu, tp, scheduler, predictor, null);
@@ -84,6 +92,29 @@ public final class Replica {
     /** Duration of the iteration started last, ns (0 before the first). */
     public long lastIterationNs() { return lastDurationNs; }
 
+    /**
+     * Tells {@code l} (an index of the replicas a router chooses among), as slot {@code slot}, of every
+     * change of this replica's load from now on; one listener at a time.
+     */
+    public void watch(LoadListener l, int slot) {
+        if (listener != null && listener != l) {
+            throw new IllegalStateException("replica " + index + " is already watched");
+        }
+        listener = l;
+        listenerSlot = slot;
+    }
+
+    /**
+     * Its scheduler's state may have changed (a request enqueued, a batch formed or retired, a KV
+     * transfer reserved, accepted or released): every caller that changes it outside
+     * {@link #tryStart} and {@link #finish}, which report themselves, must call this.
+     */
+    public void loadChanged() {
+        if (listener != null) {
+            listener.loadChanged(listenerSlot);
+        }
+    }
+
     public boolean schedulePending() {
         return schedulePending;
     }
@@ -104,7 +135,9 @@ public final class Replica {
         if (busy) {
             throw new IllegalStateException("replica " + index + " is already running an iteration");
         }
-        if (!scheduler.schedule(now, batch)) {
+        boolean started = scheduler.schedule(now, batch);
+        loadChanged(); // admission and preemption move requests and blocks even when nothing runs
+        if (!started) {
             return -1;
         }
         batch.setStartNs(now);
@@ -130,6 +163,7 @@ public final class Replica {
         }
         scheduler.complete(batch, now);
         busy = false;
+        loadChanged();
     }
 
     /** A batch enters the pipeline; busy time counts its stage time over the pp stages (their mean busy time). */

@@ -134,6 +134,7 @@ final class DecodeStage implements Handoff {
             throw new IllegalStateException("decode replica " + to.index() + " cannot reserve request " + r.id());
         }
         to.scheduler().reserveTransfer(r, blocks);
+        to.loadChanged();
         Replica from = deployment.replica(r.replica());
         Pool fromPool = deployment.poolOf(from);
         SharedLink<Transfer> link = link(from, fromPool);
@@ -160,8 +161,10 @@ final class DecodeStage implements Handoff {
         stats.onLinkLoad(link(t.from(), t.fromPool()).peakInFlight());
         Request r = t.request();
         t.from().scheduler().releaseHandedOff(r); // the prefill copy is freed only now
+        t.from().loadChanged();
         t.fromPool().lifecycle().onTransferReleased(t.from(), now);
         t.to().scheduler().acceptTransferred(r, t.blocks(), now);
+        t.to().loadChanged();
         stats.onTransferred(t.bytes(), t.exposed(), now - t.startNs());
         t.toPool().requestSchedule(t.to(), now);
         t.fromPool().requestSchedule(t.from(), now); // freed blocks may let it admit more prompts

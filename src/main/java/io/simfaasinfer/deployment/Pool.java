@@ -249,6 +249,7 @@ public final class Pool {
     public void enqueue(Replica target, Request r, long now) {
         r.assign(target.index());
         target.scheduler().enqueue(r, now);
+        target.loadChanged();
         requestSchedule(target, now);
     }
 

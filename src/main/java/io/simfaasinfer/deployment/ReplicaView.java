@@ -9,18 +9,79 @@ import io.simfaasinfer.routing.ClusterView;
  * The one view every router gets, of any pool and lifecycle: the replicas a request may go to now
  * (all replicas of an always-on pool; the ready instances with room of a serverless one; the decode
  * replicas that can reserve its KV), each answered from its own scheduler and KV cache. Reused per
- * decision (filled, routed, cleared), allocation-free.
+ * decision (filled, routed, cleared), allocation-free; or, over always-on pools, filled once and
+ * {@linkplain #index indexed}, so that a router's choice is O(log n) in the replicas.
  */
 public final class ReplicaView implements ClusterView {
 
     private Replica[] members = new Replica[8];
     private int size;
+    /** Set by {@link #index}: the members' load, indexed; null for a view filled per decision. */
+    private LoadIndex index;
 
     public void clear() {
+        if (index != null) {
+            throw new IllegalStateException("an indexed view keeps its members");
+        }
         size = 0;
     }
 
+    /**
+     * Indexes the members' load from now on, for a view whose members never change (always-on
+     * pools): the routers' choices ({@link #leastOutstanding} and the others) then cost O(log n).
+     * Each member reports its changes ({@link Replica#loadChanged}) to this view only. With assertions
+     * on (the tests) every indexed answer is checked against the scan.
+     */
+    void index() {
+        if (size > 0) {
+            index = new LoadIndex(this);
+        }
+    }
+
+    @Override
+    public int leastOutstanding() {
+        if (index == null) {
+            return ClusterView.super.leastOutstanding();
+        }
+        int i = index.leastOutstanding();
+        assert i == ClusterView.super.leastOutstanding() : "indexed least_outstanding differs from the scan";
+        return i;
+    }
+
+    @Override
+    public int mostOutstanding() {
+        if (index == null) {
+            return ClusterView.super.mostOutstanding();
+        }
+        int max = index.mostOutstanding();
+        assert max == ClusterView.super.mostOutstanding() : "indexed most outstanding differs from the scan";
+        return max;
+    }
+
+    @Override
+    public int leastKvUtilization() {
+        if (index == null) {
+            return ClusterView.super.leastKvUtilization();
+        }
+        int i = index.leastKv();
+        assert i == ClusterView.super.leastKvUtilization() : "indexed least_kv differs from the scan";
+        return i;
+    }
+
+    @Override
+    public int leastRemainingWork() {
+        if (index == null) {
+            return ClusterView.super.leastRemainingWork();
+        }
+        int i = index.leastWork();
+        assert i == ClusterView.super.leastRemainingWork() : "indexed shortest_work differs from the scan";
+        return i;
+    }
+
     public void add(Replica r) {
+        if (index != null) {
+            throw new IllegalStateException("an indexed view keeps its members");
+        }
         if (size == members.length) {
             members = java.util.Arrays.copyOf(members, size * 2);
         }

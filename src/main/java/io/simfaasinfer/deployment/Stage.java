@@ -20,6 +20,8 @@ final class Stage {
     private final RequestObserver observer;
     private final DecodeStage decode;
     private final ReplicaView view = new ReplicaView();
+    /** Always-on pools only: every replica, filled once and indexed (see {@link #staticView}). */
+    private final ReplicaView all = new ReplicaView();
     private final java.util.function.Function<Replica, Pool> owner;
     /** Always-on pools only: their replicas never change, so one view serves every request that all pools admit. */
     private final boolean staticView;
@@ -71,17 +73,16 @@ final class Stage {
         if (staticView && problem == null) {
             // every pool admits r and none's membership changes: the view of all replicas, built once
             if (!viewFilled) {
-                view.clear();
                 for (int i = 0, n = pools.size(); i < n; i++) {
-                    pools.get(i).lifecycle().collect(r, view, now);
+                    pools.get(i).lifecycle().collect(r, all, now);
                 }
+                all.index();
                 viewFilled = true;
             }
-            Replica target = view.member(router.route(r, view, now));
+            Replica target = all.member(router.route(r, all, now));
             poolOf(target).lifecycle().dispatch(target, r, now);
             return;
         }
-        viewFilled = false;
         for (int i = 0, n = pools.size(); i < n; i++) {
             pools.get(i).lifecycle().onOffered(r, now);
         }

@@ -5,6 +5,8 @@
  * Stages route a request through the pools: the entry stage (mixed or prefill pools: prefill
  * global + local), then, when disaggregated, the decode stage (decode global + local) after its KV
  * cache is transferred ({@code transfer}). Every router sees one kind of view,
- * {@link io.simfaasinfer.deployment.ReplicaView}, whatever the pool's lifecycle.
+ * {@link io.simfaasinfer.deployment.ReplicaView}, whatever the pool's lifecycle; over always-on pools
+ * the entry stage's view is filled once and indexed ({@code LoadIndex}), so a router's choice costs
+ * O(log n) in the replicas.
  */
 package io.simfaasinfer.deployment;

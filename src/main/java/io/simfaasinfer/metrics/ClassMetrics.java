@@ -29,23 +29,29 @@ public final class ClassMetrics {
         long outputTokens;
     }
 
-    private final List<PerClass> classes = new ArrayList<>();
+    /** By class id; the first {@code size} exist (a plain array: looked up once per token). */
+    private PerClass[] classes = new PerClass[0];
+    private int size;
 
     /** One latency of every class, merged into one distribution. */
     LatencyStats merged(java.util.function.Function<PerClass, LatencyStats> latency) {
         LatencyStats all = new LatencyStats();
-        for (PerClass c : classes) {
-            all.add(latency.apply(c));
+        for (int i = 0; i < size; i++) {
+            all.add(latency.apply(classes[i]));
         }
         return all;
     }
 
     private PerClass of(Request r) {
         int id = r.classId();
-        while (classes.size() <= id) {
-            classes.add(new PerClass());
+        if (id < size) {
+            return classes[id];
         }
-        return classes.get(id);
+        classes = java.util.Arrays.copyOf(classes, id + 1);
+        while (size <= id) {
+            classes[size++] = new PerClass();
+        }
+        return classes[id];
     }
 
     void onArrival(Request r) {
@@ -102,9 +108,9 @@ public final class ClassMetrics {
     public List<SimulationResult.ClassStats> summary(List<String> names, List<Double> sloMs, SloTracker sloTracker,
                                                      double windowS) {
         List<SimulationResult.ClassStats> out = new ArrayList<>();
-        int n = Math.max(names.size(), classes.size());
+        int n = Math.max(names.size(), size);
         for (int i = 0; i < n; i++) {
-            PerClass c = i < classes.size() ? classes.get(i) : new PerClass();
+            PerClass c = i < size ? classes[i] : new PerClass();
             String name = i < names.size() ? names.get(i) : "class_" + i;
             Double slo = i < sloMs.size() ? sloMs.get(i) : null;
             SloTracker tracker = sloTracker;

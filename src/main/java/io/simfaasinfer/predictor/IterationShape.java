@@ -29,9 +29,8 @@ public record IterationShape(double tokens, double prefillPairs, double prefillK
             pKv += q + c;
         }
         int nd = b.numDecodes();
-        for (int i = 0; i < nd; i++) {
-            dKv += b.decodeContext(i) + 1.0;
-        }
+        // the batch keeps the sum of its decode contexts (exact: integers, as the sum over entries was)
+        dKv = (double) b.totalDecodeContext() + nd;
         return new IterationShape(tokens + nd, pairs, pKv, dKv, np + nd);
     }
 }

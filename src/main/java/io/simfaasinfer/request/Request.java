@@ -32,9 +32,15 @@ public final class Request {
     /** Hashes of the prompt's KV blocks for prefix reuse (equal leading hashes = shared prefix); null if unknown. */
     private final long[] blockHashes;
 
-    private State state = State.CREATED;
-    private int replica = -1;
-    /** Tokens the current (re)prefill must process: the prompt, or prompt + emitted tokens after a preemption. */
+    // Fields the hot loop reads or writes for every running request every iteration come first and
+    // stay few, so that a request spans as few cache lines as possible (with a thousand replicas the
+    // running requests outgrow the caches, and every iteration's first touch of each is a miss);
+    // what changes at most a few times per request lives in its Milestones.
+    /** Last emitted token, ns (-1: none yet). */
+    private long lastTokenNs = -1;
+    private long maxGapNs;
+    private long firstTokenNs = -1;
+    /** Tokens that the current (re)prefill must process: the prompt, or prompt + emitted tokens after a preemption. */
     private int prefillTarget;
     /** Tokens of that target already prefilled. */
     private int prefilled;
@@ -42,16 +48,20 @@ public final class Request {
     private int generated;
     /** KV blocks currently held. */
     private int blocks;
-    private int preemptions;
-    private long firstScheduledNs = -1;
-    private long firstTokenNs = -1;
-    private long lastTokenNs = -1;
-    private long finishNs = -1;
-    private long maxGapNs;
-    /** Disaggregated serving: when the prefill replica handed the request off, when its KV reached decode; -1 if not. */
-    private long handoffNs = -1;
-    private long decodeJoinNs = -1;
-    private long handoffIterationNs;
+    private State state = State.CREATED;
+    private final Milestones m = new Milestones();
+
+    /** What happens to a request a few times in its life: where it runs, when it starts, ends, moves. */
+    private static final class Milestones {
+        int replica = -1;
+        int preemptions;
+        long firstScheduledNs = -1;
+        long finishNs = -1;
+        /** Disaggregated serving: when the prefill replica handed the request off, when its KV reached decode; -1 if not. */
+        long handoffNs = -1;
+        long decodeJoinNs = -1;
+        long handoffIterationNs;
+    }
 
     public Request(long id, long arrivalNs, int promptTokens, int outputTokens, boolean measured) {
         this(id, arrivalNs, promptTokens, outputTokens, measured, 0, Long.MAX_VALUE, null);
@@ -89,22 +99,22 @@ public final class Request {
     /** Prefix-block hashes of the prompt, or null; callers must not modify the array. */
     public long[] blockHashes() { return blockHashes; }
     public State state() { return state; }
-    public int replica() { return replica; }
+    public int replica() { return m.replica; }
     public int generated() { return generated; }
     public int blocks() { return blocks; }
-    public int preemptions() { return preemptions; }
-    public long firstScheduledNs() { return firstScheduledNs; }
+    public int preemptions() { return m.preemptions; }
+    public long firstScheduledNs() { return m.firstScheduledNs; }
     public long firstTokenNs() { return firstTokenNs; }
     public long lastTokenNs() { return lastTokenNs; }
-    public long finishNs() { return finishNs; }
+    public long finishNs() { return m.finishNs; }
     public long maxGapNs() { return maxGapNs; }
     public int prefilled() { return prefilled; }
     /** When the prefill replica handed the request to the decode stage (first token emitted), or -1. */
-    public long handoffNs() { return handoffNs; }
+    public long handoffNs() { return m.handoffNs; }
     /** Duration of the prefill iteration that emitted its first token (for layer-wise transfer overlap), ns. */
-    public long handoffIterationNs() { return handoffIterationNs; }
+    public long handoffIterationNs() { return m.handoffIterationNs; }
     /** When its KV cache reached the decode replica and it joined that replica's batches, or -1. */
-    public long decodeJoinNs() { return decodeJoinNs; }
+    public long decodeJoinNs() { return m.decodeJoinNs; }
 
     /** Tokens that the current (re)prefill must process: the prompt, plus emitted tokens after a recompute preemption. */
     public int prefillTarget() {
@@ -142,7 +152,7 @@ public final class Request {
     // ---- transitions, called by schedulers ----
 
     public void assign(int replicaIndex) {
-        this.replica = replicaIndex;
+        m.replica = replicaIndex;
         this.state = State.WAITING;
     }
 
@@ -157,8 +167,8 @@ public final class Request {
             throw new IllegalStateException("request " + id + " handed off before its first token");
         }
         state = State.TRANSFERRING;
-        handoffNs = now;
-        handoffIterationNs = iterationNs;
+        m.handoffNs = now;
+        m.handoffIterationNs = iterationNs;
     }
 
     /** Disaggregated serving: its KV arrived at decode replica {@code replicaIndex} at {@code now}; it decodes there. */
@@ -166,9 +176,9 @@ public final class Request {
         if (state != State.TRANSFERRING) {
             throw new IllegalStateException("request " + id + " joins decode while " + state);
         }
-        replica = replicaIndex;
+        m.replica = replicaIndex;
         state = State.RUNNING;
-        decodeJoinNs = now;
+        m.decodeJoinNs = now;
     }
 
     public void reject() {
@@ -177,8 +187,8 @@ public final class Request {
 
     public void markRunning(long now) {
         state = State.RUNNING;
-        if (firstScheduledNs < 0) {
-            firstScheduledNs = now;
+        if (m.firstScheduledNs < 0) {
+            m.firstScheduledNs = now;
         }
     }
 
@@ -206,14 +216,19 @@ public final class Request {
         lastTokenNs = now;
         if (generated >= outputTokens) {
             state = State.FINISHED;
-            finishNs = now;
+            m.finishNs = now;
         }
         return gap;
     }
 
+    /** Reads the fields a token's emission reads (for the scheduler's warm-up pass over a batch); changes nothing. */
+    public int touch() {
+        return generated + (int) lastTokenNs;
+    }
+
     /** Recompute preemption: KV is dropped; the prompt and emitted tokens will be prefilled again. */
     public void preempt() {
-        preemptions++;
+        m.preemptions++;
         prefillTarget = promptTokens + generated;
         prefilled = 0;
         blocks = 0;

@@ -11,14 +11,6 @@ public final class LeastKvRouter implements Router {
 
     @Override
     public int route(Request r, ClusterView view, long now) {
-        int best = 0;
-        for (int i = 1; i < view.size(); i++) {
-            double u = view.kvUtilization(i);
-            double b = view.kvUtilization(best);
-            if (u < b || (u == b && view.outstanding(i) < view.outstanding(best))) {
-                best = i;
-            }
-        }
-        return best;
+        return view.leastKvUtilization();
     }
 }

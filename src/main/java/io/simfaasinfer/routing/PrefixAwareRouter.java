@@ -29,15 +29,8 @@ public final class PrefixAwareRouter implements Router {
     @Override
     public int route(Request r, ClusterView view, long now) {
         int n = view.size();
-        int least = 0;
-        int max = view.outstanding(0);
-        for (int i = 1; i < n; i++) {
-            int o = view.outstanding(i);
-            if (o < view.outstanding(least)) {
-                least = i;
-            }
-            max = Math.max(max, o);
-        }
+        int least = view.leastOutstanding();
+        int max = view.mostOutstanding();
         int min = view.outstanding(least);
         if (r.blockHashes() == null || (max - min > BALANCE_ABS && max > BALANCE_REL * min)) {
             return least;

@@ -42,13 +42,7 @@ public final class Routers {
     public static final class LeastOutstanding implements Router {
         @Override
         public int route(io.simfaasinfer.request.Request r, ClusterView view, long now) {
-            int best = 0;
-            for (int i = 1; i < view.size(); i++) {
-                if (view.outstanding(i) < view.outstanding(best)) {
-                    best = i;
-                }
-            }
-            return best;
+            return view.leastOutstanding();
         }
     }
 

@@ -12,15 +12,6 @@ public final class ShortestWorkRouter implements Router {
 
     @Override
     public int route(Request r, ClusterView view, long now) {
-        int best = 0;
-        long bestWork = view.remainingWork(0);
-        for (int i = 1; i < view.size(); i++) {
-            long w = view.remainingWork(i);
-            if (w < bestWork) {
-                best = i;
-                bestWork = w;
-            }
-        }
-        return best;
+        return view.leastRemainingWork();
     }
 }

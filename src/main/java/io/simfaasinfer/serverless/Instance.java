@@ -71,6 +71,7 @@ final class Instance {
         lifeBusyNs = 0;
         everUsed = true;
         replica.scheduler().kv().clearPrefixCache(); // a new instance starts with an empty KV cache
+        replica.loadChanged();
 
     }
 

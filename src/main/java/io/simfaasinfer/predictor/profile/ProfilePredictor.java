@@ -138,10 +138,8 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
             pairs += q * c + q * (q + 1) * 0.5;
             pKv += q + c;
         }
-        double dKv = nd;
-        for (int i = 0; i < nd; i++) {
-            dKv += batch.decodeContext(i);
-        }
+        // the batch keeps the sum of its decode contexts (exact: integers, as the sum over entries was)
+        double dKv = (double) nd + batch.totalDecodeContext();
         int seqs = np + nd;
 
         double tokenMs = 0;
