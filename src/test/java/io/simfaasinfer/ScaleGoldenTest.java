@@ -1,7 +1,7 @@
 package io.simfaasinfer;
 
 import io.simfaasinfer.config.ConfigLoader;
-import io.simfaasinfer.config.ConfigResolution;
+import io.simfaasinfer.validation.ConfigResolution;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.report.RequestCsvWriter;
 import org.junit.jupiter.api.io.TempDir;

@@ -159,6 +159,7 @@ public final class Replica {
     public void finish(long now) {
         if (pipeline != null) {
             pipeline.finish(now);
+            loadChanged();
             return;
         }
         scheduler.complete(batch, now);
@@ -169,6 +170,7 @@ public final class Replica {
     /** A batch enters the pipeline; busy time counts its stage time over the pp stages (their mean busy time). */
     private long tryStartPipelined(long now) {
         long duration = pipeline.tryStart(now);
+        loadChanged(); // admission and preemption move requests and blocks even when nothing runs
         if (duration < 0) {
             return -1;
         }
