@@ -110,6 +110,11 @@ public final class ProfileCommand implements Runnable {
                 out.printf(Locale.ROOT, "grid: %d prefill points (seq_len x batch), %d decode points (kv_cache x batch), GPU %s%n",
                         p.prefillEntries().size(), p.decodeEntries().size(), p.metadata().gpu());
                 out.print(report.toText());
+                for (var g : io.simfaasinfer.predictor.profile.LeaveGroupOut.runAll(p).values()) {
+                    out.printf(Locale.ROOT, "leave-%s-out: %s worst %s%s%n",
+                            g.axis().name().toLowerCase(Locale.ROOT).replace('_', '-'), g.stats(), g.worst(),
+                            g.skipped() > 0 ? " (" + g.skipped() + " groups too few to refit)" : "");
+                }
             }
             if (plot != null) {
                 List<FitReport.Point> pts = report.points();

@@ -175,7 +175,10 @@ public final class PredictorFactory {
                             + model.name() + " on " + gpu.name() + ")"));
             what = "built-in profile " + BuiltinProfiles.gpuFolder(gpu.name()) + "/" + model.name();
         }
-        RooflineCalibrator.Result r = RooflineCalibrator.calibrate(gpu, List.of(new RooflineCalibrator.Input(prof, measured)));
+        // The classic roofline (no separate elementwise traffic): the profiles' unfused bf16 norm/rotary/
+        // activation kernels are not what an fp8 engine runs (it fuses them, e.g. TensorRT-LLM's fp8 plugins).
+        RooflineCalibrator.Result r = RooflineCalibrator.calibrate(gpu, List.of(new RooflineCalibrator.Input(prof, measured)),
+                RooflineParams.DEFAULTS, io.simfaasinfer.predictor.ElementwiseTraffic.NONE);
         RooflineParams c = r.params();
         notes.add(String.format(Locale.ROOT, "warning: %s was measured in bf16; for fp8 (weights %s, KV cache %s) the"
                         + " roofline calibrated on it is used (compute %.3f, memory %.3f, overhead %.2f ms + %.1f us/layer;"

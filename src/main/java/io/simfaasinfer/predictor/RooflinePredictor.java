@@ -15,7 +15,10 @@ import io.simfaasinfer.catalog.ModelSpec;
  *   <li>LM head: logits for the last token of each sequence;</li>
  *   <li>TP communication: two all-reduces of tokens x hidden per layer and one after the embedding,
  *       each as the engines run it ({@link Collectives});</li>
- *   <li>a fixed per-iteration and per-layer overhead.</li>
+ *   <li>a fixed per-iteration and per-layer overhead;</li>
+ *   <li>optionally ({@link ElementwiseTraffic}) the non-GEMM kernels' bytes per token (norms, rotary,
+ *       KV write, activation), added to the linear time at the memory efficiency: separate kernels,
+ *       they do not overlap the GEMMs.</li>
  * </ul>
  * Bytes follow the model's served dtypes: fp8 weights halve the linear layers' weight bytes and run
  * their GEMMs at the GPU's fp8 peak (W8A8, as vLLM's fp8 quantization); embedding, LM head,
@@ -30,6 +33,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
     private final int tp;
     private final RooflineParams params;
     private final KernelModel kernels;
+    private final ElementwiseTraffic elementwise;
     private final Collectives collectives;
 
     private final int layers;
@@ -41,6 +45,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
     private final double linearFlopsPerTokenPerLayer;   // one GPU
     private final double linearWeightBytesPerLayer;     // one GPU
     private final double activationBytesPerTokenPerLayer; // one GPU
+    private final double elementwiseBytesPerTokenPerLayer; // one GPU, non-GEMM kernels
     private final double attnFlopsPerPairPerLayer;      // one GPU, per (query, key) pair
     private final double kvBytesPerTokenPerLayer;       // one GPU
     private final double lmHeadFlopsPerSeq;             // one GPU
@@ -57,6 +62,16 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
      * model); {@code params} gives the fixed overheads and the all-reduce efficiency.
      */
     public RooflinePredictor(ModelSpec model, GpuSpec gpu, int tp, RooflineParams params, KernelModel kernels) {
+        this(model, gpu, tp, params, kernels, ElementwiseTraffic.NONE);
+    }
+
+    /** The flat roofline of {@code params} plus the non-GEMM kernels' traffic {@code elementwise}. */
+    public RooflinePredictor(ModelSpec model, GpuSpec gpu, int tp, RooflineParams params, ElementwiseTraffic elementwise) {
+        this(model, gpu, tp, params, KernelModel.flat(params), elementwise);
+    }
+
+    public RooflinePredictor(ModelSpec model, GpuSpec gpu, int tp, RooflineParams params, KernelModel kernels,
+                             ElementwiseTraffic elementwise) {
         if (tp < 1) {
             throw new IllegalArgumentException("tp must be >= 1");
         }
@@ -65,6 +80,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         this.tp = tp;
         this.params = params;
         this.kernels = kernels;
+        this.elementwise = elementwise;
         this.collectives = new Collectives(gpu, tp, params.commEfficiency(), kernels.customAllReduce());
         this.layers = model.numLayers();
         int b = model.activationBytes();          // activations, embedding, LM head: 16-bit
@@ -85,6 +101,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         double actElems = h /* qkv in */ + (h + 2 * kvDim) /* qkv out */ + h + h /* o in/out */
                 + h + (model.gatedMlp() ? 2 * m : m) /* up(+gate) */ + m + h /* down */ + 4 * h /* norms */;
         this.activationBytesPerTokenPerLayer = actElems * b / tp;
+        this.elementwiseBytesPerTokenPerLayer = elementwise.bytesPerTokenPerLayer(model, tp);
         this.attnFlopsPerPairPerLayer = 4.0 * model.numHeads() * model.headDim() / tp;
         this.kvBytesPerTokenPerLayer = 2.0 * kvDim * kvb / tp;
         this.lmHeadFlopsPerSeq = 2.0 * model.lmHeadParams() / tp;
@@ -111,6 +128,11 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         double linearBytes = layers * (linearWeightBytesPerLayer + tokens * activationBytesPerTokenPerLayer);
         double linearSec = Math.max(layers * kernels.gemmTokens(tokens) * linearFlopsPerTokenPerLayer / linearFlopsPerSec,
                 linearBytes / bytesPerSec);
+        if (elementwiseBytesPerTokenPerLayer > 0) {
+            double ew = layers * tokens * elementwiseBytesPerTokenPerLayer;
+            linearSec += ew / bytesPerSec;
+            linearBytes += ew;
+        }
 
         double pAttnFlops = layers * prefillPairs * attnFlopsPerPairPerLayer;
         double pAttnBytes = layers * prefillKvTokens * kvBytesPerTokenPerLayer;
@@ -152,8 +174,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
      * @param decodeKvTokens  sum over decodes of context + 1
      */
     public double bytes(double tokens, double prefillKvTokens, double decodeKvTokens) {
-        return (layers * (linearWeightBytesPerLayer + tokens * activationBytesPerTokenPerLayer
-                + (prefillKvTokens + decodeKvTokens) * kvBytesPerTokenPerLayer) + lmHeadWeightBytes) * tp;
+        return (layers * (linearWeightBytesPerLayer + tokens * (activationBytesPerTokenPerLayer
+                + elementwiseBytesPerTokenPerLayer) + (prefillKvTokens + decodeKvTokens) * kvBytesPerTokenPerLayer) + lmHeadWeightBytes) * tp;
     }
 
     /**
@@ -178,8 +200,10 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
 
     @Override
     public String describe() {
-        return String.format("roofline(%s on %s x%d, compute_eff=%.2f, memory_eff=%.2f, overhead=%.2fms)",
-                model.name(), gpu.name(), tp, params.computeEfficiency(), params.memoryEfficiency(), fixedMs);
+        return String.format(java.util.Locale.ROOT, "roofline(%s on %s x%d, compute_eff=%.2f, memory_eff=%.2f, overhead=%.2fms%s)",
+                model.name(), gpu.name(), tp, params.computeEfficiency(), params.memoryEfficiency(), fixedMs,
+                elementwise.isNone() ? "" : String.format(java.util.Locale.ROOT, ", elementwise=%.0fKB/token/layer",
+                        elementwiseBytesPerTokenPerLayer / 1e3));
     }
 
     public ModelSpec model() {
@@ -200,5 +224,9 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
 
     public KernelModel kernels() {
         return kernels;
+    }
+
+    public ElementwiseTraffic elementwise() {
+        return elementwise;
     }
 }

@@ -34,8 +34,18 @@ public record ProfileCoefficients(
         double decodeAttnMsPerKvToken,
         double perSequenceMs) {
 
-    /** Default knots: 1, 2, 16, 64, 256, 1024 tokens. */
-    public static final double[] DEFAULT_KNOTS = {1, 2, 16, 64, 256, 1024};
+    /**
+     * Default knots: 1, 2, 16, 64, 128, 256, 512, 1024 tokens. Below 64 the knots mark the GEMM
+     * kernel regimes (matrix-vector at one token, small tiles to 16, then flat while weight reads
+     * dominate); from 64 to 1024 tokens, the memory-to-compute transition of every decoder GEMM
+     * (bf16 weights: arithmetic intensity = M FLOP/byte; H100 ridge point 989 TFLOP/s / 3.35 TB/s
+     * = 295, measured ceilings 765 / 3.01 = 254), they sit at each doubling of M, where the M-tile
+     * count of a 64/128-row CTA tile doubles and cuBLAS's heuristics switch tile shape, so the
+     * convex ramp from memory- to compute-bound is followed by chords over an octave each instead
+     * of one chord over [256, 1024) (which overestimated 512 tokens by 4% and underestimated 256
+     * and 1024). Compute-bound from 1024 on: one slope.
+     */
+    public static final double[] DEFAULT_KNOTS = {1, 2, 16, 64, 128, 256, 512, 1024};
 
     public ProfileCoefficients {
         tokenKnots = tokenKnots.clone();

@@ -14,8 +14,10 @@ class ProfileAccuracyTest {
         assertThat(r.points()).hasSize(76);
         assertThat(r.leaveOneOut().median()).isLessThanOrEqualTo(0.03);
         assertThat(r.leaveOneOut().max()).isLessThanOrEqualTo(0.10);
-        // Measured: LOO median 0.64%, max 2.8%; in-sample median 0.52%, max 2.2%.
-        assertThat(r.leaveOneOut().median()).isLessThan(0.01);
+        // Measured: LOO median 0.53%, max 1.78% (issue 15 target <= 4%; before the 128/512 knots:
+        // 0.64%, 2.79%); in-sample median 0.41%, max 1.63%.
+        assertThat(r.leaveOneOut().max()).isLessThan(0.02);
+        assertThat(r.leaveOneOut().median()).isLessThan(0.006);
         assertThat(r.inSample().median()).isLessThan(0.01);
         assertThat(r.inSample().max()).isLessThan(0.03);
     }
@@ -27,8 +29,11 @@ class ProfileAccuracyTest {
         assertThat(r.points()).hasSize(83);
         assertThat(r.leaveOneOut().median()).isLessThanOrEqualTo(0.03);
         assertThat(r.leaveOneOut().max()).isLessThanOrEqualTo(0.10);
-        assertThat(r.leaveOneOut().median()).isLessThan(0.01);
+        // Measured: LOO median 0.32%, max 1.93% (before: 0.42%, 4.54% at 512-token prefills, where one
+        // chord over [256, 1024) tokens overestimated the convex memory-to-compute ramp).
+        assertThat(r.leaveOneOut().max()).isLessThan(0.02);
+        assertThat(r.leaveOneOut().median()).isLessThan(0.004);
         assertThat(r.inSample().median()).isLessThan(0.01);
-        assertThat(r.inSample().max()).isLessThan(0.05);
+        assertThat(r.inSample().max()).isLessThan(0.02);
     }
 }

@@ -26,16 +26,43 @@ class RooflineCalibratorTest {
         System.out.printf("calibrated params %s%n  fit on llama-2-7b: %s%n  llama-3-8b (held out): %s%n"
                 + "  llama-3-8b with defaults: %s%n", cal.params(), cal.perModel().get("llama-2-7b"), transfer,
                 uncalibrated);
-        // Requirement: <= 10% median. Measured: 4.1% median (max 14.7%); defaults give 7.0%.
+        // Requirement: <= 10% median. Measured: 4.1% median (max 14.7%) before the elementwise
+        // traffic term; with it (issue 15): 2.6% median, max 10.3%. Defaults give 7.0%.
         assertThat(transfer.median()).isLessThanOrEqualTo(0.10);
-        assertThat(transfer.median()).isLessThan(0.05);
+        assertThat(transfer.median()).isLessThan(0.03);
+        assertThat(transfer.max()).isLessThan(0.11);
         assertThat(transfer.median()).isLessThan(uncalibrated.median());
         assertThat(cal.perModel().get("llama-2-7b").median()).isLessThan(0.03);
         // Physically plausible efficiencies; overheadMs kept (one layer count only), per-layer fitted.
-        assertThat(cal.params().computeEfficiency()).isBetween(0.3, 0.7);
+        assertThat(cal.params().computeEfficiency()).isBetween(0.3, 0.77); // 765/989: the measured 8192^3 GEMM
         assertThat(cal.params().memoryEfficiency()).isBetween(0.6, 1.0);
         assertThat(cal.params().overheadMs()).isEqualTo(RooflineParams.DEFAULTS.overheadMs());
         assertThat(cal.params().commEfficiency()).isEqualTo(RooflineParams.DEFAULTS.commEfficiency());
+    }
+
+    @Test
+    void calibratedOnLlama3PredictsLlama2() {
+        RooflineCalibrator.Result cal = RooflineCalibrator.calibrate(Fixtures.H100,
+                List.of(new RooflineCalibrator.Input(Fixtures.llama3(), Fixtures.LLAMA_3_8B)));
+        ErrorStats transfer = RooflineCalibrator.evaluate(cal.predictorFor(Fixtures.LLAMA_2_7B, 1), Fixtures.llama2());
+        System.out.printf("calibrated on llama-3-8b %s%n  fit: %s%n  llama-2-7b (held out): %s%n", cal.params(),
+                cal.perModel().get("llama-3-8b"), transfer);
+        // Measured (issue 15): 3.1% median, max 11.0% (without the elementwise term: 4.6%, 11.1%).
+        assertThat(transfer.median()).isLessThan(0.035);
+        assertThat(transfer.max()).isLessThan(0.12);
+    }
+
+    @Test
+    void withoutElementwiseTrafficTheTransferIsWorse() {
+        List<RooflineCalibrator.Input> in = List.of(new RooflineCalibrator.Input(Fixtures.llama2(), Fixtures.LLAMA_2_7B));
+        RooflineCalibrator.Result classic = RooflineCalibrator.calibrate(Fixtures.H100, in, RooflineParams.DEFAULTS,
+                io.simfaasinfer.predictor.ElementwiseTraffic.NONE);
+        RooflineCalibrator.Result counted = RooflineCalibrator.calibrate(Fixtures.H100, in);
+        ErrorStats a = RooflineCalibrator.evaluate(classic.predictorFor(Fixtures.LLAMA_3_8B, 1), Fixtures.llama3());
+        ErrorStats b = RooflineCalibrator.evaluate(counted.predictorFor(Fixtures.LLAMA_3_8B, 1), Fixtures.llama3());
+        System.out.println("llama-3-8b from llama-2-7b: classic " + a + " / with elementwise traffic " + b);
+        assertThat(b.median()).isLessThan(a.median());
+        assertThat(b.max()).isLessThan(a.max());
     }
 
     @Test
@@ -58,11 +85,11 @@ class RooflineCalibratorTest {
         assertThat(h200.params()).isEqualTo(cal.params());
         SimpleBatch decode = SimpleBatch.uniformDecode(64, 4096);
         SimpleBatch prefill = SimpleBatch.prefills(8192);
-        // Memory-bound decode speeds up with 4.8 vs 3.35 TB/s; compute-bound prefill does not (same TFLOP/s).
+        // Memory-bound decode speeds up with 4.8 vs 3.35 TB/s; compute-bound prefill's GEMMs do not (same
+        // TFLOP/s), only its memory-bound elementwise kernels (about a fifth of it on the H100): 0-10% faster.
         double decodeVariable = h100.predict(decode).totalMs() - h100.predict(decode).overheadMs();
         double decodeVariable200 = h200.predict(decode).totalMs() - h200.predict(decode).overheadMs();
         assertThat(decodeVariable / decodeVariable200).isBetween(1.3, 1.5);
-        assertThat(h200.predict(prefill).totalMs()).isCloseTo(h100.predict(prefill).totalMs(),
-                org.assertj.core.api.Assertions.withinPercentage(2));
+        assertThat(h200.predict(prefill).totalMs() / h100.predict(prefill).totalMs()).isBetween(0.9, 1.0);
     }
 }
