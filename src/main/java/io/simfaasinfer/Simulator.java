@@ -13,6 +13,7 @@ import io.simfaasinfer.kvcache.KvCapacity;
 import io.simfaasinfer.metrics.MetricsCollector;
 import io.simfaasinfer.metrics.RequestRecord;
 import io.simfaasinfer.metrics.SimulationResult;
+import io.simfaasinfer.predictor.ApiOverhead;
 import io.simfaasinfer.predictor.ExecutionTimePredictor;
 import io.simfaasinfer.predictor.PredictorFactory;
 import io.simfaasinfer.request.Request;
@@ -46,8 +47,26 @@ public final class Simulator {
         }
     }
 
+    /**
+     * A request has passed the API front end (HTTP, tokenisation: {@link ApiOverhead#ingressNs}) and
+     * reaches the deployment's scheduler.
+     */
+    private record Ingress(Simulator sim, Request request) implements Event {
+        @Override
+        public Phase phase() {
+            return Phase.ARRIVAL;
+        }
+
+        @Override
+        public void fire(long now) {
+            sim.onIngress(request, now);
+        }
+    }
+
     private final SimulatorConfig config;
     private final ModelSpec model;
+    /** The engine's per-request API overhead (ingress before scheduling, egress in the metrics). */
+    private final ApiOverhead api;
     private final EventQueue queue = new EventQueue();
     private final RandomStreams streams;
     private final MetricsCollector metrics;
@@ -59,6 +78,10 @@ public final class Simulator {
     private boolean ran;
     private long backlogLimit = Long.MAX_VALUE;
     private boolean workloadDone;
+    /** Requests past the client but not yet past the API front end (their Ingress event pending). */
+    private long inIngress;
+    /** The workload ran out while requests were still in ingress: the deployment hears of it after the last. */
+    private boolean exhaustedPending;
     private long sampleIntervalNs = -1;
     private io.simfaasinfer.metrics.TimeSeries.Sink sampleSink;
     private long lastSampleNs;
@@ -143,8 +166,9 @@ public final class Simulator {
         this.config = validated.config();
         this.model = this.config.model().spec(catalog); // with the served dtypes
         this.streams = new RandomStreams(this.config.simulation().randomSeed());
+        this.api = ApiOverhead.of(this.config.predictor());
         this.metrics = new MetricsCollector(recordSink, new io.simfaasinfer.metrics.SloTracker(this.config.slo().tpotMs(),
-                this.config.slo().e2eMs(), anyTtftObjective(this.config)));
+                this.config.slo().e2eMs(), anyTtftObjective(this.config)), api.egressNs());
         this.workload = workload != null ? workload : Workloads.create(this.config, model, streams);
         this.feedback = this.workload instanceof io.simfaasinfer.workload.FeedbackSource f ? f : null;
         if (feedback != null) {
@@ -303,10 +327,13 @@ public final class Simulator {
         }
     }
 
-    /** Closed loop: a request left the system; its user's next request (if any) is issued. */
-    private void onDone(Request r, long now) {
-        feedback.onDone(r, now);
-        issue(now);
+    /**
+     * Closed loop: a request left the system and its user has the response at {@code clientNow} (after
+     * the API egress delay); the user's next request (if any) is issued.
+     */
+    private void onDone(Request r, long clientNow) {
+        feedback.onDone(r, clientNow);
+        issue(queue.now());
     }
 
     /** Closed loop: schedules every request the workload has to give now (each at its own time >= now). */
@@ -319,7 +346,7 @@ public final class Simulator {
         }
         if (!workloadDone && feedback.exhausted()) {
             workloadDone = true;
-            deployment.onWorkloadExhausted(now);
+            exhausted(now);
         }
     }
 
@@ -332,11 +359,11 @@ public final class Simulator {
         if (backlog > backlogLimit) {
             throw new BacklogExceeded(backlog, now / 1e9);
         }
-        if ((long) r.promptTokens() + r.outputTokens() > model.maxModelLen()) {
-            r.reject();
-            metrics.onRejected(r, "exceeds_max_model_len", now);
+        if (api.ingressNs() == 0) {
+            admit(r, now);
         } else {
-            deployment.submit(r, now);
+            inIngress++;
+            queue.schedule(now + api.ingressNs(), new Ingress(this, r));
         }
         if (feedback != null) {
             return; // a closed loop issues on completions, not on arrivals
@@ -350,7 +377,38 @@ public final class Simulator {
             queue.schedule(next.arrivalNs(), new Arrival(this, next));
         } else {
             workloadDone = true;
+            exhausted(now);
+        }
+    }
+
+    private void onIngress(Request r, long now) {
+        inIngress--;
+        admit(r, now);
+        if (inIngress == 0 && exhaustedPending) {
+            exhaustedPending = false;
             deployment.onWorkloadExhausted(now);
+        }
+    }
+
+    /**
+     * The workload has no more requests: the deployment is told once none is still on its way
+     * through the API front end (a serverless fleet stops when every admitted request is done).
+     */
+    private void exhausted(long now) {
+        if (inIngress > 0) {
+            exhaustedPending = true;
+        } else {
+            deployment.onWorkloadExhausted(now);
+        }
+    }
+
+    /** The request, past the API front end, reaches the deployment (or is rejected, as the server would then). */
+    private void admit(Request r, long now) {
+        if ((long) r.promptTokens() + r.outputTokens() > model.maxModelLen()) {
+            r.reject();
+            metrics.onRejected(r, "exceeds_max_model_len", now);
+        } else {
+            deployment.submit(r, now);
         }
     }
 

@@ -20,8 +20,21 @@ import java.util.List;
  * @param perLayerOverheadUs roofline: fixed cost per layer per iteration, us
  * @param engine             serving engine preset: {@code none} (default), {@code vllm}, {@code sglang},
  *                           {@code trtllm} (kernel efficiencies, host overheads, CUDA graphs)
+ * @param apiIngressMs       per-request API overhead before the scheduler sees a request (HTTP,
+ *                           tokenisation), ms; null: the engine preset's (0 without an engine)
+ * @param apiEgressMs        per-request API overhead after the engine's output until the client has it
+ *                           (detokenisation, streaming), ms, added to TTFT and E2E; null: the preset's
  */
 public record PredictorConfig(String kind, String profile, List<String> calibrateFrom, String telemetry,
                               boolean telemetryOffset, double computeEfficiency, double memoryEfficiency,
-                              double commEfficiency, double overheadMs, double perLayerOverheadUs, String engine) {
+                              double commEfficiency, double overheadMs, double perLayerOverheadUs, String engine,
+                              Double apiIngressMs, Double apiEgressMs) {
+
+    /** Without API-overhead overrides (the engine preset's apply). */
+    public PredictorConfig(String kind, String profile, List<String> calibrateFrom, String telemetry,
+                           boolean telemetryOffset, double computeEfficiency, double memoryEfficiency,
+                           double commEfficiency, double overheadMs, double perLayerOverheadUs, String engine) {
+        this(kind, profile, calibrateFrom, telemetry, telemetryOffset, computeEfficiency, memoryEfficiency,
+                commEfficiency, overheadMs, perLayerOverheadUs, engine, null, null);
+    }
 }

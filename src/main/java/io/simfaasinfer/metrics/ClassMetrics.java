@@ -66,14 +66,15 @@ public final class ClassMetrics {
         of(r).rejected++;
     }
 
-    void onToken(Request r, long gapNs, long now) {
+    /** @param egressNs the API front end's delay from the engine's token to the client's ({@code ApiOverhead}) */
+    void onToken(Request r, long gapNs, long now, long egressNs) {
         if (!r.measured()) {
             return;
         }
         PerClass c = of(r);
         if (gapNs < 0) {
-            c.ttft.record(now - r.arrivalNs());
-            if (now <= r.ttftDeadlineNs() && r.ttftDeadlineNs() != Long.MAX_VALUE) {
+            c.ttft.record(now + egressNs - r.arrivalNs());
+            if (now + egressNs <= r.ttftDeadlineNs() && r.ttftDeadlineNs() != Long.MAX_VALUE) {
                 c.sloMet++;
             }
         } else {
@@ -81,13 +82,13 @@ public final class ClassMetrics {
         }
     }
 
-    void onFinished(Request r, long now) {
+    void onFinished(Request r, long now, long egressNs) {
         PerClass c = of(r);
         c.completed++;
         if (r.measured()) {
             c.promptTokens += r.promptTokens();
             c.outputTokens += r.outputTokens();
-            c.e2e.record(now - r.arrivalNs());
+            c.e2e.record(now + egressNs - r.arrivalNs()); // TPOT: both ends are delayed alike
             if (r.outputTokens() > 1) {
                 c.tpot.record((now - r.firstTokenNs()) / (r.outputTokens() - 1));
             }

@@ -34,6 +34,8 @@ public final class MetricsCollector implements RequestObserver {
     private long lastFinishNs;
 
     private final SloTracker slo;
+    /** The API front end's delay from each engine token to the client ({@code ApiOverhead#egressNs}), ns. */
+    private final long egressNs;
     /** Told of every request that leaves the system, after it is counted (a closed-loop workload); or null. */
     private java.util.function.ObjLongConsumer<Request> doneListener;
 
@@ -44,8 +46,22 @@ public final class MetricsCollector implements RequestObserver {
 
     /** @param slo counts the service-level objectives met */
     public MetricsCollector(Consumer<RequestRecord> recordSink, SloTracker slo) {
+        this(recordSink, slo, 0);
+    }
+
+    /**
+     * @param slo      counts the service-level objectives met
+     * @param egressNs the API front end's delay from the engine's output to the client's, ns: added
+     *                 to every TTFT and E2E (and the SLO checks), not to TPOT or inter-token gaps; a
+     *                 closed-loop user hears of the response that much later
+     */
+    public MetricsCollector(Consumer<RequestRecord> recordSink, SloTracker slo, long egressNs) {
+        if (egressNs < 0) {
+            throw new IllegalArgumentException("egress delay must be >= 0 ns, got " + egressNs);
+        }
         this.recordSink = recordSink;
         this.slo = slo;
+        this.egressNs = egressNs;
     }
 
     /**
@@ -100,7 +116,7 @@ public final class MetricsCollector implements RequestObserver {
 
     @Override
     public void onToken(Request r, long gapNs, long now) {
-        classes.onToken(r, gapNs, now);
+        classes.onToken(r, gapNs, now, egressNs);
         if (gapNs < 0 && r.measured()) {
             ttftPrefill.record(now - r.firstScheduledNs());
         }
@@ -117,20 +133,20 @@ public final class MetricsCollector implements RequestObserver {
     @Override
     public void onFinished(Request r, long now) {
         completed++;
-        classes.onFinished(r, now);
-        slo.onFinished(r, now);
+        classes.onFinished(r, now, egressNs);
+        slo.onFinished(r, now, egressNs);
         lastFinishNs = Math.max(lastFinishNs, now);
         if (r.measured()) {
             measuredCompleted++;
             measuredOutputTokens += r.outputTokens();
             measuredPromptTokens += r.promptTokens();
-            lastMeasuredFinishNs = Math.max(lastMeasuredFinishNs, now);
+            lastMeasuredFinishNs = Math.max(lastMeasuredFinishNs, now + egressNs); // the client's end
         }
         if (recordSink != null) {
-            recordSink.accept(RequestRecord.of(r, "completed"));
+            recordSink.accept(RequestRecord.of(r, "completed", egressNs));
         }
         if (doneListener != null) {
-            doneListener.accept(r, now);
+            doneListener.accept(r, now + egressNs); // the user has the response only then
         }
     }
 
@@ -154,7 +170,7 @@ public final class MetricsCollector implements RequestObserver {
     /** End-to-end latency of measured requests (merged from the classes). */
     public LatencyStats e2e() { return classes.merged(c -> c.e2e); }
     public LatencyStats queueDelay() { return queueDelay; }
-    /** First scheduled to first token of measured requests (TTFT = queue delay + this, per request). */
+    /** First scheduled to first token of measured requests (TTFT = queue delay + this + API egress, per request). */
     public LatencyStats ttftPrefill() { return ttftPrefill; }
     /** The same metrics split by workload class. */
     public ClassMetrics classes() { return classes; }

@@ -57,15 +57,16 @@ public final class SloTracker {
         }
     }
 
-    void onFinished(Request r, long now) {
+    /** @param egressNs the API front end's delay from the engine's token to the client's ({@code ApiOverhead}) */
+    void onFinished(Request r, long now, long egressNs) {
         if (!r.measured()) {
             return;
         }
-        boolean ttft = r.firstTokenNs() <= r.ttftDeadlineNs();
+        boolean ttft = r.firstTokenNs() + egressNs <= r.ttftDeadlineNs();
         // TPOT of a one-token request is undefined: it meets any TPOT objective
         boolean tpot = tpotNs < 0 || r.outputTokens() < 2
                 || (double) (r.finishNs() - r.firstTokenNs()) / (r.outputTokens() - 1) <= tpotNs;
-        boolean e2e = e2eNs < 0 || r.finishNs() - r.arrivalNs() <= e2eNs;
+        boolean e2e = e2eNs < 0 || r.finishNs() + egressNs - r.arrivalNs() <= e2eNs;
         add(of(r), ttft, tpot, e2e);
         add(all, ttft, tpot, e2e);
     }

@@ -27,11 +27,16 @@ import java.util.List;
  * @param cudaGraphMaxBatch       largest decode batch replayed from a CUDA graph (0: no graphs)
  * @param eagerLaunchUsPerLayer   host time to launch one layer's kernels outside a graph, us
  * @param customAllReduce         small TP all-reduces through a custom NVLink kernel
+ * @param apiIngressMs            per request, before the scheduler sees it: the API server's HTTP
+ *                                handling, tokenisation and hand-off to the engine, ms ({@link ApiOverhead})
+ * @param apiEgressMs             per request, after the engine emits a token until the client has it:
+ *                                detokenisation and streaming out, ms; added to TTFT and E2E
  */
 public record EngineModel(String name, String description, double gemmHalfTokens, int gemmTileTokens,
                           double attentionRelative, double decodeMemoryEfficiency, double gpuOverheadMs,
                           double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
-                          int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce) {
+                          int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce,
+                          double apiIngressMs, double apiEgressMs) {
 
     /** Engine names the configuration accepts ({@code none}: the plain roofline/profile, no engine). */
     public static final List<String> NAMES = List.of("none", "vllm", "sglang", "trtllm");

@@ -22,6 +22,14 @@ import java.util.Optional;
  *       (small host cost, no Python), custom all-reduce plugin; no CUDA graphs needed (TensorRT's
  *       enqueue is cheap: modelled as a graph of any size).</li>
  * </ul>
+ *
+ * <p>Per-request API overhead ({@link ApiOverhead}; docs/fidelity.md "API overhead"): {@code vllm}
+ * 4 ms of ingress, the one published measurement found of a vLLM OpenAI server against the same
+ * engine offline (tenstorrent/tt-inference-server issue 190, 2025-05-08: Llama-3.3-70B, batch 32 of
+ * 128-token prompts, mean TTFT 231 ms offline, 235 ms through the HTTP server, "+4 ms ... HTTP server
+ * + ZMQ latency"); it is a TTFT difference, so it is put before scheduling and none after. SGLang's
+ * tokenizer manager and TensorRT-LLM behind Triton / trtllm-serve: no reliable published figure
+ * was found, so 0 (set {@code predictor.api_ingress_ms} / {@code api_egress_ms} to model them).
  */
 public final class Engines {
 
@@ -30,15 +38,15 @@ public final class Engines {
 
     public static final EngineModel VLLM = new EngineModel("vllm",
             "vLLM V0: cuBLAS GEMMs, FlashAttention-2 prefill, paged decode, CUDA graphs <= 256, Python host",
-            0, 64, 0.85, 0.80, 0.3, 50, 0.4, 6, 256, 60, true);
+            0, 64, 0.85, 0.80, 0.3, 50, 0.4, 6, 256, 60, true, 4, 0);
 
     public static final EngineModel SGLANG = new EngineModel("sglang",
             "SGLang: cuBLAS GEMMs, FlashInfer prefill and decode, CUDA graphs <= 160, overlapped Python host",
-            0, 64, 0.9, 0.85, 0.3, 50, 0.75, 4, 160, 60, true);
+            0, 64, 0.9, 0.85, 0.3, 50, 0.75, 4, 160, 60, true, 0, 0);
 
     public static final EngineModel TRTLLM = new EngineModel("trtllm",
             "TensorRT-LLM: TensorRT GEMMs, fused fmha, masked MHA decode, C++ runtime",
-            110, 64, 1.0, 0.85, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true);
+            110, 64, 1.0, 0.85, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0);
 
     /** The preset of {@code name}; empty for {@code none} and unknown names. */
     public static Optional<EngineModel> find(String name) {

@@ -277,6 +277,12 @@ public final class ConfigValidator {
             throw err("predictor.engine", "expected one of " + String.join(", ", io.simfaasinfer.predictor.EngineModel.NAMES)
                     + ", got " + (p.engine() == null ? "null" : "'" + p.engine() + "'"));
         }
+        if (p.apiIngressMs() != null && (!(p.apiIngressMs() >= 0) || Double.isInfinite(p.apiIngressMs()))) {
+            throw err("predictor.api_ingress_ms", "expected a number >= 0 (ms) or null, got " + p.apiIngressMs());
+        }
+        if (p.apiEgressMs() != null && (!(p.apiEgressMs() >= 0) || Double.isInfinite(p.apiEgressMs()))) {
+            throw err("predictor.api_egress_ms", "expected a number >= 0 (ms) or null, got " + p.apiEgressMs());
+        }
     }
 
     private <T> T lookup(String path, java.util.function.Supplier<T> f) {
