@@ -8,13 +8,21 @@ JSON output, 'lineN.' for the N-th JSON line of predict), multiplies by 'scale' 
 for all non-makespan cases. --old runs each case's 'command_2026_12_01' instead (the commands before
 engines existed). --check MEDIAN WORST exits 1 when the non-makespan fit median or worst exceed them.
 
-usage: python3 bench/fidelity.py [target/simfaasinfer.jar] [--old] [--markdown] [--check 5 15]
+--cross-gpu: a second, held-out check of a GPU never profiled. Every iteration-kind case on a GPU other
+than the H100 (the A100 and H200 cases) is replayed with the roofline calibrated on the two H100
+profiles (--calibrate-from h100/llama-2-7b,h100/llama-3-8b: efficiencies carried to the case's GPU by
+datasheet ratios) instead of the engine's own kernel model; none of these cases was used to fit anything
+of that calibration, so its median / worst are held-out figures for a GPU without a profile.
+
+usage: python3 bench/fidelity.py [target/simfaasinfer.jar] [--old | --cross-gpu] [--markdown] [--check 5 15]
 """
 import json, os, statistics, subprocess, sys
 
 args = sys.argv[1:]
 jar = next((a for a in args if a.endswith('.jar')), 'target/simfaasinfer.jar')
 old = '--old' in args
+cross = '--cross-gpu' in args
+CALIBRATE = ' --calibrate-from data/profiling/compute/h100/llama-2-7b,data/profiling/compute/h100/llama-3-8b'
 md = '--markdown' in args
 check = None
 if '--check' in args:
@@ -32,6 +40,8 @@ def run(c):
         if old:
             cmd = cmd.replace('../shared/fidelity/', 'bench/fidelity/')
         cmd = cmd.replace('$SIM', 'java -jar ' + jar).replace('{seed}', str(s))
+        if cross:
+            cmd = cmd.replace(' --json', CALIBRATE + ' --json', 1)
         out = subprocess.run(cmd, shell=True, capture_output=True, text=True)
         if out.returncode != 0:
             raise RuntimeError(c['id'] + ': ' + (out.stderr.strip().splitlines() or ['?'])[-1])
@@ -47,8 +57,15 @@ def run(c):
     return statistics.median(vals)
 
 
+def cross_gpu(c):
+    """An iteration case on a GPU with no profile of its own (not the H100s, where the profiles are)."""
+    return c['kind'] == 'iteration' and 'h100' not in c['command'].split('--gpu ')[1].split()[0]
+
+
 rows = []
 for c in d['cases']:
+    if cross and not cross_gpu(c):
+        continue
     pred = run(c)
     rows.append((c, pred, 100 * (pred - c['measured']) / c['measured']))
 
@@ -71,6 +88,11 @@ def summary(name, sel):
 
 
 print()
+if cross:
+    summary('cross-gpu, H100-calibrated roofline (held-out)', lambda c: True)
+    summary('  A100', lambda c: 'a100' in c['command'])
+    summary('  H200', lambda c: 'h200' in c['command'])
+    sys.exit(0)
 fit = summary('fit, not makespan', lambda c: c['split'] == 'fit' and c['kind'] != 'serving-makespan')
 summary('held-out, not makespan', lambda c: c['split'] == 'heldout' and c['kind'] != 'serving-makespan')
 summary('all, not makespan', lambda c: c['kind'] != 'serving-makespan')
