@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.simfaasinfer.cli.ModelOptions.add;
+import static io.simfaasinfer.cli.ModelOptions.quoted;
+
 /**
  * Options shared by every command that builds a simulation: a config file, shortcut flags, and
  * generic {@code --set key.path=value} overrides (applied after the shortcuts).
@@ -28,31 +31,8 @@ public final class ConfigOptions {
     @Option(names = "--catalog", paramLabel = "FILE", description = "Extra models/GPUs (YAML/JSON) beside the built-in catalog.")
     Path catalogFile;
 
-    @Option(names = "--engine", description = "Serving engine preset: none, vllm, sglang, trtllm: kernel efficiencies,"
-            + " host overheads, CUDA graphs (predictor.engine; docs/fidelity.md).")
-    String engine;
-
-    @Option(names = "--predictor", description = "Iteration-time predictor: auto, profile, calibrated, roofline (predictor.kind).")
-    String predictorKind;
-
-    @Option(names = "--profile", paramLabel = "DIR|FILE", description = "FaaSInfer profile of this model on this GPU (predictor.profile).")
-    String profile;
-
-    @Option(names = "--calibrate-from", paramLabel = "DIR[,DIR...]", split = ",",
-            description = "Profiles of other models on this (or a sibling) GPU to calibrate the roofline (predictor.calibrate_from).")
-    List<String> calibrateFrom;
-
-    @Option(names = "--telemetry", paramLabel = "FILE", description = "Production samples that rescale the prediction (predictor.telemetry).")
-    String telemetry;
-
-    @Option(names = "--model", description = "Model name from the catalog (model.name).")
-    String model;
-
-    @Option(names = {"--gpu", "--xpu"}, description = "GPU name from the catalog (cluster.gpu).")
-    String gpu;
-
-    @Option(names = "--tp", description = "Tensor-parallel degree per replica (cluster.tp).")
-    Integer tp;
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = {"--pp", "--pipeline-parallel-size"}, description = "Pipeline-parallel stages per replica (cluster.pp);"
             + " a replica is tp x pp GPUs.")
@@ -108,13 +88,6 @@ public final class ConfigOptions {
     @Option(names = "--think-time", paramLabel = "SECONDS", description = "Closed loop: seconds a user waits after a"
             + " response before its next request (workload.arrival.think_time_s; default 0).")
     Double thinkTime;
-
-    @Option(names = "--dtype", description = "Weights: auto (the catalog's: bf16), bf16, fp16, fp8 (model.dtype).")
-    String dtype;
-
-    @Option(names = "--kv-cache-dtype", description = "KV cache: auto (16-bit activations), bf16, fp16, fp8"
-            + " (model.kv_cache_dtype).")
-    String kvCacheDtype;
 
     @Option(names = "--num-requests", description = "Requests to simulate (workload.num_requests).")
     Integer numRequests;
@@ -204,9 +177,7 @@ public final class ConfigOptions {
 
     private List<ConfigLoader.Override> overrides(List<String> extraSets, String label) {
         List<ConfigLoader.Override> all = new ArrayList<>();
-        add(all, "--model", "model.name", model);
-        add(all, "--gpu", "cluster.gpu", gpu);
-        add(all, "--tp", "cluster.tp", tp);
+        modelOptions.addTo(all);
         add(all, "--pp", "cluster.pp", pp);
         add(all, "--replicas", "cluster.replicas", replicas);
         if (numGpus != null && replicas != null) {
@@ -233,8 +204,6 @@ public final class ConfigOptions {
         }
         add(all, "--cv", "workload.arrival.cv", cv);
         add(all, "--think-time", "workload.arrival.think_time_s", thinkTime);
-        add(all, "--dtype", "model.dtype", dtype);
-        add(all, "--kv-cache-dtype", "model.kv_cache_dtype", kvCacheDtype);
         add(all, "--num-requests", "workload.num_requests", numRequests);
         if (warmUp != null && duration != null) {
             // as the LLM Inference Simulator: the measured duration follows the warm-up
@@ -265,18 +234,6 @@ public final class ConfigOptions {
         if (e2eSlo != null) {
             all.add(new ConfigLoader.Override("slo.e2e_ms=" + DurationValue.ms("--e2e-slo", e2eSlo),
                     "--e2e-slo " + e2eSlo));
-        }
-        add(all, "--predictor", "predictor.kind", predictorKind);
-        add(all, "--engine", "predictor.engine", engine);
-        if (profile != null) {
-            all.add(new ConfigLoader.Override("predictor.profile=" + quoted(profile), "--profile " + profile));
-        }
-        if (calibrateFrom != null) {
-            all.add(new ConfigLoader.Override("predictor.calibrate_from=[" + String.join(", ", calibrateFrom.stream()
-                    .map(ConfigOptions::quoted).toList()) + "]", "--calibrate-from " + String.join(",", calibrateFrom)));
-        }
-        if (telemetry != null) {
-            all.add(new ConfigLoader.Override("predictor.telemetry=" + quoted(telemetry), "--telemetry " + telemetry));
         }
         add(all, "--warmup-requests", "simulation.warmup_requests", warmupRequests);
         if (trace != null) {
@@ -332,16 +289,5 @@ public final class ConfigOptions {
         }
         return configs.stream().map(r -> r.warnings().stream().filter(w -> everywhere.contains(w.key()))
                 .map(ConfigWarning::text).toList()).toList();
-    }
-
-    /** A YAML single-quoted string, so paths with ':' or '#' stay strings. */
-    private static String quoted(String s) {
-        return "'" + s.replace("'", "''") + "'";
-    }
-
-    private static void add(List<ConfigLoader.Override> all, String flag, String key, Object value) {
-        if (value != null) {
-            all.add(new ConfigLoader.Override(key + "=" + value, flag + " " + value));
-        }
     }
 }
