@@ -105,8 +105,6 @@ public final class CompareCommand implements Callable<Integer> {
         }
         List<List<String>> warnings = ConfigOptions.commonWarnings(configs);
         var err = spec.commandLine().getErr();
-        warnings.stream().flatMap(List::stream).distinct().forEach(w -> err.println("warning: " + w));
-        err.flush();
         RunInputs inputs = RunInputs.of(options, configs.get(0));
         configs.forEach(c -> inputs.config(c.config()));
         if (deployments != null) {
@@ -115,8 +113,17 @@ public final class CompareCommand implements Callable<Integer> {
         try (OutputSet outputs = inputs.outputs()) {
             Path outputFile = outputs.add("--output", output);
             Function<String, Path> plotFiles = outputs.addDir("--plots-dir", plotsDir, RunPlots.COMPARE_FILES);
+            // warnings once the outputs are known to be acceptable: bad input is one line alone
+            java.util.Set<String> printed = new java.util.LinkedHashSet<>();
+            warnings.stream().flatMap(List::stream).forEach(printed::add);
+            printed.forEach(w -> err.println("warning: " + w));
+            err.flush();
             try {
                 Comparison comparison = compare(variants, configs, warnings, outputFile, plotFiles);
+                // rows a trace replay skipped are known once the runs read it: each distinct line once
+                comparison.runs().stream().flatMap(run -> run.result().warnings().stream()).filter(printed::add)
+                        .forEach(w -> err.println("warning: " + w));
+                err.flush();
                 outputs.commitAll();
                 var out = spec.commandLine().getOut();
                 out.print(json ? JsonReport.toJson(comparison) + "\n" : comparison.render(format));
@@ -236,8 +243,16 @@ public final class CompareCommand implements Callable<Integer> {
         SimulatorConfig c = r.config();
         Double slo = c.workload().ttftSloMs();
         SloCounter counter = new SloCounter(slo);
-        Simulator sim = new Simulator(c, r.catalog(), null, slo == null ? null : counter);
-        SimulationResult result = sim.run().withWarnings(warnings);
+        Simulator sim = new Simulator(r.validated(), null, slo == null ? null : counter, null);
+        SimulationResult result = sim.run();
+        List<String> all = new ArrayList<>(warnings);
+        String skipped = c.workload().trace() == null ? null
+                : io.simfaasinfer.workload.trace.TraceSource.skipWarning(c.workload().trace().file(),
+                result.workloadAdjustments());
+        if (skipped != null) {
+            all.add(skipped);
+        }
+        result = result.withWarnings(all);
         var entry = c.deployment().pools().get(0);
         return new Object[] {new Comparison.Run(label, entry.scheduler().name(), entry.router(),
                 entry.scheduler().localPolicy(), slo, slo == null ? null : counter.attained(), result), sim.metrics()};

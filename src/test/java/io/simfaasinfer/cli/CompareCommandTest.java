@@ -33,6 +33,24 @@ class CompareCommandTest {
     }
 
     @Test
+    void rowsATraceReplaySkippedAreReportedOnceForAllVariants() throws IOException {
+        Path trace = tmp.resolve("t.csv");
+        Files.writeString(trace, "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,100,20\n"
+                + "2023-11-16 18:15:47.6805900,abc,20\n2023-11-16 18:15:48.6805900,200,30\n");
+        Path cfg = tmp.resolve("tc.yaml");
+        Files.writeString(cfg, "workload:\n  trace:\n    file: t.csv\n    format: azure\n    on_malformed: skip\n");
+        Path out = tmp.resolve("cmp.json");
+        var run = BadConfigTest.exec("compare", "--config", cfg.toString(), "--schedulers", "vllm,sarathi",
+                "--output", out.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.err().lines().filter(l -> l.startsWith("warning: "))).containsExactly(
+                "warning: " + trace + ": 1 malformed row skipped (on_malformed: skip); the first on line 3");
+        for (JsonNode r : new ObjectMapper().readTree(out.toFile()).path("runs")) {
+            assertThat(r.path("result").path("warnings").toString()).contains("1 malformed row skipped");
+        }
+    }
+
+    @Test
     void printsOneColumnPerSchedulerAndWritesTheirJson() throws IOException {
         Path out = tmp.resolve("cmp.json");
         var run = BadConfigTest.exec("compare", "--config", base().toString(), "--schedulers",
