@@ -10,11 +10,17 @@ import java.io.UncheckedIOException;
 
 /** Entry point of the {@code simfaasinfer} command. */
 @Command(name = "simfaasinfer", mixinStandardHelpOptions = true, version = "SimFaaSInfer 0.1.0",
-        description = "Discrete-event simulator of LLM inference serving.",
-        subcommands = {RunCommand.class, CompareCommand.class, PredictCommand.class, ProfileCommand.class,
-                CatalogCommand.class, ServerlessCommand.class, TraceCommand.class, PlanCommand.class, SweepCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Discrete-event simulator of LLM inference serving.")
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, in the order help lists them. Picocli builds a command's whole model (every
+     * option, by reflection) when it is added, so {@link #execute} adds only the one named by the
+     * first argument when it names one, and all of them otherwise ({@code help}, which lists them,
+     * no argument, a typo).
+     */
+    static final java.util.List<String> SUBCOMMANDS = java.util.List.of("run", "compare", "predict", "profile",
+            "catalog", "serverless", "trace", "plan", "sweep", "help");
 
     /** Exit status for bad input (configuration, files, flags). */
     public static final int EXIT_BAD_INPUT = 2;
@@ -34,6 +40,13 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams; returns the exit status. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        if (args.length > 0 && SUBCOMMANDS.contains(args[0]) && !args[0].equals("help")) {
+            cl.addSubcommand(args[0], subcommand(args[0]));
+        } else {
+            for (String name : SUBCOMMANDS) {
+                cl.addSubcommand(name, subcommand(name));
+            }
+        }
         // help wraps at the terminal's width where one is detected (else 80 columns)
         cl.setUsageHelpAutoWidth(true);
         cl.setOut(out);
@@ -53,6 +66,23 @@ public final class Main implements Runnable {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /** A new instance of a subcommand: a switch, so that no other subcommand's class is loaded. */
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "run" -> new RunCommand();
+            case "compare" -> new CompareCommand();
+            case "predict" -> new PredictCommand();
+            case "profile" -> new ProfileCommand();
+            case "catalog" -> new CatalogCommand();
+            case "serverless" -> new ServerlessCommand();
+            case "trace" -> new TraceCommand();
+            case "plan" -> new PlanCommand();
+            case "sweep" -> new SweepCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     static boolean isBadInput(Throwable ex) {

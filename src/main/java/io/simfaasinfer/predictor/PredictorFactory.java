@@ -47,7 +47,7 @@ public final class PredictorFactory {
                 if (p.calibrateFrom() != null && !p.calibrateFrom().isEmpty()) {
                     yield "calibrated";
                 }
-                yield BuiltinProfiles.find(modelName, gpuName).isPresent() ? "profile" : "roofline";
+                yield BuiltinProfiles.has(modelName, gpuName) ? "profile" : "roofline";
             }
         };
     }

@@ -38,8 +38,24 @@ public final class BuiltinProfiles {
         return GPU_FOLDERS.getOrDefault(g, g);
     }
 
+    /**
+     * Profiles read so far, by {@code <gpu-folder>/<model>|<model as asked>}: a shipped profile is an
+     * immutable resource and a profile is immutable, so each is read and validated once per JVM.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, FaaSInferProfile> READ =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Every shipped profile as {@code <gpu-folder>/<model>}. */
     public static List<String> available() {
+        return Index.AVAILABLE;
+    }
+
+    /** The index, read once (on first use). */
+    private static final class Index {
+        static final List<String> AVAILABLE = readIndex();
+    }
+
+    private static List<String> readIndex() {
         InputStream in = loader().getResourceAsStream(ROOT + "index.txt");
         if (in == null) {
             return List.of();
@@ -57,13 +73,24 @@ public final class BuiltinProfiles {
      * @return empty when none is shipped
      */
     public static Optional<FaaSInferProfile> find(String model, String gpu) {
-        String key = gpuFolder(gpu) + "/" + model.toLowerCase(Locale.ROOT);
+        String key = key(model, gpu);
         if (!available().contains(key)) {
             return Optional.empty();
         }
-        String dir = ROOT + key + "/";
-        ProfileReader.Opener opener = name -> loader().getResourceAsStream(dir + name);
-        return Optional.of(ProfileReader.read("classpath:" + ROOT + key, opener, null, model, "model", null));
+        return Optional.of(READ.computeIfAbsent(key + "|" + model, k -> {
+            String dir = ROOT + key + "/";
+            ProfileReader.Opener opener = name -> loader().getResourceAsStream(dir + name);
+            return ProfileReader.read("classpath:" + ROOT + key, opener, null, model, "model", null);
+        }));
+    }
+
+    /** Whether a profile of {@code model} on {@code gpu} ships, without reading it. */
+    public static boolean has(String model, String gpu) {
+        return available().contains(key(model, gpu));
+    }
+
+    private static String key(String model, String gpu) {
+        return gpuFolder(gpu) + "/" + model.toLowerCase(Locale.ROOT);
     }
 
     /** Measured ceilings of a GPU when shipped ({@code profiles/<gpu-folder>/device_ceilings.json}). */

@@ -12,6 +12,36 @@ public final class ProfileFitter {
     private ProfileFitter() {
     }
 
+    /** Fits cached by their (immutable, value-compared) entries; the few most recent only. */
+    private static final int CACHED = 16;
+    private static final java.util.Map<List<ProfileEntry>, ProfileCoefficients> FITTED =
+            new java.util.LinkedHashMap<>(CACHED * 2, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<List<ProfileEntry>, ProfileCoefficients> eldest) {
+                    return size() > CACHED;
+                }
+            };
+
+    /**
+     * As {@link #fit(List)}, the fit of equal entries computed once per JVM (every run of a built-in
+     * profile fits the same grid): the same coefficients, since the fit is deterministic and
+     * {@link ProfileCoefficients} immutable. Failures are not cached (they throw again).
+     */
+    public static ProfileCoefficients fitCached(List<ProfileEntry> entries) {
+        List<ProfileEntry> key = List.copyOf(entries);
+        synchronized (FITTED) {
+            ProfileCoefficients c = FITTED.get(key);
+            if (c != null) {
+                return c;
+            }
+        }
+        ProfileCoefficients c = fit(key);
+        synchronized (FITTED) {
+            FITTED.put(key, c);
+        }
+        return c;
+    }
+
     /** Fit with {@link ProfileCoefficients#DEFAULT_KNOTS}. */
     public static ProfileCoefficients fit(List<ProfileEntry> entries) {
         return fit(entries, ProfileCoefficients.DEFAULT_KNOTS);

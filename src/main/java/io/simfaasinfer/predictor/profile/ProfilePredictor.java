@@ -114,7 +114,7 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
         profile.requireModel(model);
         ProfileCoefficients c;
         try {
-            c = ProfileFitter.fit(profile.entries());
+            c = ProfileFitter.fitCached(profile.entries());
         } catch (ProfileException e) {
             throw new ProfileException(profile.source() + ": " + e.getMessage(), e);
         }

@@ -38,4 +38,40 @@ class BuiltinProfilesTest {
                 Fixtures.LLAMA_3_8B, Fixtures.H100);
         assertThat(p.describe()).contains("llama-3-8b", "h100-80gb", "classpath:profiles/h100/llama-3-8b");
     }
+
+    @Test
+    void shippedProfilesAreReadOnceAndMatchAFreshRead() {
+        FaaSInferProfile cached = BuiltinProfiles.find("llama-2-7b", "h100-80gb").orElseThrow();
+        assertThat(BuiltinProfiles.find("llama-2-7b", "h100-80gb").orElseThrow()).isSameAs(cached);
+        assertThat(BuiltinProfiles.has("llama-2-7b", "H100-80GB")).isTrue();
+        assertThat(BuiltinProfiles.has("llama-2-70b", "h100-80gb")).isFalse();
+        ProfileReader.Opener opener = name -> BuiltinProfiles.class.getClassLoader()
+                .getResourceAsStream("profiles/h100/llama-2-7b/" + name);
+        FaaSInferProfile fresh = ProfileReader.read("classpath:profiles/h100/llama-2-7b", opener, null, "llama-2-7b",
+                "model", null);
+        assertThat(cached).isEqualTo(fresh);
+    }
+
+    @Test
+    void cachedFitEqualsAFreshFit() {
+        for (String model : BuiltinProfiles.available()) {
+            String[] gm = model.split("/");
+            FaaSInferProfile p = BuiltinProfiles.find(gm[1], gm[0]).orElseThrow();
+            ProfileCoefficients first = ProfileFitter.fitCached(p.entries());
+            ProfileCoefficients fresh = ProfileFitter.fit(p.entries());
+            assertThat(first).isEqualTo(fresh);
+            assertThat(first.tokenSlopesMs()).containsExactly(fresh.tokenSlopesMs());
+            // a copy of the entries (another list, equal records) hits the cache: the very same coefficients
+            assertThat(ProfileFitter.fitCached(new java.util.ArrayList<>(p.entries()))).isSameAs(first);
+        }
+        // and the predictor built through the cache predicts exactly as one fitted afresh
+        FaaSInferProfile p = BuiltinProfiles.find("llama-2-7b", "h100-80gb").orElseThrow();
+        ProfilePredictor viaCache = ProfilePredictor.fit(p, Fixtures.LLAMA_2_7B, Fixtures.H100);
+        ProfilePredictor afresh = new ProfilePredictor(ProfileFitter.fit(p.entries()), Fixtures.LLAMA_2_7B, Fixtures.H100,
+                p.tensorParallel(), p.tensorParallel(), p.source());
+        assertThat(viaCache.coefficients()).isEqualTo(afresh.coefficients());
+        for (ProfileEntry e : p.entries()) {
+            assertThat(viaCache.predict(e.toBatch()).totalMs()).isEqualTo(afresh.predict(e.toBatch()).totalMs());
+        }
+    }
 }
