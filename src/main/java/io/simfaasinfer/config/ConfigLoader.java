@@ -18,7 +18,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -42,7 +41,6 @@ public final class ConfigLoader {
             Set.of("workload.arrival", "workload.prompt_tokens", "workload.output_tokens");
 
     private final ObjectMapper yaml = YAMLMapper.builder().build();
-    private final ObjectMapper json = JsonMapper.builder().build();
     private final ObjectMapper binder = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -400,10 +398,6 @@ public final class ConfigLoader {
             return "";
         }
         return n.isNull() ? ", got null" : ", got " + (n.isValueNode() ? "'" + n.asText() + "'" : n.getNodeType().name().toLowerCase());
-    }
-
-    static String where(String source, Map<String, String> setPaths, String path) {
-        return where(source, setPaths, path, Map.of());
     }
 
     /**
