@@ -54,8 +54,20 @@ public final class Routers {
         }
     }
 
-    /** A registry of the built-in routers plus those found on the class path. */
+    /**
+     * The built-ins plus those found on the class path. The registry: built once per JVM (it is immutable, and the class path it reads does not change),
+     * so validating a configuration does not scan the class path for plug-ins again.
+     */
     public static Registry<RouterFactory> registry() {
+        return RegistryHolder.REGISTRY;
+    }
+
+    /** Initialised on first use (the holder idiom: thread-safe, no lock after). */
+    private static final class RegistryHolder {
+        static final Registry<RouterFactory> REGISTRY = build();
+    }
+
+    private static Registry<RouterFactory> build() {
         return new Registry<>("router", RouterFactory.class, List.of(
                 new Builtin("round_robin", "replicas in turn", rng -> new RoundRobin()),
                 new Builtin("random", "a uniformly random replica", RandomChoice::new),

@@ -55,7 +55,20 @@ public final class Schedulers {
         }
     }
 
+    /**
+     * The registry: built once per JVM (it is immutable, and the class path it reads does not change),
+     * so validating a configuration does not scan the class path for plug-ins again.
+     */
     public static Registry<SchedulerFactory> registry() {
+        return RegistryHolder.REGISTRY;
+    }
+
+    /** Initialised on first use (the holder idiom: thread-safe, no lock after). */
+    private static final class RegistryHolder {
+        static final Registry<SchedulerFactory> REGISTRY = build();
+    }
+
+    private static Registry<SchedulerFactory> build() {
         Set<String> chunked = Set.of(SchedulerFactory.PREFIX_CACHING, SchedulerFactory.PREEMPTION,
                 SchedulerFactory.CHUNKED_PREFILL);
         return new Registry<>("scheduler", SchedulerFactory.class, List.of(

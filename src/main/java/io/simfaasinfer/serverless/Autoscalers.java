@@ -20,7 +20,20 @@ public final class Autoscalers {
         }
     }
 
+    /**
+     * The registry: built once per JVM (it is immutable, and the class path it reads does not change),
+     * so validating a configuration does not scan the class path for plug-ins again.
+     */
     public static Registry<AutoscalerFactory> registry() {
+        return RegistryHolder.REGISTRY;
+    }
+
+    /** Initialised on first use (the holder idiom: thread-safe, no lock after). */
+    private static final class RegistryHolder {
+        static final Registry<AutoscalerFactory> REGISTRY = build();
+    }
+
+    private static Registry<AutoscalerFactory> build() {
         return new Registry<>("autoscaler", AutoscalerFactory.class, List.of(
                 new Builtin("threshold", "utilisation thresholds with a cooldown (HPA / step scaling)",
                         c -> new ThresholdAutoscaler(c.autoscaler().threshold())),

@@ -64,8 +64,20 @@ public final class LocalPolicies {
             Setting.integer("milp_max_candidates", 12, 1, MAX_MILP_CANDIDATES,
                     "earliest-deadline waiting requests considered per iteration"));
 
-    /** A registry of the built-in local policies plus those found on the class path. */
+    /**
+     * The built-ins plus those found on the class path. The registry: built once per JVM (it is immutable, and the class path it reads does not change),
+     * so validating a configuration does not scan the class path for plug-ins again.
+     */
     public static Registry<LocalPolicyFactory> registry() {
+        return RegistryHolder.REGISTRY;
+    }
+
+    /** Initialised on first use (the holder idiom: thread-safe, no lock after). */
+    private static final class RegistryHolder {
+        static final Registry<LocalPolicyFactory> REGISTRY = build();
+    }
+
+    private static Registry<LocalPolicyFactory> build() {
         return new Registry<>("local policy", LocalPolicyFactory.class, List.of(
                 new Builtin("fcfs", "first come, first served", ctx -> LocalPolicy.ordered(FCFS)),
                 new Builtin("sjf", "shortest prompt first", ctx -> LocalPolicy.ordered(SJF)),
