@@ -1,7 +1,7 @@
 import io.simfaasinfer.Simulator;
 import io.simfaasinfer.config.ConfigLoader;
-import io.simfaasinfer.config.ConfigResolution;
 import io.simfaasinfer.metrics.SimulationResult;
+import io.simfaasinfer.validation.ConfigResolution;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

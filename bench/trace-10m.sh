@@ -23,7 +23,7 @@ fi
 ls -l "$trace"
 jar="$here/target/simfaasinfer.jar"
 timed=()
-if [ -x /usr/bin/time ]; then timed=(/usr/bin/time -f "process: %e s wall, peak RSS %M KB"); fi
+if [ -x /usr/bin/time ]; then timed=(/usr/bin/time -f "process: %e s wall, %U s user + %S s sys CPU, peak RSS %M KB, exit status %x"); fi
 "${timed[@]}" java -Xmx256m -XX:+UseSerialGC -jar "$jar" trace stats "$trace"
 "${timed[@]}" java -Xmx256m -XX:+UseSerialGC -jar "$jar" run --model llama-2-7b --gpu h100-80gb \
     --replicas 4 --router least_outstanding --trace "$trace" --output "$dir/trace-${rows}.json" \
