@@ -56,6 +56,22 @@ public final class AtomicOutput implements AutoCloseable {
         return temp;
     }
 
+    /**
+     * A buffered writer on the temporary file with {@code firstLine} (a header) written; if that
+     * fails, the temporary file is removed and the error names {@code shownAs}.
+     */
+    public java.io.BufferedWriter openWriter(String firstLine, Path shownAs) {
+        try {
+            java.io.BufferedWriter w = Files.newBufferedWriter(temp);
+            w.write(firstLine);
+            w.newLine();
+            return w;
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot write " + shownAs + ": " + e.getMessage(), e);
+        }
+    }
+
     public Path target() {
         return target;
     }

@@ -5,7 +5,6 @@ import io.simfaasinfer.metrics.RequestRecord;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -24,14 +23,7 @@ public final class RequestCsvWriter implements Consumer<RequestRecord>, AutoClos
 
     public RequestCsvWriter(Path file) {
         this.out = new AtomicOutput(file);
-        try {
-            this.writer = Files.newBufferedWriter(out.temp());
-            writer.write(HEADER);
-            writer.newLine();
-        } catch (IOException e) {
-            out.close();
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        this.writer = out.openWriter(HEADER, file);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.simfaasinfer.metrics.TimeSeries;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,14 +42,7 @@ public final class TimeSeriesCsvWriter implements TimeSeries.Sink, AutoCloseable
             return;
         }
         this.out = new AtomicOutput(file);
-        try {
-            this.writer = Files.newBufferedWriter(out.temp());
-            writer.write(HEADER);
-            writer.newLine();
-        } catch (IOException e) {
-            out.close();
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        this.writer = out.openWriter(HEADER, file);
     }
 
     @Override
