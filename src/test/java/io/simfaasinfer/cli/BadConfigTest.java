@@ -10,8 +10,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,18 +25,8 @@ class BadConfigTest {
     @TempDir
     Path tmp;
 
-    /** Result of one command-line run. */
-    record Run(int code, String out, String err) {
-    }
-
-    static Run exec(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code;
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            code = Main.execute(args, o, e);
-        }
-        return new Run(code, out.toString(), err.toString());
+    static CliRun exec(String... args) {
+        return CliRun.exec(args);
     }
 
     /**
@@ -179,7 +167,7 @@ class BadConfigTest {
         }
         args.addAll(c.flags());
 
-        Run r = exec(args.toArray(String[]::new));
+        CliRun r = exec(args.toArray(String[]::new));
 
         assertThat(r.code()).as("exit code; err=%s", r.err()).isEqualTo(2);
         assertThat(r.out()).as("nothing on stdout").isEmpty();
@@ -205,22 +193,22 @@ class BadConfigTest {
     void semanticErrorFromSetNamesTheSetNotTheFile() throws IOException {
         Path f = tmp.resolve("good.yaml");
         Files.writeString(f, "model:\n  name: llama-2-7b\n");
-        Run r = exec("run", "--config", f.toString(), "--set", "cluster.gpu_memory_utilization=1.5");
+        CliRun r = exec("run", "--config", f.toString(), "--set", "cluster.gpu_memory_utilization=1.5");
         assertThat(r.code()).isEqualTo(2);
         // actual: "error: <tmp>/good.yaml: cluster.gpu_memory_utilization: expected a number in (0, 1], got 1.5"
         assertThat(r.err()).startsWith("error: --set cluster.gpu_memory_utilization=1.5: ");
-        Run t = exec("run", "--config", f.toString(), "--tp", "3");
+        CliRun t = exec("run", "--config", f.toString(), "--tp", "3");
         // actual: "error: <tmp>/good.yaml: cluster.tp: tp=3 does not divide the 32 attention heads of llama-2-7b"
         assertThat(t.err()).doesNotContain(f.toString());
     }
 
     @Test
     void unknownOptionGivesOneErrorLine() {
-        Run r = exec("run", "--bogus");
+        CliRun r = exec("run", "--bogus");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().lines().toList()).hasSize(1);
         assertThat(r.err()).startsWith("error: ").contains("--bogus");
-        Run t = exec("run", "--tp", "two");
+        CliRun t = exec("run", "--tp", "two");
         assertThat(t.code()).isEqualTo(2);
         assertThat(t.err().lines().toList()).hasSize(1);
         assertThat(t.err()).startsWith("error: ").contains("--tp");
@@ -247,7 +235,7 @@ class BadConfigTest {
     @Test
     void goodRunExitsZeroAndWritesTheJsonResults() throws IOException {
         Path json = tmp.resolve("res/out.json");
-        Run r = exec("run", "--num-requests", "50", "--arrival-rate", "5", "--seed", "7", "-q",
+        CliRun r = exec("run", "--num-requests", "50", "--arrival-rate", "5", "--seed", "7", "-q",
                 "--output", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();
@@ -307,7 +295,7 @@ class BadConfigTest {
     @Test
     void requestsCsvHasAHeaderAndOneRowPerRequest() throws IOException {
         Path csv = tmp.resolve("req.csv");
-        Run r = exec("run", "--num-requests", "50", "--arrival-rate", "5", "-q", "--requests-out", csv.toString());
+        CliRun r = exec("run", "--num-requests", "50", "--arrival-rate", "5", "-q", "--requests-out", csv.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines).hasSize(51);
@@ -341,7 +329,7 @@ class BadConfigTest {
                 scheduler: {watermark: 0}
                 """);
         Path json = tmp.resolve("p.json");
-        Run r = exec("run", "-q", "-c", conf.toString(), "--seed", "3", "-o", json.toString());
+        CliRun r = exec("run", "-q", "-c", conf.toString(), "--seed", "3", "-o", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(at(root, "requests.arrived").asLong()).isEqualTo(150);
@@ -360,7 +348,7 @@ class BadConfigTest {
     @Test
     void runWhereEveryRequestIsRejectedStillSucceeds() throws IOException {
         Path json = tmp.resolve("r.json");
-        Run r = exec("run", "-q", "--num-requests", "20", "--prompt-tokens", "4000", "--output-tokens", "200",
+        CliRun r = exec("run", "-q", "--num-requests", "20", "--prompt-tokens", "4000", "--output-tokens", "200",
                 "-o", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
         String text = Files.readString(json);
@@ -374,7 +362,7 @@ class BadConfigTest {
 
     @Test
     void runHelpExitsZeroAndDocumentsConfigAndSet() {
-        Run r = exec("run", "--help");
+        CliRun r = exec("run", "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("--config").contains("--set").contains("--output");
         assertThat(r.err()).isEmpty();

@@ -33,7 +33,7 @@ class CompareFormatTest {
                 """);
     }
 
-    private static BadConfigTest.Run compare(String... extra) {
+    private static CliRun compare(String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("compare", "--config", base.toString(),
                 "--schedulers", "vllm,sarathi", "--local-policies", "fcfs,milp", "--threads", "2"));
         args.addAll(List.of(extra));

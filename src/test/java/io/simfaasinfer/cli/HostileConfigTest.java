@@ -5,8 +5,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,14 +209,9 @@ class HostileConfigTest {
         for (String a : c.args()) {
             args.add(a.replace("$CFG", cfgFile.toString()).replace("$DIR", tmp.toString()));
         }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code;
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            code = Main.execute(args.toArray(String[]::new), o, e);
-        }
-        String stderr = err.toString();
-        assertThat(code).as("exit code; stderr=%s", stderr).isEqualTo(c.exit());
+        CliRun run = CliRun.exec(args);
+        String stderr = run.err();
+        assertThat(run.code()).as("exit code; stderr=%s", stderr).isEqualTo(c.exit());
         assertThat(stderr).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("io.simfaasinfer.")
                 .doesNotContain("java.");
         for (String e : c.expected()) {
@@ -227,7 +220,7 @@ class HostileConfigTest {
         if (c.exit() == 2) {
             assertThat(stderr.lines().toList()).as("one line").hasSize(1);
             assertThat(stderr).startsWith("error: ");
-            assertThat(out.toString()).as("nothing on stdout").isEmpty();
+            assertThat(run.out()).as("nothing on stdout").isEmpty();
             try (Stream<Path> left = Files.list(outDir)) {
                 assertThat(left).as("no output or temp file").isEmpty();
             }

@@ -4,8 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,21 +27,8 @@ class OutputSafetyCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-        /** The error lines (warnings aside). */
-        List<String> errors() {
-            return err.lines().filter(l -> !l.startsWith("warning: ") && !l.startsWith("progress: ")).toList();
-        }
-    }
-
-    private static Run exec(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code;
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            code = Main.execute(args, o, e);
-        }
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun exec(String... args) {
+        return CliRun.exec(args);
     }
 
     private Path config() throws IOException {
@@ -62,7 +47,7 @@ class OutputSafetyCommandTest {
     void theConfigAsOutputIsRefusedAndStaysByteForByte() throws IOException {
         Path c = config();
         byte[] before = Files.readAllBytes(c);
-        Run r = exec("run", "-q", "--config", c.toString(), "--output", c.toString());
+        CliRun r = exec("run", "-q", "--config", c.toString(), "--output", c.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.errors()).containsExactly("error: --output " + c + ": is the config (--config) of this run;"
                 + " refusing to overwrite an input (give the output another path)");
@@ -75,7 +60,7 @@ class OutputSafetyCommandTest {
         Path trace = dir.resolve("t.csv");
         Files.copy(Path.of("src/test/resources/traces/azure_conv_head200.csv"), trace);
         byte[] before = Files.readAllBytes(trace);
-        Run r = exec("run", "-q", "--config", config().toString(), "--trace", trace.toString(),
+        CliRun r = exec("run", "-q", "--config", config().toString(), "--trace", trace.toString(),
                 "--output", dir.resolve("r.json").toString(), "--requests-out", trace.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.errors()).singleElement().asString()
@@ -87,7 +72,7 @@ class OutputSafetyCommandTest {
     @Test
     void twoOutputsOnOnePathAreRefusedNamingBothFlags() throws IOException {
         Path same = dir.resolve("out");
-        Run r = exec("run", "-q", "--config", config().toString(), "--output", same.toString(),
+        CliRun r = exec("run", "-q", "--config", config().toString(), "--output", same.toString(),
                 "--timeseries-out", dir.resolve("./out").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.errors()).singleElement().asString().contains("--timeseries-out").contains("--output")
@@ -103,7 +88,7 @@ class OutputSafetyCommandTest {
         Files.write(trace, rows);
         Path results = dir.resolve("results.json");
         Files.writeString(results, "previous results\n");
-        Run r = exec("run", "-q", "--config", config().toString(), "--trace", trace.toString(),
+        CliRun r = exec("run", "-q", "--config", config().toString(), "--trace", trace.toString(),
                 "--output", results.toString(), "--requests-out", dir.resolve("req.csv").toString(),
                 "--timeseries-out", dir.resolve("ts.csv").toString(), "--plots-dir", dir.resolve("plots").toString());
         assertThat(r.code()).isEqualTo(2);
@@ -119,7 +104,7 @@ class OutputSafetyCommandTest {
         Files.writeString(target, "old");
         Path link = dir.resolve("results.json");
         Files.createSymbolicLink(link, target.getFileName());
-        Run r = exec("run", "-q", "--config", config().toString(), "--output", link.toString(),
+        CliRun r = exec("run", "-q", "--config", config().toString(), "--output", link.toString(),
                 "--requests-out", dir.resolve("req.csv").toString(), "--plots-dir", dir.resolve("plots").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.isSymbolicLink(link)).isTrue();
@@ -142,7 +127,7 @@ class OutputSafetyCommandTest {
                 throw new UncheckedIOException(e);
             }
         });
-        Run r = exec("run", "-q", "--config", config().toString(), "--requests-out", fifo.toString());
+        CliRun r = exec("run", "-q", "--config", config().toString(), "--requests-out", fifo.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(read.get(30, TimeUnit.SECONDS)).startsWith("id,replica,").hasLineCount(41);
         assertThat(Files.isRegularFile(fifo)).isFalse();
@@ -153,11 +138,11 @@ class OutputSafetyCommandTest {
     @Test
     void anOutputUnderAFileSaysNotADirectoryInOneLine() throws IOException {
         Path c = config();
-        Run r = exec("run", "-q", "--config", c.toString(), "--output", dir.resolve("c.yaml/r.json").toString());
+        CliRun r = exec("run", "-q", "--config", c.toString(), "--output", dir.resolve("c.yaml/r.json").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.errors()).containsExactly("error: --output " + dir.resolve("c.yaml/r.json")
                 + ": not a directory: " + c.toRealPath());
-        Run plots = exec("run", "-q", "--config", c.toString(), "--plots-dir", c.toString());
+        CliRun plots = exec("run", "-q", "--config", c.toString(), "--plots-dir", c.toString());
         assertThat(plots.errors()).containsExactly("error: --plots-dir " + c + ": not a directory");
         assertThat(names()).containsExactly("c.yaml");
     }
@@ -165,11 +150,11 @@ class OutputSafetyCommandTest {
     @Test
     void otherCommandsRefuseAnInputAsOutputToo() throws IOException {
         Path c = config();
-        Run compare = exec("compare", "--config", c.toString(), "--schedulers", "vllm,orca", "--output", c.toString());
+        CliRun compare = exec("compare", "--config", c.toString(), "--schedulers", "vllm,orca", "--output", c.toString());
         assertThat(compare.code()).isEqualTo(2);
         assertThat(compare.errors()).singleElement().asString().contains("is the config (--config)");
         Path trace = Path.of("src/test/resources/traces/azure_conv_head200.csv");
-        Run stats = exec("trace", "stats", trace.toString(), "--plot", trace.toString());
+        CliRun stats = exec("trace", "stats", trace.toString(), "--plot", trace.toString());
         assertThat(stats.code()).isEqualTo(2);
         assertThat(stats.errors()).singleElement().asString().contains("is the trace (FILE)");
         assertThat(Files.readString(c)).isEqualTo(CONFIG);

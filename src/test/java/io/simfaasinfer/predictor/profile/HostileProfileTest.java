@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.simfaasinfer.cli.Main;
+import io.simfaasinfer.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,17 +34,8 @@ class HostileProfileTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run exec(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code;
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            code = Main.execute(args.toArray(String[]::new), o, e);
-        }
-        return new Run(code, out.toString(), err.toString());
+    static CliRun exec(List<String> args) {
+        return CliRun.exec(args);
     }
 
     /** Changes a copy of a good input (a profile directory, or a telemetry file). */
@@ -163,7 +152,7 @@ class HostileProfileTest {
         return a;
     }
 
-    static void assertBadInput(Run r, Path out, String file, List<String> expected) {
+    static void assertBadInput(CliRun r, Path out, String file, List<String> expected) {
         String why = r.err();
         assertThat(r.code()).as(why).isEqualTo(2);
         assertThat(r.err().strip()).as(why).startsWith("error: ").doesNotContain("\n");
@@ -214,12 +203,12 @@ class HostileProfileTest {
         }
         JSON.writeValue(f.toFile(), two);
         Path out = tmp.resolve("out.json");
-        Run r = exec(run(out, "--profile", dir.toString()));
+        CliRun r = exec(run(out, "--profile", dir.toString()));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readString(out)).contains("1 prefill and 1 decode entries", "roofline is calibrated on them");
         for (List<String> inspect : List.of(List.of("profile", "inspect", dir.toString()),
                 List.of("profile", "inspect", f.toString(), "--json"))) {
-            Run i = exec(inspect);
+            CliRun i = exec(inspect);
             assertThat(i.code()).as(i.err()).isZero();
             assertThat(i.err().strip()).startsWith("warning: ").doesNotContain("\n")
                     .contains("1 prefill and 1 decode entries", "roofline");

@@ -3,15 +3,13 @@ package io.simfaasinfer.predictor.profile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.simfaasinfer.Simulator;
-import io.simfaasinfer.cli.Main;
+import io.simfaasinfer.cli.CliRun;
 import io.simfaasinfer.config.ConfigLoader;
 import io.simfaasinfer.validation.ConfigResolution;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,19 +26,12 @@ class ProfileSynthesizeTest {
     @TempDir
     Path tmp;
 
-    private static int exec(StringWriter out, StringWriter err, String... args) {
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            return Main.execute(args, o, e);
-        }
-    }
-
     private Path synthesize(String gpu) {
         Path dir = tmp.resolve("syn-" + gpu);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = exec(out, err, "profile", "synthesize", "--model", "llama-2-7b", "--gpu", gpu, "--output", dir.toString());
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("profile: " + dir).contains("predictor: roofline(");
+        CliRun run = CliRun.exec("profile", "synthesize", "--model", "llama-2-7b", "--gpu", gpu, "--output",
+                dir.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("profile: " + dir).contains("predictor: roofline(");
         return dir;
     }
 
@@ -96,15 +87,13 @@ class ProfileSynthesizeTest {
     void anExistingProfileIsNeverOverwritten() throws IOException {
         Path dir = synthesize("a100-80gb");
         byte[] before = Files.readAllBytes(dir.resolve("fitted_profile.json"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = exec(out, err, "profile", "synthesize", "--model", "llama-2-7b", "--gpu", "h100-80gb", "--output",
+        CliRun again = CliRun.exec("profile", "synthesize", "--model", "llama-2-7b", "--gpu", "h100-80gb", "--output",
                 dir.toString());
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString().strip()).endsWith("is not empty; give a new or empty directory (an existing profile is"
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err().strip()).endsWith("is not empty; give a new or empty directory (an existing profile is"
                 + " never overwritten)");
         assertThat(Files.readAllBytes(dir.resolve("fitted_profile.json"))).isEqualTo(before);
-        assertThat(exec(new StringWriter(), err, "profile", "synthesize", "--model", "llama-2-7b", "--batch-sizes", "0",
-                "--output", tmp.resolve("x").toString())).isEqualTo(2);
+        assertThat(CliRun.exec("profile", "synthesize", "--model", "llama-2-7b", "--batch-sizes", "0",
+                "--output", tmp.resolve("x").toString()).code()).isEqualTo(2);
     }
 }

@@ -1,6 +1,6 @@
 package io.simfaasinfer.workload.trace;
 
-import io.simfaasinfer.cli.Main;
+import io.simfaasinfer.cli.CliRun;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,8 +11,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,17 +38,8 @@ class HostileTraceTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run exec(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code;
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            code = Main.execute(args, o, e);
-        }
-        return new Run(code, out.toString(), err.toString());
+    static CliRun exec(String... args) {
+        return CliRun.exec(args);
     }
 
     /**
@@ -179,7 +168,7 @@ class HostileTraceTest {
         Files.write(trace, c.content());
         for (String command : List.of("stats", "run")) {
             Path out = tmp.resolve("out-" + command + ".json");
-            Run r = exec(args(command, trace, c, out).toArray(String[]::new));
+            CliRun r = exec(args(command, trace, c, out).toArray(String[]::new));
             String why = command + ": " + r.err();
             assertThat(r.code()).as(why).isEqualTo(2);
             assertOneLine(r.err(), why);
@@ -212,7 +201,7 @@ class HostileTraceTest {
         Path out = tmp.resolve("o.json");
         Path requests = tmp.resolve("requests.csv");
         Path series = tmp.resolve("series.csv");
-        Run r = exec("run", "-q", "--trace", trace.toString(), "-o", out.toString(), "--requests-out",
+        CliRun r = exec("run", "-q", "--trace", trace.toString(), "-o", out.toString(), "--requests-out",
                 requests.toString(), "--timeseries-out", series.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertOneLine(r.err(), r.err());
@@ -229,7 +218,7 @@ class HostileTraceTest {
         for (String[] args : List.of(new String[] {"trace", "stats", missing.toString()},
                 new String[] {"run", "-q", "--trace", missing.toString(), "-o", tmp.resolve("o.json").toString()},
                 new String[] {"run", "-q", "--trace", dir.toString(), "-o", tmp.resolve("o.json").toString()})) {
-            Run r = exec(args);
+            CliRun r = exec(args);
             assertThat(r.code()).as(r.err()).isEqualTo(2);
             assertOneLine(r.err(), r.err());
             assertThat(r.err()).containsAnyOf("nope.csv: trace file not found", "traces: is a directory");
@@ -259,12 +248,12 @@ class HostileTraceTest {
     void legitimateVariantsAreAcceptedSilently(Case c) throws IOException {
         Path trace = tmp.resolve(c.fileName());
         Files.write(trace, c.content());
-        Run r = exec("trace", "stats", trace.toString(), "--json");
+        CliRun r = exec("trace", "stats", trace.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("\"rows\" : 3", "\"malformed_rows\" : 0");
         Path out = tmp.resolve("out.json");
-        Run run = exec("run", "-q", "--model", "llama-2-7b", "--gpu", "h100-80gb", "--trace", trace.toString(),
+        CliRun run = exec("run", "-q", "--model", "llama-2-7b", "--gpu", "h100-80gb", "--trace", trace.toString(),
                 "-o", out.toString());
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.err()).isEmpty();
@@ -275,14 +264,14 @@ class HostileTraceTest {
     void skippedRowsAreCountedAndReportedAsOneWarningWithTheFirstLine() throws IOException {
         Path trace = tmp.resolve("t.csv");
         Files.writeString(trace, CSV + ROW0 + "0.2,lots,3\n" + ROW1 + "0.7,4\n" + ROW2);
-        Run stats = exec("trace", "stats", trace.toString(), "--skip-malformed");
+        CliRun stats = exec("trace", "stats", trace.toString(), "--skip-malformed");
         assertThat(stats.code()).as(stats.err()).isZero();
         assertOneLine(stats.err(), stats.err());
         assertThat(stats.err()).startsWith("warning: ").contains("t.csv", "2 malformed rows skipped", "line 3");
         assertThat(stats.out()).contains("rows: 3 (2 malformed skipped");
 
         Path out = tmp.resolve("out.json");
-        Run run = exec("run", "-q", "--model", "llama-2-7b", "--gpu", "h100-80gb", "--trace", trace.toString(),
+        CliRun run = exec("run", "-q", "--model", "llama-2-7b", "--gpu", "h100-80gb", "--trace", trace.toString(),
                 "--set", "workload.trace.on_malformed=skip", "-o", out.toString());
         assertThat(run.code()).as(run.err()).isZero();
         assertOneLine(run.err(), run.err());
@@ -317,7 +306,7 @@ class HostileTraceTest {
             writer.setDaemon(true);
             writer.start();
             Path out = tmp.resolve("fifo-out.json");
-            Run r = command.equals("stats") ? exec("trace", "stats", fifo.toString(), "--json")
+            CliRun r = command.equals("stats") ? exec("trace", "stats", fifo.toString(), "--json")
                     : exec("run", "-q", "--model", "llama-2-7b", "--gpu", "h100-80gb", "--trace", fifo.toString(),
                     "--set", "workload.trace.repeat=2", "-o", out.toString());
             writer.join(10_000);
