@@ -1,7 +1,6 @@
 package io.simfaasinfer.validation;
 
 import io.simfaasinfer.config.ConfigLoader;
-import io.simfaasinfer.config.ConfigPaths;
 import io.simfaasinfer.config.ConfigWarning;
 import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.catalog.Catalog;
@@ -37,13 +36,13 @@ public record ConfigResolution(SimulatorConfig config, Catalog catalog, String s
         if (catalogFile != null) {
             catalog = catalog.withUserFile(catalogFile);
         }
-        ConfigLoader.Loaded resolved = loaded.withConfig(ConfigPaths.resolve(loaded.config(), loaded.baseDir()));
-        SimulatorConfig validated = ConfigValidator.validate(resolved, catalog);
+        // the loader resolved the file's relative paths against its folder already
+        SimulatorConfig validated = ConfigValidator.validate(loaded, catalog);
         List<ConfigWarning> warnings = new ArrayList<>(loaded.aliasNotes());
         nameNote(warnings, loaded, "model.name", validated.model().name());
         nameNote(warnings, loaded, "cluster.gpu", validated.cluster().gpu());
-        warnings.addAll(InapplicableKeys.warnings(resolved, validated, catalog));
-        warnings.addAll(PrecisionChecks.warnings(resolved, validated, catalog));
+        warnings.addAll(InapplicableKeys.warnings(loaded, validated, catalog));
+        warnings.addAll(PrecisionChecks.warnings(loaded, validated, catalog));
         return new ConfigResolution(validated, catalog, loaded.source(), List.copyOf(warnings));
     }
 
