@@ -141,15 +141,12 @@ public final class ConfigValidator {
         if (a == null || a.process() == null) {
             throw err(p + ".process", "missing; expected one of " + io.simfaasinfer.workload.ArrivalProcesses.NAMES);
         }
-        if (a.process() != null && WorkloadChecks.EXTRA_PROCESSES.contains(a.process())
+        if (WorkloadChecks.EXTRA_PROCESSES.contains(a.process())
                 || a.shape() != null || a.onRate() != null || a.offRate() != null || a.onMeanS() != null
                 || a.offMeanS() != null || a.amplitude() != null || a.periodS() != null || a.phaseS() != null
                 || a.schedule() != null) {
             new WorkloadChecks(sourceOf, this::length).arrival(p, a);
             return;
-        }
-        if (a.process() == null) {
-            throw err(p + ".process", "missing; expected one of " + io.simfaasinfer.workload.ArrivalProcesses.NAMES);
         }
         switch (a.process()) {
             case "poisson", "constant" -> {
