@@ -44,9 +44,15 @@ final class ConfigAliases {
     private ConfigAliases() {
     }
 
+    /** {@code keyPath} with the section {@code hardware} (the LLM Inference Simulator's name) read as {@code cluster}. */
+    static String clusterSection(String keyPath) {
+        return keyPath.equals("hardware") || keyPath.startsWith("hardware.")
+                ? "cluster" + keyPath.substring("hardware".length()) : keyPath;
+    }
+
     /** The canonical key of {@code key} (itself when it is no alias). */
     static String canonical(String key) {
-        String k = key.startsWith("hardware.") ? "cluster" + key.substring("hardware".length()) : key;
+        String k = clusterSection(key);
         for (Alias a : ALL) {
             if (a.from().equals(k)) {
                 return a.to();
@@ -57,7 +63,7 @@ final class ConfigAliases {
 
     /** {@code value} as the canonical key of {@code key} takes it (unchanged for most aliases). */
     static JsonNode value(String key, String source, JsonNode value) {
-        String k = key.startsWith("hardware.") ? "cluster" + key.substring("hardware".length()) : key;
+        String k = clusterSection(key);
         for (Alias a : ALL) {
             if (a.from().equals(k) && a.value() != null) {
                 return a.value().apply(source + ": " + key, value);

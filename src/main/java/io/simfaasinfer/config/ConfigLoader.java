@@ -121,8 +121,7 @@ public final class ConfigLoader {
             ObjectNode user = mapping(doc, source);
             // extension keys (x-...) hold YAML anchors for reuse elsewhere in the file; they set nothing
             user.remove(user.properties().stream().map(Map.Entry::getKey).filter(k -> k.startsWith("x-")).toList());
-            doc.lines().forEach((k, v) -> lines.put(k.startsWith("hardware.") || k.equals("hardware")
-                    ? "cluster" + k.substring("hardware".length()) : k, v));
+            doc.lines().forEach((k, v) -> lines.put(ConfigAliases.clusterSection(k), v));
             Path parent = file.toAbsolutePath().getParent();
             baseDir = parent == null ? baseDir : parent;
             resolvePaths(user, baseDir);
@@ -157,7 +156,7 @@ public final class ConfigLoader {
             }
             set(tree, key, value, ov.label());
             setPaths.put(key, ov.label());
-            String canonical = key.startsWith("hardware.") ? "cluster" + key.substring("hardware".length()) : key;
+            String canonical = ConfigAliases.clusterSection(key);
             leafPaths(value, canonical, userKeys);
         }
         final String src = source;
@@ -408,7 +407,7 @@ public final class ConfigLoader {
         String best = null;
         String exact = null; // the override of exactly this key wins over one of a key above it (a whole object)
         for (Map.Entry<String, String> e : setPaths.entrySet()) {
-            String k = e.getKey().startsWith("hardware") ? "cluster" + e.getKey().substring("hardware".length()) : e.getKey();
+            String k = ConfigAliases.clusterSection(e.getKey());
             if (path.equals(k)) {
                 exact = e.getValue();
             } else if (path.startsWith(k + ".") || k.startsWith(path + ".")) {
