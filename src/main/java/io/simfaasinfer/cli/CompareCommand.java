@@ -247,7 +247,7 @@ public final class CompareCommand implements Callable<Integer> {
         SimulationResult result = sim.run();
         List<String> all = new ArrayList<>(warnings);
         String skipped = c.workload().trace() == null ? null
-                : io.simfaasinfer.workload.trace.TraceSource.skipWarning(c.workload().trace().file(),
+                : io.simfaasinfer.workload.TraceSource.skipWarning(c.workload().trace().file(),
                 result.workloadAdjustments());
         if (skipped != null) {
             all.add(skipped);

@@ -7,7 +7,7 @@ import io.simfaasinfer.report.OutputSet;
 import io.simfaasinfer.report.RequestCsvWriter;
 import io.simfaasinfer.report.RunPlots;
 import io.simfaasinfer.report.TextSummary;
-import io.simfaasinfer.workload.trace.TraceSource;
+import io.simfaasinfer.workload.TraceSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
                     JsonReport.writeObject(schema.render(result), outputFile);
                 }
                 if (plotFile != null) {
-                    io.simfaasinfer.serverless.InstancePlot.write(result.serverless(), "instances over time: "
+                    io.simfaasinfer.report.InstancePlot.write(result.serverless(), "instances over time: "
                             + result.serverless().autoscaler(), plotFile);
                 }
                 outputs.commitAll();

@@ -6,7 +6,7 @@ import io.simfaasinfer.report.OutputSet;
 import io.simfaasinfer.report.TracePlots;
 import io.simfaasinfer.workload.trace.TraceFormats;
 import io.simfaasinfer.workload.trace.TraceReader;
-import io.simfaasinfer.workload.trace.TraceStats;
+import io.simfaasinfer.workload.TraceStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

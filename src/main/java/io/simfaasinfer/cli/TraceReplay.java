@@ -5,8 +5,8 @@ import io.simfaasinfer.config.TraceConfig;
 import io.simfaasinfer.engine.RandomStreams;
 import io.simfaasinfer.workload.RequestSource;
 import io.simfaasinfer.workload.Workloads;
-import io.simfaasinfer.workload.trace.TraceSource;
-import io.simfaasinfer.workload.trace.TraceStats;
+import io.simfaasinfer.workload.TraceSource;
+import io.simfaasinfer.workload.TraceStats;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,7 +3,6 @@ package io.simfaasinfer.metrics;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.simfaasinfer.serverless.ServerlessResult;
 
 import java.util.List;
 import java.util.Map;

@@ -15,7 +15,7 @@ public interface ExecutionTimePredictor {
     /**
      * Of {@link Breakdown#overheadMs}, the part that grows with the decoder layers a GPU runs
      * (per-layer kernel launches), in ms for the whole model; the rest is paid once per iteration.
-     * A pipeline stage pays the per-layer part for its own layers (io.simfaasinfer.pipeline.StageTimes).
+     * A pipeline stage pays the per-layer part for its own layers (the pipeline package's StageTimes).
      * Default: none (the whole overhead is per iteration).
      */
     default double perLayerOverheadMs() {

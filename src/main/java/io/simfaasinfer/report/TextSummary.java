@@ -98,7 +98,7 @@ public final class TextSummary {
         b.append(String.format(Locale.ROOT, "simulated %.1f s in %.2f s wall (%d events, %d iterations, seed %d)%n",
                 s.simulatedS(), s.wallS(), s.events(), s.iterations(), s.seed()));
         if (r.serverless() != null) {
-            b.append(io.simfaasinfer.serverless.ServerlessSummary.render(r.serverless()));
+            b.append(ServerlessSummary.render(r.serverless()));
         }
         return TextWrap.wrap(b.toString(), TextWrap.WIDTH);
     }

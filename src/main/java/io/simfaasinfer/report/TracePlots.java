@@ -1,6 +1,6 @@
 package io.simfaasinfer.report;
 
-import io.simfaasinfer.workload.trace.TraceStats;
+import io.simfaasinfer.workload.TraceStats;
 import org.knowm.xchart.BitmapEncoder;
 import org.HdrHistogram.Histogram;
 import org.knowm.xchart.XYChart;

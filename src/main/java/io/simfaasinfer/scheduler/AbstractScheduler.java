@@ -19,8 +19,7 @@ import java.util.PriorityQueue;
 public abstract class AbstractScheduler implements Scheduler {
 
     /** First come, first served: by arrival time, then id. */
-    public static final Comparator<Request> FCFS =
-            Comparator.comparingLong(Request::arrivalNs).thenComparingLong(Request::id);
+    public static final Comparator<Request> FCFS = LocalPolicies.FCFS;
 
     protected final SchedulerContext ctx;
     protected final BlockManager kv;
@@ -54,7 +53,7 @@ public abstract class AbstractScheduler implements Scheduler {
 
     /** A scheduler whose waiting queue follows the configured local policy ({@code scheduler.local_policy}). */
     protected AbstractScheduler(SchedulerContext ctx) {
-        this(ctx, LocalPolicies.create(ctx));
+        this(ctx, LocalPolicies.create(ctx.policyContext()));
     }
 
     protected AbstractScheduler(SchedulerContext ctx, LocalPolicy localPolicy) {

@@ -1,6 +1,7 @@
 package io.simfaasinfer.serverless;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.simfaasinfer.metrics.ServerlessResult;
 import io.simfaasinfer.metrics.SimulationResult;
 
 import java.util.ArrayList;

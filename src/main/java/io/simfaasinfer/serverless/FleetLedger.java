@@ -1,5 +1,7 @@
 package io.simfaasinfer.serverless;
 
+import io.simfaasinfer.metrics.ServerlessResult;
+
 import java.util.ArrayList;
 import java.util.List;
 

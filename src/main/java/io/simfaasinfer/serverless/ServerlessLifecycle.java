@@ -11,6 +11,7 @@ import io.simfaasinfer.engine.EventQueue;
 import io.simfaasinfer.engine.Phase;
 import io.simfaasinfer.metrics.LatencyStats;
 import io.simfaasinfer.metrics.MetricsCollector;
+import io.simfaasinfer.metrics.ServerlessResult;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.request.Request;
 import io.simfaasinfer.routing.Router;

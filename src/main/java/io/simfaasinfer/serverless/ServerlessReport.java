@@ -1,5 +1,6 @@
 package io.simfaasinfer.serverless;
 
+import io.simfaasinfer.metrics.ServerlessResult;
 import io.simfaasinfer.metrics.SimulationResult;
 
 import java.util.LinkedHashMap;

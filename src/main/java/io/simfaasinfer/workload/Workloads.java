@@ -5,7 +5,6 @@ import io.simfaasinfer.config.ClassConfig;
 import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.config.WorkloadConfig;
 import io.simfaasinfer.engine.RandomStreams;
-import io.simfaasinfer.workload.trace.TraceSource;
 
 import java.util.List;
 

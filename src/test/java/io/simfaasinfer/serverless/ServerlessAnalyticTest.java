@@ -4,6 +4,7 @@ import io.simfaasinfer.Simulator;
 import io.simfaasinfer.TestConfigs;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.metrics.RequestRecord;
+import io.simfaasinfer.metrics.ServerlessResult;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.predictor.SimpleBatchForTest;
 import io.simfaasinfer.report.JsonReport;

@@ -2,6 +2,7 @@ package io.simfaasinfer.serverless;
 
 import io.simfaasinfer.Simulator;
 import io.simfaasinfer.config.ConfigLoader;
+import io.simfaasinfer.metrics.ServerlessResult;
 import io.simfaasinfer.metrics.SimulationResult;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

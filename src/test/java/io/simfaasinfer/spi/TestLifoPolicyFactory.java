@@ -1,7 +1,7 @@
 package io.simfaasinfer.spi;
 
 import io.simfaasinfer.request.Request;
-import io.simfaasinfer.scheduler.SchedulerContext;
+import io.simfaasinfer.scheduler.local.PolicyContext;
 import io.simfaasinfer.scheduler.local.LocalPolicy;
 import io.simfaasinfer.scheduler.local.LocalPolicyFactory;
 
@@ -42,7 +42,7 @@ public final class TestLifoPolicyFactory implements LocalPolicyFactory {
     }
 
     @Override
-    public LocalPolicy create(SchedulerContext ctx) {
+    public LocalPolicy create(PolicyContext ctx) {
         return LocalPolicy.ordered(LIFO);
     }
 }

@@ -1,8 +1,6 @@
 package io.simfaasinfer.scheduler.local;
 
 import io.simfaasinfer.request.Request;
-import io.simfaasinfer.scheduler.AbstractScheduler;
-import io.simfaasinfer.scheduler.SchedulerContext;
 import io.simfaasinfer.spi.Registry;
 import io.simfaasinfer.spi.Setting;
 
@@ -14,7 +12,8 @@ import java.util.function.Function;
 public final class LocalPolicies {
 
     /** First come, first served: by arrival time, then id. */
-    public static final Comparator<Request> FCFS = AbstractScheduler.FCFS;
+    public static final Comparator<Request> FCFS =
+            Comparator.comparingLong(Request::arrivalNs).thenComparingLong(Request::id);
 
     /** Shortest job first: fewest prompt tokens, then FCFS. */
     public static final Comparator<Request> SJF =
@@ -40,14 +39,14 @@ public final class LocalPolicies {
         return (long) r.remainingPrefill() + r.remainingOutput();
     }
 
-    private record Builtin(String name, String description, Function<SchedulerContext, LocalPolicy> make,
+    private record Builtin(String name, String description, Function<PolicyContext, LocalPolicy> make,
                            List<Setting> settings) implements LocalPolicyFactory {
-        Builtin(String name, String description, Function<SchedulerContext, LocalPolicy> make) {
+        Builtin(String name, String description, Function<PolicyContext, LocalPolicy> make) {
             this(name, description, make, List.of());
         }
 
         @Override
-        public LocalPolicy create(SchedulerContext ctx) {
+        public LocalPolicy create(PolicyContext ctx) {
             return make.apply(ctx);
         }
     }
@@ -93,7 +92,7 @@ public final class LocalPolicies {
     }
 
     /** The policy named by {@code scheduler.local_policy} (FCFS when unset). */
-    public static LocalPolicy create(SchedulerContext ctx) {
+    public static LocalPolicy create(PolicyContext ctx) {
         String name = ctx.config().localPolicy() == null ? "fcfs" : ctx.config().localPolicy();
         return registry().get("scheduler.local_policy", name).create(ctx);
     }

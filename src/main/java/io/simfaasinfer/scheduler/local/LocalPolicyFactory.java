@@ -1,10 +1,9 @@
 package io.simfaasinfer.scheduler.local;
 
-import io.simfaasinfer.scheduler.SchedulerContext;
 import io.simfaasinfer.spi.NamedFactory;
 
 /** Creates one replica's local policy; register implementations through {@link java.util.ServiceLoader}. */
 public interface LocalPolicyFactory extends NamedFactory {
 
-    LocalPolicy create(SchedulerContext ctx);
+    LocalPolicy create(PolicyContext ctx);
 }

@@ -1,8 +1,8 @@
 package io.simfaasinfer.scheduler.local;
 
 import io.simfaasinfer.predictor.ExecutionTimePredictor;
+import io.simfaasinfer.predictor.SimpleBatch;
 import io.simfaasinfer.request.Request;
-import io.simfaasinfer.scheduler.Batch;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -125,9 +125,7 @@ public final class MilpPolicy implements LocalPolicy {
     }
 
     private static double prefillMs(ExecutionTimePredictor p, int tokens) {
-        Batch b = new Batch();
-        b.addPrefill(null, tokens, 0);
-        return p.predict(b).totalMs();
+        return p.predict(SimpleBatch.prefills(tokens)).totalMs();
     }
 
     @Override

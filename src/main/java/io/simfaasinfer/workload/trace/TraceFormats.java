@@ -137,7 +137,7 @@ public final class TraceFormats {
     }
 
     /** Opens a reader of {@code input}, the trace {@code cfg} describes (read once for detection and rows). */
-    static TraceReader open(TraceConfig cfg, TraceInput input, String skipHint) {
+    public static TraceReader open(TraceConfig cfg, TraceInput input, String skipHint) {
         Path file = input.file();
         TraceInput.Text text = input.open();
         try {

@@ -28,7 +28,7 @@ import java.util.zip.GZIPInputStream;
  * {@value #PEEK} bytes) are refused with one line; the first non-blank line is kept for format
  * detection.
  */
-final class TraceInput {
+public final class TraceInput {
 
     /** Bytes examined before reading: the first line must start within them. */
     static final int PEEK = 1 << 16;
@@ -47,7 +47,7 @@ final class TraceInput {
     }
 
     /** The trace {@code file}: checked to exist; read into memory now unless it is a regular file. */
-    static TraceInput of(Path file) {
+    public static TraceInput of(Path file) {
         if (Files.isDirectory(file)) {
             throw new TraceException(file + ": is a directory; expected a trace file");
         }

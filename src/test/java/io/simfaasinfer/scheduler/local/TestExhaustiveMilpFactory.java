@@ -1,6 +1,5 @@
 package io.simfaasinfer.scheduler.local;
 
-import io.simfaasinfer.scheduler.SchedulerContext;
 
 /**
  * A test-scope plug-in (src/test/resources/META-INF/services): the {@code milp} policy with an
@@ -20,7 +19,7 @@ public final class TestExhaustiveMilpFactory implements LocalPolicyFactory {
     }
 
     @Override
-    public LocalPolicy create(SchedulerContext ctx) {
+    public LocalPolicy create(PolicyContext ctx) {
         return new MilpPolicy(ctx.config().milpMaxCandidates(), TestExhaustiveMilpFactory::solve, ctx.predictor());
     }
 

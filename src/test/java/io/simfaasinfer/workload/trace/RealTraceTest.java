@@ -11,6 +11,7 @@ import io.simfaasinfer.config.TraceConfig;
 import io.simfaasinfer.engine.RandomStreams;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.request.Request;
+import io.simfaasinfer.workload.TraceSource;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

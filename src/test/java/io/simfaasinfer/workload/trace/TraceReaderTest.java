@@ -1,6 +1,7 @@
 package io.simfaasinfer.workload.trace;
 
 import io.simfaasinfer.config.TraceConfig;
+import io.simfaasinfer.workload.TraceSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,9 @@
 package org.example.simfaasinfer.plugin;
 
 import io.simfaasinfer.request.Request;
-import io.simfaasinfer.scheduler.SchedulerContext;
 import io.simfaasinfer.scheduler.local.LocalPolicy;
 import io.simfaasinfer.scheduler.local.LocalPolicyFactory;
+import io.simfaasinfer.scheduler.local.PolicyContext;
 
 import java.util.Comparator;
 
@@ -28,7 +28,7 @@ public final class LongestFirstPolicyFactory implements LocalPolicyFactory {
     }
 
     @Override
-    public LocalPolicy create(SchedulerContext ctx) {
+    public LocalPolicy create(PolicyContext ctx) {
         return LocalPolicy.ordered(LONGEST_FIRST);
     }
 }

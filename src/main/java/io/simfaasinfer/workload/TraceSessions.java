@@ -1,6 +1,5 @@
-package io.simfaasinfer.workload.trace;
+package io.simfaasinfer.workload;
 
-import io.simfaasinfer.workload.PrefixHashes;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
-package io.simfaasinfer.serverless;
+package io.simfaasinfer.report;
 
 import io.simfaasinfer.metrics.LatencySummary;
+import io.simfaasinfer.metrics.ServerlessResult;
 
 import java.util.Locale;
 

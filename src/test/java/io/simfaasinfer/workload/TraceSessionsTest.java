@@ -1,7 +1,11 @@
-package io.simfaasinfer.workload.trace;
+package io.simfaasinfer.workload;
 
 import io.simfaasinfer.config.TraceConfig;
 import io.simfaasinfer.workload.PrefixHashes;
+import io.simfaasinfer.workload.trace.TraceException;
+import io.simfaasinfer.workload.trace.TraceFormats;
+import io.simfaasinfer.workload.trace.TraceReader;
+import io.simfaasinfer.workload.trace.TraceRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

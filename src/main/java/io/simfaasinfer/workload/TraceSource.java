@@ -1,11 +1,14 @@
-package io.simfaasinfer.workload.trace;
+package io.simfaasinfer.workload;
 
 import io.simfaasinfer.config.SimulationConfig;
 import io.simfaasinfer.config.TraceConfig;
 import io.simfaasinfer.engine.RandomStreams;
 import io.simfaasinfer.request.Request;
-import io.simfaasinfer.workload.PrefixHashes;
-import io.simfaasinfer.workload.RequestSource;
+import io.simfaasinfer.workload.trace.TraceException;
+import io.simfaasinfer.workload.trace.TraceFormats;
+import io.simfaasinfer.workload.trace.TraceInput;
+import io.simfaasinfer.workload.trace.TraceReader;
+import io.simfaasinfer.workload.trace.TraceRow;
 import org.apache.commons.rng.UniformRandomProvider;
 
 import java.util.LinkedHashMap;

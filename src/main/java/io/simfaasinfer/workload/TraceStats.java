@@ -1,9 +1,12 @@
-package io.simfaasinfer.workload.trace;
+package io.simfaasinfer.workload;
 
 import io.simfaasinfer.config.TraceConfig;
 import io.simfaasinfer.kvcache.LongIntHashMap;
 import io.simfaasinfer.request.Request;
-import io.simfaasinfer.workload.PrefixHashes;
+import io.simfaasinfer.workload.trace.TraceException;
+import io.simfaasinfer.workload.trace.TraceFormats;
+import io.simfaasinfer.workload.trace.TraceReader;
+import io.simfaasinfer.workload.trace.TraceRow;
 import org.HdrHistogram.Histogram;
 
 import java.util.Arrays;

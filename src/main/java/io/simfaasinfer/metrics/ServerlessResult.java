@@ -1,7 +1,6 @@
-package io.simfaasinfer.serverless;
+package io.simfaasinfer.metrics;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.simfaasinfer.metrics.LatencySummary;
 
 import java.util.List;
 import java.util.Map;

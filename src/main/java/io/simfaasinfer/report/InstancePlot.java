@@ -1,6 +1,6 @@
-package io.simfaasinfer.serverless;
+package io.simfaasinfer.report;
 
-import io.simfaasinfer.report.Plots;
+import io.simfaasinfer.metrics.ServerlessResult;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
