@@ -182,6 +182,9 @@ public final class SweepCommand implements Callable<Integer> {
                         err.println(line);
                         err.flush();
                     });
+            sum.warnings().forEach((w, count) -> // shown even with --quiet: rows were dropped
+                    err.println("warning: " + w + " (" + count + " of " + sum.ran() + " points run)"));
+            err.flush();
             var out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "sweep: %d points, %d run (%d failed, recorded with their error), %d already done;"
                     + " %.1f s; results: %s%n", sum.points(), sum.ran(), sum.failed(), sum.skipped(), sum.wallS(), db);

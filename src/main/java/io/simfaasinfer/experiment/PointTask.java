@@ -6,6 +6,7 @@ import io.simfaasinfer.config.ConfigLoader;
 import io.simfaasinfer.validation.ConfigResolution;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.report.JsonReport;
+import io.simfaasinfer.workload.TraceSource;
 
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -57,18 +58,21 @@ public record PointTask(int index, long seed, LinkedHashMap<String, String> para
         try {
             r = resolve();
         } catch (ConfigException e) {
-            return new PointRow(index, invalidHash(), "error", e.getMessage(), null, null, 0);
+            return new PointRow(index, invalidHash(), "error", e.getMessage(), null, null, 0, null);
         }
         String hash = SweepRunner.hash(r.config());
         long t0 = System.nanoTime();
         try {
-            SimulationResult res = new Simulator(r.validated(), null, null, null).run();
+            SimulationResult ran = new Simulator(r.validated(), null, null, null).run();
+            var trace = r.config().workload().trace();
+            String skipped = trace == null ? null : TraceSource.skipWarning(trace.file(), ran.workloadAdjustments());
+            SimulationResult res = skipped == null ? ran : ran.withWarnings(withLine(ran.warnings(), skipped));
             Map<String, Object> metrics = new LinkedHashMap<>();
             ResultsDb.METRICS.forEach((k, f) -> metrics.put(k, f.apply(res)));
             return new PointRow(index, hash, "ok", null, new LinkedHashMap<>(metrics), JsonReport.toJson(res),
-                    (System.nanoTime() - t0) / 1e9);
+                    (System.nanoTime() - t0) / 1e9, skipped);
         } catch (ConfigException e) {
-            return new PointRow(index, hash, "error", e.getMessage(), null, null, (System.nanoTime() - t0) / 1e9);
+            return new PointRow(index, hash, "error", e.getMessage(), null, null, (System.nanoTime() - t0) / 1e9, null);
         }
     }
 
@@ -77,8 +81,16 @@ public record PointTask(int index, long seed, LinkedHashMap<String, String> para
      *
      * @param metrics    metric column to value (null when it failed)
      * @param resultJson the full result (null when it failed)
+     * @param warning    what the run dropped and the user should know (malformed trace rows skipped), or null;
+     *                   also among the warnings of {@code resultJson}
      */
     public record PointRow(int index, String hash, String status, String error, LinkedHashMap<String, Object> metrics,
-                           String resultJson, double wallS) implements Serializable {
+                           String resultJson, double wallS, String warning) implements Serializable {
+    }
+
+    private static List<String> withLine(List<String> lines, String line) {
+        List<String> all = new ArrayList<>(lines == null ? List.of() : lines);
+        all.add(line);
+        return all;
     }
 }

@@ -27,8 +27,14 @@ import java.util.function.Consumer;
  */
 public final class SweepRunner {
 
-    /** What a sweep did. */
-    public record Summary(int points, int ran, int skipped, int failed, double wallS) {
+    /**
+     * What a sweep did.
+     *
+     * @param warnings what the points run dropped (malformed trace rows skipped), each distinct warning once with
+     *                 the number of points it came from, in the order first seen; also in each point's recorded result
+     */
+    public record Summary(int points, int ran, int skipped, int failed, double wallS,
+                          java.util.Map<String, Integer> warnings) {
     }
 
     private static final ObjectMapper SNAKE = JsonMapper.builder()
@@ -94,6 +100,7 @@ public final class SweepRunner {
                 todo.size(), skipped > 0 ? " (" + skipped + " already done)" : "", jobs, executor.name()));
         AtomicInteger finished = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        java.util.Map<String, Integer> warnings = new java.util.LinkedHashMap<>(); // guarded by progress
         java.util.Map<Integer, PointTask> byIndex = new java.util.HashMap<>();
         todo.forEach(t -> byIndex.put(t.index(), t));
         executor.run(todo, jobs, master, row -> {
@@ -108,8 +115,14 @@ public final class SweepRunner {
                 double rate = k / Math.max(elapsed, 1e-9);
                 progress.accept(String.format(Locale.ROOT, "  [%d/%d] %.1f points/s, ETA %.0f s  %s%s", k, todo.size(),
                         rate, (todo.size() - k) / rate, t.label(), row.status().equals("ok") ? "" : ": " + row.error()));
+                if (row.warning() != null) {
+                    warnings.merge(row.warning(), 1, Integer::sum);
+                }
             }
         });
-        return new Summary(points.size(), todo.size(), skipped, failed.get(), (System.nanoTime() - wall) / 1e9);
+        synchronized (progress) {
+            return new Summary(points.size(), todo.size(), skipped, failed.get(), (System.nanoTime() - wall) / 1e9,
+                    java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(warnings)));
+        }
     }
 }

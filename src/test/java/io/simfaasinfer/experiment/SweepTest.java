@@ -120,6 +120,24 @@ class SweepTest {
     }
 
     @Test
+    void rowsATraceReplaySkippedAreReportedOnceWithThePointsTheyCameFromEvenWhenQuiet() throws IOException {
+        Path trace = tmp.resolve("t.csv");
+        Files.writeString(trace, "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,100,20\n"
+                + "2023-11-16 18:15:47.6805900,abc,20\n2023-11-16 18:15:48.6805900,200,30\n");
+        Path cfg = tmp.resolve("tc.yaml");
+        Files.writeString(cfg, "workload:\n  trace:\n    file: t.csv\n    format: azure\n    on_malformed: skip\n");
+        Path db = tmp.resolve("skips.duckdb");
+        Run r = exec("sweep", "--config", cfg.toString(), "--param", "scheduler.name=vllm,sarathi", "--db",
+                db.toString(), "-q");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err().lines()).containsExactly("warning: " + trace
+                + ": 1 malformed row skipped (on_malformed: skip); the first on line 3 (2 of 2 points run)");
+        Path clean = tmp.resolve("clean.duckdb");
+        Run none = exec(with(SWEEP, "--db", clean.toString()));
+        assertThat(none.err()).doesNotContain("warning");
+    }
+
+    @Test
     void aBadPointIsRecordedWithItsErrorAndTheSweepGoesOn() throws IOException {
         Path db = tmp.resolve("bad.duckdb");
         Run r = exec("sweep", "--num-requests", "50", "--param", "cluster.tp=1,3", "--db", db.toString(), "-q");
