@@ -1,14 +1,11 @@
 package io.simfaasinfer.report;
 
+import io.simfaasinfer.spi.IoReasons;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Locale;
 
 /**
  * Where an output path really leads (through symbolic links) and what is there, and the one-line
@@ -109,38 +106,8 @@ final class OutputPaths {
         return Files.exists(p) && !Files.isRegularFile(p) && !Files.isDirectory(p);
     }
 
-    /**
-     * Why {@code failure} (or the first I/O exception among its causes) happened, in a few lowercase
-     * words: "no space left on device", "permission denied", "not a directory"...
-     */
+    /** Why writing failed, in a few lowercase words ({@link IoReasons#ofWrite}). */
     static String reason(Throwable failure) {
-        Throwable t = failure;
-        while (t != null && !(t instanceof IOException)) {
-            t = t.getCause();
-        }
-        if (t == null) {
-            return failure.getMessage() == null ? failure.toString() : failure.getMessage();
-        }
-        if (t instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (t instanceof NotDirectoryException) {
-            return "not a directory";
-        }
-        if (t instanceof NoSuchFileException) {
-            return "no such file or directory";
-        }
-        if (t instanceof FileSystemException f && f.getReason() != null) {
-            return lower(f.getReason());
-        }
-        String m = t.getMessage();
-        if (m != null && m.contains(": ") && m.startsWith("/")) {
-            m = m.substring(m.lastIndexOf(": ") + 2);
-        }
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : lower(m);
-    }
-
-    private static String lower(String s) {
-        return s.isEmpty() ? s : s.substring(0, 1).toLowerCase(Locale.ROOT) + s.substring(1);
+        return IoReasons.ofWrite(failure);
     }
 }
