@@ -113,6 +113,15 @@ class CrossGpuTransferTest {
     }
 
     @Test
+    void aClassicCalibrationKeepsItsTrafficFoldedIntoTheEfficiencies() {
+        RooflineCalibrator.Result classic = RooflineCalibrator.calibrate(H100, List.of(new RooflineCalibrator.Input(
+                Fixtures.llama2(), Fixtures.LLAMA_2_7B)), RooflineParams.DEFAULTS, ElementwiseTraffic.NONE);
+        RooflinePredictor engine = Engines.VLLM.overCalibrated(classic.calibratedFor(Fixtures.LLAMA_2_7B, A100, 1));
+        assertThat(engine.elementwise().isNone()).isTrue();
+        assertThat(engine.params().perLayerOverheadUs()).isEqualTo(Engines.VLLM.gpuPerLayerUs());
+    }
+
+    @Test
     void theEngineOverTheCalibratedRooflineIsMonotoneInTokens() {
         RooflinePredictor engine = Engines.VLLM.overCalibrated(calibrated().calibratedFor(Fixtures.LLAMA_3_8B, A100, 2));
         double last = 0;
