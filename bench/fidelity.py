@@ -10,9 +10,12 @@ engines existed). --check MEDIAN WORST exits 1 when the non-makespan fit median 
 
 --cross-gpu: a second, held-out check of a GPU never profiled. Every iteration-kind case on a GPU other
 than the H100 (the A100 and H200 cases) is replayed with the roofline calibrated on the two H100
-profiles (--calibrate-from h100/llama-2-7b,h100/llama-3-8b: efficiencies carried to the case's GPU by
-datasheet ratios) instead of the engine's own kernel model; none of these cases was used to fit anything
-of that calibration, so its median / worst are held-out figures for a GPU without a profile.
+profiles (--calibrate-from h100/llama-2-7b,h100/llama-3-8b: compute carried to the case's GPU by the
+ratio of sustained GEMM fractions of peak, memory by datasheet bandwidth; the engine preset replaces the
+profiling harness's fixed time and unfused elementwise traffic) instead of the engine's own kernel model;
+none of these cases was used to fit anything of that calibration, so its median / worst are held-out
+figures for a GPU without a profile (except vllm-ci-h200-latency-8b, on which the vllm preset's host and
+per-layer times were fitted; docs/fidelity.md).
 
 usage: python3 bench/fidelity.py [target/simfaasinfer.jar] [--old | --cross-gpu] [--markdown] [--check 5 15]
 """

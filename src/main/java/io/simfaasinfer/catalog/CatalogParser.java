@@ -35,11 +35,11 @@ final class CatalogParser {
             "vocab_size", "max_model_len", "gated_mlp", "tied_embeddings", "bytes_per_param",
             "source");
 
-    /** Keys of a GPU entry, in {@link GpuSpec} component order (minus {@code name}); peak_fp8_tflops is optional. */
+    /** Keys of a GPU entry, in {@link GpuSpec} component order (minus {@code name}); peak_fp8_tflops and those after it are optional. */
     static final List<String> GPU_FIELDS = List.of(
             "peak_bf16_tflops", "memory_gb", "memory_bandwidth_tb_s", "interconnect_gb_s",
             "interconnect_latency_us", "price_per_hour", "price_source", "source", "peak_fp8_tflops",
-            "fabric", "allreduce_bus_gb_s", "allreduce_latency_us", "gemm_efficiency");
+            "fabric", "allreduce_bus_gb_s", "allreduce_latency_us", "gemm_efficiency", "sustained_bf16_tflops");
 
     static final String MODELS = "models";
     static final String GPUS = "gpus";
@@ -199,6 +199,11 @@ final class CatalogParser {
     }
 
     private static GpuSpec gpu(String name, Entry e) {
+        if (e.has("sustained_bf16_tflops")
+                && e.positiveNumber("sustained_bf16_tflops") > e.positiveNumber("peak_bf16_tflops")) {
+            throw e.error("sustained_bf16_tflops", "at most peak_bf16_tflops (" + e.positiveNumber("peak_bf16_tflops")
+                    + "): a measured GEMM cannot beat the datasheet peak", e.node.get("sustained_bf16_tflops"));
+        }
         return new GpuSpec(name,
                 e.positiveNumber("peak_bf16_tflops"),
                 e.positiveNumber("memory_gb"),
@@ -212,7 +217,8 @@ final class CatalogParser {
                 e.has("fabric") ? e.choice("fabric", GpuSpec.FABRICS) : null,
                 e.has("allreduce_bus_gb_s") ? e.positiveNumber("allreduce_bus_gb_s") : 0,
                 e.has("allreduce_latency_us") ? e.positiveNumber("allreduce_latency_us") : 0,
-                e.has("gemm_efficiency") ? e.fraction("gemm_efficiency") : 0);
+                e.has("gemm_efficiency") ? e.fraction("gemm_efficiency") : 0,
+                e.has("sustained_bf16_tflops") ? e.positiveNumber("sustained_bf16_tflops") : 0);
     }
 
     // ---------------------------------------------------------------- one entry

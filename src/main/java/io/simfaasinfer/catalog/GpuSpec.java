@@ -24,6 +24,10 @@ package io.simfaasinfer.catalog;
  * @param gemmEfficiency        fraction of the dense peak that large GEMMs of an LLM layer reach in the
  *                              serving engines' cuBLAS/CUTLASS kernels (used with an engine preset); 0 =
  *                              {@code predictor.compute_efficiency}
+ * @param sustainedBf16Tflops   dense bf16 matmul throughput the part actually sustains at its power limit
+ *                              and clocks, measured by a published GEMM benchmark (the catalog cites
+ *                              which), TFLOP/s; 0 = unknown. Carries a roofline calibrated on one GPU's
+ *                              profiles to another ({@link #sustainedComputeFraction()})
  */
 public record GpuSpec(
         String name,
@@ -39,7 +43,8 @@ public record GpuSpec(
         String fabric,
         double allreduceBusGbS,
         double allreduceLatencyUs,
-        double gemmEfficiency) {
+        double gemmEfficiency,
+        double sustainedBf16Tflops) {
 
     /** Fabric names {@link #fabric} takes. */
     public static final java.util.List<String> FABRICS = java.util.List.of("nvlink", "xgmi", "ici", "pcie");
@@ -56,7 +61,7 @@ public record GpuSpec(
                    double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,
                    String source, double peakFp8Tflops) {
         this(name, peakBf16Tflops, memoryGb, memoryBandwidthTbS, interconnectGbS, interconnectLatencyUs, pricePerHour,
-                priceSource, source, peakFp8Tflops, null, 0, 0, 0);
+                priceSource, source, peakFp8Tflops, null, 0, 0, 0, 0);
     }
 
     /** A GPU without fp8 tensor cores. */
@@ -64,7 +69,7 @@ public record GpuSpec(
                    double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,
                    String source) {
         this(name, peakBf16Tflops, memoryGb, memoryBandwidthTbS, interconnectGbS, interconnectLatencyUs, pricePerHour,
-                priceSource, source, 0, null, 0, 0, 0);
+                priceSource, source, 0, null, 0, 0, 0, 0);
     }
 
     /** Whether every GPU pair of a node talks over NVLink (NVSwitch), where custom all-reduce kernels run. */
@@ -86,6 +91,15 @@ public record GpuSpec(
             return peakFp8Tflops * 1e12;
         }
         return peakFlops();
+    }
+
+    /**
+     * The fraction of the datasheet bf16 peak that dense GEMMs sustain on this part
+     * ({@code sustainedBf16Tflops / peakBf16Tflops}, e.g. 0.87 on an A100 SXM, 0.80 on a power-limited
+     * H100 SXM); NaN when the catalog gives no sustained figure.
+     */
+    public double sustainedComputeFraction() {
+        return sustainedBf16Tflops > 0 ? sustainedBf16Tflops / peakBf16Tflops : Double.NaN;
     }
 
     public double peakFlops() {

@@ -51,6 +51,25 @@ public record EngineModel(String name, String description, double gemmHalfTokens
                 decodeMemoryEfficiency, customAllReduce);
     }
 
+    /**
+     * A roofline calibrated on a profiling harness's measurements, with what belongs to the harness
+     * rather than to the GPU replaced by this engine's: its fixed GPU-side time (launch gaps between
+     * unfused kernels, {@link #params}) and its non-GEMM kernels' traffic
+     * ({@link ElementwiseTraffic#FUSED_ENGINE} instead of the harness's unfused kernels; a roofline
+     * calibrated without separate elementwise traffic, {@link ElementwiseTraffic#NONE}, has that traffic
+     * folded into its efficiencies and keeps {@code NONE}). The calibrated
+     * compute and memory efficiencies (the GEMMs' and the attention's own) are kept: the engine's
+     * kernel model is not applied, since its GEMM m0 and the catalog {@code gemm_efficiency} were fitted
+     * on published measurements of particular GPUs.
+     */
+    public RooflinePredictor overCalibrated(RooflinePredictor calibrated) {
+        KernelModel k = calibrated.kernels();
+        KernelModel kernels = new KernelModel(k.gemmEfficiency(), k.gemmHalfTokens(), k.gemmTileTokens(),
+                k.prefillAttentionEfficiency(), k.decodeMemoryEfficiency(), customAllReduce);
+        return new RooflinePredictor(calibrated.model(), calibrated.gpu(), calibrated.tp(), params(calibrated.params()),
+                kernels, calibrated.elementwise().isNone() ? ElementwiseTraffic.NONE : ElementwiseTraffic.FUSED_ENGINE);
+    }
+
     /** The roofline's fixed overheads replaced by this engine's GPU-side ones. */
     public RooflineParams params(RooflineParams base) {
         return new RooflineParams(base.computeEfficiency(), base.memoryEfficiency(), base.commEfficiency(),

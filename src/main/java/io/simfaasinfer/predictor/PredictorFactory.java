@@ -128,6 +128,13 @@ public final class PredictorFactory {
                     // the engine's kernels and GPU-side overheads replace the flat roofline's
                     base = new RooflinePredictor(model, gpu, tp, e.params(r.params()),
                             e.kernels(gpu, r.params().computeEfficiency()));
+                } else if (base instanceof RooflinePredictor r && mode.equals("calibrated")) {
+                    // calibrated on a harness's profiles: its launch gaps and unfused kernels are not the engine's
+                    base = e.overCalibrated(r);
+                    notes.add(String.format(Locale.ROOT, "engine %s over the calibrated roofline: the profiled harness's"
+                                    + " fixed time (%.2f ms + %.1f us/layer) and unfused elementwise traffic replaced by the"
+                                    + " engine's (%.2f ms + %.1f us/layer, fused kernels)", e.name(), r.params().overheadMs(),
+                            r.params().perLayerOverheadUs(), e.gpuOverheadMs(), e.gpuPerLayerUs()));
                 }
                 base = new EnginePredictor(base, e, model.numLayers());
                 notes.add("engine " + e.name() + ": " + e.description());
@@ -226,8 +233,19 @@ public final class PredictorFactory {
                 "roofline calibrated on %s from %s: compute %.3f, memory %.3f, overhead %.2f ms + %.1f us/layer, fit median error %.1f%%%s",
                 measuredOn.name(), String.join(", ", r.perModel().keySet()), c.computeEfficiency(), c.memoryEfficiency(),
                 c.overheadMs(), c.perLayerOverheadUs(), 100 * r.overall().median(),
-                measuredOn.name().equals(gpu.name()) ? "" : "; applied to sibling " + gpu.name() + " by its datasheet"));
+                measuredOn.name().equals(gpu.name()) ? "" : siblingNote(measuredOn, gpu)));
         return r.calibratedFor(target, gpu, tp);
+    }
+
+    private static String siblingNote(GpuSpec measuredOn, GpuSpec gpu) {
+        double ratio = RooflineCalibrator.computeTransfer(measuredOn, gpu);
+        if (Double.isNaN(measuredOn.sustainedComputeFraction()) || Double.isNaN(gpu.sustainedComputeFraction())) {
+            return "; applied to sibling " + gpu.name() + " by its datasheet (no sustained GEMM figure for "
+                    + (Double.isNaN(gpu.sustainedComputeFraction()) ? gpu.name() : measuredOn.name()) + ")";
+        }
+        return String.format(Locale.ROOT, "; applied to sibling %s by its datasheet bandwidth and, for compute, its"
+                + " sustained GEMM fraction of peak (%.3f against %.3f: x%.3f)", gpu.name(),
+                gpu.sustainedComputeFraction(), measuredOn.sustainedComputeFraction(), ratio);
     }
 
     private static void requireSameGpu(FaaSInferProfile prof, GpuSpec gpu, Catalog catalog) {

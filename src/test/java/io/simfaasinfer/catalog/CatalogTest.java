@@ -131,6 +131,19 @@ class CatalogTest {
      * bytes), the total vLLM's gpu_memory_utilization multiplies: an "80 GB" part exposes ~80 GiB.
      */
     @Test
+    void sustainedGemmFiguresAreTheMeasuredOnes() {
+        Catalog c = Catalog.builtin();
+        // MAMF, stas00/ml-engineering: A100 SXM 271.2 of 312, H100 SXM 794.5 of 989 ("H200 is the same")
+        assertThat(c.gpu("a100-80gb").sustainedComputeFraction()).isCloseTo(0.869, within(0.001));
+        assertThat(c.gpu("h100-80gb").sustainedComputeFraction()).isCloseTo(0.803, within(0.001));
+        assertThat(c.gpu("h200-141gb").sustainedBf16Tflops()).isEqualTo(c.gpu("h100-80gb").sustainedBf16Tflops());
+        assertThat(c.gpu("l4").sustainedComputeFraction()).isNaN();
+        for (GpuSpec g : c.gpus().values()) {
+            assertThat(g.sustainedBf16Tflops()).as(g.name()).isLessThanOrEqualTo(g.peakBf16Tflops());
+        }
+    }
+
+    @Test
     void gpuMemoryIsWhatTheDriverReports() {
         Catalog c = Catalog.builtin();
         java.util.Map<String, Double> mib = java.util.Map.of("a100-40gb", 40960.0, "a100-80gb", 81920.0,
@@ -239,6 +252,20 @@ class CatalogTest {
         Path g = write(dir, "g2.yaml", "gpus:\n  x1:\n    peak_bf16_tflops: 100\n    memory_gb: -16\n");
         assertThatThrownBy(() -> Catalog.builtin().withUserFile(g))
                 .hasMessage(g + ": gpus.x1.memory_gb: expected a positive number, got -16");
+    }
+
+    @Test
+    void sustainedGemmFigureIsOptionalAndAtMostThePeak(@TempDir Path dir) throws IOException {
+        String entry = "gpus:\n  x1:\n    peak_bf16_tflops: 100\n    memory_gb: 16\n    memory_bandwidth_tb_s: 1\n"
+                + "    interconnect_gb_s: 32\n    interconnect_latency_us: 10\n    price_per_hour: 1\n"
+                + "    price_source: p\n    source: s\n";
+        assertThat(Catalog.builtin().withUserFile(write(dir, "ok.yaml", entry)).gpu("x1").sustainedBf16Tflops()).isZero();
+        assertThat(Catalog.builtin().withUserFile(write(dir, "s.yaml", entry + "    sustained_bf16_tflops: 80\n"))
+                .gpu("x1").sustainedComputeFraction()).isEqualTo(0.8);
+        Path bad = write(dir, "bad.yaml", entry + "    sustained_bf16_tflops: 120\n");
+        assertThatThrownBy(() -> Catalog.builtin().withUserFile(bad))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith(bad + ": gpus.x1.sustained_bf16_tflops: expected at most peak_bf16_tflops");
     }
 
     @Test

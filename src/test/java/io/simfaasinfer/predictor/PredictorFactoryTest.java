@@ -64,6 +64,27 @@ class PredictorFactoryTest {
     }
 
     @Test
+    void anEngineOverACalibratedRooflineReplacesTheHarnessFixedTimeAndUnfusedKernels() {
+        var s = sim("model.name=llama-2-7b", "cluster.gpu=a100-80gb", "predictor.engine=trtllm",
+                "predictor.calibrate_from=[" + P7B + "," + P8B + "]");
+        assertThat(s.predictorInfo().mode()).isEqualTo("calibrated");
+        assertThat(s.predictorInfo().notes()).anyMatch(n -> n.contains("engine trtllm over the calibrated roofline"))
+                .anyMatch(n -> n.contains("sibling a100-80gb") && n.contains("sustained GEMM fraction"));
+        EnginePredictor e = (EnginePredictor) s.predictor();
+        RooflinePredictor r = (RooflinePredictor) e.base();
+        assertThat(r.elementwise()).isEqualTo(ElementwiseTraffic.FUSED_ENGINE);
+        assertThat(r.params().perLayerOverheadUs()).isEqualTo(Engines.TRTLLM.gpuPerLayerUs());
+        // compute carried by the sustained fractions (A100 271.2/312 against H100 794.5/989), not the catalog gemm_efficiency
+        assertThat(r.kernels().gemmEfficiency()).isBetween(0.6, 0.69);
+        // the same calibration without an engine keeps the harness's fixed time and kernels
+        var plain = sim("model.name=llama-2-7b", "cluster.gpu=a100-80gb", "predictor.calibrate_from=[" + P7B + "," + P8B + "]");
+        RooflinePredictor harness = (RooflinePredictor) plain.predictor();
+        assertThat(harness.elementwise()).isEqualTo(ElementwiseTraffic.UNFUSED_PYTORCH);
+        assertThat(harness.params().perLayerOverheadUs()).isGreaterThan(80);
+        assertThat(harness.params().computeEfficiency()).isEqualTo(r.params().computeEfficiency());
+    }
+
+    @Test
     void explicitProfileOfTheModelIsUsedAndMustMatchModelAndGpu() {
         assertThat(sim("predictor.profile=" + P7B).predictorInfo().notes()).anyMatch(n -> n.contains(P7B));
         assertThatThrownBy(() -> sim("model.name=llama-3-8b", "predictor.profile=" + P7B))

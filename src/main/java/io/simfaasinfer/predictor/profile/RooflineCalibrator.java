@@ -60,13 +60,45 @@ public final class RooflineCalibrator {
         }
 
         /**
-         * The calibrated roofline of {@code model} on {@code target}, which may be another GPU: the
-         * efficiencies are fractions of datasheet figures, so the target's peak FLOP/s and bandwidth
-         * rescale them; the fixed overheads are kept (same software stack assumed).
+         * The calibrated roofline of {@code model} on {@code target}, which may be another GPU, with
+         * {@link #paramsFor}'s efficiencies; the fixed overheads are kept (same software stack assumed).
          */
         public RooflinePredictor calibratedFor(ModelSpec model, GpuSpec target, int tp) {
-            return new RooflinePredictor(model, target, tp, params, elementwise);
+            return new RooflinePredictor(model, target, tp, paramsFor(target), elementwise);
         }
+
+        /**
+         * The calibrated parameters carried to {@code target}: the memory efficiency is a fraction of
+         * the datasheet bandwidth, applied to the target's; the compute efficiency is a fraction of the
+         * datasheet peak times {@link #computeTransfer} (1 on the calibration GPU itself, so there the
+         * parameters are {@link #params} unchanged).
+         */
+        public RooflineParams paramsFor(GpuSpec target) {
+            double ratio = computeTransfer(gpu, target);
+            if (ratio == 1) {
+                return params;
+            }
+            return new RooflineParams(Math.min(1, params.computeEfficiency() * ratio), params.memoryEfficiency(),
+                    params.commEfficiency(), params.overheadMs(), params.perLayerOverheadUs());
+        }
+    }
+
+    /**
+     * How a compute efficiency (a fraction of the datasheet bf16 peak) calibrated on {@code from}
+     * carries to {@code to}: the ratio of the two parts' sustained fractions of peak
+     * ({@link GpuSpec#sustainedComputeFraction()}, measured dense GEMM throughput over datasheet peak).
+     * The datasheet peak is the boost clock; what a GEMM sustains depends on the power limit (an H100
+     * SXM at 700 W runs dense GEMMs at ~80% of its 989 TFLOP/s, an A100 SXM at ~87% of 312), so the
+     * same kernels reach different fractions of peak on the two. 1 when either figure is unknown
+     * (the datasheet peak carries it) or the GPUs are the same.
+     */
+    public static double computeTransfer(GpuSpec from, GpuSpec to) {
+        double a = from.sustainedComputeFraction();
+        double b = to.sustainedComputeFraction();
+        if (from.name().equals(to.name()) || Double.isNaN(a) || Double.isNaN(b)) {
+            return 1;
+        }
+        return b / a;
     }
 
     private static final double MIN_EFF = 0.01;

@@ -1,7 +1,9 @@
 package io.simfaasinfer.predictor.profile;
 
+import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.predictor.Breakdown;
+import io.simfaasinfer.predictor.Engines;
 import io.simfaasinfer.predictor.ExecutionTimePredictor;
 import io.simfaasinfer.predictor.RooflineParams;
 import io.simfaasinfer.predictor.RooflinePredictor;
@@ -11,6 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -30,7 +33,10 @@ class PredictorPropertiesTest {
                 Arguments.of("profile llama-3-8b", ProfilePredictor.fit(Fixtures.llama3(), m3, Fixtures.H100)),
                 Arguments.of("profile llama-3-8b tp4", ProfilePredictor.fit(Fixtures.llama3(), m3, Fixtures.H100, 4)),
                 Arguments.of("roofline llama-2-7b", new RooflinePredictor(m2, Fixtures.H100, 1, RooflineParams.DEFAULTS)),
-                Arguments.of("roofline llama-3-8b tp2", new RooflinePredictor(m3, Fixtures.H100, 2, RooflineParams.DEFAULTS)));
+                Arguments.of("roofline llama-3-8b tp2", new RooflinePredictor(m3, Fixtures.H100, 2, RooflineParams.DEFAULTS)),
+                Arguments.of("trtllm over the H100-calibrated roofline, llama-3-8b tp2 on an A100", Engines.TRTLLM.overCalibrated(
+                        RooflineCalibrator.calibrate(Fixtures.H100, List.of(new RooflineCalibrator.Input(Fixtures.llama2(), m2)))
+                                .calibratedFor(m3, Catalog.builtin().gpu("a100-80gb"), 2))));
     }
 
     private static SimpleBatch randomBatch(Random r) {
