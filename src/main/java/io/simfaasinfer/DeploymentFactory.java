@@ -17,7 +17,7 @@ import io.simfaasinfer.catalog.StageLayout;
 import io.simfaasinfer.kvcache.KvCapacity;
 import io.simfaasinfer.pipeline.StageTimes;
 import io.simfaasinfer.metrics.MetricsCollector;
-import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 import io.simfaasinfer.request.RequestObserver;
 import io.simfaasinfer.routing.Router;
 import io.simfaasinfer.routing.Routers;

@@ -14,7 +14,7 @@ import io.simfaasinfer.engine.EventQueue;
 import io.simfaasinfer.kvcache.BlockManager;
 import io.simfaasinfer.metrics.MetricsCollector;
 import io.simfaasinfer.metrics.SimulationResult;
-import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 import io.simfaasinfer.scheduler.AbstractScheduler;
 
 import java.util.ArrayList;

@@ -15,7 +15,7 @@ import io.simfaasinfer.metrics.RequestRecord;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.predictor.ApiOverhead;
 import io.simfaasinfer.predictor.ExecutionTimePredictor;
-import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 import io.simfaasinfer.request.Request;
 import io.simfaasinfer.workload.RequestSource;
 import io.simfaasinfer.workload.Workloads;

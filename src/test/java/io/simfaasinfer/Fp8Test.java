@@ -8,7 +8,7 @@ import io.simfaasinfer.config.PredictorConfig;
 import io.simfaasinfer.kvcache.KvCapacity;
 import io.simfaasinfer.metrics.SimulationResult;
 import io.simfaasinfer.predictor.Breakdown;
-import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 import io.simfaasinfer.predictor.RooflineParams;
 import io.simfaasinfer.predictor.RooflinePredictor;
 import io.simfaasinfer.scheduler.Batch;

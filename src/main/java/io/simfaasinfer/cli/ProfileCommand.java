@@ -3,7 +3,7 @@ package io.simfaasinfer.cli;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
-import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 import io.simfaasinfer.predictor.RooflineParams;
 import io.simfaasinfer.predictor.profile.ErrorStats;
 import io.simfaasinfer.predictor.profile.FaaSInferProfile;

@@ -13,7 +13,7 @@ import io.simfaasinfer.pipeline.Pipeline;
 import io.simfaasinfer.pipeline.StageTimes;
 import io.simfaasinfer.pipeline.VirtualEngines;
 import io.simfaasinfer.predictor.ExecutionTimePredictor;
-import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 import io.simfaasinfer.request.Request;
 import io.simfaasinfer.request.RequestObserver;
 import io.simfaasinfer.scheduler.Handoff;

@@ -3,7 +3,7 @@ package io.simfaasinfer.planner;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigException;
 import io.simfaasinfer.experiment.Parallel;
-import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 import io.simfaasinfer.predictor.profile.FaaSInferProfile;
 import io.simfaasinfer.predictor.profile.ProfileException;
 import io.simfaasinfer.report.JsonReport;

@@ -6,7 +6,7 @@ import io.simfaasinfer.config.ConfigLoader;
 import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.metrics.RequestRecord;
 import io.simfaasinfer.metrics.SimulationResult;
-import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.scheduler.Schedulers;
 import io.simfaasinfer.scheduler.local.LocalPolicies;
-import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.Dtype;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
-import io.simfaasinfer.predictor.PredictorFactory;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

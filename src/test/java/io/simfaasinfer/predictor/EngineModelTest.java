@@ -4,6 +4,7 @@ import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.config.PredictorConfig;
+import io.simfaasinfer.predictor.profile.PredictorFactory;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

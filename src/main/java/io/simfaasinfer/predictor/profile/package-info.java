@@ -18,6 +18,10 @@
  *       efficiencies and overheads of a GPU from profiles of other models, transferable to sibling
  *       GPUs.</li>
  *   <li>{@link io.simfaasinfer.predictor.profile.BuiltinProfiles}: measured profiles shipped in the jar.</li>
+ *   <li>{@link io.simfaasinfer.predictor.profile.PredictorFactory}: the predictor a configuration asks for
+ *       (a profile, a calibrated roofline, the plain roofline; an engine preset and telemetry on top),
+ *       with notes of how it was made. It sits here, above the predictor package, because it chooses
+ *       among profile-driven predictors and the roofline alike.</li>
  *   <li>{@link io.simfaasinfer.predictor.profile.TelemetryCalibration}: scales any predictor to
  *       production samples ({@link io.simfaasinfer.predictor.profile.TelemetrySamples}), giving a
  *       {@link io.simfaasinfer.predictor.profile.ScaledPredictor}. Unknown fields are refused with

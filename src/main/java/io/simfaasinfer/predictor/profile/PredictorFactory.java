@@ -1,17 +1,17 @@
-package io.simfaasinfer.predictor;
+package io.simfaasinfer.predictor.profile;
 
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.config.ConfigException;
 import io.simfaasinfer.config.PredictorConfig;
-import io.simfaasinfer.predictor.profile.BuiltinProfiles;
-import io.simfaasinfer.predictor.profile.FaaSInferProfile;
-import io.simfaasinfer.predictor.profile.ProfileException;
-import io.simfaasinfer.predictor.profile.ProfilePredictor;
-import io.simfaasinfer.predictor.profile.RooflineCalibrator;
-import io.simfaasinfer.predictor.profile.TelemetryCalibration;
-import io.simfaasinfer.predictor.profile.TelemetrySamples;
+import io.simfaasinfer.predictor.ElementwiseTraffic;
+import io.simfaasinfer.predictor.EngineModel;
+import io.simfaasinfer.predictor.EnginePredictor;
+import io.simfaasinfer.predictor.Engines;
+import io.simfaasinfer.predictor.ExecutionTimePredictor;
+import io.simfaasinfer.predictor.RooflineParams;
+import io.simfaasinfer.predictor.RooflinePredictor;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

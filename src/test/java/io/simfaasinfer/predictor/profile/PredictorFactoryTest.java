@@ -1,12 +1,15 @@
-package io.simfaasinfer.predictor;
+package io.simfaasinfer.predictor.profile;
 
 import io.simfaasinfer.Simulator;
 import io.simfaasinfer.TestConfigs;
 import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.config.ConfigException;
-import io.simfaasinfer.predictor.profile.BuiltinProfiles;
-import io.simfaasinfer.predictor.profile.FaaSInferProfile;
-import io.simfaasinfer.predictor.profile.ProfileEntry;
+import io.simfaasinfer.predictor.ElementwiseTraffic;
+import io.simfaasinfer.predictor.EnginePredictor;
+import io.simfaasinfer.predictor.Engines;
+import io.simfaasinfer.predictor.ExecutionTimePredictor;
+import io.simfaasinfer.predictor.RooflinePredictor;
+import io.simfaasinfer.predictor.SimpleBatch;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
