@@ -8,6 +8,10 @@ JSON output, 'lineN.' for the N-th JSON line of predict), multiplies by 'scale' 
 for all non-makespan cases. --old runs each case's 'command_2026_12_01' instead (the commands before
 engines existed). --check MEDIAN WORST exits 1 when the non-makespan fit median or worst exceed them.
 
+--cases FILE: replay another case file of the same schema instead (e.g. bench/fidelity/published-more.json, the
+second held-out set); a case the simulator refuses is printed with its error instead of stopping the run, and the
+summary is the median / worst absolute error per 'group' (the source table) and over all non-makespan cases.
+
 --cross-gpu: a second, held-out check of a GPU never profiled. Every iteration-kind case on a GPU other
 than the H100 (the A100 and H200 cases) is replayed with the roofline calibrated on the two H100
 profiles (--calibrate-from h100/llama-2-7b,h100/llama-3-8b: compute carried to the case's GPU by the
@@ -18,6 +22,7 @@ figures for a GPU without a profile (except vllm-ci-h200-latency-8b, on which th
 per-layer times were fitted; docs/fidelity.md).
 
 usage: python3 bench/fidelity.py [target/simfaasinfer.jar] [--old | --cross-gpu] [--markdown] [--check 5 15]
+       python3 bench/fidelity.py [JAR] --cases bench/fidelity/published-more.json [--markdown]
 """
 import json, os, statistics, subprocess, sys
 
@@ -33,7 +38,8 @@ if '--check' in args:
     check = (float(args[i + 1]), float(args[i + 2]))
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.chdir(root)
-d = json.load(open('bench/fidelity/published.json'))
+more = args[args.index('--cases') + 1] if '--cases' in args else None
+d = json.load(open(more or 'bench/fidelity/published.json'))
 
 
 def run(c):
@@ -64,6 +70,45 @@ def cross_gpu(c):
     """An iteration case on a GPU with no profile of its own (not the H100s, where the profiles are)."""
     return c['kind'] == 'iteration' and 'h100' not in c['command'].split('--gpu ')[1].split()[0]
 
+
+def replay_more():
+    """--cases FILE: every case of another file; refusals are reported, not fatal; summary per group."""
+    got = []
+    for c in d['cases']:
+        try:
+            pred = run(c)
+            got.append((c, pred, 100 * (pred - c['measured']) / c['measured']))
+        except RuntimeError as ex:
+            got.append((c, None, str(ex)))
+    if md:
+        print('| case | group | kind | engine | measured | predicted | error |')
+        print('| --- | --- | --- | --- | --- | --- | --- |')
+    for c, pred, e in got:
+        if pred is None:
+            print(('| %s | %s | %s | %s | %g | refused | %s |' if md else '%-52s %s %s %s %10g refused: %s')
+                  % (c['id'], c.get('group', ''), c['kind'], c['engine'], c['measured'], e))
+        elif md:
+            print('| %s | %s | %s | %s | %g | %.4g | %+.1f%% |' % (c['id'], c.get('group', ''), c['kind'], c['engine'],
+                                                              c['measured'], pred, e))
+        else:
+            print('%-52s %-18s %10g %10.4g %+7.1f%%' % (c['id'], c['kind'], c['measured'], pred, e))
+    print()
+    ok = [(c, e) for c, p, e in got if p is not None and c['kind'] != 'serving-makespan']
+    groups = []
+    for c, e in ok:
+        if c.get('group') not in groups:
+            groups.append(c.get('group'))
+    for g in groups + [None]:
+        ab = [abs(e) for c, e in ok if g is None or c.get('group') == g]
+        print('%s: median %.1f%% worst %.1f%% (n=%d)' % (g or 'all, not makespan', statistics.median(ab), max(ab), len(ab)))
+    refused = [c['id'] for c, p, e in got if p is None]
+    if refused:
+        print('refused (%d): %s' % (len(refused), ', '.join(refused)))
+
+
+if more:
+    replay_more()
+    sys.exit(0)
 
 rows = []
 for c in d['cases']:
