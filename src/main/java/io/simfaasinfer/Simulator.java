@@ -19,6 +19,7 @@ import io.simfaasinfer.predictor.profile.PredictorFactory;
 import io.simfaasinfer.request.Request;
 import io.simfaasinfer.workload.RequestSource;
 import io.simfaasinfer.workload.Workloads;
+import io.simfaasinfer.workload.trace.TraceCache;
 
 import java.util.function.Consumer;
 
@@ -153,7 +154,17 @@ public final class Simulator {
      */
     public Simulator(SimulatorConfig config, Catalog catalog, RequestSource workload,
                      Consumer<RequestRecord> recordSink, PredictorFactory.Cache predictors) {
-        this(io.simfaasinfer.validation.ValidatedConfig.of(config, catalog, "config"), workload, recordSink, predictors);
+        this(config, catalog, workload, recordSink, predictors, null);
+    }
+
+    /**
+     * As above, replaying a trace's rows from {@code traces} (read once for many runs; null: the file
+     * is streamed), with the same results as a streamed read.
+     */
+    public Simulator(SimulatorConfig config, Catalog catalog, RequestSource workload,
+                     Consumer<RequestRecord> recordSink, PredictorFactory.Cache predictors, TraceCache traces) {
+        this(io.simfaasinfer.validation.ValidatedConfig.of(config, catalog, "config"), workload, recordSink, predictors,
+                traces);
     }
 
     /**
@@ -162,6 +173,12 @@ public final class Simulator {
      */
     public Simulator(io.simfaasinfer.validation.ValidatedConfig validated, RequestSource workload,
                      Consumer<RequestRecord> recordSink, PredictorFactory.Cache predictors) {
+        this(validated, workload, recordSink, predictors, null);
+    }
+
+    /** As above, a trace's rows replayed from {@code traces} (null: the file is streamed). */
+    public Simulator(io.simfaasinfer.validation.ValidatedConfig validated, RequestSource workload,
+                     Consumer<RequestRecord> recordSink, PredictorFactory.Cache predictors, TraceCache traces) {
         Catalog catalog = validated.catalog();
         this.config = validated.config();
         this.model = this.config.model().spec(catalog); // with the served dtypes
@@ -169,7 +186,7 @@ public final class Simulator {
         this.api = ApiOverhead.of(this.config.predictor());
         this.metrics = new MetricsCollector(recordSink, new io.simfaasinfer.metrics.SloTracker(this.config.slo().tpotMs(),
                 this.config.slo().e2eMs(), anyTtftObjective(this.config)), api.egressNs());
-        this.workload = workload != null ? workload : Workloads.create(this.config, model, streams);
+        this.workload = workload != null ? workload : Workloads.create(this.config, model, streams, traces);
         this.feedback = this.workload instanceof io.simfaasinfer.workload.FeedbackSource f ? f : null;
         if (feedback != null) {
             metrics.onDone(this::onDone); // the closed loop: each response lets its user send the next request

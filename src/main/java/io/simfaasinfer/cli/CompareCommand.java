@@ -143,11 +143,12 @@ public final class CompareCommand implements Callable<Integer> {
                                List<List<String>> warnings, Path outputFile, Function<String, Path> plotFiles) {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         List<Callable<Object[]>> tasks = new ArrayList<>();
+        var traces = new io.simfaasinfer.workload.trace.TraceCache(); // the variants replay one trace: read it once
         for (int i = 0; i < configs.size(); i++) {
             String label = variants.get(i).label();
             ConfigOptions.Resolved r = configs.get(i);
             List<String> w = warnings.get(i);
-            tasks.add(() -> run(label, r, w));
+            tasks.add(() -> run(label, r, w, traces));
         }
         List<Comparison.Run> runs = new ArrayList<>();
         List<io.simfaasinfer.metrics.MetricsCollector> metrics = new ArrayList<>();
@@ -239,11 +240,12 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /** The run of one variant, and its metrics (for the CDF plots). */
-    private static Object[] run(String label, ConfigOptions.Resolved r, List<String> warnings) {
+    private static Object[] run(String label, ConfigOptions.Resolved r, List<String> warnings,
+                                io.simfaasinfer.workload.trace.TraceCache traces) {
         SimulatorConfig c = r.config();
         Double slo = c.workload().ttftSloMs();
         SloCounter counter = new SloCounter(slo);
-        Simulator sim = new Simulator(r.validated(), null, slo == null ? null : counter, null);
+        Simulator sim = new Simulator(r.validated(), null, slo == null ? null : counter, null, traces);
         SimulationResult result = sim.run();
         List<String> all = new ArrayList<>(warnings);
         String skipped = c.workload().trace() == null ? null

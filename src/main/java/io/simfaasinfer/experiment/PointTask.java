@@ -54,6 +54,11 @@ public record PointTask(int index, long seed, LinkedHashMap<String, String> para
 
     /** Runs the point: its row (never throws for a bad configuration: that is a row with an error). */
     public PointRow run() {
+        return run(null);
+    }
+
+    /** As {@link #run()}, a trace's rows replayed from {@code traces} (shared by the sweep's points; null: streamed). */
+    public PointRow run(io.simfaasinfer.workload.trace.TraceCache traces) {
         ConfigResolution r;
         try {
             r = resolve();
@@ -63,7 +68,7 @@ public record PointTask(int index, long seed, LinkedHashMap<String, String> para
         String hash = SweepRunner.hash(r.config());
         long t0 = System.nanoTime();
         try {
-            SimulationResult ran = new Simulator(r.validated(), null, null, null).run();
+            SimulationResult ran = new Simulator(r.validated(), null, null, null, traces).run();
             var trace = r.config().workload().trace();
             String skipped = trace == null ? null : TraceSource.skipWarning(trace.file(), ran.workloadAdjustments());
             SimulationResult res = skipped == null ? ran : ran.withWarnings(withLine(ran.warnings(), skipped));

@@ -29,6 +29,8 @@ public final class Evaluator {
     private final String model;
     private final String profileGpu;
     private final PredictorFactory.Cache predictors = new PredictorFactory.Cache();
+    /** A trace workload is read once for every candidate and rate (parsing it was a third of a search's time). */
+    private final io.simfaasinfer.workload.trace.TraceCache traces = new io.simfaasinfer.workload.trace.TraceCache();
     private final java.util.concurrent.atomic.AtomicLong simulations = new java.util.concurrent.atomic.AtomicLong();
 
     /**
@@ -133,7 +135,7 @@ public final class Evaluator {
         simulations.incrementAndGet();
         SimulationResult r;
         try {
-            r = new Simulator(cfg, catalog, null, backlog, predictors).stopWhenBacklogExceeds(limit).run();
+            r = new Simulator(cfg, catalog, null, backlog, predictors, traces).stopWhenBacklogExceeds(limit).run();
         } catch (Simulator.BacklogExceeded e) {
             return new Trial(rate, fullLength, false, "unstable: " + e.getMessage() + " (stopped early)",
                     "throughput: the backlog grows at this rate", null);

@@ -7,7 +7,10 @@ import io.simfaasinfer.request.Request;
 import io.simfaasinfer.workload.trace.TraceException;
 import io.simfaasinfer.workload.trace.TraceFormats;
 import io.simfaasinfer.workload.trace.TraceInput;
+import io.simfaasinfer.workload.trace.RowSource;
+import io.simfaasinfer.workload.trace.TraceCache;
 import io.simfaasinfer.workload.trace.TraceReader;
+import io.simfaasinfer.workload.trace.TraceTable;
 import io.simfaasinfer.workload.trace.TraceRow;
 import org.apache.commons.rng.UniformRandomProvider;
 
@@ -41,10 +44,12 @@ public final class TraceSource implements RequestSource, AutoCloseable {
     private final double scale;
     private final UniformRandomProvider sampler;
     private final TraceRow row = new TraceRow();
-    /** The trace's bytes: a regular file reopened each pass, or a pipe read once. */
+    /** The trace's bytes: a regular file reopened each pass, or a pipe read once; null when replayed from a table. */
     private final TraceInput input;
+    /** The trace's rows read before (a {@link TraceCache}'s), replayed each pass; null: the file is streamed. */
+    private final TraceTable table;
 
-    private TraceReader reader;
+    private RowSource reader;
     /** Conversations of a trace with a session column, when prefix hashes are wanted; else null. */
     private final TraceSessions sessions;
     private int loop;
@@ -78,6 +83,15 @@ public final class TraceSource implements RequestSource, AutoCloseable {
      */
     public TraceSource(TraceConfig cfg, SimulationConfig sim, int maxModelLen, int blockSize, boolean withHashes,
                        Double ttftSloMs, RandomStreams streams, String skipHint) {
+        this(cfg, sim, maxModelLen, blockSize, withHashes, ttftSloMs, streams, skipHint, null);
+    }
+
+    /**
+     * As above, replaying the rows from {@code cache} (shared by the caller's simulations; null:
+     * stream the file): the same requests, counts and warnings as a streamed read.
+     */
+    public TraceSource(TraceConfig cfg, SimulationConfig sim, int maxModelLen, int blockSize, boolean withHashes,
+                       Double ttftSloMs, RandomStreams streams, String skipHint, TraceCache cache) {
         this.cfg = cfg;
         this.skipHint = skipHint;
         this.maxModelLen = maxModelLen;
@@ -91,9 +105,10 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         this.endNs = cfg.endS() == null ? Long.MAX_VALUE : Math.round(cfg.endS() * 1e9);
         this.limit = cfg.maxRequests() == null ? Long.MAX_VALUE : cfg.maxRequests();
         this.sampler = streams.stream("trace_sample");
-        this.input = TraceInput.of(java.nio.file.Path.of(cfg.file()));
+        this.table = cache == null ? null : cache.table(cfg, skipHint);
+        this.input = table != null ? null : TraceInput.of(java.nio.file.Path.of(cfg.file()));
         this.scale = cfg.targetQps() != null ? scaleForTarget(cfg.targetQps(), streams) : cfg.rateScale();
-        this.reader = TraceFormats.open(cfg, input, skipHint);
+        this.reader = open();
         this.sessions = withHashes && reader.sessionColumn() != null ? new TraceSessions(cfg.maxOpenSessions()) : null;
     }
 
@@ -133,7 +148,7 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         long first = 0;
         long firstKept = -1;
         long lastKept = -1;
-        try (TraceReader in = TraceFormats.open(cfg, input, skipHint)) {
+        try (RowSource in = open()) {
             boolean firstRow = true;
             while (n < limit && in.next(r)) {
                 if (firstRow) {
@@ -252,6 +267,11 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         }
     }
 
+    /** A pass over the trace: the table's replay, or the file read again. */
+    private RowSource open() {
+        return table != null ? table.replay() : TraceFormats.open(cfg, input, skipHint);
+    }
+
     /** Ends this pass; starts the next one if repeats remain. */
     private boolean nextPass() {
         collect();
@@ -266,7 +286,7 @@ public final class TraceSource implements RequestSource, AutoCloseable {
         loop++;
         passCount = 0;
         firstOfPass = true;
-        reader = TraceFormats.open(cfg, input, skipHint);
+        reader = open();
         if (sessions != null) {
             sessions.newPass(loop);
         }

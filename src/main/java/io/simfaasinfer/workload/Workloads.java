@@ -5,6 +5,7 @@ import io.simfaasinfer.config.ClassConfig;
 import io.simfaasinfer.config.SimulatorConfig;
 import io.simfaasinfer.config.WorkloadConfig;
 import io.simfaasinfer.engine.RandomStreams;
+import io.simfaasinfer.workload.trace.TraceCache;
 
 import java.util.List;
 
@@ -19,11 +20,19 @@ public final class Workloads {
 
     /** The source of {@code c}'s workload for a cluster serving {@code model}. */
     public static RequestSource create(SimulatorConfig c, ModelSpec model, RandomStreams streams) {
+        return create(c, model, streams, null);
+    }
+
+    /**
+     * As above, a trace's rows replayed from {@code traces} (shared by the caller's simulations; null:
+     * the file is streamed).
+     */
+    public static RequestSource create(SimulatorConfig c, ModelSpec model, RandomStreams streams, TraceCache traces) {
         WorkloadConfig w = c.workload();
         boolean hashes = c.cluster().prefixCaching();
         if (w.trace() != null) {
             return new TraceSource(w.trace(), c.simulation(), model.maxModelLen(), c.cluster().blockSize(), hashes,
-                    w.ttftSloMs(), streams, "set workload.trace.on_malformed: skip to skip malformed rows");
+                    w.ttftSloMs(), streams, "set workload.trace.on_malformed: skip to skip malformed rows", traces);
         }
         if (w.classes().isEmpty() && w.arrival() != null && "closed_loop".equals(w.arrival().process())) {
             return new ClosedLoopWorkload(w, c.simulation(), streams);

@@ -14,7 +14,7 @@ import java.util.Locale;
  * ({@code FILE:LINE: field 'X': expected ..., got '...'}); in skip mode they are skipped and counted.
  * Rows a format filter rejects (e.g. another model in BurstGPT) are counted as filtered.
  */
-public abstract class TraceReader implements Closeable {
+public abstract class TraceReader implements Closeable, RowSource {
 
     /** {@link #read} produced a row. */
     protected static final int ROW = 0;
