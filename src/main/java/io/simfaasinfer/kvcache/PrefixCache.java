@@ -2,8 +2,6 @@ package io.simfaasinfer.kvcache;
 
 import io.simfaasinfer.request.Request;
 
-import java.util.Arrays;
-
 /**
  * Block-level prefix reuse in one replica's KV cache, after vLLM's automatic prefix caching.
  *
@@ -19,28 +17,23 @@ import java.util.Arrays;
  *
  * <p>Counting: {@link BlockManager#usedBlocks()} counts blocks referenced by running requests
  * (shared ones once); evictable cached blocks count as free. All operations are O(blocks of the
- * request) with no allocation beyond the primitive index.
+ * request) with no allocation beyond the primitive index; the blocks are kept by {@link CachedBlocks},
+ * which finds a prompt's cached blocks by walking them from its first one, with a hash probe only
+ * where prompts branch (block hashes are prefix-closed).
  */
 public final class PrefixCache {
 
-    private static final int NONE = -1;
+    private static final int NONE = CachedBlocks.NONE;
 
     private final BlockManager kv;
     private final int blockSize;
-    /** Block hash -> slot. */
-    private final LongIntHashMap index;
-    private final long[] slotHash;
-    private final int[] refs;
-    /** LRU list of cached slots with refs == 0: head = evicted first. */
-    private final int[] prev;
-    private final int[] next;
-    private int head = NONE;
-    private int tail = NONE;
-    private int evictable;
-    private final int[] freeSlots;
-    private int freeTop;
+    private final CachedBlocks blocks;
     /** Request id -> leading blocks of that request referenced in the cache. */
     private final LongIntHashMap held = new LongIntHashMap(256);
+    /** Request id -> slot of the last of those blocks (for {@link #cacheUpTo}). */
+    private final LongIntHashMap heldLast = new LongIntHashMap(256);
+    /** Scratch: slots of a released request's blocks. */
+    private int[] path;
 
     private long admissions;
     private long lookupBlocks;
@@ -53,28 +46,18 @@ public final class PrefixCache {
         this.kv = kv;
         this.blockSize = kv.blockSize();
         int n = kv.totalBlocks();
-        this.index = new LongIntHashMap(Math.min(n, 1 << 16));
-        this.slotHash = new long[n];
-        this.refs = new int[n];
-        this.prev = new int[n];
-        this.next = new int[n];
-        this.freeSlots = new int[n];
-        for (int i = 0; i < n; i++) {
-            freeSlots[i] = n - 1 - i;
-        }
-        this.freeTop = n;
-        Arrays.fill(prev, NONE);
-        Arrays.fill(next, NONE);
+        this.blocks = new CachedBlocks(n);
+        this.path = new int[Math.min(n, 1 << 12)];
     }
 
     /** Cached blocks no running request holds (free, evicted on demand). */
     public int evictableBlocks() {
-        return evictable;
+        return blocks.evictable();
     }
 
     /** Blocks with a cached hash, held or not. */
     public int cachedBlocks() {
-        return index.size();
+        return blocks.size();
     }
 
     /** Admissions that looked up at least one hashed block. */
@@ -95,9 +78,14 @@ public final class PrefixCache {
         if (hashes == null) {
             return 0;
         }
-        int max = Math.min(hashes.length, (promptTokens - 1) / blockSize);
+        return leadingCached(hashes, Math.min(hashes.length, (promptTokens - 1) / blockSize));
+    }
+
+    /** How many of the first {@code max} hashes of {@code h} are cached, counted from the first. */
+    private int leadingCached(long[] h, int max) {
         int n = 0;
-        while (n < max && index.get(hashes[n]) != LongIntHashMap.ABSENT) {
+        int s = NONE;
+        while (n < max && (s = blocks.find(h[n], s)) != NONE) {
             n++;
         }
         return n;
@@ -113,20 +101,17 @@ public final class PrefixCache {
         if (h == null || r.prefilled() > 0) {
             return 0;
         }
-        int max = Math.min(h.length, (r.prefillTarget() - 1) / blockSize);
-        int n = 0;
-        while (n < max && index.get(h[n]) != LongIntHashMap.ABSENT) {
-            n++;
-        }
-        return n;
+        return leadingCached(h, Math.min(h.length, (r.prefillTarget() - 1) / blockSize));
     }
 
     /** Of the first {@code hits} blocks of {@code r} (all cached), those a running request holds (they take no free block). */
     int heldHits(Request r, int hits) {
         long[] h = r.blockHashes();
         int n = 0;
+        int s = NONE;
         for (int b = 0; b < hits; b++) {
-            if (refs[index.get(h[b])] > 0) {
+            s = blocks.find(h[b], s);
+            if (blocks.refs(s) > 0) {
                 n++;
             }
         }
@@ -153,30 +138,53 @@ public final class PrefixCache {
         lookupBlocks += promptBlocks;
         int maxHit = Math.min(Math.min(promptBlocks, blocks), (target - 1) / blockSize);
         int hit = 0;
+        int last = NONE;
         while (hit < maxHit) {
-            int s = index.get(h[hit]);
-            if (s == LongIntHashMap.ABSENT) {
+            int s = this.blocks.find(h[hit], last);
+            if (s == NONE) {
                 break;
             }
-            if (refs[s]++ == 0) {
-                unlink(s);
-                evictable--;
+            if (this.blocks.retain(s) == 0) {
                 kv.addUsed(1);
             }
+            last = s;
             hit++;
         }
         kv.allocateFresh(blocks - hit);
         int full = Math.min(Math.min(promptBlocks, blocks), Math.max(hit, computeEnd / blockSize));
-        int reg = hit;
-        while (reg < full && tryTakeSlot(h[reg]) >= 0) {
-            reg++;
-        }
+        int reg = register(h, hit, full, last);
         if (reg > 0) {
             held.put(r.id(), reg);
+            heldLast.put(r.id(), reg > hit ? registeredLast : last);
         }
         hitBlocks += hit;
         hitTokens += (long) hit * blockSize;
         return hit * blockSize;
+    }
+
+    /** Slot of the last block {@link #register} cached (valid when it cached one). */
+    private int registeredLast;
+
+    /**
+     * Caches {@code h[from]}, {@code h[from + 1]}, ... before {@code to}, each held once, until one is
+     * cached already (by another request); {@code last} caches {@code h[from - 1]} (NONE if from = 0).
+     *
+     * @return the end of the run cached
+     */
+    private int register(long[] h, int from, int to, int last) {
+        int reg = from;
+        while (reg < to) {
+            if (blocks.freeSlots() == 0) {
+                throw new IllegalStateException("prefix cache has more entries than KV blocks");
+            }
+            if (blocks.find(h[reg], last) != NONE) {
+                break;
+            }
+            last = blocks.add(h[reg], last);
+            registeredLast = last;
+            reg++;
+        }
+        return reg;
     }
 
     /**
@@ -191,16 +199,18 @@ public final class PrefixCache {
             return;
         }
         int m = held.get(r.id());
+        int last = NONE;
         if (m == LongIntHashMap.ABSENT) {
             m = 0;
+        } else {
+            last = heldLast.get(r.id());
         }
         int full = Math.min(Math.min(h.length, r.blocks()), Math.min(r.prefillTarget(), computeEnd) / blockSize);
-        int reg = m;
-        while (reg < full && tryTakeSlot(h[reg]) >= 0) {
-            reg++; // a private block of r becomes a shared cached one: the blocks in use do not change
-        }
+        // a private block of r becomes a shared cached one: the blocks in use do not change
+        int reg = register(h, m, full, last);
         if (reg > m) {
             held.put(r.id(), reg);
+            heldLast.put(r.id(), registeredLast);
         }
     }
 
@@ -210,36 +220,53 @@ public final class PrefixCache {
         int m = held.remove(r.id());
         if (m == LongIntHashMap.ABSENT) {
             m = 0;
+        } else {
+            heldLast.remove(r.id());
         }
         long[] h = r.blockHashes();
         int computedBlocks = r.kvTokens() / blockSize;
         // Further computed full blocks with known hashes (e.g. generated tokens) stay cached too.
         int extraEnd = h == null ? m : Math.max(m, Math.min(Math.min(h.length, total), computedBlocks));
         int privateBlocks = total - m;
+        if (path.length < extraEnd) {
+            path = new int[Math.max(extraEnd, 2 * path.length)];
+        }
+        int[] slot = path;
+        int last = NONE;
+        for (int b = 0; b < m; b++) {
+            last = blocks.find(h[b], last); // held by r: cached
+            slot[b] = last;
+        }
         int kept = 0;
+        for (int b = m; b < extraEnd; b++) {
+            if (blocks.freeSlots() == 0) {
+                throw new IllegalStateException("prefix cache has more entries than KV blocks");
+            }
+            int s = blocks.find(h[b], last);
+            if (s == NONE) {
+                s = blocks.add(h[b], last);
+                slot[b] = s;
+                kept++;
+            } else {
+                slot[b] = NONE; // cached already (by another request): this copy is freed
+            }
+            last = s;
+        }
         // Deepest blocks first, so the LRU evicts a sequence's tail before its shared head.
         for (int b = extraEnd - 1; b >= m; b--) {
-            int s = tryTakeSlot(h[b]);
-            if (s < 0) {
-                continue; // cached already (by another request): this copy is freed
+            if (slot[b] != NONE) {
+                blocks.free(slot[b]);
             }
-            refs[s] = 0;
-            append(s);
-            evictable++;
-            kept++;
         }
         kv.addUsed(-kept);
         for (int b = m - 1; b >= 0; b--) {
-            int s = index.get(h[b]);
-            if (--refs[s] == 0) {
+            int s = slot[b];
+            if (blocks.unref(s) == 0) {
                 kv.addUsed(-1);
                 if (b < computedBlocks) {
-                    append(s);
-                    evictable++;
+                    blocks.free(s);
                 } else {
-                    // registered but never computed (released mid-prefill): not reusable
-                    index.remove(h[b]);
-                    freeSlots[freeTop++] = s;
+                    blocks.drop(s); // registered but never computed (released mid-prefill): not reusable
                 }
             }
         }
@@ -248,16 +275,12 @@ public final class PrefixCache {
 
     /** Evicts cached free blocks until {@code blocks} empty (never cached) blocks exist. */
     void makeRoom(int blocks) {
-        int empty = kv.totalBlocks() - kv.usedBlocks() - evictable;
+        int empty = kv.totalBlocks() - kv.usedBlocks() - this.blocks.evictable();
         while (empty < blocks) {
-            int s = head;
-            if (s == NONE) {
+            if (this.blocks.lruHead() == NONE) {
                 throw new IllegalStateException("KV cache over capacity: no evictable block for " + blocks + " blocks");
             }
-            unlink(s);
-            index.remove(slotHash[s]);
-            freeSlots[freeTop++] = s;
-            evictable--;
+            this.blocks.evictHead();
             evictions++;
             empty++;
         }
@@ -265,55 +288,8 @@ public final class PrefixCache {
 
     /** Forgets every cached block no request holds (a fresh instance starts with an empty cache). */
     void dropEvictable() {
-        while (head != NONE) {
-            int s = head;
-            unlink(s);
-            index.remove(slotHash[s]);
-            freeSlots[freeTop++] = s;
-            evictable--;
+        while (blocks.lruHead() != NONE) {
+            blocks.evictHead();
         }
-    }
-
-    /** Caches {@code hash} in a new slot held once; -1 (nothing done) if it is cached already. */
-    private int tryTakeSlot(long hash) {
-        if (freeTop == 0) {
-            throw new IllegalStateException("prefix cache has more entries than KV blocks");
-        }
-        int s = freeSlots[freeTop - 1];
-        if (index.putIfAbsent(hash, s) != LongIntHashMap.ABSENT) {
-            return -1;
-        }
-        freeTop--;
-        slotHash[s] = hash;
-        refs[s] = 1;
-        return s;
-    }
-
-    private void append(int s) {
-        prev[s] = tail;
-        next[s] = NONE;
-        if (tail == NONE) {
-            head = s;
-        } else {
-            next[tail] = s;
-        }
-        tail = s;
-    }
-
-    private void unlink(int s) {
-        int p = prev[s];
-        int n = next[s];
-        if (p == NONE) {
-            head = n;
-        } else {
-            next[p] = n;
-        }
-        if (n == NONE) {
-            tail = p;
-        } else {
-            prev[n] = p;
-        }
-        prev[s] = NONE;
-        next[s] = NONE;
     }
 }
