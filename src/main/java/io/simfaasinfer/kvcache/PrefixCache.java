@@ -83,12 +83,15 @@ public final class PrefixCache {
 
     /** How many of the first {@code max} hashes of {@code h} are cached, counted from the first. */
     private int leadingCached(long[] h, int max) {
-        int n = 0;
-        int s = NONE;
-        while (n < max && (s = blocks.find(h[n], s)) != NONE) {
-            n++;
+        return blocks.walk(h, 0, max, NONE, null);
+    }
+
+    /** The scratch array of slots, at least {@code n} long. */
+    private int[] path(int n) {
+        if (path.length < n) {
+            path = new int[Math.max(n, 2 * path.length)];
         }
-        return n;
+        return path;
     }
 
     /**
@@ -106,12 +109,11 @@ public final class PrefixCache {
 
     /** Of the first {@code hits} blocks of {@code r} (all cached), those a running request holds (they take no free block). */
     int heldHits(Request r, int hits) {
-        long[] h = r.blockHashes();
+        int[] slot = path(hits);
+        blocks.walk(r.blockHashes(), 0, hits, NONE, slot);
         int n = 0;
-        int s = NONE;
         for (int b = 0; b < hits; b++) {
-            s = blocks.find(h[b], s);
-            if (blocks.refs(s) > 0) {
+            if (blocks.refs(slot[b]) > 0) {
                 n++;
             }
         }
@@ -137,54 +139,37 @@ public final class PrefixCache {
         int promptBlocks = Math.min(h.length, target / blockSize);
         lookupBlocks += promptBlocks;
         int maxHit = Math.min(Math.min(promptBlocks, blocks), (target - 1) / blockSize);
-        int hit = 0;
-        int last = NONE;
-        while (hit < maxHit) {
-            int s = this.blocks.find(h[hit], last);
-            if (s == NONE) {
-                break;
+        int[] slot = path(maxHit);
+        int hit = this.blocks.walk(h, 0, maxHit, NONE, slot);
+        int last = this.blocks.walkLast();
+        int taken = 0;
+        for (int b = 0; b < hit; b++) {
+            if (this.blocks.retain(slot[b]) == 0) {
+                taken++; // a free cached block: now in use
             }
-            if (this.blocks.retain(s) == 0) {
-                kv.addUsed(1);
-            }
-            last = s;
-            hit++;
         }
+        kv.addUsed(taken);
         kv.allocateFresh(blocks - hit);
         int full = Math.min(Math.min(promptBlocks, blocks), Math.max(hit, computeEnd / blockSize));
         int reg = register(h, hit, full, last);
         if (reg > 0) {
             held.put(r.id(), reg);
-            heldLast.put(r.id(), reg > hit ? registeredLast : last);
+            heldLast.put(r.id(), this.blocks.walkLast());
         }
         hitBlocks += hit;
         hitTokens += (long) hit * blockSize;
         return hit * blockSize;
     }
 
-    /** Slot of the last block {@link #register} cached (valid when it cached one). */
-    private int registeredLast;
-
     /**
      * Caches {@code h[from]}, {@code h[from + 1]}, ... before {@code to}, each held once, until one is
      * cached already (by another request); {@code last} caches {@code h[from - 1]} (NONE if from = 0).
+     * {@link CachedBlocks#walkLast} then has the slot of the last block cached.
      *
      * @return the end of the run cached
      */
     private int register(long[] h, int from, int to, int last) {
-        int reg = from;
-        while (reg < to) {
-            if (blocks.freeSlots() == 0) {
-                throw new IllegalStateException("prefix cache has more entries than KV blocks");
-            }
-            if (blocks.find(h[reg], last) != NONE) {
-                break;
-            }
-            last = blocks.add(h[reg], last);
-            registeredLast = last;
-            reg++;
-        }
-        return reg;
+        return blocks.addRun(h, from, to, last);
     }
 
     /**
@@ -210,7 +195,7 @@ public final class PrefixCache {
         int reg = register(h, m, full, last);
         if (reg > m) {
             held.put(r.id(), reg);
-            heldLast.put(r.id(), registeredLast);
+            heldLast.put(r.id(), blocks.walkLast());
         }
     }
 
@@ -228,15 +213,9 @@ public final class PrefixCache {
         // Further computed full blocks with known hashes (e.g. generated tokens) stay cached too.
         int extraEnd = h == null ? m : Math.max(m, Math.min(Math.min(h.length, total), computedBlocks));
         int privateBlocks = total - m;
-        if (path.length < extraEnd) {
-            path = new int[Math.max(extraEnd, 2 * path.length)];
-        }
-        int[] slot = path;
-        int last = NONE;
-        for (int b = 0; b < m; b++) {
-            last = blocks.find(h[b], last); // held by r: cached
-            slot[b] = last;
-        }
+        int[] slot = path(extraEnd);
+        blocks.walk(h, 0, m, NONE, slot); // held by r: all cached
+        int last = m > 0 ? slot[m - 1] : NONE;
         int kept = 0;
         for (int b = m; b < extraEnd; b++) {
             if (blocks.freeSlots() == 0) {
@@ -258,11 +237,11 @@ public final class PrefixCache {
                 blocks.free(slot[b]);
             }
         }
-        kv.addUsed(-kept);
+        int freed = kept;
         for (int b = m - 1; b >= 0; b--) {
             int s = slot[b];
             if (blocks.unref(s) == 0) {
-                kv.addUsed(-1);
+                freed++;
                 if (b < computedBlocks) {
                     blocks.free(s);
                 } else {
@@ -270,26 +249,25 @@ public final class PrefixCache {
                 }
             }
         }
-        kv.addUsed(-(privateBlocks - kept));
+        kv.addUsed(-freed - (privateBlocks - kept));
     }
 
     /** Evicts cached free blocks until {@code blocks} empty (never cached) blocks exist. */
     void makeRoom(int blocks) {
-        int empty = kv.totalBlocks() - kv.usedBlocks() - this.blocks.evictable();
-        while (empty < blocks) {
-            if (this.blocks.lruHead() == NONE) {
+        int evictable = this.blocks.evictable();
+        int need = blocks - (kv.totalBlocks() - kv.usedBlocks() - evictable);
+        if (need > 0) {
+            int k = Math.min(need, evictable);
+            this.blocks.evict(k);
+            evictions += k;
+            if (k < need) {
                 throw new IllegalStateException("KV cache over capacity: no evictable block for " + blocks + " blocks");
             }
-            this.blocks.evictHead();
-            evictions++;
-            empty++;
         }
     }
 
     /** Forgets every cached block no request holds (a fresh instance starts with an empty cache). */
     void dropEvictable() {
-        while (blocks.lruHead() != NONE) {
-            blocks.evictHead();
-        }
+        blocks.evict(blocks.evictable());
     }
 }
