@@ -16,7 +16,8 @@ package io.simfaasinfer.kvcache;
  * dropped (a block registered but released before it was computed); a block with no indexed
  * successor is not probed for one while there are no orphans. Registering a prompt's blocks in order
  * therefore probes the index once, where it leaves the cached ones, not once per block, and evicting
- * a primary block clears a pointer.
+ * a primary block clears a pointer. (Hashes that are not prefix-closed would differ from a plain
+ * hash-to-block map only there: a later block cached after a different predecessor is not found.)
  *
  * <p>Slots are reused last-freed first, so the blocks of one prompt, evicted deepest first and
  * re-registered in order, keep neighbouring slots (in the Mooncake replay of
@@ -65,6 +66,9 @@ final class CachedBlocks {
     private int walkLast;
 
     CachedBlocks(int n) {
+        if (n < 1 || n > Integer.MAX_VALUE >> SHIFT) {
+            throw new IllegalArgumentException("slots must be in [1, " + (Integer.MAX_VALUE >> SHIFT) + "], got " + n);
+        }
         slots = n;
         rec = new int[n << SHIFT];
         sibNext = new int[n];
