@@ -17,7 +17,8 @@ import io.simfaasinfer.request.Request;
  *
  * <p>Counting: {@link BlockManager#usedBlocks()} counts blocks referenced by running requests
  * (shared ones once); evictable cached blocks count as free. All operations are O(blocks of the
- * request) with no allocation beyond the primitive index; the blocks are kept by {@link CachedBlocks},
+ * request) with no allocation beyond the primitive index and one scratch array of slots that grows to
+ * the longest prompt; the blocks are kept by {@link CachedBlocks},
  * which finds a prompt's cached blocks by walking them from its first one, with a hash probe only
  * where prompts branch (block hashes are prefix-closed).
  */
@@ -32,7 +33,7 @@ public final class PrefixCache {
     private final LongIntHashMap held = new LongIntHashMap(256);
     /** Request id -> slot of the last of those blocks (for {@link #cacheUpTo}). */
     private final LongIntHashMap heldLast = new LongIntHashMap(256);
-    /** Scratch: slots of a released request's blocks. */
+    /** Scratch: the slots of the blocks an admission or release walks (grows to the longest prompt, never shrinks). */
     private int[] path;
 
     private long admissions;
