@@ -2,8 +2,6 @@ package io.simfaasinfer.kvcache;
 
 import io.simfaasinfer.request.Request;
 
-import java.util.Arrays;
-
 /**
  * Block-level prefix reuse in one replica's KV cache, after vLLM's automatic prefix caching.
  *
@@ -19,28 +17,24 @@ import java.util.Arrays;
  *
  * <p>Counting: {@link BlockManager#usedBlocks()} counts blocks referenced by running requests
  * (shared ones once); evictable cached blocks count as free. All operations are O(blocks of the
- * request) with no allocation beyond the primitive index.
+ * request) with no allocation beyond the primitive index and one scratch array of slots that grows to
+ * the longest prompt; the blocks are kept by {@link CachedBlocks},
+ * which finds a prompt's cached blocks by walking them from its first one, with a hash probe only
+ * where prompts branch (block hashes are prefix-closed).
  */
 public final class PrefixCache {
 
-    private static final int NONE = -1;
+    private static final int NONE = CachedBlocks.NONE;
 
     private final BlockManager kv;
     private final int blockSize;
-    /** Block hash -> slot. */
-    private final LongIntHashMap index;
-    private final long[] slotHash;
-    private final int[] refs;
-    /** LRU list of cached slots with refs == 0: head = evicted first. */
-    private final int[] prev;
-    private final int[] next;
-    private int head = NONE;
-    private int tail = NONE;
-    private int evictable;
-    private final int[] freeSlots;
-    private int freeTop;
+    private final CachedBlocks blocks;
     /** Request id -> leading blocks of that request referenced in the cache. */
     private final LongIntHashMap held = new LongIntHashMap(256);
+    /** Request id -> slot of the last of those blocks (for {@link #cacheUpTo}). */
+    private final LongIntHashMap heldLast = new LongIntHashMap(256);
+    /** Scratch: the slots of the blocks an admission or release walks (grows to the longest prompt, never shrinks). */
+    private int[] path;
 
     private long admissions;
     private long lookupBlocks;
@@ -53,28 +47,18 @@ public final class PrefixCache {
         this.kv = kv;
         this.blockSize = kv.blockSize();
         int n = kv.totalBlocks();
-        this.index = new LongIntHashMap(Math.min(n, 1 << 16));
-        this.slotHash = new long[n];
-        this.refs = new int[n];
-        this.prev = new int[n];
-        this.next = new int[n];
-        this.freeSlots = new int[n];
-        for (int i = 0; i < n; i++) {
-            freeSlots[i] = n - 1 - i;
-        }
-        this.freeTop = n;
-        Arrays.fill(prev, NONE);
-        Arrays.fill(next, NONE);
+        this.blocks = new CachedBlocks(n);
+        this.path = new int[Math.min(n, 1 << 12)];
     }
 
     /** Cached blocks no running request holds (free, evicted on demand). */
     public int evictableBlocks() {
-        return evictable;
+        return blocks.evictable();
     }
 
     /** Blocks with a cached hash, held or not. */
     public int cachedBlocks() {
-        return index.size();
+        return blocks.size();
     }
 
     /** Admissions that looked up at least one hashed block. */
@@ -95,12 +79,20 @@ public final class PrefixCache {
         if (hashes == null) {
             return 0;
         }
-        int max = Math.min(hashes.length, (promptTokens - 1) / blockSize);
-        int n = 0;
-        while (n < max && index.get(hashes[n]) != LongIntHashMap.ABSENT) {
-            n++;
+        return leadingCached(hashes, Math.min(hashes.length, (promptTokens - 1) / blockSize));
+    }
+
+    /** How many of the first {@code max} hashes of {@code h} are cached, counted from the first. */
+    private int leadingCached(long[] h, int max) {
+        return blocks.walk(h, 0, max, NONE, null);
+    }
+
+    /** The scratch array of slots, at least {@code n} long. */
+    private int[] path(int n) {
+        if (path.length < n) {
+            path = new int[Math.max(n, 2 * path.length)];
         }
-        return n;
+        return path;
     }
 
     /**
@@ -113,20 +105,16 @@ public final class PrefixCache {
         if (h == null || r.prefilled() > 0) {
             return 0;
         }
-        int max = Math.min(h.length, (r.prefillTarget() - 1) / blockSize);
-        int n = 0;
-        while (n < max && index.get(h[n]) != LongIntHashMap.ABSENT) {
-            n++;
-        }
-        return n;
+        return leadingCached(h, Math.min(h.length, (r.prefillTarget() - 1) / blockSize));
     }
 
     /** Of the first {@code hits} blocks of {@code r} (all cached), those a running request holds (they take no free block). */
     int heldHits(Request r, int hits) {
-        long[] h = r.blockHashes();
+        int[] slot = path(hits);
+        blocks.walk(r.blockHashes(), 0, hits, NONE, slot);
         int n = 0;
         for (int b = 0; b < hits; b++) {
-            if (refs[index.get(h[b])] > 0) {
+            if (blocks.refs(slot[b]) > 0) {
                 n++;
             }
         }
@@ -152,31 +140,37 @@ public final class PrefixCache {
         int promptBlocks = Math.min(h.length, target / blockSize);
         lookupBlocks += promptBlocks;
         int maxHit = Math.min(Math.min(promptBlocks, blocks), (target - 1) / blockSize);
-        int hit = 0;
-        while (hit < maxHit) {
-            int s = index.get(h[hit]);
-            if (s == LongIntHashMap.ABSENT) {
-                break;
+        int[] slot = path(maxHit);
+        int hit = this.blocks.walk(h, 0, maxHit, NONE, slot);
+        int last = this.blocks.walkLast();
+        int taken = 0;
+        for (int b = 0; b < hit; b++) {
+            if (this.blocks.retain(slot[b]) == 0) {
+                taken++; // a free cached block: now in use
             }
-            if (refs[s]++ == 0) {
-                unlink(s);
-                evictable--;
-                kv.addUsed(1);
-            }
-            hit++;
         }
+        kv.addUsed(taken);
         kv.allocateFresh(blocks - hit);
         int full = Math.min(Math.min(promptBlocks, blocks), Math.max(hit, computeEnd / blockSize));
-        int reg = hit;
-        while (reg < full && tryTakeSlot(h[reg]) >= 0) {
-            reg++;
-        }
+        int reg = register(h, hit, full, last);
         if (reg > 0) {
             held.put(r.id(), reg);
+            heldLast.put(r.id(), this.blocks.walkLast());
         }
         hitBlocks += hit;
         hitTokens += (long) hit * blockSize;
         return hit * blockSize;
+    }
+
+    /**
+     * Caches {@code h[from]}, {@code h[from + 1]}, ... before {@code to}, each held once, until one is
+     * cached already (by another request); {@code last} caches {@code h[from - 1]} (NONE if from = 0).
+     * {@link CachedBlocks#walkLast} then has the slot of the last block cached.
+     *
+     * @return the end of the run cached
+     */
+    private int register(long[] h, int from, int to, int last) {
+        return blocks.addRun(h, from, to, last);
     }
 
     /**
@@ -191,16 +185,18 @@ public final class PrefixCache {
             return;
         }
         int m = held.get(r.id());
+        int last = NONE;
         if (m == LongIntHashMap.ABSENT) {
             m = 0;
+        } else {
+            last = heldLast.get(r.id());
         }
         int full = Math.min(Math.min(h.length, r.blocks()), Math.min(r.prefillTarget(), computeEnd) / blockSize);
-        int reg = m;
-        while (reg < full && tryTakeSlot(h[reg]) >= 0) {
-            reg++; // a private block of r becomes a shared cached one: the blocks in use do not change
-        }
+        // a private block of r becomes a shared cached one: the blocks in use do not change
+        int reg = register(h, m, full, last);
         if (reg > m) {
             held.put(r.id(), reg);
+            heldLast.put(r.id(), blocks.walkLast());
         }
     }
 
@@ -210,110 +206,69 @@ public final class PrefixCache {
         int m = held.remove(r.id());
         if (m == LongIntHashMap.ABSENT) {
             m = 0;
+        } else {
+            heldLast.remove(r.id());
         }
         long[] h = r.blockHashes();
         int computedBlocks = r.kvTokens() / blockSize;
         // Further computed full blocks with known hashes (e.g. generated tokens) stay cached too.
         int extraEnd = h == null ? m : Math.max(m, Math.min(Math.min(h.length, total), computedBlocks));
         int privateBlocks = total - m;
+        int[] slot = path(extraEnd);
+        blocks.walk(h, 0, m, NONE, slot); // held by r: all cached
+        int last = m > 0 ? slot[m - 1] : NONE;
         int kept = 0;
+        for (int b = m; b < extraEnd; b++) {
+            if (blocks.freeSlots() == 0) {
+                throw new IllegalStateException("prefix cache has more entries than KV blocks");
+            }
+            int s = blocks.find(h[b], last);
+            if (s == NONE) {
+                s = blocks.add(h[b], last);
+                slot[b] = s;
+                kept++;
+            } else {
+                slot[b] = NONE; // cached already (by another request): this copy is freed
+            }
+            last = s;
+        }
         // Deepest blocks first, so the LRU evicts a sequence's tail before its shared head.
         for (int b = extraEnd - 1; b >= m; b--) {
-            int s = tryTakeSlot(h[b]);
-            if (s < 0) {
-                continue; // cached already (by another request): this copy is freed
+            if (slot[b] != NONE) {
+                blocks.free(slot[b]);
             }
-            refs[s] = 0;
-            append(s);
-            evictable++;
-            kept++;
         }
-        kv.addUsed(-kept);
+        int freed = kept;
         for (int b = m - 1; b >= 0; b--) {
-            int s = index.get(h[b]);
-            if (--refs[s] == 0) {
-                kv.addUsed(-1);
+            int s = slot[b];
+            if (blocks.unref(s) == 0) {
+                freed++;
                 if (b < computedBlocks) {
-                    append(s);
-                    evictable++;
+                    blocks.free(s);
                 } else {
-                    // registered but never computed (released mid-prefill): not reusable
-                    index.remove(h[b]);
-                    freeSlots[freeTop++] = s;
+                    blocks.drop(s); // registered but never computed (released mid-prefill): not reusable
                 }
             }
         }
-        kv.addUsed(-(privateBlocks - kept));
+        kv.addUsed(-freed - (privateBlocks - kept));
     }
 
     /** Evicts cached free blocks until {@code blocks} empty (never cached) blocks exist. */
     void makeRoom(int blocks) {
-        int empty = kv.totalBlocks() - kv.usedBlocks() - evictable;
-        while (empty < blocks) {
-            int s = head;
-            if (s == NONE) {
+        int evictable = this.blocks.evictable();
+        int need = blocks - (kv.totalBlocks() - kv.usedBlocks() - evictable);
+        if (need > 0) {
+            int k = Math.min(need, evictable);
+            this.blocks.evict(k);
+            evictions += k;
+            if (k < need) {
                 throw new IllegalStateException("KV cache over capacity: no evictable block for " + blocks + " blocks");
             }
-            unlink(s);
-            index.remove(slotHash[s]);
-            freeSlots[freeTop++] = s;
-            evictable--;
-            evictions++;
-            empty++;
         }
     }
 
     /** Forgets every cached block no request holds (a fresh instance starts with an empty cache). */
     void dropEvictable() {
-        while (head != NONE) {
-            int s = head;
-            unlink(s);
-            index.remove(slotHash[s]);
-            freeSlots[freeTop++] = s;
-            evictable--;
-        }
-    }
-
-    /** Caches {@code hash} in a new slot held once; -1 (nothing done) if it is cached already. */
-    private int tryTakeSlot(long hash) {
-        if (freeTop == 0) {
-            throw new IllegalStateException("prefix cache has more entries than KV blocks");
-        }
-        int s = freeSlots[freeTop - 1];
-        if (index.putIfAbsent(hash, s) != LongIntHashMap.ABSENT) {
-            return -1;
-        }
-        freeTop--;
-        slotHash[s] = hash;
-        refs[s] = 1;
-        return s;
-    }
-
-    private void append(int s) {
-        prev[s] = tail;
-        next[s] = NONE;
-        if (tail == NONE) {
-            head = s;
-        } else {
-            next[tail] = s;
-        }
-        tail = s;
-    }
-
-    private void unlink(int s) {
-        int p = prev[s];
-        int n = next[s];
-        if (p == NONE) {
-            head = n;
-        } else {
-            next[p] = n;
-        }
-        if (n == NONE) {
-            tail = p;
-        } else {
-            prev[n] = p;
-        }
-        prev[s] = NONE;
-        next[s] = NONE;
+        blocks.evict(blocks.evictable());
     }
 }
