@@ -34,11 +34,8 @@ class CompareCommandTest {
 
     @Test
     void rowsATraceReplaySkippedAreReportedOnceForAllVariants() throws IOException {
+        Path cfg = io.simfaasinfer.TestTraces.oneMalformedRowSkipped(tmp);
         Path trace = tmp.resolve("t.csv");
-        Files.writeString(trace, "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,100,20\n"
-                + "2023-11-16 18:15:47.6805900,abc,20\n2023-11-16 18:15:48.6805900,200,30\n");
-        Path cfg = tmp.resolve("tc.yaml");
-        Files.writeString(cfg, "workload:\n  trace:\n    file: t.csv\n    format: azure\n    on_malformed: skip\n");
         Path out = tmp.resolve("cmp.json");
         var run = BadConfigTest.exec("compare", "--config", cfg.toString(), "--schedulers", "vllm,sarathi",
                 "--output", out.toString());
