@@ -128,6 +128,10 @@ final class ResultBuilder {
             // a disabled serverless section leaves the always-on results exactly as they were
             ((ObjectNode) cfg).remove("serverless");
         }
+        if (config.scheduler().numSchedulerSteps() == 1 && cfg.get("scheduler") instanceof ObjectNode sch) {
+            // single-step scheduling (the default) leaves the echoed configuration exactly as it was
+            sch.remove("num_scheduler_steps");
+        }
         var split = new SimulationResult.TtftSplit(m.queueDelay().summary(), m.ttftPrefill().summary());
         return new SimulationResult(requests, m.ttft().summary(), m.tbt().summary(), m.tpot().summary(),
                 m.e2e().summary(), m.queueDelay().summary(), split, throughput, util, costs,

@@ -67,6 +67,10 @@ public final class ConfigOptions {
     @Option(names = "--max-num-batched-tokens", description = "Most new tokens per iteration (scheduler.max_num_batched_tokens).")
     Integer maxNumBatchedTokens;
 
+    @Option(names = "--num-scheduler-steps", description = "vllm: decode steps per scheduling decision, vLLM 0.6's"
+            + " multi-step scheduling (scheduler.num_scheduler_steps, default 1).")
+    Integer numSchedulerSteps;
+
     @Option(names = "--arrival", description = "Arrival process: poisson, gamma, constant, weibull, on_off, diurnal, schedule (workload.arrival.process).")
     String arrival;
 
@@ -189,6 +193,7 @@ public final class ConfigOptions {
         add(all, "--local-policy", "scheduler.local_policy", localPolicy);
         add(all, "--max-num-seqs", "scheduler.max_num_seqs", maxNumSeqs);
         add(all, "--max-num-batched-tokens", "scheduler.max_num_batched_tokens", maxNumBatchedTokens);
+        add(all, "--num-scheduler-steps", "scheduler.num_scheduler_steps", numSchedulerSteps);
         // first: it replaces workload.arrival whole, so a rate or process given too is seen (and refused)
         if (concurrency != null) {
             all.add(new ConfigLoader.Override("workload.arrival={process: closed_loop, concurrency: " + concurrency + "}",

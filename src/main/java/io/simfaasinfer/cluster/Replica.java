@@ -141,7 +141,7 @@ public final class Replica {
             return -1;
         }
         batch.setStartNs(now);
-        Breakdown b = predictor.predict(batch);
+        Breakdown b = batch.predictWith(predictor);
         long duration = Math.max(1, Math.round(b.totalMs() * 1e6));
         busy = true;
         lastDurationNs = duration;

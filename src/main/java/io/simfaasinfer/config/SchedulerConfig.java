@@ -23,6 +23,8 @@ import java.util.Map;
  * @param ftPadding           {@code faster-transformer}: cost prompts padded to the batch's longest and finished
  *                            sequences still stepped until the batch ends (true, as FasterTransformer computes);
  *                            false = padding and finished sequences cost nothing (a lower bound)
+ * @param numSchedulerSteps   {@code vllm}: decode steps per scheduling decision (vLLM 0.6's
+ *                            {@code --num-scheduler-steps}, multi-step scheduling); 1 = every step is scheduled
  */
 public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens,
                               double watermark, Map<String, Object> options,
@@ -32,7 +34,8 @@ public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedToke
                               double milpTimeLimitMs,
                               int milpMaxCandidates,
                               int longPrefillTokenThreshold,
-                              boolean ftPadding) {
+                              boolean ftPadding,
+                              int numSchedulerSteps) {
 
     /** Branch-and-bound nodes one MILP batch selection may explore (a deterministic work budget). */
     public static final int DEFAULT_MILP_NODE_LIMIT = 2000;
@@ -41,18 +44,19 @@ public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedToke
     /**
      * The defaults of the scheduling-policy keys: chunk 512, FCFS, MILP limited to
      * {@value #DEFAULT_MILP_NODE_LIMIT} nodes (no wall-clock limit) over 12 candidates,
-     * no long-prefill cap, FasterTransformer padding on.
+     * no long-prefill cap, FasterTransformer padding on, single-step scheduling.
      */
     public SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedTokens, double watermark,
                            Map<String, Object> options) {
         this(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, 512, "fcfs",
-                DEFAULT_MILP_NODE_LIMIT, 0, 12, 0, true);
+                DEFAULT_MILP_NODE_LIMIT, 0, 12, 0, true, 1);
     }
 
     /** This configuration with {@code newOptions} as the plug-in options (defaults filled by validation). */
     public SchedulerConfig withOptions(Map<String, Object> newOptions) {
         return new SchedulerConfig(name, maxNumSeqs, maxNumBatchedTokens, watermark, Map.copyOf(newOptions), chunkSize,
-                localPolicy, milpNodeLimit, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding);
+                localPolicy, milpNodeLimit, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding,
+                numSchedulerSteps);
     }
 
     /**
@@ -72,6 +76,7 @@ public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedToke
         m.put("milp_max_candidates", milpMaxCandidates);
         m.put("long_prefill_token_threshold", longPrefillTokenThreshold);
         m.put("ft_padding", ftPadding);
+        m.put("num_scheduler_steps", numSchedulerSteps);
         if (options != null) {
             options.forEach((k, v) -> m.put("options." + k, v));
         }
@@ -80,11 +85,13 @@ public record SchedulerConfig(String name, int maxNumSeqs, int maxNumBatchedToke
 
     public SchedulerConfig withMaxNumBatchedTokens(int tokens) {
         return new SchedulerConfig(name, maxNumSeqs, tokens, watermark, options, chunkSize, localPolicy,
-                milpNodeLimit, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding);
+                milpNodeLimit, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding,
+                numSchedulerSteps);
     }
 
     public SchedulerConfig withLocalPolicy(String policy) {
         return new SchedulerConfig(name, maxNumSeqs, maxNumBatchedTokens, watermark, options, chunkSize, policy,
-                milpNodeLimit, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding);
+                milpNodeLimit, milpTimeLimitMs, milpMaxCandidates, longPrefillTokenThreshold, ftPadding,
+                numSchedulerSteps);
     }
 }

@@ -77,7 +77,9 @@ public final class ClassMetrics {
             if (now + egressNs <= r.ttftDeadlineNs() && r.ttftDeadlineNs() != Long.MAX_VALUE) {
                 c.sloMet++;
             }
-        } else {
+        } else if (gapNs > 0) {
+            // a token delivered at the same instant as the one before came in the same streamed chunk
+            // (a multi-step run's burst): one inter-token gap per chunk, as benchmark clients measure ITL
             c.tbt.record(gapNs);
         }
     }

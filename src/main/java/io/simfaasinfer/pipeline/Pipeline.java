@@ -103,7 +103,7 @@ public final class Pipeline {
             next = (e + 1) % pp;
             Batch b = batches[e];
             b.setStartNs(now);
-            Breakdown bd = predictor.predict(b);
+            Breakdown bd = b.predictWith(predictor);
             long sendNs = times.sendNs(b.totalPrefillTokens() + b.numDecodes());
             long t = now;
             long sum = 0;

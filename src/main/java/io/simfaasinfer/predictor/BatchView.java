@@ -43,6 +43,15 @@ public interface BatchView {
         return totalPrefillTokens() + numDecodes();
     }
 
+    /**
+     * Whether the host's per-iteration work (scheduling, input preparation, output processing) is
+     * paid for this step: true for every iteration except the second and later steps of a vLLM
+     * multi-step run ({@code scheduler.num_scheduler_steps}), which one scheduling decision covers.
+     */
+    default boolean paysHost() {
+        return true;
+    }
+
     /** Sequences in the batch. */
     default int numSequences() {
         return numPrefills() + numDecodes();

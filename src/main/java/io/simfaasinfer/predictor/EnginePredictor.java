@@ -7,7 +7,9 @@ package io.simfaasinfer.predictor;
  * launched its kernels, {@code layers x eagerLaunchUsPerLayer}, so it costs
  * {@code max(GPU time, launch time)} (the host runs ahead of the GPU asynchronously). Goes to
  * {@link Breakdown#overheadMs}. Monotone: the host terms grow with the sequences, and the max of
- * two non-decreasing times is non-decreasing. Immutable.
+ * two non-decreasing times is non-decreasing. A step of a multi-step run after its first
+ * ({@link BatchView#paysHost} false: vLLM 0.6 {@code --num-scheduler-steps}) pays no host term but
+ * still its eager launch. Immutable.
  */
 public final class EnginePredictor implements ExecutionTimePredictor {
 
@@ -28,7 +30,9 @@ public final class EnginePredictor implements ExecutionTimePredictor {
         if (seqs == 0) {
             return b;
         }
-        double host = engine.hostIterationMs() + engine.hostPerSequenceUs() * seqs / 1000.0;
+        // A later step of a multi-step run (BatchView#paysHost false) pays no scheduling or output
+        // processing: the run's host time is paid once, by its first step, so per token it falls by 1/N.
+        double host = batch.paysHost() ? engine.hostIterationMs() + engine.hostPerSequenceUs() * seqs / 1000.0 : 0;
         boolean graph = batch.numPrefills() == 0 && batch.numDecodes() <= engine.cudaGraphMaxBatch();
         if (!graph) {
             host += Math.max(0, eagerLaunchMs - b.totalMs());

@@ -15,7 +15,11 @@ public interface RequestObserver {
     /** The request's first iteration starts (end of its queueing delay). */
     default void onFirstScheduled(Request r, long now) { }
 
-    /** A token was emitted; {@code gapNs} is the time since the previous token, or -1 for the first. */
+    /**
+     * A token was emitted; {@code gapNs} is the time since the previous token, or -1 for the first.
+     * A gap of 0 marks a token delivered with the previous one (a multi-step run's burst:
+     * {@code scheduler.num_scheduler_steps}); metrics count one inter-token gap per delivery.
+     */
     default void onToken(Request r, long gapNs, long now) { }
 
     /** The request lost its KV cache and will be recomputed. */

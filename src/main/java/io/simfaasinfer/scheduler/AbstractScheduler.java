@@ -43,6 +43,9 @@ public abstract class AbstractScheduler implements Scheduler {
     private int heldForTransfer;
     private int incoming;
     private long emitted;
+    /** Multi-step runs completed ({@link Batch#steps} &gt; 1), and the steps in them that emitted no token. */
+    private long multiStepRuns;
+    private long wastedSteps;
     /** Written by {@link #touch} so its reads are not optimised away; never read. */
     @SuppressWarnings("unused")
     private int touched;
@@ -75,7 +78,26 @@ public abstract class AbstractScheduler implements Scheduler {
 
     @Override
     public java.util.Map<String, Long> policyCounters() {
-        return localPolicy.counters();
+        if (multiStepRuns == 0) {
+            return localPolicy.counters();
+        }
+        java.util.Map<String, Long> m = new java.util.TreeMap<>(localPolicy.counters());
+        m.put("multi_step_runs", multiStepRuns);
+        m.put("multi_step_wasted_steps", wastedSteps);
+        return m;
+    }
+
+    /** Multi-step runs completed so far. */
+    public long multiStepRuns() {
+        return multiStepRuns;
+    }
+
+    /**
+     * Decode steps of multi-step runs that produced no token: a request that reached its output
+     * length inside a run still held its slot for the run's remaining steps.
+     */
+    public long wastedSteps() {
+        return wastedSteps;
     }
 
     @Override
@@ -241,11 +263,16 @@ public abstract class AbstractScheduler implements Scheduler {
                 anyFinished |= emit(r, now, iterationNs);
             }
         }
-        for (int i = 0, n = batch.numDecodes(); i < n; i++) {
-            Request r = batch.decodeRequest(i);
-            if (r != null) { // null: a padding decode (static batching), no token
-                anyFinished |= emit(r, now, iterationNs);
+        int steps = batch.steps();
+        if (steps == 1) {
+            for (int i = 0, n = batch.numDecodes(); i < n; i++) {
+                Request r = batch.decodeRequest(i);
+                if (r != null) { // null: a padding decode (static batching), no token
+                    anyFinished |= emit(r, now, iterationNs);
+                }
             }
+        } else {
+            anyFinished |= emitRun(batch, steps, now, iterationNs);
         }
         if (anyFinished) {
             running.removeIf(AbstractScheduler::leaves);
@@ -273,6 +300,31 @@ public abstract class AbstractScheduler implements Scheduler {
             }
         }
         touched = sum;
+    }
+
+    /**
+     * The end of a multi-step run: each decode's tokens of its {@code steps} steps reach the client
+     * now, together (vLLM 0.6 processes a run's outputs at its end); a request that reached its
+     * output length inside the run emits only its remaining tokens, and the rest of its steps are
+     * wasted. True if any request finished.
+     */
+    private boolean emitRun(Batch batch, int steps, long now, long iterationNs) {
+        boolean anyFinished = false;
+        multiStepRuns++;
+        for (int i = 0, n = batch.numDecodes(); i < n; i++) {
+            Request r = batch.decodeRequest(i);
+            if (r == null) {
+                continue;
+            }
+            int tokens = Math.min(steps, r.remainingOutput());
+            wastedSteps += steps - tokens;
+            boolean leaves = false;
+            for (int t = 0; t < tokens && !leaves; t++) {
+                leaves = emit(r, now, iterationNs);
+            }
+            anyFinished |= leaves;
+        }
+        return anyFinished;
     }
 
     private static boolean leaves(Request r) {

@@ -1,6 +1,8 @@
 package io.simfaasinfer.scheduler;
 
 import io.simfaasinfer.predictor.BatchView;
+import io.simfaasinfer.predictor.Breakdown;
+import io.simfaasinfer.predictor.ExecutionTimePredictor;
 import io.simfaasinfer.request.Request;
 
 import java.util.Arrays;
@@ -35,6 +37,10 @@ public final class Batch implements BatchView {
     private int nPaddingDecodes;
 
     private long startNs = -1;
+    /** Decode steps this batch runs for one scheduling decision (vLLM multi-step); 1 otherwise. */
+    private int steps = 1;
+    /** While a multi-step run is timed: the step being predicted (its decodes' contexts are this much longer). */
+    private int stepOffset;
 
     /** When the iteration of this batch started (set by the replica that runs it), or -1 if unknown. */
     public long startNs() {
@@ -55,6 +61,61 @@ public final class Batch implements BatchView {
         padTo = 0;
         sumPaddedPrefillTokens = 0;
         nPaddingDecodes = 0;
+        steps = 1;
+        stepOffset = 0;
+    }
+
+    /**
+     * Makes this decode-only batch a multi-step run of {@code n} steps (vLLM 0.6
+     * {@code --num-scheduler-steps}): the same sequences decode {@code n} times in a row, each step's
+     * contexts one token longer, and only the first step pays the host's per-iteration work
+     * ({@link #paysHost}). Cleared by {@link #clear}.
+     */
+    public void setSteps(int n) {
+        if (n < 1 || (n > 1 && nPrefill > 0)) {
+            throw new IllegalArgumentException("a multi-step run is decode-only and has at least one step, got " + n);
+        }
+        steps = n;
+    }
+
+    /** Decode steps of this batch: 1, or a multi-step run's length. */
+    public int steps() {
+        return steps;
+    }
+
+    /**
+     * The predicted time of this batch: one iteration, or for a multi-step run the sum of its steps,
+     * step {@code s} (from 0) with every decode context {@code s} tokens longer and the host paid at
+     * step 0 only. A one-step batch is predicted exactly as before ({@code p.predict(this)}).
+     */
+    public Breakdown predictWith(ExecutionTimePredictor p) {
+        if (steps == 1) {
+            return p.predict(this);
+        }
+        double linear = 0, prefillAttn = 0, decodeAttn = 0, lmHead = 0, comm = 0, overhead = 0, flops = 0, bytes = 0;
+        try {
+            for (int s = 0; s < steps; s++) {
+                stepOffset = s;
+                Breakdown b = p.predict(this);
+                linear += b.linearMs();
+                prefillAttn += b.prefillAttentionMs();
+                decodeAttn += b.decodeAttentionMs();
+                lmHead += b.lmHeadMs();
+                comm += b.communicationMs();
+                overhead += b.overheadMs();
+                flops += b.flops();
+                bytes += b.bytes();
+            }
+        } finally {
+            stepOffset = 0;
+        }
+        return new Breakdown(linear, prefillAttn, decodeAttn, lmHead, comm, overhead, flops, bytes);
+    }
+
+    /** False for the second and later steps of a multi-step run while it is timed. */
+    @Override
+    public boolean paysHost() {
+        return stepOffset == 0;
     }
 
     public boolean isEmpty() {
@@ -134,7 +195,7 @@ public final class Batch implements BatchView {
     }
     @Override public int prefillContext(int i) { return prefillContext[i]; }
     @Override public int numDecodes() { return nDecode; }
-    @Override public int decodeContext(int i) { return decodeContext[i]; }
+    @Override public int decodeContext(int i) { return decodeContext[i] + stepOffset; }
     @Override public long totalPrefillTokens() { return padTo > 0 ? sumPaddedPrefillTokens : sumPrefillTokens; }
-    @Override public long totalDecodeContext() { return sumDecodeContext; }
+    @Override public long totalDecodeContext() { return sumDecodeContext + (long) nDecode * stepOffset; }
 }

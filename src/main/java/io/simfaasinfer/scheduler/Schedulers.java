@@ -26,6 +26,10 @@ public final class Schedulers {
             "token budget per iteration (decodes + prefill chunks)");
     private static final Setting LONG_PREFILL = Setting.integer("long_prefill_token_threshold", 0, 0,
             Integer.MAX_VALUE, "most prefill tokens of one request per step; 0 = no cap");
+    /** vLLM 0.6's {@code --num-scheduler-steps}; vLLM sets no upper bound, 256 (the default max_num_seqs) is a sane one. */
+    public static final int MAX_SCHEDULER_STEPS = 256;
+    private static final Setting NUM_SCHEDULER_STEPS = Setting.integer("num_scheduler_steps", 1, 1, MAX_SCHEDULER_STEPS,
+            "decode steps per scheduling decision (multi-step scheduling); tokens reach the client in bursts of this many");
     private static final Setting FT_PADDING = Setting.flag("ft_padding", true,
             "pad prompts to the batch's longest and step finished sequences to the batch's end; false = lower bound");
 
@@ -73,7 +77,7 @@ public final class Schedulers {
                 SchedulerFactory.CHUNKED_PREFILL);
         return new Registry<>("scheduler", SchedulerFactory.class, List.of(
                 new Builtin("vllm", "vLLM v0: prefill-first continuous batching, recompute preemption",
-                        VllmScheduler::new, List.of(WATERMARK),
+                        VllmScheduler::new, List.of(WATERMARK, NUM_SCHEDULER_STEPS),
                         Set.of(SchedulerFactory.PREFIX_CACHING, SchedulerFactory.WHOLE_PROMPTS, SchedulerFactory.PREEMPTION),
                         NONE),
                 new Builtin("orca", "Orca: iteration-level batching of whole prompts with decodes, max KV reserved,"

@@ -13,16 +13,32 @@ import io.simfaasinfer.request.Request;
  * preempts the most recently arrived running request (recompute: its KV is dropped and it is
  * prefilled again later), possibly itself. The waiting order is the configured local policy
  * ({@code scheduler.local_policy}, FCFS by default, as vLLM).
+ *
+ * <p>Multi-step scheduling ({@code scheduler.num_scheduler_steps} N &gt; 1, vLLM 0.6
+ * {@code --num-scheduler-steps}): a decode iteration is a run of N steps decided once
+ * ({@link Batch#setSteps}): each decode reserves KV for its next N tokens up front (vLLM's
+ * {@code num_lookahead_slots} = N - 1 on top of the appended slot, vllm/core/scheduler.py
+ * {@code _can_append_slots} / {@code _append_slots}; here capped at the request's last output
+ * token, so a request that fits the cache alone can always run), the host's per-iteration work is
+ * paid once per run, and the run's tokens reach the client together at its end. A prefill
+ * iteration stays a single step (vllm/sequence.py {@code init_multi_step_from_lookahead_slots}: a
+ * prefill without chunking has no lookahead slots, so one step), and waiting requests are
+ * admitted only between runs (vllm/engine/llm_engine.py {@code step}: the scheduler is called only
+ * when the cached run has no remaining steps). A request that reaches its output length inside a
+ * run keeps its slot and KV until the run ends (its remaining steps are counted as wasted).
  */
 public class VllmScheduler extends AbstractScheduler {
 
     private final int maxNumSeqs;
     private final int maxBatchedTokens;
+    /** Decode steps per scheduling decision (1: single-step, every iteration scheduled). */
+    private final int steps;
 
     public VllmScheduler(SchedulerContext ctx) {
         super(ctx);
         this.maxNumSeqs = ctx.config().maxNumSeqs();
         this.maxBatchedTokens = ctx.config().maxNumBatchedTokens();
+        this.steps = Math.max(1, ctx.config().numSchedulerSteps());
     }
 
     @Override
@@ -44,6 +60,9 @@ public class VllmScheduler extends AbstractScheduler {
             return true;
         }
         scheduleDecodes(now, out);
+        if (steps > 1 && !out.isEmpty()) {
+            out.setSteps(steps);
+        }
         return !out.isEmpty();
     }
 
@@ -75,8 +94,10 @@ public class VllmScheduler extends AbstractScheduler {
         int i = 0;
         while (i < running.size()) {
             Request r = running.get(i);
-            // This step appends the last emitted token to the KV cache.
-            int need = extraBlocksFor(r, (long) r.kvTokens() + 1);
+            // This step appends the last emitted token to the KV cache; a multi-step run the tokens of
+            // its later steps too (lookahead slots), up to the request's last output token.
+            int ahead = steps == 1 ? 1 : Math.min(steps, r.remainingOutput());
+            int need = extraBlocksFor(r, (long) r.kvTokens() + ahead);
             boolean selfPreempted = false;
             while (need > kv.freeBlocks()) {
                 int victim = latestArrivedRunning(i);

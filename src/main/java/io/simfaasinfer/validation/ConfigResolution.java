@@ -37,8 +37,11 @@ public record ConfigResolution(SimulatorConfig config, Catalog catalog, String s
             catalog = catalog.withUserFile(catalogFile);
         }
         // the loader resolved the file's relative paths against its folder already
+        List<ConfigWarning> engineDefaults = new ArrayList<>();
+        loaded = V0ChunkedPrefillDefault.apply(loaded, catalog, engineDefaults);
         SimulatorConfig validated = ConfigValidator.validate(loaded, catalog);
         List<ConfigWarning> warnings = new ArrayList<>(loaded.aliasNotes());
+        warnings.addAll(engineDefaults);
         nameNote(warnings, loaded, "model.name", validated.model().name());
         nameNote(warnings, loaded, "cluster.gpu", validated.cluster().gpu());
         warnings.addAll(InapplicableKeys.warnings(loaded, validated, catalog));

@@ -75,7 +75,7 @@ class PluginSettingsTest {
     void builtInsDeclareTheirKeysAndCapabilities() {
         var schedulers = io.simfaasinfer.scheduler.Schedulers.registry().all();
         assertThat(schedulers.get("sarathi").settings()).extracting(Setting::key).contains("chunk_size", "watermark");
-        assertThat(schedulers.get("vllm").settings()).extracting(Setting::key).containsExactly("watermark");
+        assertThat(schedulers.get("vllm").settings()).extracting(Setting::key).containsExactly("watermark", "num_scheduler_steps");
         assertThat(schedulers.values()).filteredOn(f -> f.capabilities().contains("prefix_caching"))
                 .extracting(NamedFactory::name).containsExactlyInAnyOrder("vllm", "vllm-v1", "sarathi");
         var milp = io.simfaasinfer.scheduler.local.LocalPolicies.registry().all().get("milp");
