@@ -92,9 +92,16 @@ public final class Replica {
     /** Duration of the iteration started last, ns (0 before the first). */
     public long lastIterationNs() { return lastDurationNs; }
 
+    /** Stops telling {@code l} of this replica's load changes (if it is the one told). */
+    public void unwatch(LoadListener l) {
+        if (listener == l) {
+            listener = null;
+        }
+    }
+
     /**
      * Tells {@code l} (an index of the replicas a router chooses among), as slot {@code slot}, of every
-     * change of this replica's load from now on; one listener at a time.
+     * change of this replica's load from now on; one listener at a time ({@link #unwatch} ends it).
      */
     public void watch(LoadListener l, int slot) {
         if (listener != null && listener != l) {

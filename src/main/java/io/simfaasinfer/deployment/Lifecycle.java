@@ -29,6 +29,16 @@ public interface Lifecycle {
     /** Adds to {@code view} the replicas {@code r} may be routed to now (none while earlier requests wait here). */
     void collect(Request r, ReplicaView view, long now);
 
+    /**
+     * A view of its own that a stage of this pool alone routes {@code r} over instead of collecting
+     * one: the replicas {@link #collect} would add, in the same order, kept and indexed while they do
+     * not change (a serverless fleet's ready instances), so a choice is not a scan of the fleet; null:
+     * collect.
+     */
+    default ReplicaView view(Request r, long now) {
+        return null;
+    }
+
     /** The router chose {@code target} (one this lifecycle collected) for {@code r}: enqueue it there. */
     void dispatch(Replica target, Request r, long now);
 

@@ -108,7 +108,8 @@ public final class Pool {
     private Lifecycle lifecycle;
     /** What taking a routed request means: the entry stage enqueues it; the decode stage starts its KV transfer. */
     private Intake intake = this::enqueue;
-    private java.util.function.BiPredicate<Replica, Request> canTake = (rep, r) -> true;
+    private static final java.util.function.BiPredicate<Replica, Request> ANY = (rep, r) -> true;
+    private java.util.function.BiPredicate<Replica, Request> canTake = ANY;
     private java.util.function.LongConsumer afterIteration;
 
     /**
@@ -144,6 +145,11 @@ public final class Pool {
     void setIntake(Intake intake, java.util.function.BiPredicate<Replica, Request> canTake) {
         this.intake = intake;
         this.canTake = canTake;
+    }
+
+    /** Whether every replica can take any request at any time ({@link #canTake} is always true): not a decode pool. */
+    public boolean takesAny() {
+        return canTake == ANY;
     }
 
     /** Whether {@code replica} can take {@code r} now (always, except a decode replica without room for its KV). */

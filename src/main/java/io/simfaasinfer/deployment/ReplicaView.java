@@ -27,14 +27,24 @@ public final class ReplicaView implements ClusterView {
     }
 
     /**
-     * Indexes the members' load from now on, for a view whose members never change (always-on
-     * pools): the routers' choices ({@link #leastOutstanding} and the others) then cost O(log n).
+     * Indexes the members' load from now on, for a view whose members do not change while it is
+     * used (always-on pools; a serverless fleet's ready instances between changes): the routers' choices ({@link #leastOutstanding} and the others) then cost O(log n).
      * Each member reports its changes ({@link Replica#loadChanged}) to this view only. With assertions
      * on (the tests) every indexed answer is checked against the scan.
      */
-    void index() {
+    public void index() {
         if (size > 0) {
             index = new LoadIndex(this);
+        }
+    }
+
+    /** Ends {@link #index}: the members stop reporting to this view (one that is replaced by another). */
+    public void unindex() {
+        if (index != null) {
+            for (int i = 0; i < size; i++) {
+                members[i].unwatch(index);
+            }
+            index = null;
         }
     }
 

@@ -86,6 +86,17 @@ final class Stage {
         for (int i = 0, n = pools.size(); i < n; i++) {
             pools.get(i).lifecycle().onOffered(r, now);
         }
+        if (pools.size() == 1) {
+            ReplicaView own = pools.get(0).lifecycle().view(r, now);
+            if (own != null) {
+                if (own.size() == 0) {
+                    pools.get(0).lifecycle().hold(r, now);
+                    return;
+                }
+                pools.get(0).lifecycle().dispatch(own.member(router.route(r, own, now)), r, now);
+                return;
+            }
+        }
         view.clear();
         for (int i = 0, n = pools.size(); i < n; i++) {
             Pool p = pools.get(i);

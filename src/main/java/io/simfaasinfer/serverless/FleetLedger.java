@@ -19,6 +19,8 @@ final class FleetLedger {
     private long coveredNs;
     private long coveredSinceNs;
     private double readyArea;
+    /** Transitions that made an instance ready or not ready (IDLE/BUSY against the rest), so far. */
+    private long readinessChanges;
     private long readySinceNs;
     private int peakLive;
     private long lastTransitionNs;
@@ -34,7 +36,11 @@ final class FleetLedger {
         coveredSinceNs = now;
         count(in.state, -1);
         count(next, +1);
+        boolean wasReady = in.ready();
         in.moveTo(next, now);
+        if (in.ready() != wasReady) {
+            readinessChanges++;
+        }
         lastTransitionNs = Math.max(lastTransitionNs, now);
         peakLive = Math.max(peakLive, live());
     }
@@ -56,6 +62,11 @@ final class FleetLedger {
     }
 
     /** Integral of ready instances over time up to {@code now}, instance-ns. */
+    /** How many times an instance became ready or stopped being ready: a version of the set of ready instances. */
+    long readinessChanges() {
+        return readinessChanges;
+    }
+
     double readyAreaAt(long now) {
         return readyArea + (double) (idle + busy) * (now - readySinceNs);
     }

@@ -20,6 +20,10 @@ final class InstanceSlots {
     private final int maxInstances;
     private final int concurrencyLimit;
     private final ArrayList<Instance> slots = new ArrayList<>();
+    /** {@link #stableEligible}'s view, the keep and readiness version it was made for; null before the first. */
+    private ReplicaView stable;
+    private int stableKeep = -1;
+    private long stableReadiness = -1;
 
     /** @param concurrencyLimit most requests in flight on one instance; 0 = no limit */
     InstanceSlots(Pool pool, int maxInstances, int concurrencyLimit) {
@@ -83,6 +87,39 @@ final class InstanceSlots {
                 }
             }
         }
+    }
+
+    /**
+     * What {@link #eligible} adds for any request when room is unconditional (no concurrency limit, and
+     * not a decode fleet, whose instances must be able to reserve the request's KV): the first
+     * {@code max(1, desired)} ready instances in slot order. Kept as one indexed view until the set of
+     * ready instances ({@code readiness}, a version of it) or {@code desired} changes, so a request
+     * neither scans the slots nor refills a view, and a router's choice is O(log n) in the fleet;
+     * null when room depends on the request (then {@link #eligible}).
+     */
+    ReplicaView stableEligible(int desired, long readiness) {
+        if (concurrencyLimit > 0 || !pool.takesAny()) {
+            return null;
+        }
+        int keep = Math.max(1, desired);
+        if (stable == null || keep != stableKeep || readiness != stableReadiness) {
+            if (stable != null) {
+                stable.unindex();
+            }
+            ReplicaView v = new ReplicaView();
+            for (int i = 0, n = slots.size(), seen = 0; i < n && seen < keep; i++) {
+                Instance in = slots.get(i);
+                if (in.ready()) {
+                    v.add(in.replica);
+                    seen++;
+                }
+            }
+            v.index();
+            stable = v;
+            stableKeep = keep;
+            stableReadiness = readiness;
+        }
+        return stable;
     }
 
     /** Room for {@code r}: under the concurrency limit, and (a decode fleet) able to reserve its KV now. */

@@ -54,6 +54,8 @@ public final class ServerlessLifecycle implements Lifecycle {
     private final InstanceSlots slots;
     /** Reused by the drain of the global queue: the same view as at arrival. */
     private final ReplicaView drainView = new ReplicaView();
+    /** What {@link #view} offers while requests wait in the global queue: nothing (FIFO). */
+    private final ReplicaView none = new ReplicaView();
     /** Whether every request of the run is done (the workload exhausted, none left anywhere in the deployment). */
     private final java.util.function.BooleanSupplier runOver;
     private final FleetLedger ledger = new FleetLedger();
@@ -174,6 +176,12 @@ public final class ServerlessLifecycle implements Lifecycle {
         if (waiting.isEmpty()) {
             slots.eligible(r, lastDesired, into);
         }
+    }
+
+    /** {@link #collect}'s replicas as one kept, indexed view when room is unconditional (see InstanceSlots). */
+    @Override
+    public ReplicaView view(Request r, long now) {
+        return waiting.isEmpty() ? slots.stableEligible(lastDesired, ledger.readinessChanges()) : none;
     }
 
     @Override
@@ -389,12 +397,16 @@ public final class ServerlessLifecycle implements Lifecycle {
 
     /** A ready instance with room for {@code r}, chosen by the pool's router over the same view as at arrival. */
     private Instance pick(Request r, long now) {
-        drainView.clear();
-        slots.eligible(r, lastDesired, drainView);
-        if (drainView.size() == 0) {
+        ReplicaView v = slots.stableEligible(lastDesired, ledger.readinessChanges());
+        if (v == null) {
+            drainView.clear();
+            slots.eligible(r, lastDesired, drainView);
+            v = drainView;
+        }
+        if (v.size() == 0) {
             return null;
         }
-        return slots.of(drainView.member(router.route(r, drainView, now)));
+        return slots.of(v.member(router.route(r, v, now)));
     }
 
     private void drain(long now) {
