@@ -1,6 +1,12 @@
 package io.simfaasinfer.kvcache;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 
 import static io.simfaasinfer.kvcache.CachedBlocks.NONE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,5 +94,87 @@ class CachedBlocksTest {
         assertThat(c.evictable()).isZero();
         assertThat(c.size()).isEqualTo(1);
         assertThat(c.refs(sa[0])).isEqualTo(1);
+    }
+
+    @Test
+    void aBlockRetainedAndFreedManyTimesIsEvictedByItsLatestFree() {
+        CachedBlocks c = new CachedBlocks(4);
+        int a = c.add(10, NONE);
+        int b = c.add(20, NONE);
+        c.unref(a);
+        c.free(a);
+        c.unref(b);
+        c.free(b);
+        // a is taken and freed again many times (more than twice the slots)
+        for (int i = 0; i < 50; i++) {
+            assertThat(c.retain(a)).isZero();
+            assertThat(c.evictable()).isEqualTo(1);
+            assertThat(c.unref(a)).isZero();
+            c.free(a);
+        }
+        assertThat(c.evictable()).isEqualTo(2);
+        c.evict(1); // b, freed before a's latest free
+        assertThat(c.find(20, NONE)).isEqualTo(NONE);
+        assertThat(c.find(10, NONE)).isEqualTo(a);
+        c.evict(1);
+        assertThat(c.find(10, NONE)).isEqualTo(NONE);
+        assertThat(c.size()).isZero();
+        assertThat(c.freeSlots()).isEqualTo(4);
+    }
+
+    /** Single-block prompts (roots) under random adds, retains, frees and evictions, against a plain LRU list. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void evictionOrderMatchesAPlainLruList(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int n = 2 + rnd.nextInt(30);
+        CachedBlocks c = new CachedBlocks(n);
+        List<Long> lru = new ArrayList<>(); // free blocks' hashes, least recently freed first
+        List<Long> held = new ArrayList<>(); // one entry per reference
+        List<Long> cached = new ArrayList<>();
+        long next = 1;
+        for (int step = 0; step < 20_000; step++) {
+            int op = rnd.nextInt(10);
+            if (op < 2 && c.freeSlots() > 0) {
+                long h = next++;
+                assertThat(c.find(h, NONE)).isEqualTo(NONE);
+                c.add(h, NONE);
+                held.add(h);
+                cached.add(h);
+            } else if (op < 4 && !cached.isEmpty()) {
+                long h = cached.get(rnd.nextInt(cached.size()));
+                int s = c.find(h, NONE);
+                int before = c.retain(s);
+                assertThat(before).isEqualTo((int) held.stream().filter(x -> x == h).count());
+                if (before == 0) {
+                    assertThat(lru.remove(h)).isTrue();
+                }
+                held.add(h);
+            } else if (op < 8 && !held.isEmpty()) {
+                long h = held.remove(rnd.nextInt(held.size()));
+                int s = c.find(h, NONE);
+                if (c.unref(s) == 0) {
+                    c.free(s);
+                    lru.add(h);
+                }
+            } else if (op < 9 && !lru.isEmpty()) {
+                int k = 1 + rnd.nextInt(lru.size());
+                c.evict(k);
+                for (int i = 0; i < k; i++) {
+                    long h = lru.remove(0);
+                    cached.remove(h);
+                    assertThat(c.find(h, NONE)).isEqualTo(NONE);
+                }
+            }
+            assertThat(c.evictable()).isEqualTo(lru.size());
+            assertThat(c.size()).isEqualTo(cached.size());
+            for (long h : lru) {
+                int s = c.find(h, NONE);
+                assertThat(s).isNotEqualTo(NONE);
+                assertThat(c.refs(s)).isZero();
+            }
+        }
+        c.evict(c.evictable());
+        assertThat(c.size()).isEqualTo(held.stream().distinct().count());
     }
 }
