@@ -48,10 +48,9 @@ public final class TextSummary {
         });
         var sch = r.scheduling();
         if (sch != null && !sch.localPolicyCounters().isEmpty()) {
-            b.append("local policy ").append(sch.localPolicy()).append(": ");
-            b.append(String.join(", ", sch.localPolicyCounters().entrySet().stream()
-                    .map(e -> e.getValue() + " " + e.getKey().replace('_', ' ')).toList()));
-            b.append(System.lineSeparator());
+            // the scheduler's own counters (multi-step runs) share the section with the local policy's
+            counters(b, "local policy " + sch.localPolicy(), sch.localPolicyCounters(), false);
+            counters(b, "scheduler (multi-step)", sch.localPolicyCounters(), true);
         }
         b.append(String.format(Locale.ROOT, "%-14s %9s %9s %9s %9s %9s %9s%n", "latency (ms)", "mean", "p50", "p90",
                 "p95", "p99", "max"));
@@ -105,6 +104,15 @@ public final class TextSummary {
 
     private static String pct(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
+    /** One line of {@code counters}: those named multi_step_* ({@code multiStep}) or the others; none: no line. */
+    private static void counters(StringBuilder b, String label, java.util.Map<String, Long> counters, boolean multiStep) {
+        var shown = counters.entrySet().stream().filter(e -> e.getKey().startsWith("multi_step_") == multiStep)
+                .map(e -> e.getValue() + " " + e.getKey().replace('_', ' ')).toList();
+        if (!shown.isEmpty()) {
+            b.append(label).append(": ").append(String.join(", ", shown)).append(System.lineSeparator());
+        }
     }
 
     private static void row(StringBuilder b, String name, LatencySummary l) {
