@@ -4,6 +4,7 @@ import io.simfaasinfer.cluster.Replica;
 import io.simfaasinfer.deployment.Pool;
 import io.simfaasinfer.deployment.ReplicaView;
 import io.simfaasinfer.request.Request;
+import io.simfaasinfer.routing.Router;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +21,8 @@ final class InstanceSlots {
     private final int maxInstances;
     private final int concurrencyLimit;
     private final ArrayList<Instance> slots = new ArrayList<>();
+    /** Reused by {@link #choose} when room depends on the request. */
+    private final ReplicaView scratch = new ReplicaView();
     /** {@link #stableEligible}'s view, the keep and readiness version it was made for; null before the first. */
     private ReplicaView stable;
     private int stableKeep = -1;
@@ -120,6 +123,23 @@ final class InstanceSlots {
             stableReadiness = readiness;
         }
         return stable;
+    }
+
+    /**
+     * A ready instance with room for {@code r}, chosen by {@code router} over the view a request
+     * arriving now would get ({@link #stableEligible}, else {@link #eligible}); null when none has room.
+     */
+    Instance choose(Request r, int desired, long readiness, Router router, long now) {
+        ReplicaView v = stableEligible(desired, readiness);
+        if (v == null) {
+            scratch.clear();
+            eligible(r, desired, scratch);
+            v = scratch;
+        }
+        if (v.size() == 0) {
+            return null;
+        }
+        return of(v.member(router.route(r, v, now)));
     }
 
     /** Room for {@code r}: under the concurrency limit, and (a decode fleet) able to reserve its KV now. */

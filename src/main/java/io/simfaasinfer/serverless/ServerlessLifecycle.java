@@ -8,8 +8,6 @@ import io.simfaasinfer.deployment.Lifecycle;
 import io.simfaasinfer.deployment.Pool;
 import io.simfaasinfer.deployment.ReplicaView;
 import io.simfaasinfer.engine.EventQueue;
-import io.simfaasinfer.engine.Phase;
-import io.simfaasinfer.metrics.LatencyStats;
 import io.simfaasinfer.metrics.MetricsCollector;
 import io.simfaasinfer.metrics.ServerlessResult;
 import io.simfaasinfer.metrics.SimulationResult;
@@ -20,8 +18,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The serverless lifecycle of a pool: a fleet of function instances. Owns the instance slots (each
@@ -52,8 +48,6 @@ public final class ServerlessLifecycle implements Lifecycle {
     private final Pool pool;
     private final Router router;
     private final InstanceSlots slots;
-    /** Reused by the drain of the global queue: the same view as at arrival. */
-    private final ReplicaView drainView = new ReplicaView();
     /** What {@link #view} offers while requests wait in the global queue: nothing (FIFO). */
     private final ReplicaView none = new ReplicaView();
     /** Whether every request of the run is done (the workload exhausted, none left anywhere in the deployment). */
@@ -63,11 +57,7 @@ public final class ServerlessLifecycle implements Lifecycle {
     private final MetricsCollector metrics;
     private final ServerlessMetrics sm;
     private final Autoscaler autoscaler;
-    private final ColdStartModel coldStart;
-    private final CheckpointTier tier;
-    private final CheckpointTier hostTier;
-    private final String coldStartSource;
-    private final long hostTtlNs;
+    private final ColdStarts starts;
     private final long keepAliveNs;
     private final long intervalNs;
     private final int maxBatchSize;
@@ -75,15 +65,12 @@ public final class ServerlessLifecycle implements Lifecycle {
     private final Billing billing;
     private final FleetHistory history;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    private final LatencyStats instanceStart = new LatencyStats();
-    private final Map<String, Long> startsByTier = new TreeMap<>();
     private final FleetView view;
 
     private int lastDesired;
     private boolean workloadExhausted;
     private boolean pokePending;
     private boolean finished;
-    private long coldStarts;
     private long releases;
     private long rejectedQueueFull;
     private int queuePeak;
@@ -110,12 +97,7 @@ public final class ServerlessLifecycle implements Lifecycle {
         this.sm = sm;
         this.tp = tp;
         this.maxBatchSize = maxBatchSize;
-        var cs = cfg.coldStart();
-        this.coldStart = ColdStartModel.of(cs, model.weightBytes(), tp);
-        this.tier = CheckpointTier.parse(cs.checkpointTier()).orElseThrow();
-        this.hostTier = CheckpointTier.parse(cs.hostCacheTier()).orElseThrow();
-        this.hostTtlNs = cs.locality() ? Math.round(cs.hostCacheTtlS() * 1e9) : -1;
-        this.coldStartSource = ColdStartProfiles.builtin().forGpu(gpu.name()).source();
+        this.starts = new ColdStarts(cfg.coldStart(), model.weightBytes(), tp, gpu);
         this.keepAliveNs = Math.round(cfg.keepAliveS() * 1e9);
         var as = cfg.autoscaler();
         this.intervalNs = Math.max(1, Math.round(as.evaluationIntervalS() * 1e9));
@@ -346,17 +328,14 @@ public final class ServerlessLifecycle implements Lifecycle {
 
     private void startInstance(long now) {
         boolean[] cached = new boolean[1];
-        Instance choice = slots.toStart(now, hostTtlNs, cached);
-        CheckpointTier t = cached[0] ? coldStart.faster(tier, hostTier) : tier;
+        Instance choice = slots.toStart(now, starts.hostTtlNs(), cached);
+        CheckpointTier t = starts.tierFor(cached[0]);
         choice.generation++;
         choice.beginLife();
         choice.tier = t;
         ledger.transition(choice, InstanceState.STARTING, now);
-        long duration = coldStart.totalNs(t);
+        long duration = starts.begin(t);
         queue.schedule(now + duration, new FleetEvents.InstanceReady(this, choice.slot, choice.generation));
-        coldStarts++;
-        startsByTier.merge(t.label(), 1L, Long::sum);
-        instanceStart.record(duration);
         ledger.point(now);
     }
 
@@ -395,24 +374,10 @@ public final class ServerlessLifecycle implements Lifecycle {
 
     // ---- dispatch ----
 
-    /** A ready instance with room for {@code r}, chosen by the pool's router over the same view as at arrival. */
-    private Instance pick(Request r, long now) {
-        ReplicaView v = slots.stableEligible(lastDesired, ledger.readinessChanges());
-        if (v == null) {
-            drainView.clear();
-            slots.eligible(r, lastDesired, drainView);
-            v = drainView;
-        }
-        if (v.size() == 0) {
-            return null;
-        }
-        return slots.of(v.member(router.route(r, v, now)));
-    }
-
     private void drain(long now) {
         while (!waiting.isEmpty()) {
             Waiting w = waiting.peekFirst();
-            Instance target = pick(w.request(), now);
+            Instance target = slots.choose(w.request(), lastDesired, ledger.readinessChanges(), router, now);
             if (target == null) {
                 return;
             }
@@ -498,24 +463,8 @@ public final class ServerlessLifecycle implements Lifecycle {
         return tp;
     }
 
-    ColdStartModel coldStart() {
-        return coldStart;
-    }
-
-    CheckpointTier tier() {
-        return tier;
-    }
-
-    String coldStartSource() {
-        return coldStartSource;
-    }
-
-    LatencyStats instanceStart() {
-        return instanceStart;
-    }
-
-    Map<String, Long> startsByTier() {
-        return startsByTier;
+    ColdStarts starts() {
+        return starts;
     }
 
     List<ServerlessResult.Point> series() {
@@ -530,9 +479,6 @@ public final class ServerlessLifecycle implements Lifecycle {
         return cfg.autoscaler().name();
     }
 
-    long coldStarts() {
-        return coldStarts;
-    }
 
     long releases() {
         return releases;

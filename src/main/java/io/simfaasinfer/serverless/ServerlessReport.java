@@ -41,22 +41,23 @@ final class ServerlessReport {
         var billing = new ServerlessResult.BillingSummary(b.pricePerGpuHour(), b.billedGpuSeconds(), cost, perHour,
                 per1k, qpsPerDollar, bc.granularityS(), bc.minimumS(), bc.billColdStart(), bc.idlePriceFactor(), endS);
 
-        ColdStartModel m = c.coldStart();
+        ColdStarts starts = c.starts();
+        ColdStartModel m = starts.model();
         Map<String, Double> load = new LinkedHashMap<>();
         Map<String, Double> total = new LinkedHashMap<>();
         for (CheckpointTier t : CheckpointTier.values()) {
             load.put(t.label(), m.loadS(t));
             total.put(t.label(), m.totalS(t));
         }
-        var parts = new ServerlessResult.ColdStartParts(c.tier().label(), m.containerStartS(), m.frameworkInitS(),
-                m.engineWarmupS(), m.weightBytes() / 1e9, load, total, c.coldStartSource());
+        var parts = new ServerlessResult.ColdStartParts(starts.tier().label(), m.containerStartS(), m.frameworkInitS(),
+                m.engineWarmupS(), m.weightBytes() / 1e9, load, total, starts.source());
 
         var ttft = new ServerlessResult.TtftBreakdown(sm.ttftQueueing().summary(), sm.ttftColdStart().summary(),
                 sm.ttftPrefill().summary());
         long arrivals = sm.arrivals();
-        var section = new ServerlessResult(c.autoscalerName(), c.coldStarts(), new TreeMap<>(c.startsByTier()),
+        var section = new ServerlessResult(c.autoscalerName(), starts.count(), new TreeMap<>(starts.byTier()),
                 sm.requestsCold(), arrivals > 0 ? (double) sm.requestsCold() / arrivals : 0, sm.coldWait().summary(),
-                c.instanceStart().summary(), parts, c.peakLive(), c.config().minInstances(), c.releases(), alive,
+                starts.durations().summary(), parts, c.peakLive(), c.config().minInstances(), c.releases(), alive,
                 c.queuePeak(), c.rejectedQueueFull(), instanceS, gpuS, ttft, billing, List.copyOf(c.series()));
 
         // the fleet's billed cost, plus what the deployment's always-on pools cost (none for a fleet alone)

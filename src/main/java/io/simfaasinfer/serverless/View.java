@@ -153,6 +153,6 @@ final class View implements FleetView {
 
     @Override
     public double coldStartS() {
-        return c.coldStart().totalS(c.tier());
+        return c.starts().model().totalS(c.starts().tier());
     }
 }
