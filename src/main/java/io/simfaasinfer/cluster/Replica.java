@@ -92,6 +92,11 @@ public final class Replica {
     /** Duration of the iteration started last, ns (0 before the first). */
     public long lastIterationNs() { return lastDurationNs; }
 
+    /** Whether an index is told of this replica's load changes ({@link #watch}). */
+    public boolean watched() {
+        return listener != null;
+    }
+
     /** Stops telling {@code l} of this replica's load changes (if it is the one told). */
     public void unwatch(LoadListener l) {
         if (listener == l) {

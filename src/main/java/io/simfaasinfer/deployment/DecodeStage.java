@@ -40,6 +40,13 @@ final class DecodeStage implements Handoff {
     private final Deployment deployment;
     private final EventQueue queue;
     private final ReplicaView view = new ReplicaView();
+    /**
+     * One always-on decode pool: all its replicas, filled once and indexed (their load and transfer
+     * headroom), for the requests every replica can take; null until first needed, or when the stage
+     * has several pools or a serverless one (then the view is collected per request).
+     */
+    private ReplicaView all;
+    private boolean allChecked;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private final ArrayList<SharedLink<Transfer>> links = new ArrayList<>();
     private final SharedLink.Sink<Transfer> sink = this::onTransferred;
@@ -109,6 +116,17 @@ final class DecodeStage implements Handoff {
 
     /** Routes {@code r} to a decode replica that can reserve its blocks now; false if none can. */
     private boolean tryRoute(Request r, long now) {
+        ReplicaView every = allReplicas();
+        if (every != null && pools.get(0).admissionProblem(r) == null) {
+            int need = every.member(0).scheduler().transferBlocks(r);
+            if (need >= 0 && every.minTransferHeadroom() >= need) {
+                // every replica can reserve r now: the collected view would be all of them, in order
+                assert allCanTake(every, r) : "decode headroom says every replica can take request " + r.id();
+                Replica to = every.member(router.route(r, every, now));
+                deployment.poolOf(to).lifecycle().dispatch(to, r, now);
+                return true;
+            }
+        }
         view.clear();
         for (int i = 0, n = pools.size(); i < n; i++) {
             Pool p = pools.get(i);
@@ -121,6 +139,35 @@ final class DecodeStage implements Handoff {
         }
         Replica to = view.member(router.route(r, view, now));
         deployment.poolOf(to).lifecycle().dispatch(to, r, now);
+        return true;
+    }
+
+    /**
+     * The indexed view of the one always-on decode pool's replicas (built on first use), or null: several
+     * pools, a serverless pool, or replicas already watched by another index.
+     */
+    private ReplicaView allReplicas() {
+        if (!allChecked) {
+            allChecked = true;
+            Pool p = pools.size() == 1 ? pools.get(0) : null;
+            if (p != null && p.lifecycle().staticMembership()) {
+                ReplicaView v = new ReplicaView();
+                p.lifecycle().replicas().forEach(v::add);
+                if (v.size() > 0 && v.indexable()) {
+                    v.index();
+                    all = v;
+                }
+            }
+        }
+        return all;
+    }
+
+    private static boolean allCanTake(ReplicaView v, Request r) {
+        for (int i = 0; i < v.size(); i++) {
+            if (v.member(i).scheduler().transferBlocksIfFree(r) < 0) {
+                return false;
+            }
+        }
         return true;
     }
 

@@ -22,6 +22,7 @@ final class LoadIndex implements Replica.LoadListener {
     private static final int KV = 1;
     private static final int WORK = 2;
     private static final int MAX_OUTSTANDING = 3;
+    private static final int MIN_HEADROOM = 4;
 
     private final ReplicaView view;
     private final int n;
@@ -30,8 +31,13 @@ final class LoadIndex implements Replica.LoadListener {
     private final int[] outstanding;
     private final double[] kv;
     private final long[] work;
-    /** Per tree: the winning slot of each node (-1: no replica below), or for MAX_OUTSTANDING the maximum. */
-    private final int[][] trees = new int[4][];
+    /** Decode replicas' transfer headroom ({@code Scheduler.transferHeadroom}); read once its tree exists. */
+    private final int[] headroom;
+    /**
+     * Per tree: the winning slot of each node (-1: no replica below), or for MAX_OUTSTANDING and
+     * MIN_HEADROOM the maximum / minimum value itself.
+     */
+    private final int[][] trees = new int[5][];
     private final int[] dirty;
     private final boolean[] isDirty;
     private int dirtyCount;
@@ -47,6 +53,7 @@ final class LoadIndex implements Replica.LoadListener {
         this.outstanding = new int[n];
         this.kv = new double[n];
         this.work = new long[n];
+        this.headroom = new int[n];
         this.dirty = new int[n];
         this.isDirty = new boolean[n];
         for (int i = 0; i < n; i++) {
@@ -79,14 +86,24 @@ final class LoadIndex implements Replica.LoadListener {
         return tree(MAX_OUTSTANDING)[1];
     }
 
+    /** The least transfer headroom of any member (decode replicas). */
+    int minHeadroom() {
+        return tree(MIN_HEADROOM)[1];
+    }
+
     private int[] tree(int kind) {
         refresh();
         int[] t = trees[kind];
         if (t == null) {
             t = new int[2 * leaves];
-            Arrays.fill(t, kind == MAX_OUTSTANDING ? Integer.MIN_VALUE : -1);
+            Arrays.fill(t, kind == MAX_OUTSTANDING ? Integer.MIN_VALUE : kind == MIN_HEADROOM ? Integer.MAX_VALUE : -1);
+            if (kind == MIN_HEADROOM) {
+                for (int i = 0; i < n; i++) {
+                    headroom[i] = view.transferHeadroom(i);
+                }
+            }
             for (int i = 0; i < n; i++) {
-                t[leaves + i] = kind == MAX_OUTSTANDING ? outstanding[i] : i;
+                t[leaves + i] = kind == MAX_OUTSTANDING ? outstanding[i] : kind == MIN_HEADROOM ? headroom[i] : i;
             }
             for (int k = leaves - 1; k >= 1; k--) {
                 t[k] = winner(kind, t[2 * k], t[2 * k + 1]);
@@ -107,6 +124,8 @@ final class LoadIndex implements Replica.LoadListener {
                     int k = leaves + slot;
                     if (kind == MAX_OUTSTANDING) {
                         t[k] = outstanding[slot];
+                    } else if (kind == MIN_HEADROOM) {
+                        t[k] = headroom[slot];
                     }
                     for (k >>>= 1; k >= 1; k >>>= 1) {
                         t[k] = winner(kind, t[2 * k], t[2 * k + 1]);
@@ -121,12 +140,18 @@ final class LoadIndex implements Replica.LoadListener {
         outstanding[slot] = view.outstanding(slot);
         kv[slot] = view.kvUtilization(slot);
         work[slot] = view.remainingWork(slot);
+        if (trees[MIN_HEADROOM] != null) {
+            headroom[slot] = view.transferHeadroom(slot);
+        }
     }
 
     /** The better of two children: for a min tree the slot the scan would keep (a before b, a < b). */
     private int winner(int kind, int a, int b) {
         if (kind == MAX_OUTSTANDING) {
             return Math.max(a, b);
+        }
+        if (kind == MIN_HEADROOM) {
+            return Math.min(a, b);
         }
         if (b < 0) {
             return a;

@@ -38,6 +38,16 @@ public final class ReplicaView implements ClusterView {
         }
     }
 
+    /** Whether {@link #index} may watch the members: none is watched by another index already. */
+    public boolean indexable() {
+        for (int i = 0; i < size; i++) {
+            if (members[i].watched()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Ends {@link #index}: the members stop reporting to this view (one that is replaced by another). */
     public void unindex() {
         if (index != null) {
@@ -86,6 +96,33 @@ public final class ReplicaView implements ClusterView {
         int i = index.leastWork();
         assert i == ClusterView.super.leastRemainingWork() : "indexed shortest_work differs from the scan";
         return i;
+    }
+
+    /**
+     * The least transfer headroom of the members ({@code Scheduler.transferHeadroom}: blocks a KV
+     * transfer may reserve now, -1 without a free sequence slot): every member can take a transfer of
+     * {@code b} blocks when it is at least {@code b}. Indexed views answer in O(log n).
+     */
+    public int minTransferHeadroom() {
+        if (index == null) {
+            return scanMinHeadroom();
+        }
+        int min = index.minHeadroom();
+        assert min == scanMinHeadroom() : "indexed transfer headroom differs from the scan";
+        return min;
+    }
+
+    private int scanMinHeadroom() {
+        int min = Integer.MAX_VALUE;
+        for (int i = 0; i < size; i++) {
+            min = Math.min(min, transferHeadroom(i));
+        }
+        return min;
+    }
+
+    /** The member's transfer headroom (decode replicas). */
+    int transferHeadroom(int i) {
+        return members[i].scheduler().transferHeadroom();
     }
 
     public void add(Replica r) {

@@ -392,11 +392,20 @@ public abstract class AbstractScheduler implements Scheduler {
     @Override
     public int transferBlocksIfFree(Request r) {
         int blocks = transferReservation(r);
-        int reserve = running.isEmpty() && incoming == 0 ? 0 : watermarkBlocks;
-        if (blocks + reserve > kv.freeBlocks() || running.size() + incoming >= ctx.config().maxNumSeqs()) {
+        return blocks <= transferHeadroom() ? blocks : -1;
+    }
+
+    @Override
+    public int transferBlocks(Request r) {
+        return transferReservation(r);
+    }
+
+    @Override
+    public int transferHeadroom() {
+        if (running.size() + incoming >= ctx.config().maxNumSeqs()) {
             return -1;
         }
-        return blocks;
+        return kv.freeBlocks() - (running.isEmpty() && incoming == 0 ? 0 : watermarkBlocks);
     }
 
     @Override

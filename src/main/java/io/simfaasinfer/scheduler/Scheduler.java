@@ -93,6 +93,24 @@ public interface Scheduler {
         throw new UnsupportedOperationException(name() + " does not serve disaggregated pools");
     }
 
+    /**
+     * Decode side: the blocks {@link #transferBlocksIfFree} would reserve for {@code r} (whether or not
+     * they are free), the same on every replica of a pool; -1 when not known without a replica's state.
+     */
+    default int transferBlocks(Request r) {
+        return -1;
+    }
+
+    /**
+     * Decode side: the most blocks a transfer may reserve here now (free blocks above the watermark
+     * kept for running requests), or -1 when no sequence slot is free: {@code transferBlocksIfFree(r)
+     * >= 0} exactly when {@code transferBlocks(r) <= transferHeadroom()}. -1 when not known (then a
+     * stage asks {@link #transferBlocksIfFree} replica by replica).
+     */
+    default int transferHeadroom() {
+        return -1;
+    }
+
     /** Decode side: takes {@code blocks} KV blocks for the incoming cache of {@code r} (waiting-for-remote-KV). */
     default void reserveTransfer(Request r, int blocks) {
         throw new UnsupportedOperationException(name() + " does not serve disaggregated pools");
