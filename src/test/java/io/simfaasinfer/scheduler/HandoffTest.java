@@ -88,6 +88,37 @@ class HandoffTest {
         assertThat(kv.usedBlocks()).isZero();
     }
 
+    /** The decode stage's shortcut: a transfer fits exactly when its blocks are within the headroom. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vllm", "vllm-v1", "sarathi", "orca", "faster-transformer"})
+    void aTransferFitsExactlyWhenItsBlocksAreWithinTheHeadroom(String name) {
+        BlockManager kv = new BlockManager(60, 16);
+        var sc = TestConfigs.of("scheduler.name=" + name, "scheduler.max_num_batched_tokens=4096",
+                "scheduler.max_num_seqs=6").scheduler();
+        Scheduler s = Schedulers.registry().get("scheduler.name", name).create(new SchedulerContext(0, kv, sc,
+                Catalog.builtin().model("llama-2-7b"), RequestObserver.NONE, null, null));
+        int[] prompts = {100, 17, 300, 64, 250, 16, 400, 90, 33, 500};
+        int fitted = 0;
+        for (int i = 0; i < prompts.length; i++) {
+            Request r = new Request(i, 0, prompts[i], 20, true);
+            r.assign(3);
+            r.markRunning(0);
+            r.advancePrefill(prompts[i]);
+            r.emitToken(5);
+            r.markTransferring(5, 5);
+            int blocks = s.transferBlocksIfFree(r);
+            assertThat(blocks >= 0).as("%s: request %d (%d blocks, headroom %d)", name, i, s.transferBlocks(r),
+                    s.transferHeadroom()).isEqualTo(s.transferBlocks(r) <= s.transferHeadroom());
+            if (blocks >= 0) {
+                assertThat(blocks).isEqualTo(s.transferBlocks(r));
+                s.reserveTransfer(r, blocks);
+                fitted++;
+            }
+        }
+        assertThat(fitted).as("some fit, some do not (blocks or sequence slots run out)").isBetween(2, 6);
+        assertThat(s.transferHeadroom()).isLessThan(kv.blocksFor(500));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"orca", "faster-transformer"})
     void aSchedulerThatReservesWholeRequestsReservesATransferredOneWhole(String name) {
