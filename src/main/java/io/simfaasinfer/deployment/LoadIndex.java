@@ -9,7 +9,8 @@ import java.util.Arrays;
  * router's choice costs O(log n) instead of a scan of every replica: tournament trees over the
  * replicas' slots give the slot of least outstanding requests, of least KV utilisation (then fewer
  * outstanding), of least remaining work, and the most outstanding requests, each with the scan's
- * tie-break (the lowest slot among equals, so the choice is exactly the scan's).
+ * tie-break (the lowest slot among equals, so the choice is exactly the scan's), and the least
+ * transfer headroom of decode replicas (whether every one can take a request's KV).
  *
  * <p>A replica reports that its load may have changed ({@link Replica#loadChanged}) whenever its
  * scheduler's state changes; its slot is queued once, and every query first refreshes the queued
