@@ -248,8 +248,7 @@ public final class CompareCommand implements Callable<Integer> {
         Simulator sim = new Simulator(r.validated(), null, slo == null ? null : counter, null, traces);
         SimulationResult result = sim.run();
         List<String> all = new ArrayList<>(warnings);
-        String skipped = c.workload().trace() == null ? null
-                : io.simfaasinfer.workload.TraceSource.skipWarning(c.workload().trace().file(),
+        String skipped = io.simfaasinfer.workload.TraceSource.skipWarning(c.workload().trace(),
                 result.workloadAdjustments());
         if (skipped != null) {
             all.add(skipped);

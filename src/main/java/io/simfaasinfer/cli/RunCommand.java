@@ -136,8 +136,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         List<String> warnings = new ArrayList<>(r.warningTexts());
-        String skipped = r.config().workload().trace() == null ? null
-                : TraceSource.skipWarning(r.config().workload().trace().file(), result.workloadAdjustments());
+        String skipped = TraceSource.skipWarning(r.config().workload().trace(), result.workloadAdjustments());
         if (skipped != null) {
             err.println("warning: " + skipped);
             err.flush();

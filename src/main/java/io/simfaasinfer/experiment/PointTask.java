@@ -69,8 +69,7 @@ public record PointTask(int index, long seed, LinkedHashMap<String, String> para
         long t0 = System.nanoTime();
         try {
             SimulationResult ran = new Simulator(r.validated(), null, null, null, traces).run();
-            var trace = r.config().workload().trace();
-            String skipped = trace == null ? null : TraceSource.skipWarning(trace.file(), ran.workloadAdjustments());
+            String skipped = TraceSource.skipWarning(r.config().workload().trace(), ran.workloadAdjustments());
             SimulationResult res = skipped == null ? ran : ran.withWarnings(withLine(ran.warnings(), skipped));
             Map<String, Object> metrics = new LinkedHashMap<>();
             ResultsDb.METRICS.forEach((k, f) -> metrics.put(k, f.apply(res)));

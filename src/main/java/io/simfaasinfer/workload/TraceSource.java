@@ -347,10 +347,10 @@ public final class TraceSource implements RequestSource, AutoCloseable {
      * The warning of a run whose replay skipped malformed rows, from its adjustments (see
      * {@link TraceReader#skipWarning}); null when none was skipped or the run replayed no trace.
      */
-    public static String skipWarning(String file, Map<String, Long> adjustments) {
-        Long n = adjustments == null ? null : adjustments.get("trace_malformed_rows_skipped");
-        Long line = adjustments == null ? null : adjustments.get(FIRST_MALFORMED_LINE);
-        return n == null || line == null ? null : TraceReader.skipWarning(file, n, line);
+    public static String skipWarning(TraceConfig trace, Map<String, Long> adjustments) {
+        Long n = trace == null || adjustments == null ? null : adjustments.get("trace_malformed_rows_skipped");
+        Long line = n == null ? null : adjustments.get(FIRST_MALFORMED_LINE);
+        return n == null || line == null ? null : TraceReader.skipWarning(trace.file(), n, line);
     }
 
     @Override
