@@ -3,6 +3,7 @@ package io.simfaasinfer.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simfaasinfer.cli.CliRun;
 import io.simfaasinfer.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,19 +28,6 @@ class SweepTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run exec(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code;
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            code = Main.execute(args, o, e);
-        }
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private static final String[] SWEEP = {"sweep", "--num-requests", "200", "--arrival-rate", "2,6",
         "--param", "scheduler.name=vllm,sarathi", "--param", "cluster.replicas=1,2", "-q"};
 
@@ -55,7 +41,7 @@ class SweepTest {
     private JsonNode export(Path db) throws IOException {
         Path out = tmp.resolve(db.getFileName() + ".json");
         Files.deleteIfExists(out);
-        Run r = exec("sweep", "export", "--db", db.toString(), "--format", "json", "-o", out.toString());
+        CliRun r = CliRun.exec("sweep", "export", "--db", db.toString(), "--format", "json", "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(out.toFile());
         j.forEach(row -> ((ObjectNode) row).remove("wall_s"));
@@ -81,8 +67,8 @@ class SweepTest {
     void everyPointIsOneRowWithItsParametersAndFiguresWhateverTheJobs() throws IOException {
         Path one = tmp.resolve("one.duckdb");
         Path two = tmp.resolve("four.duckdb");
-        assertThat(exec(with(SWEEP, "--jobs", "1", "--db", one.toString())).code()).isZero();
-        Run r = exec(with(SWEEP, "--jobs", "4", "--db", two.toString()));
+        assertThat(CliRun.exec(with(SWEEP, "--jobs", "1", "--db", one.toString())).code()).isZero();
+        CliRun r = CliRun.exec(with(SWEEP, "--jobs", "4", "--db", two.toString()));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("sweep: 8 points, 8 run (0 failed");
         JsonNode a = export(one);
@@ -98,7 +84,7 @@ class SweepTest {
         assertThat(first.path("ttft_p99_ms").asDouble()).isPositive();
         // a single run of the same point gives the same figures
         Path rj = tmp.resolve("single.json");
-        assertThat(exec("run", "--num-requests", "200", "--arrival-rate", "2", "--scheduler", "vllm", "--replicas", "1",
+        assertThat(CliRun.exec("run", "--num-requests", "200", "--arrival-rate", "2", "--scheduler", "vllm", "--replicas", "1",
                 "-o", rj.toString(), "-q").code()).isZero();
         JsonNode single = new ObjectMapper().readTree(rj.toFile());
         assertThat(first.path("ttft_p99_ms").asDouble()).isEqualTo(single.path("ttft_ms").path("p99").asDouble());
@@ -110,7 +96,7 @@ class SweepTest {
         List<Integer> seen = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Path db = tmp.resolve("shard" + i + ".duckdb");
-            assertThat(exec(with(SWEEP, "--shard", i + "/3", "--db", db.toString())).code()).isZero();
+            assertThat(CliRun.exec(with(SWEEP, "--shard", i + "/3", "--db", db.toString())).code()).isZero();
             for (JsonNode row : export(db)) {
                 assertThat(row.path("point").asInt() % 3).isEqualTo(i);
                 seen.add(row.path("point").asInt());
@@ -124,20 +110,20 @@ class SweepTest {
         Path cfg = io.simfaasinfer.TestTraces.oneMalformedRowSkipped(tmp);
         Path trace = tmp.resolve("t.csv");
         Path db = tmp.resolve("skips.duckdb");
-        Run r = exec("sweep", "--config", cfg.toString(), "--param", "scheduler.name=vllm,sarathi", "--db",
+        CliRun r = CliRun.exec("sweep", "--config", cfg.toString(), "--param", "scheduler.name=vllm,sarathi", "--db",
                 db.toString(), "-q");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err().lines()).containsExactly("warning: " + trace
                 + ": 1 malformed row skipped (on_malformed: skip); the first on line 3 (2 of 2 points run)");
         Path clean = tmp.resolve("clean.duckdb");
-        Run none = exec(with(SWEEP, "--db", clean.toString()));
+        CliRun none = CliRun.exec(with(SWEEP, "--db", clean.toString()));
         assertThat(none.err()).doesNotContain("warning");
     }
 
     @Test
     void aBadPointIsRecordedWithItsErrorAndTheSweepGoesOn() throws IOException {
         Path db = tmp.resolve("bad.duckdb");
-        Run r = exec("sweep", "--num-requests", "50", "--param", "cluster.tp=1,3", "--db", db.toString(), "-q");
+        CliRun r = CliRun.exec("sweep", "--num-requests", "50", "--param", "cluster.tp=1,3", "--db", db.toString(), "-q");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("2 points, 2 run (1 failed");
         JsonNode j = export(db);
@@ -150,13 +136,13 @@ class SweepTest {
     @Test
     void anExistingDatabaseIsNeverOverwrittenWithoutResume() throws IOException {
         Path db = tmp.resolve("keep.duckdb");
-        assertThat(exec(with(SWEEP, "--db", db.toString())).code()).isZero();
+        assertThat(CliRun.exec(with(SWEEP, "--db", db.toString())).code()).isZero();
         JsonNode before = export(db);
-        Run again = exec(with(SWEEP, "--db", db.toString()));
+        CliRun again = CliRun.exec(with(SWEEP, "--db", db.toString()));
         assertThat(again.code()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(again.err().strip()).doesNotContain("\n").contains("already holds 8 points; pass --resume");
         assertThat(export(db)).isEqualTo(before);
-        Run resumed = exec(with(SWEEP, "--db", db.toString(), "--resume"));
+        CliRun resumed = CliRun.exec(with(SWEEP, "--db", db.toString(), "--resume"));
         assertThat(resumed.out()).contains("8 points, 0 run (0 failed, recorded with their error), 8 already done");
         assertThat(export(db)).isEqualTo(before);
     }
@@ -166,7 +152,7 @@ class SweepTest {
         String[] sweep = {"sweep", "--num-requests", "3000", "--arrival-rate", "2,4,6,8",
             "--param", "scheduler.name=vllm,sarathi", "--param", "cluster.replicas=1,2", "--jobs", "1"};
         Path whole = tmp.resolve("whole.duckdb");
-        assertThat(exec(with(sweep, "--db", whole.toString(), "-q")).code()).isZero();
+        assertThat(CliRun.exec(with(sweep, "--db", whole.toString(), "-q")).code()).isZero();
         Path killed = tmp.resolve("killed.duckdb");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.simfaasinfer.cli.Main"));
@@ -184,7 +170,7 @@ class SweepTest {
         }
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(seen).as("killed after some points, before the end").isEqualTo(5);
-        Run r = exec(with(sweep, "--db", killed.toString(), "--resume", "-q"));
+        CliRun r = CliRun.exec(with(sweep, "--db", killed.toString(), "--resume", "-q"));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("16 points, \\d+ run .*, \\d+ already done");
         JsonNode a = export(whole);
@@ -198,20 +184,20 @@ class SweepTest {
     @Test
     void seedsReplicateEveryPointAndTheAggregateExportHasMeansAndConfidenceIntervals() throws IOException {
         Path db = tmp.resolve("seeds.duckdb");
-        assertThat(exec("sweep", "--num-requests", "200", "--param", "scheduler.name=vllm,sarathi", "--seeds", "1,2,3",
+        assertThat(CliRun.exec("sweep", "--num-requests", "200", "--param", "scheduler.name=vllm,sarathi", "--seeds", "1,2,3",
                 "--db", db.toString(), "-q").code()).isZero();
         Path csv = tmp.resolve("agg.csv");
-        Run r = exec("sweep", "export", "--db", db.toString(), "--aggregate", "-o", csv.toString());
+        CliRun r = CliRun.exec("sweep", "export", "--db", db.toString(), "--aggregate", "-o", csv.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).startsWith("scheduler.name,seeds,requests_arrived_mean,requests_arrived_ci95");
         assertThat(lines.get(1)).startsWith("vllm,3,");
         Path parquet = tmp.resolve("all.parquet");
-        assertThat(exec("sweep", "export", "--db", db.toString(), "--format", "parquet", "-o", parquet.toString())
+        assertThat(CliRun.exec("sweep", "export", "--db", db.toString(), "--format", "parquet", "-o", parquet.toString())
                 .code()).isZero();
         assertThat(Files.size(parquet)).isPositive();
-        Run bad = exec("sweep", "export", "--db", db.toString(), "--format", "xlsx", "-o", "x");
+        CliRun bad = CliRun.exec("sweep", "export", "--db", db.toString(), "--format", "xlsx", "-o", "x");
         assertThat(bad.code()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(bad.err()).contains("--format: unknown format 'xlsx'; expected csv, parquet or json");
     }
