@@ -121,7 +121,7 @@ final class DecodeStage implements Handoff {
             int need = every.member(0).scheduler().transferBlocks(r);
             if (need >= 0 && every.minTransferHeadroom() >= need) {
                 // every replica can reserve r now: the collected view would be all of them, in order
-                assert allCanTake(every, r) : "decode headroom says every replica can take request " + r.id();
+                assert allCanTake(pools.get(0), every, r) : "decode headroom says every replica can take request " + r.id();
                 Replica to = every.member(router.route(r, every, now));
                 deployment.poolOf(to).lifecycle().dispatch(to, r, now);
                 return true;
@@ -162,9 +162,10 @@ final class DecodeStage implements Handoff {
         return all;
     }
 
-    private static boolean allCanTake(ReplicaView v, Request r) {
+    /** Whether the per-replica test the collected view uses ({@link Pool#canTake}) admits every member. */
+    private static boolean allCanTake(Pool p, ReplicaView v, Request r) {
         for (int i = 0; i < v.size(); i++) {
-            if (v.member(i).scheduler().transferBlocksIfFree(r) < 0) {
+            if (!p.canTake(v.member(i), r)) {
                 return false;
             }
         }
