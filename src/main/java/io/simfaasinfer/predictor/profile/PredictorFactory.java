@@ -230,8 +230,10 @@ public final class PredictorFactory {
         RooflineCalibrator.Result r = RooflineCalibrator.calibrate(measuredOn, inputs);
         RooflineParams c = r.params();
         notes.add(String.format(Locale.ROOT,
-                "roofline calibrated on %s from %s: compute %.3f, memory %.3f, overhead %.2f ms + %.1f us/layer, fit median error %.1f%%%s",
+                "roofline calibrated on %s from %s: compute %.3f, memory %.3f, decode attention %.3f%s, overhead %.2f ms"
+                        + " + %.1f us/layer, fit median error %.1f%%%s",
                 measuredOn.name(), String.join(", ", r.perModel().keySet()), c.computeEfficiency(), c.memoryEfficiency(),
+                r.decodeEfficiency(), Double.isNaN(r.decodeMemoryEfficiency()) ? "" : " (measured copy bandwidth)",
                 c.overheadMs(), c.perLayerOverheadUs(), 100 * r.overall().median(),
                 measuredOn.name().equals(gpu.name()) ? "" : siblingNote(measuredOn, gpu)));
         return r.calibratedFor(target, gpu, tp);

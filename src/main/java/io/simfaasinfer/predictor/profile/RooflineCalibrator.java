@@ -3,6 +3,7 @@ package io.simfaasinfer.predictor.profile;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
 import io.simfaasinfer.predictor.ElementwiseTraffic;
+import io.simfaasinfer.predictor.KernelModel;
 import io.simfaasinfer.predictor.RooflineParams;
 import io.simfaasinfer.predictor.RooflinePredictor;
 import io.simfaasinfer.predictor.SimpleBatch;
@@ -31,6 +32,17 @@ import java.util.Map;
  * the GEMMs' own (0.60 of the bf16 peak on the H100 profiles, against 0.45 when that traffic was
  * folded into it).
  *
+ * <p>The paged decode attention's bandwidth is not fitted when the calibration GPU's measured
+ * ceilings are shipped ({@code device_ceilings.json}): decode attention streams the KV cache as one
+ * long sequential read, so it runs at the device's sustained HBM throughput, measured as a
+ * device-to-device copy (read plus write bytes: 3.01 TB/s on the H100 SXM, 0.898 of its 3.35 TB/s
+ * datasheet figure). The fitted memory efficiency then prices the rest of the memory-bound work
+ * (weights streamed by small-M GEMMs, the unfused elementwise kernels), which runs well below that
+ * (about 0.6 on the shipped profiles). With one efficiency for both, a profile whose decodes read
+ * little KV (a GQA model) calibrated the KV reads of a model with four times the KV heads from its
+ * weight streaming: llama-2-7b predicted from llama-3-8b was 3.1% median, 10.4% worst off, now 1.8%
+ * / 9.3% (and llama-3-8b from llama-2-7b 2.6% / 10.4% before, 1.2% / 6.4% now).
+ *
  * <p>Objective: the mean absolute relative error over all grid points (each profile weighted
  * equally), which is robust to the few points where the roofline's shape is wrong; minimised by
  * Nelder-Mead with restarts, parameters kept in range by clamping plus a penalty.
@@ -47,8 +59,13 @@ public final class RooflineCalibrator {
      * @param overall  errors over all points of all profiles
      * @param perModel errors per profile, by model name
      */
-    public record Result(GpuSpec gpu, RooflineParams params, ElementwiseTraffic elementwise, ErrorStats overall,
-                         Map<String, ErrorStats> perModel) {
+    /**
+     * @param decodeMemoryEfficiency the paged decode attention's fraction of the datasheet bandwidth:
+     *                               measured ({@link #measuredDecodeBandwidth}), or NaN when none was
+     *                               known and it is {@code params.memoryEfficiency()}
+     */
+    public record Result(GpuSpec gpu, RooflineParams params, double decodeMemoryEfficiency, ElementwiseTraffic elementwise,
+                         ErrorStats overall, Map<String, ErrorStats> perModel) {
 
         public Result {
             perModel = Map.copyOf(perModel);
@@ -56,15 +73,22 @@ public final class RooflineCalibrator {
 
         /** The calibrated roofline of {@code model} on the GPU it was calibrated on. */
         public RooflinePredictor predictorFor(ModelSpec model, int tp) {
-            return new RooflinePredictor(model, gpu, tp, params, elementwise);
+            return new RooflinePredictor(model, gpu, tp, params, kernels(params, decodeMemoryEfficiency), elementwise);
         }
 
         /**
          * The calibrated roofline of {@code model} on {@code target}, which may be another GPU, with
-         * {@link #paramsFor}'s efficiencies; the fixed overheads are kept (same software stack assumed).
+         * {@link #paramsFor}'s efficiencies (the decode attention's fraction of the datasheet bandwidth
+         * carried as it is); the fixed overheads are kept (same software stack assumed).
          */
         public RooflinePredictor calibratedFor(ModelSpec model, GpuSpec target, int tp) {
-            return new RooflinePredictor(model, target, tp, paramsFor(target), elementwise);
+            RooflineParams p = paramsFor(target);
+            return new RooflinePredictor(model, target, tp, p, kernels(p, decodeMemoryEfficiency), elementwise);
+        }
+
+        /** The decode attention's fraction of the datasheet bandwidth the calibrated rooflines use. */
+        public double decodeEfficiency() {
+            return Double.isNaN(decodeMemoryEfficiency) ? params.memoryEfficiency() : decodeMemoryEfficiency;
         }
 
         /**
@@ -121,6 +145,32 @@ public final class RooflineCalibrator {
      *                    the classic roofline, all of it inside the efficiencies)
      */
     public static Result calibrate(GpuSpec gpu, List<Input> inputs, RooflineParams start, ElementwiseTraffic elementwise) {
+        return calibrate(gpu, inputs, start, elementwise, measuredDecodeBandwidth(gpu));
+    }
+
+    /**
+     * The decode attention's bandwidth on {@code gpu} as a fraction of its datasheet figure, from its
+     * shipped measured ceilings (device-to-device copy, read plus write bytes, over the catalog's
+     * bandwidth; at most 1); NaN when none are shipped for it.
+     */
+    public static double measuredDecodeBandwidth(GpuSpec gpu) {
+        double copy = BuiltinProfiles.deviceCeilings(gpu.name()).map(DeviceCeilings::d2dCopyTbS).orElse(Double.NaN);
+        if (!(copy > 0) || !(gpu.memoryBandwidthTbS() > 0)) {
+            return Double.NaN;
+        }
+        return Math.min(1, copy / gpu.memoryBandwidthTbS());
+    }
+
+    /**
+     * @param decodeMemoryEfficiency the decode attention's fraction of the datasheet bandwidth, in (0, 1],
+     *                               held fixed; NaN: the same as the fitted memory efficiency
+     */
+    public static Result calibrate(GpuSpec gpu, List<Input> inputs, RooflineParams start, ElementwiseTraffic elementwise,
+                                   double decodeMemoryEfficiency) {
+        if (!Double.isNaN(decodeMemoryEfficiency) && !(decodeMemoryEfficiency > 0 && decodeMemoryEfficiency <= 1)) {
+            throw new IllegalArgumentException("decode memory efficiency must be in (0, 1], got " + decodeMemoryEfficiency);
+        }
+        final double dm = decodeMemoryEfficiency;
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("calibration needs at least one profile");
         }
@@ -143,7 +193,7 @@ public final class RooflineCalibrator {
             }
             double sum = 0;
             for (Prepared pp : prepared) {
-                sum += pp.meanError(gpu, p, elementwise);
+                sum += pp.meanError(gpu, p, dm, elementwise);
             }
             return sum / prepared.size() + 10 * penalty;
         };
@@ -161,13 +211,13 @@ public final class RooflineCalibrator {
         Map<String, ErrorStats> per = new LinkedHashMap<>();
         List<Double> all = new ArrayList<>();
         for (Prepared pp : prepared) {
-            double[] e = pp.errors(gpu, fitted, elementwise);
+            double[] e = pp.errors(gpu, fitted, dm, elementwise);
             per.put(pp.input.model().name(), ErrorStats.of(e));
             for (double v : e) {
                 all.add(v);
             }
         }
-        return new Result(gpu, fitted, elementwise, ErrorStats.of(all.stream().mapToDouble(Double::doubleValue).toArray()), per);
+        return new Result(gpu, fitted, dm, elementwise, ErrorStats.of(all.stream().mapToDouble(Double::doubleValue).toArray()), per);
     }
 
     /** Errors of any roofline over the grid of a profile. */
@@ -179,6 +229,16 @@ public final class RooflineCalibrator {
             e[i] = ErrorStats.absRelError(roofline.predict(en.toBatch()).totalMs(), en.medianMs());
         }
         return ErrorStats.of(e);
+    }
+
+    /** The flat kernels of {@code p}, with the decode attention at {@code dm} of the bandwidth unless NaN. */
+    static KernelModel kernels(RooflineParams p, double dm) {
+        KernelModel flat = KernelModel.flat(p);
+        if (Double.isNaN(dm)) {
+            return flat;
+        }
+        return new KernelModel(flat.gemmEfficiency(), flat.gemmHalfTokens(), flat.gemmTileTokens(),
+                flat.prefillAttentionEfficiency(), dm, flat.customAllReduce());
     }
 
     private static double clamp(double[] x, int i) {
@@ -210,8 +270,9 @@ public final class RooflineCalibrator {
             }
         }
 
-        double[] errors(GpuSpec gpu, RooflineParams p, ElementwiseTraffic ew) {
-            RooflinePredictor r = new RooflinePredictor(input.model(), gpu, input.profile().tensorParallel(), p, ew);
+        double[] errors(GpuSpec gpu, RooflineParams p, double dm, ElementwiseTraffic ew) {
+            RooflinePredictor r = new RooflinePredictor(input.model(), gpu, input.profile().tensorParallel(), p,
+                    kernels(p, dm), ew);
             double[] e = new double[batches.length];
             for (int i = 0; i < e.length; i++) {
                 e[i] = ErrorStats.absRelError(r.predict(batches[i]).totalMs(), measured[i]);
@@ -219,9 +280,9 @@ public final class RooflineCalibrator {
             return e;
         }
 
-        double meanError(GpuSpec gpu, RooflineParams p, ElementwiseTraffic ew) {
+        double meanError(GpuSpec gpu, RooflineParams p, double dm, ElementwiseTraffic ew) {
             double s = 0;
-            for (double v : errors(gpu, p, ew)) {
+            for (double v : errors(gpu, p, dm, ew)) {
                 s += v;
             }
             return s / batches.length;

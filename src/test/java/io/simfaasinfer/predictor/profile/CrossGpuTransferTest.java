@@ -101,7 +101,10 @@ class CrossGpuTransferTest {
         double bw = A100.memoryBandwidthBytes() * harness.params().memoryEfficiency();
         double launchGaps = harness.params().overheadMs() - engine.params().overheadMs()
                 + layers * (harness.params().perLayerOverheadUs() - engine.params().perLayerOverheadUs()) / 1000;
-        assertThat(launchGaps).isGreaterThan(1.5); // 93 -> 40 us per layer
+        // the harness's own fixed time (CUDA graphs: no host launches, 0.3 ms + ~26 us per layer as calibrated
+        // with the measured decode bandwidth) is replaced by the engine's, whichever is larger
+        assertThat(harness.params().perLayerOverheadUs()).isBetween(5.0, 60.0);
+        assertThat(launchGaps).isNotZero();
         for (SimpleBatch b : List.of(SimpleBatch.uniformDecode(1, 128), SimpleBatch.uniformDecode(8, 512))) {
             int tokens = b.numDecodes();
             double traffic = layers * tokens * (ElementwiseTraffic.UNFUSED_PYTORCH.bytesPerTokenPerLayer(Fixtures.LLAMA_2_7B, 1)

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** How run and predict choose their predictor: profile, calibrated roofline or roofline. */
 class PredictorFactoryTest {
@@ -77,13 +78,17 @@ class PredictorFactoryTest {
         RooflinePredictor r = (RooflinePredictor) e.base();
         assertThat(r.elementwise()).isEqualTo(ElementwiseTraffic.FUSED_ENGINE);
         assertThat(r.params().perLayerOverheadUs()).isEqualTo(Engines.TRTLLM.gpuPerLayerUs());
-        // compute carried by the sustained fractions (A100 271.2/312 against H100 794.5/989), not the catalog gemm_efficiency
-        assertThat(r.kernels().gemmEfficiency()).isBetween(0.6, 0.69);
+        // compute carried by the sustained fractions (A100 271.2/312 against H100 794.5/989: x1.082 on the H100's
+        // calibrated 0.686), not the catalog gemm_efficiency
+        assertThat(r.kernels().gemmEfficiency()).isBetween(0.70, 0.77);
+        // the paged decode attention at the H100's measured copy bandwidth fraction (3.01 / 3.35), carried to the A100
+        assertThat(r.kernels().decodeMemoryEfficiency()).isCloseTo(3.01 / 3.35, within(1e-9));
         // the same calibration without an engine keeps the harness's fixed time and kernels
         var plain = sim("model.name=llama-2-7b", "cluster.gpu=a100-80gb", "predictor.calibrate_from=[" + P7B + "," + P8B + "]");
         RooflinePredictor harness = (RooflinePredictor) plain.predictor();
         assertThat(harness.elementwise()).isEqualTo(ElementwiseTraffic.UNFUSED_PYTORCH);
-        assertThat(harness.params().perLayerOverheadUs()).isGreaterThan(80);
+        assertThat(harness.params().perLayerOverheadUs()).isNotEqualTo(Engines.TRTLLM.gpuPerLayerUs());
+        assertThat(harness.kernels().decodeMemoryEfficiency()).isEqualTo(r.kernels().decodeMemoryEfficiency());
         assertThat(harness.params().computeEfficiency()).isEqualTo(r.params().computeEfficiency());
     }
 

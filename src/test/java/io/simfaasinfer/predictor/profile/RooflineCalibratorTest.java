@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class RooflineCalibratorTest {
 
@@ -26,11 +28,11 @@ class RooflineCalibratorTest {
         System.out.printf("calibrated params %s%n  fit on llama-2-7b: %s%n  llama-3-8b (held out): %s%n"
                 + "  llama-3-8b with defaults: %s%n", cal.params(), cal.perModel().get("llama-2-7b"), transfer,
                 uncalibrated);
-        // Requirement: <= 10% median. Measured: 4.1% median (max 14.7%) before the elementwise
-        // traffic term; with it (issue 15): 2.6% median, max 10.3%. Defaults give 7.0%.
-        assertThat(transfer.median()).isLessThanOrEqualTo(0.10);
-        assertThat(transfer.median()).isLessThan(0.03);
-        assertThat(transfer.max()).isLessThan(0.11);
+        // Issue 15's target for a model never profiled: median <= 3%, max <= 10%. Measured: 4.1% median
+        // (max 14.7%) before the elementwise traffic term; with it 2.6% / 10.4%; with the decode
+        // attention at the measured copy bandwidth 1.2% / 6.4%. Defaults give 7.0%.
+        assertThat(transfer.median()).isLessThanOrEqualTo(0.03);
+        assertThat(transfer.max()).isLessThanOrEqualTo(0.10);
         assertThat(transfer.median()).isLessThan(uncalibrated.median());
         assertThat(cal.perModel().get("llama-2-7b").median()).isLessThan(0.03);
         // Physically plausible efficiencies; overheadMs kept (one layer count only), per-layer fitted.
@@ -47,9 +49,40 @@ class RooflineCalibratorTest {
         ErrorStats transfer = RooflineCalibrator.evaluate(cal.predictorFor(Fixtures.LLAMA_2_7B, 1), Fixtures.llama2());
         System.out.printf("calibrated on llama-3-8b %s%n  fit: %s%n  llama-2-7b (held out): %s%n", cal.params(),
                 cal.perModel().get("llama-3-8b"), transfer);
-        // Measured (issue 15): 3.1% median, max 11.0% (without the elementwise term: 4.6%, 11.1%).
-        assertThat(transfer.median()).isLessThan(0.035);
-        assertThat(transfer.max()).isLessThan(0.12);
+        // Measured (issue 15): 1.8% median, max 9.3%; 3.1% / 10.4% with one memory efficiency for all
+        // memory-bound work (without the elementwise term: 4.6%, 11.1%).
+        assertThat(transfer.median()).isLessThanOrEqualTo(0.03);
+        assertThat(transfer.max()).isLessThanOrEqualTo(0.10);
+    }
+
+    @Test
+    void theDecodeAttentionRunsAtTheMeasuredCopyBandwidthAndThatIsWhatTransfers() {
+        // device_ceilings.json of the shipped H100 profiles: 3.01 TB/s read + write over the 3.35 TB/s datasheet
+        assertThat(RooflineCalibrator.measuredDecodeBandwidth(Fixtures.H100)).isCloseTo(3.01 / 3.35, within(1e-12));
+        assertThat(RooflineCalibrator.measuredDecodeBandwidth(Fixtures.H200)).as("no ceilings shipped").isNaN();
+        RooflineCalibrator.Result measured = fromLlama2();
+        assertThat(measured.decodeEfficiency()).isCloseTo(3.01 / 3.35, within(1e-12));
+        assertThat(measured.predictorFor(Fixtures.LLAMA_3_8B, 1).kernels().decodeMemoryEfficiency())
+                .isEqualTo(measured.decodeEfficiency());
+        // the classic single memory efficiency (decode attention tied to the fitted one) transfers worse
+        RooflineCalibrator.Result tied = RooflineCalibrator.calibrate(Fixtures.H100,
+                List.of(new RooflineCalibrator.Input(Fixtures.llama2(), Fixtures.LLAMA_2_7B)), RooflineParams.DEFAULTS,
+                io.simfaasinfer.predictor.ElementwiseTraffic.UNFUSED_PYTORCH, Double.NaN);
+        assertThat(tied.decodeEfficiency()).isEqualTo(tied.params().memoryEfficiency());
+        ErrorStats a = RooflineCalibrator.evaluate(tied.predictorFor(Fixtures.LLAMA_3_8B, 1), Fixtures.llama3());
+        ErrorStats b = RooflineCalibrator.evaluate(measured.predictorFor(Fixtures.LLAMA_3_8B, 1), Fixtures.llama3());
+        System.out.println("llama-3-8b from llama-2-7b: decode tied " + a + " / measured " + b);
+        assertThat(b.median()).isLessThan(a.median());
+        assertThat(b.max()).isLessThan(a.max());
+        // the fixed time left once the decode attention is priced at its bandwidth is CUDA-graph sized
+        assertThat(measured.params().perLayerOverheadUs()).isLessThan(60);
+        // a sibling GPU keeps the fraction of its datasheet bandwidth
+        assertThat(measured.calibratedFor(Fixtures.LLAMA_2_7B, Fixtures.H200, 1).kernels().decodeMemoryEfficiency())
+                .isEqualTo(measured.decodeEfficiency());
+        assertThatThrownBy(() -> RooflineCalibrator.calibrate(Fixtures.H100,
+                List.of(new RooflineCalibrator.Input(Fixtures.llama2(), Fixtures.LLAMA_2_7B)), RooflineParams.DEFAULTS,
+                io.simfaasinfer.predictor.ElementwiseTraffic.UNFUSED_PYTORCH, 1.2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(0, 1]");
     }
 
     @Test
