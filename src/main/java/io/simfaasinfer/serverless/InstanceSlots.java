@@ -27,6 +27,11 @@ final class InstanceSlots {
     private ReplicaView stable;
     private int stableKeep = -1;
     private long stableReadiness = -1;
+    /**
+     * The readiness version at which {@link #choose} last found no ready instance with room, in a fleet
+     * whose room does not depend on the request; -1 when it is not known to be full.
+     */
+    private long fullAt = -1;
 
     /** @param concurrencyLimit most requests in flight on one instance; 0 = no limit */
     InstanceSlots(Pool pool, int maxInstances, int concurrencyLimit) {
@@ -93,15 +98,18 @@ final class InstanceSlots {
     }
 
     /**
-     * What {@link #eligible} adds for any request when room is unconditional (no concurrency limit, and
-     * not a decode fleet, whose instances must be able to reserve the request's KV): the first
+     * What {@link #eligible} adds for any request when every kept instance has room: the first
      * {@code max(1, desired)} ready instances in slot order. Kept as one indexed view until the set of
      * ready instances ({@code readiness}, a version of it) or {@code desired} changes, so a request
-     * neither scans the slots nor refills a view, and a router's choice is O(log n) in the fleet;
-     * null when room depends on the request (then {@link #eligible}).
+     * neither scans the slots nor refills a view, and a router's choice is O(log n) in the fleet.
+     * With a concurrency limit the view serves while the busiest kept instance is below it (the
+     * view's most-outstanding index, O(1)): then each of them has room and {@link #eligible} would add
+     * exactly these, in this order. Null when room depends on the request or on an instance at its
+     * limit (then {@link #eligible}): a decode fleet, whose instances must be able to reserve the
+     * request's KV, or a kept instance at the limit.
      */
     ReplicaView stableEligible(int desired, long readiness) {
-        if (concurrencyLimit > 0 || !pool.takesAny()) {
+        if (!pool.takesAny()) {
             return null;
         }
         int keep = Math.max(1, desired);
@@ -122,6 +130,9 @@ final class InstanceSlots {
             stableKeep = keep;
             stableReadiness = readiness;
         }
+        if (concurrencyLimit > 0 && stable.size() > 0 && stable.mostOutstanding() >= concurrencyLimit) {
+            return null;
+        }
         return stable;
     }
 
@@ -137,12 +148,42 @@ final class InstanceSlots {
             v = scratch;
         }
         if (v.size() == 0) {
+            fullAt = pool.takesAny() ? readiness : -1;
             return null;
         }
+        fullAt = -1;
         return of(v.member(router.route(r, v, now)));
     }
 
-    /** Room for {@code r}: under the concurrency limit, and (a decode fleet) able to reserve its KV now. */
+    /**
+     * Whether a {@link #choose} after {@code in}'s iteration could find room. False only when the last
+     * one found no ready instance with room (so {@link #eligible} was empty whatever {@code desired}), no
+     * instance became ready or stopped being ready since ({@code readiness}), and {@code in} still has
+     * none: an instance's load falls only at its own iteration end (a finished or handed-off request
+     * leaves it), so the scan this saves would find nothing again. Lets a saturated fleet with a queue
+     * skip a scan of its slots at every instance's every iteration.
+     */
+    boolean mayHaveRoom(Instance in, long readiness) {
+        if (fullAt < 0 || fullAt != readiness || (in.ready() && hasRoom(in, null))) {
+            return true;
+        }
+        assert noneHasRoom() : "a fleet found full has room";
+        return false;
+    }
+
+    private boolean noneHasRoom() {
+        for (Instance in : slots) {
+            if (in.ready() && hasRoom(in, null)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Room for {@code r}: under the concurrency limit, and (a decode fleet) able to reserve its KV now;
+     * {@code r} may be null in a fleet that takes any request.
+     */
     private boolean hasRoom(Instance in, Request r) {
         var s = in.replica.scheduler();
         return (concurrencyLimit <= 0 || s.outstanding() + s.incomingTransfers() < concurrencyLimit)

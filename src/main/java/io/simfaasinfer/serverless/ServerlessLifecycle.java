@@ -217,7 +217,7 @@ public final class ServerlessLifecycle implements Lifecycle {
     @Override
     public void onIterationDone(Replica replica, long now) {
         Instance in = slots.of(replica);
-        if (!waiting.isEmpty()) {
+        if (!waiting.isEmpty() && slots.mayHaveRoom(in, ledger.readinessChanges())) {
             drain(now);
         }
         if (in.state == InstanceState.BUSY && InstanceSlots.empty(replica)) {
