@@ -18,6 +18,7 @@ cases() {
   for r in least_outstanding least_kv shortest_work prefix_aware; do echo "scale-overload.yaml cluster.router=$r"; done
   for r in least_outstanding least_kv shortest_work prefix_aware; do echo "scale-disagg.yaml deployment.decode_global=$r"; done
   echo "scale-disagg.yaml deployment.prefill_global=shortest_work"
+  for r in least_outstanding round_robin random; do echo "scale-disagg-pressure.yaml deployment.decode_global=$r"; done
   for r in round_robin random least_outstanding least_kv power_of_two shortest_work prefix_aware; do
     echo "scale-serverless.yaml cluster.router=$r"
   done

@@ -126,6 +126,11 @@ final class DecodeStage implements Handoff {
                 deployment.poolOf(to).lifecycle().dispatch(to, r, now);
                 return true;
             }
+            if (need >= 0 && every.maxTransferHeadroom() < need) {
+                // no replica can reserve r now (the retry after every decode iteration under memory pressure)
+                assert noneCanTake(pools.get(0), every, r) : "decode headroom says no replica can take request " + r.id();
+                return false;
+            }
         }
         view.clear();
         for (int i = 0, n = pools.size(); i < n; i++) {
@@ -166,6 +171,15 @@ final class DecodeStage implements Handoff {
     private static boolean allCanTake(Pool p, ReplicaView v, Request r) {
         for (int i = 0; i < v.size(); i++) {
             if (!p.canTake(v.member(i), r)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean noneCanTake(Pool p, ReplicaView v, Request r) {
+        for (int i = 0; i < v.size(); i++) {
+            if (p.canTake(v.member(i), r)) {
                 return false;
             }
         }

@@ -9,8 +9,8 @@ import java.util.Arrays;
  * router's choice costs O(log n) instead of a scan of every replica: tournament trees over the
  * replicas' slots give the slot of least outstanding requests, of least KV utilisation (then fewer
  * outstanding), of least remaining work, and the most outstanding requests, each with the scan's
- * tie-break (the lowest slot among equals, so the choice is exactly the scan's), and the least
- * transfer headroom of decode replicas (whether every one can take a request's KV).
+ * tie-break (the lowest slot among equals, so the choice is exactly the scan's), and the least and
+ * the most transfer headroom of decode replicas (whether every one, or any, can take a request's KV).
  *
  * <p>A replica reports that its load may have changed ({@link Replica#loadChanged}) whenever its
  * scheduler's state changes; its slot is queued once, and every query first refreshes the queued
@@ -24,6 +24,7 @@ final class LoadIndex implements Replica.LoadListener {
     private static final int WORK = 2;
     private static final int MAX_OUTSTANDING = 3;
     private static final int MIN_HEADROOM = 4;
+    private static final int MAX_HEADROOM = 5;
 
     private final ReplicaView view;
     private final int n;
@@ -32,13 +33,13 @@ final class LoadIndex implements Replica.LoadListener {
     private final int[] outstanding;
     private final double[] kv;
     private final long[] work;
-    /** Decode replicas' transfer headroom ({@code Scheduler.transferHeadroom}); read once its tree exists. */
+    /** Decode replicas' transfer headroom ({@code Scheduler.transferHeadroom}); read once a headroom tree exists. */
     private final int[] headroom;
     /**
-     * Per tree: the winning slot of each node (-1: no replica below), or for MAX_OUTSTANDING and
-     * MIN_HEADROOM the maximum / minimum value itself.
+     * Per tree: the winning slot of each node (-1: no replica below), or for MAX_OUTSTANDING,
+     * MIN_HEADROOM and MAX_HEADROOM the maximum / minimum value itself.
      */
-    private final int[][] trees = new int[5][];
+    private final int[][] trees = new int[6][];
     private final int[] dirty;
     private final boolean[] isDirty;
     private int dirtyCount;
@@ -92,19 +93,30 @@ final class LoadIndex implements Replica.LoadListener {
         return tree(MIN_HEADROOM)[1];
     }
 
+    /** The most transfer headroom of any member (decode replicas). */
+    int maxHeadroom() {
+        return tree(MAX_HEADROOM)[1];
+    }
+
+    private boolean headroomRead() {
+        return trees[MIN_HEADROOM] != null || trees[MAX_HEADROOM] != null;
+    }
+
     private int[] tree(int kind) {
         refresh();
         int[] t = trees[kind];
         if (t == null) {
             t = new int[2 * leaves];
-            Arrays.fill(t, kind == MAX_OUTSTANDING ? Integer.MIN_VALUE : kind == MIN_HEADROOM ? Integer.MAX_VALUE : -1);
-            if (kind == MIN_HEADROOM) {
+            Arrays.fill(t, kind == MAX_OUTSTANDING || kind == MAX_HEADROOM ? Integer.MIN_VALUE
+                    : kind == MIN_HEADROOM ? Integer.MAX_VALUE : -1);
+            if ((kind == MIN_HEADROOM || kind == MAX_HEADROOM) && !headroomRead()) {
                 for (int i = 0; i < n; i++) {
                     headroom[i] = view.transferHeadroom(i);
                 }
             }
             for (int i = 0; i < n; i++) {
-                t[leaves + i] = kind == MAX_OUTSTANDING ? outstanding[i] : kind == MIN_HEADROOM ? headroom[i] : i;
+                t[leaves + i] = kind == MAX_OUTSTANDING ? outstanding[i]
+                        : kind == MIN_HEADROOM || kind == MAX_HEADROOM ? headroom[i] : i;
             }
             for (int k = leaves - 1; k >= 1; k--) {
                 t[k] = winner(kind, t[2 * k], t[2 * k + 1]);
@@ -125,7 +137,7 @@ final class LoadIndex implements Replica.LoadListener {
                     int k = leaves + slot;
                     if (kind == MAX_OUTSTANDING) {
                         t[k] = outstanding[slot];
-                    } else if (kind == MIN_HEADROOM) {
+                    } else if (kind == MIN_HEADROOM || kind == MAX_HEADROOM) {
                         t[k] = headroom[slot];
                     }
                     for (k >>>= 1; k >= 1; k >>>= 1) {
@@ -141,14 +153,14 @@ final class LoadIndex implements Replica.LoadListener {
         outstanding[slot] = view.outstanding(slot);
         kv[slot] = view.kvUtilization(slot);
         work[slot] = view.remainingWork(slot);
-        if (trees[MIN_HEADROOM] != null) {
+        if (headroomRead()) {
             headroom[slot] = view.transferHeadroom(slot);
         }
     }
 
     /** The better of two children: for a min tree the slot the scan would keep (a before b, a < b). */
     private int winner(int kind, int a, int b) {
-        if (kind == MAX_OUTSTANDING) {
+        if (kind == MAX_OUTSTANDING || kind == MAX_HEADROOM) {
             return Math.max(a, b);
         }
         if (kind == MIN_HEADROOM) {

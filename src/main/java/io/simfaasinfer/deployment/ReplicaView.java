@@ -112,6 +112,27 @@ public final class ReplicaView implements ClusterView {
         return min;
     }
 
+    /**
+     * The most transfer headroom of the members: no member can take a transfer of {@code b} blocks when
+     * it is below {@code b}. Indexed views answer in O(log n).
+     */
+    public int maxTransferHeadroom() {
+        if (index == null) {
+            return scanMaxHeadroom();
+        }
+        int max = index.maxHeadroom();
+        assert max == scanMaxHeadroom() : "indexed transfer headroom differs from the scan";
+        return max;
+    }
+
+    private int scanMaxHeadroom() {
+        int max = Integer.MIN_VALUE;
+        for (int i = 0; i < size; i++) {
+            max = Math.max(max, transferHeadroom(i));
+        }
+        return max;
+    }
+
     private int scanMinHeadroom() {
         int min = Integer.MAX_VALUE;
         for (int i = 0; i < size; i++) {
