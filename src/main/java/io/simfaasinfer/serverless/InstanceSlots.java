@@ -103,7 +103,7 @@ final class InstanceSlots {
      * ready instances ({@code readiness}, a version of it) or {@code desired} changes, so a request
      * neither scans the slots nor refills a view, and a router's choice is O(log n) in the fleet.
      * With a concurrency limit the view serves while the busiest kept instance is below it (the
-     * view's most-outstanding index, O(1)): then each of them has room and {@link #eligible} would add
+     * view's most-outstanding index, O(log n)): then each of them has room and {@link #eligible} would add
      * exactly these, in this order. Null when room depends on the request or on an instance at its
      * limit (then {@link #eligible}): a decode fleet, whose instances must be able to reserve the
      * request's KV, or a kept instance at the limit.

@@ -29,7 +29,7 @@ import java.util.Map;
  * ({@link ElementwiseTraffic#UNFUSED_PYTORCH} for the shipped profiles, by default), counted from
  * each model's shape, not fitted: so the calibrated memory efficiency also prices the norms, rotary
  * and activation kernels of a model with other KV heads or MLP width, and the compute efficiency is
- * the GEMMs' own (0.60 of the bf16 peak on the H100 profiles, against 0.45 when that traffic was
+ * the GEMMs' own (0.68 of the bf16 peak on the H100 profiles, against 0.45 when that traffic was
  * folded into it).
  *
  * <p>The paged decode attention's bandwidth is not fitted when the calibration GPU's measured
@@ -58,8 +58,6 @@ public final class RooflineCalibrator {
      * @param params   the calibrated parameters
      * @param overall  errors over all points of all profiles
      * @param perModel errors per profile, by model name
-     */
-    /**
      * @param decodeMemoryEfficiency the paged decode attention's fraction of the datasheet bandwidth:
      *                               measured ({@link #measuredDecodeBandwidth}), or NaN when none was
      *                               known and it is {@code params.memoryEfficiency()}
