@@ -143,8 +143,8 @@ public final class ProfileCommand implements Runnable {
             }
             RooflineParams c = r.params();
             String form = String.format(Locale.ROOT, "roofline calibrated on the profile's points: compute %.3f,"
-                    + " memory %.3f, overhead %.2f ms + %.1f us/layer", c.computeEfficiency(), c.memoryEfficiency(),
-                    c.overheadMs(), c.perLayerOverheadUs());
+                    + " memory %.3f, decode attention %.3f, overhead %.2f ms + %.1f us/layer", c.computeEfficiency(),
+                    c.memoryEfficiency(), r.decodeEfficiency(), c.overheadMs(), c.perLayerOverheadUs());
             var err = spec.commandLine().getErr();
             err.printf(Locale.ROOT, "warning: profile %s has %d prefill and %d decode entries, too few to fit its own"
                     + " model (two of each): run calibrates the roofline on them instead; measure more points for"

@@ -101,9 +101,10 @@ public final class PredictorFactory {
                     RooflineParams c = r.params();
                     notes.add(String.format(Locale.ROOT, "warning: profile %s has %d prefill and %d decode entries, too"
                             + " few to fit its own model (two of each): the roofline is calibrated on them instead"
-                            + " (compute %.3f, memory %.3f, overhead %.2f ms + %.1f us/layer; error on them: median"
-                            + " %.1f%%); measure more points for the profile predictor", p.profile(), pre, dec,
-                            c.computeEfficiency(), c.memoryEfficiency(), c.overheadMs(), c.perLayerOverheadUs(),
+                            + " (compute %.3f, memory %.3f, decode attention %.3f, overhead %.2f ms + %.1f us/layer;"
+                            + " error on them: median %.1f%%); measure more points for the profile predictor", p.profile(),
+                            pre, dec, c.computeEfficiency(), c.memoryEfficiency(), r.decodeEfficiency(), c.overheadMs(),
+                            c.perLayerOverheadUs(),
                             100 * r.overall().median()));
                     mode = "calibrated";
                 } else {
@@ -188,11 +189,11 @@ public final class PredictorFactory {
                 RooflineParams.DEFAULTS, io.simfaasinfer.predictor.ElementwiseTraffic.NONE);
         RooflineParams c = r.params();
         notes.add(String.format(Locale.ROOT, "warning: %s was measured in bf16; for fp8 (weights %s, KV cache %s) the"
-                        + " roofline calibrated on it is used (compute %.3f, memory %.3f, overhead %.2f ms + %.1f us/layer;"
-                        + " fit median error %.1f%%), fp8 GEMMs at the %s fp8 peak of %.0f TFLOP/s",
+                        + " roofline calibrated on it is used (compute %.3f, memory %.3f, decode attention %.3f, overhead"
+                        + " %.2f ms + %.1f us/layer; fit median error %.1f%%), fp8 GEMMs at the %s fp8 peak of %.0f TFLOP/s",
                 what, model.gemmDtype() == io.simfaasinfer.catalog.Dtype.FP8 ? "fp8" : "16-bit",
                 model.kvBytesPerElement() == 1 ? "fp8" : "16-bit", c.computeEfficiency(), c.memoryEfficiency(),
-                c.overheadMs(), c.perLayerOverheadUs(), 100 * r.overall().median(), gpu.name(), gpu.peakFp8Tflops()));
+                r.decodeEfficiency(), c.overheadMs(), c.perLayerOverheadUs(), 100 * r.overall().median(), gpu.name(), gpu.peakFp8Tflops()));
         return r.calibratedFor(model, gpu, tp);
     }
 
