@@ -1,325 +1,402 @@
 package io.simfaasinfer.kvcache;
 
+import java.util.Arrays;
+
 /**
- * The cached blocks of one replica's {@link PrefixCache}, one slot each: hash, reference count, the
- * LRU list of the free (evictable) ones, and the way a hash is found, which costs a hash-table probe
- * only where prompts branch.
+ * The cached blocks of one replica's {@link PrefixCache}, kept as <em>runs</em>: a run is a sequence
+ * of consecutive blocks of one prompt, recorded once (the prompt's hash array, where the run starts in
+ * it, its length, one reference count, LRU links and links to the runs before and after it).
+ * Registration, admission, release and eviction work per run; nothing is stored per block (a run's
+ * hashes are read from the array of the request that cached it, which requests never modify, and
+ * which the run keeps alive while it is cached); only walks go block by block, comparing hashes.
  *
  * <p>Block hashes are prefix-closed ({@link io.simfaasinfer.workload.PrefixHashes}): equal hashes
- * mean equal positions and equal hashes of every earlier block. So each cached block but a first one
- * has one predecessor, the cached block of the hash before it, and the cached blocks form a forest.
- * Each block records one <em>primary</em> successor, the first one cached after it; a lookup that
- * walks a prompt's hashes from its first block (as every caller does) tests the primary successor of
- * the block just matched, an array read. Only the other blocks are in the hash index
- * ({@link LongIntHashMap}): first blocks of prompts, the successors that branch off a block that has a
- * primary one already (linked in a list per block), and orphans, cached blocks whose predecessor was
- * dropped (a block registered but released before it was computed); a block with no indexed
- * successor is not probed for one while there are no orphans. Registering a prompt's blocks in order
- * therefore probes the index once, where it leaves the cached ones, not once per block, and evicting
- * a primary block clears a pointer. (Hashes that are not prefix-closed would differ from a plain
- * hash-to-block map only there: a later block cached after a different predecessor is not found.)
+ * mean equal positions and equal hashes of every earlier block, and a hash is cached at most once. So
+ * the cached blocks form a forest, and so do the runs: each run but a first one follows the last
+ * block of its predecessor run. A run records one <em>primary</em> successor run, the first one cached
+ * after it; a walk of a prompt's hashes from its first block (as every caller does) compares the next
+ * hash of the run while inside one and tests the primary successor at its end. Only the other runs are
+ * in the hash index ({@link LongIntHashMap}, by first hash): first runs of prompts, runs that branch
+ * off a run that has a primary successor already (linked in a list per run), and orphans, runs whose
+ * predecessor block left the cache (evicted, or registered but released before it was computed); a
+ * run end with no indexed successor is not probed for one while there are no orphans, and a block
+ * inside a run has no successor but the run's next block (a branch there splits the run first).
  *
- * <p>Slots are reused last-freed first, so the blocks of one prompt, evicted deepest first and
- * re-registered in order, keep neighbouring slots (in the Mooncake replay of
- * {@code bench/prefix-cache.sh}, 96% of the steps of a walk go to the next slot and 94% of evictions
- * to the previous one). A slot's fields sit together in one {@code int[]} record (8 ints, two slots
- * per cache line), so one block costs one line, and a walk tests the next slot first: its loads do
- * not wait on the previous ones. No allocation after construction (the index grows rarely).
+ * <p>All the blocks of a run have one reference count; a free run (count 0) is one entry of the LRU
+ * list, standing for its blocks deepest first (the order a release frees them in). A run is split
+ * where an admission or a release covers only its first part, where a block branches off inside it
+ * and where a release keeps its computed part and drops the rest; the first part takes a new record
+ * and the run's place under its predecessor, so a run keeps its record while its last block stays.
+ * Eviction takes the deepest blocks of the head entry, so a partial eviction only shortens it. The LRU
+ * order of blocks, and so every answer, is the one a per-block list has ({@code PrefixCacheModelTest}).
+ * No allocation after construction but the scratch lists, which grow to the longest walk, and the
+ * index (rarely).
  */
-final class CachedBlocks {
+final class CachedBlocks extends RunForest {
 
-    static final int NONE = -1;
-    /** {@code PRED}: a prompt's first block, indexed. */
-    private static final int ROOT = -1;
-    /** {@code PRED}: a later block whose predecessor left the cache, indexed. */
-    private static final int ORPHAN = -2;
-
-    /** Record layout: 8 ints per slot. */
-    private static final int SHIFT = 3;
-    private static final int HASH_LO = 0;
-    private static final int HASH_HI = 1;
-    private static final int REFS = 2;
-    /** LRU list of cached slots with refs == 0 (head = evicted first). */
-    private static final int PREV = 3;
-    private static final int NEXT = 4;
-    /** Predecessor slot (this block is its primary successor, or in its list of indexed ones), ROOT or ORPHAN. */
-    private static final int PRED = 5;
-    /** Primary successor, or NONE. */
-    private static final int SUCC = 6;
-    /** First indexed successor, or NONE; the list runs through sibNext / sibPrev. */
-    private static final int KIDS = 7;
-
-    private final int[] rec;
-    private final int slots;
-    private final int[] sibNext;
-    private final int[] sibPrev;
-    /** Roots, orphans and non-primary successors: hash -> slot. */
-    private final LongIntHashMap index;
-    private int orphans;
-    private int head = NONE;
-    private int tail = NONE;
-    private int evictable;
-    private final int[] freeSlots;
-    private int freeTop;
-    private int size;
-    /** Slot of the last block matched by the latest {@link #walk}. */
-    private int walkLast;
+    /** Cursor: the run of the block a registration continues after (NONE: before a first block) and its blocks up to that one. */
+    private int cr = NONE;
+    private int ci;
+    /** The run the current {@link #keep} created last (the only one it may extend). */
+    private int fresh = NONE;
+    /** Whether blocks are registered by the request that holds the cursor (it may extend a run only it holds). */
+    private boolean holder;
+    /** Runs of the latest recorded {@link #walk} and blocks walked in each (from its first). */
+    private int[] segRun = new int[16];
+    private int[] segCount = new int[16];
+    private int segs;
+    /** Scratch for {@link #keep}: the runs it created. */
+    private int[] made = new int[16];
+    /** Counts the calls that may change what is cached or its references. */
+    private long version;
 
     CachedBlocks(int n) {
-        if (n < 1 || n > Integer.MAX_VALUE >> SHIFT) {
-            throw new IllegalArgumentException("slots must be in [1, " + (Integer.MAX_VALUE >> SHIFT) + "], got " + n);
-        }
-        slots = n;
-        rec = new int[n << SHIFT];
-        sibNext = new int[n];
-        sibPrev = new int[n];
-        freeSlots = new int[n];
-        for (int i = 0; i < n; i++) {
-            freeSlots[i] = n - 1 - i;
-        }
-        freeTop = n;
-        index = new LongIntHashMap(Math.min(n, 1 << 12));
+        super(n);
     }
 
     /** Cached blocks, held or not. */
     int size() { return size; }
+    /** Changes with every call that may change which blocks are cached or their references. */
+    long version() { return version; }
     /** Cached blocks no request holds. */
     int evictable() { return evictable; }
-    /** Slots without a cached block. */
-    int freeSlots() { return freeTop; }
-    int refs(int s) { return rec[(s << SHIFT) + REFS]; }
-    /** Slot of the last block the latest {@link #walk} matched (its {@code last} if none). */
-    int walkLast() { return walkLast; }
-
-    private long hash(int s) {
-        int o = s << SHIFT;
-        return ((long) rec[o + HASH_HI] << 32) | (rec[o + HASH_LO] & 0xFFFFFFFFL);
-    }
-
-    /**
-     * The slot caching {@code h}, the hash of a prompt's block b, or NONE: {@code p} is the slot
-     * caching block b - 1's hash (NONE for b = 0), as a walk from the prompt's first block has it.
-     */
-    int find(long h, int p) {
-        if (p >= 0) {
-            int o = p << SHIFT;
-            int c = rec[o + SUCC];
-            if (c >= 0 && hash(c) == h) {
-                return c;
-            }
-            if (rec[o + KIDS] < 0 && orphans == 0) {
-                return NONE;
-            }
-        }
-        return index.get(h);
-    }
+    /** Blocks that can still be cached. */
+    int freeSlots() { return capacity - size; }
+    /** Runs cached. */
+    int runs() { return records(); }
+    /** Reference count of run {@code r}. */
+    int refs(int r) { return rec[(r << SHIFT) + REFS]; }
+    /** Runs the latest recorded walk went through. */
+    int segments() { return segs; }
+    /** The i-th of those runs. */
+    int segRun(int i) { return segRun[i]; }
+    /** Blocks the walk matched in it. */
+    int segCount(int i) { return segCount[i]; }
+    /** The run of the cursor's block (NONE: before a first block); its block is the run's last after a registration. */
+    int cursorRun() { return cr; }
 
     /**
-     * Walks {@code h[from]}, {@code h[from + 1]}, ... before {@code max} while they are cached, from
-     * {@code last}, the slot caching {@code h[from - 1]} (NONE if from = 0); stores each block's
-     * slot in {@code out[b]} unless {@code out} is null. Returns the end of the cached run
-     * ({@link #walkLast} has the slot of its last block).
+     * Walks {@code h[0]}, {@code h[1]}, ... before {@code max} while they are cached. With
+     * {@code record}, the runs walked are kept for {@link #segRun} / {@link #segCount} and the cursor
+     * is left on the last block matched. Returns the blocks matched.
      */
-    int walk(long[] h, int from, int max, int last, int[] out) {
-        int[] r = rec;
-        int b = from;
-        int s = last;
+    int walk(long[] h, int max, boolean record) {
+        int b = 0;
+        int r = NONE;
+        long[] a = null;
+        int base = 0;
+        int len = 0;
+        int i = 0;
+        int n = 0;
         while (b < max) {
-            int c = s + 1;
-            // the next slot first: these loads do not depend on the previous iteration's
-            if (s < 0 || c >= slots || r[(s << SHIFT) + SUCC] != c || hash(c) != h[b]) {
-                c = find(h[b], s);
-                if (c == NONE) {
-                    break;
-                }
+            long x = h[b];
+            if (i < len && a[base + i] == x) {
+                i++;
+                b++;
+                continue;
             }
-            if (out != null) {
-                out[b] = c;
+            int c = next(x, r, i, len);
+            if (c == NONE) {
+                break;
             }
-            s = c;
+            if (record && r != NONE) {
+                n = segment(n, r, i);
+            }
+            r = c;
+            a = arr[c];
+            base = rec[(c << SHIFT) + OFF];
+            len = rec[(c << SHIFT) + LEN];
+            i = 1;
             b++;
         }
-        walkLast = s;
+        if (record) {
+            if (r != NONE) {
+                n = segment(n, r, i);
+            }
+            segs = n;
+            cr = r;
+            ci = i;
+        }
         return b;
     }
 
+    private int segment(int n, int r, int count) {
+        if (n == segRun.length) {
+            segRun = Arrays.copyOf(segRun, 2 * n);
+            segCount = Arrays.copyOf(segCount, 2 * n);
+        }
+        segRun[n] = r;
+        segCount[n] = count;
+        return n + 1;
+    }
+
     /**
-     * Caches {@code h[from]}, {@code h[from + 1]}, ... before {@code to} in new slots held once, until
-     * one is cached already; {@code last} caches {@code h[from - 1]} (NONE if from = 0). Returns the
-     * end of the run cached; {@link #walkLast} has the slot of its last block ({@code last} if none).
-     * A block just added has no successor, so (without orphans) the next needs no lookup.
+     * The run that caches {@code x} right after the {@code i}-th block of run {@code r} (of
+     * {@code len}), starting with it, or NONE; r = NONE: a prompt's first block.
      */
-    int addRun(long[] h, int from, int to, int last) {
+    private int next(long x, int r, int i, int len) {
+        if (r >= 0) {
+            if (i == len) {
+                int o = r << SHIFT;
+                int c = rec[o + SUCC];
+                if (c >= 0 && first(c) == x) {
+                    return c;
+                }
+                if (rec[o + KIDS] < 0 && orphans == 0) {
+                    return NONE;
+                }
+            } else if (orphans == 0) {
+                return NONE; // inside a run a block has no other successor
+            }
+        }
+        return index.get(x);
+    }
+
+    /** Whether {@code x} is cached right after the cursor; with {@code move}, the cursor goes there. */
+    private boolean probe(long x, boolean move) {
+        int len = 0;
+        if (cr >= 0) {
+            int o = cr << SHIFT;
+            len = rec[o + LEN];
+            if (ci < len && arr[cr][rec[o + OFF] + ci] == x) {
+                if (move) {
+                    ci++;
+                }
+                return true;
+            }
+        }
+        int c = next(x, cr, ci, len);
+        if (c == NONE) {
+            return false;
+        }
+        if (move) {
+            cr = c;
+            ci = 1;
+        }
+        return true;
+    }
+
+    /** Puts the cursor on the last block of run {@code r} (NONE: before a first block). */
+    void cursorAtEnd(int r) {
+        cr = r;
+        ci = r >= 0 ? rec[(r << SHIFT) + LEN] : 0;
+    }
+
+    /**
+     * Caches {@code h[from]}, {@code h[from + 1]}, ... before {@code to} after the cursor (which
+     * caches {@code h[from - 1]}, or is NONE for from = 0), held once, until one is cached already;
+     * the cursor follows. Returns the end of the run cached; {@link #cursorRun} then has the run of
+     * its last block, the run's last. A block just added has no successor, so (without orphans) the
+     * others are added with it, with no lookup.
+     */
+    int addRun(long[] h, int from, int to) {
+        version++;
+        fresh = NONE;
+        holder = true;
         int b = from;
         if (b < to) {
-            if (freeTop == 0) {
+            if (size == capacity) {
                 throw new IllegalStateException("prefix cache has more entries than KV blocks");
             }
-            if (find(h[b], last) == NONE) {
-                last = add(h[b], last);
-                b++;
-                while (b < to) {
-                    if (freeTop == 0) {
+            if (!probe(h[b], false)) {
+                if (orphans == 0) {
+                    if (to - b > capacity - size) {
                         throw new IllegalStateException("prefix cache has more entries than KV blocks");
                     }
-                    if (orphans > 0 && find(h[b], last) != NONE) {
+                    add(h, b, to - b);
+                    return to;
+                }
+                add(h, b, 1);
+                b++;
+                while (b < to) {
+                    if (size == capacity) {
+                        throw new IllegalStateException("prefix cache has more entries than KV blocks");
+                    }
+                    if (orphans > 0 && probe(h[b], false)) {
                         break;
                     }
-                    last = add(h[b], last);
+                    add(h, b, 1);
                     b++;
                 }
             }
         }
-        walkLast = last;
         return b;
     }
 
     /**
-     * Caches {@code h} (not cached: {@link #find} said NONE) in a new slot held once, as the successor
-     * of {@code p} (NONE for a first block).
+     * Keeps {@code h[from]}, ... before {@code to} cached after the cursor, free: each one not cached
+     * is added; one cached already (by another request) is passed. The blocks added are freed deepest
+     * first. Returns how many were added.
      */
-    int add(long h, int p) {
-        if (freeTop == 0) {
-            throw new IllegalStateException("prefix cache has more entries than KV blocks");
-        }
-        int s = freeSlots[--freeTop];
-        int o = s << SHIFT;
-        int[] r = rec;
-        r[o + HASH_LO] = (int) h;
-        r[o + HASH_HI] = (int) (h >>> 32);
-        r[o + REFS] = 1;
-        r[o + SUCC] = NONE;
-        r[o + KIDS] = NONE;
-        size++;
-        if (p >= 0 && r[(p << SHIFT) + SUCC] == NONE) {
-            r[(p << SHIFT) + SUCC] = s;
-            r[o + PRED] = p;
-            return s;
-        }
-        index.put(h, s);
-        r[o + PRED] = p >= 0 ? p : ROOT;
-        if (p >= 0) {
-            int k = r[(p << SHIFT) + KIDS];
-            sibPrev[s] = NONE;
-            sibNext[s] = k;
-            if (k >= 0) {
-                sibPrev[k] = s;
+    int keep(long[] h, int from, int to) {
+        version++;
+        fresh = NONE;
+        holder = false;
+        int n = 0;
+        int kept = 0;
+        for (int b = from; b < to; b++) {
+            if (size == capacity) {
+                throw new IllegalStateException("prefix cache has more entries than KV blocks");
             }
-            r[(p << SHIFT) + KIDS] = s;
+            if (!probe(h[b], true)) {
+                int before = cr;
+                add(h, b, 1);
+                kept++;
+                if (cr != before) { // a new run
+                    if (n == made.length) {
+                        made = Arrays.copyOf(made, 2 * n);
+                    }
+                    made[n++] = cr;
+                }
+            }
         }
-        return s;
-    }
-
-    /** Takes one more reference to cached slot {@code s}; a free one leaves the LRU list. Returns refs before. */
-    int retain(int s) {
-        int before = rec[(s << SHIFT) + REFS]++;
-        if (before == 0) {
-            unlink(s);
-            evictable--;
+        for (int i = n - 1; i >= 0; i--) {
+            free(made[i]);
         }
-        return before;
+        return kept;
     }
 
-    /** Drops one reference to {@code s}; returns the references left (0: the caller frees or drops it). */
-    int unref(int s) {
-        return --rec[(s << SHIFT) + REFS];
-    }
-
-    /** Makes cached slot {@code s} (no references) evictable, most recently freed. */
-    void free(int s) {
-        int o = s << SHIFT;
+    /** Caches {@code h[b] ... h[b + count - 1]} (not cached) held once after the cursor, which moves to the last. */
+    private void add(long[] h, int b, int count) {
         int[] r = rec;
-        r[o + REFS] = 0;
-        r[o + PREV] = tail;
-        r[o + NEXT] = NONE;
-        if (tail == NONE) {
-            head = s;
-        } else {
-            r[(tail << SHIFT) + NEXT] = s;
+        int p = cr;
+        if (p >= 0 && ci != r[(p << SHIFT) + LEN]) {
+            p = split(p, ci); // a branch inside a run: the cursor's block becomes the end of one
+            r = rec;
         }
-        tail = s;
-        evictable++;
+        size += count;
+        int po = p << SHIFT;
+        if (p >= 0 && arr[p] == h && r[po + OFF] + r[po + LEN] == b && (holder ? r[po + REFS] == 1 : p == fresh)
+                && r[po + SUCC] == NONE && r[po + KIDS] == NONE) {
+            r[po + LEN] += count;
+            cr = p;
+            ci = r[po + LEN];
+            return;
+        }
+        int s = attach(h, b, count, p);
+        fresh = s;
+        cr = s;
+        ci = count;
     }
 
     /**
-     * Evicts the {@code k} least recently freed slots ({@code k <= evictable()}), in LRU order. The
-     * list is cut once; each step guesses that the next slot is the previous one (as it mostly is,
-     * blocks being freed deepest first), so the walk does not wait on each slot's link to be loaded.
+     * Takes one more reference to the blocks of the latest recorded walk (all of each run walked,
+     * split off where fewer); free runs leave the LRU list. The cursor stays on the last block, now
+     * its run's last. Returns the blocks that were free.
      */
+    int retainWalked() {
+        version++;
+        int taken = 0;
+        for (int i = 0; i < segs; i++) {
+            int r = segRun[i];
+            int count = segCount[i];
+            int o = r << SHIFT;
+            if (count < rec[o + LEN]) {
+                r = split(r, count);
+                o = r << SHIFT;
+            }
+            if (rec[o + REFS]++ == 0) {
+                unlink(r);
+                evictable -= count;
+                taken += count;
+            }
+            cr = r;
+            ci = count;
+        }
+        return taken;
+    }
+
+    /**
+     * Releases one reference to each of a prompt's first {@code m} blocks ({@code h}), the last in
+     * run {@code last} and its last block; first keeps its blocks {@code m ... extraEnd - 1} cached
+     * (as {@link #keep}). Of its first {@code computed} blocks, those left without references stay
+     * cached, free, deepest most recently freed; the others left without are dropped. Returns the
+     * held blocks left without references.
+     */
+    int release(long[] h, int m, int last, int extraEnd, int computed) {
+        version++;
+        // Without orphans the held runs are found from the last by the runs' links; with, by a walk.
+        boolean linked = orphans == 0;
+        if (linked) {
+            cursorAtEnd(last);
+        } else {
+            walk(h, m, true);
+        }
+        // Deepest blocks first, so the LRU evicts a sequence's tail before its shared head.
+        if (extraEnd > m) {
+            keep(h, m, extraEnd);
+        }
+        int freed = 0;
+        int b1 = m;
+        if (linked) {
+            for (int r = last; b1 > 0; ) {
+                int o = r << SHIFT;
+                int k = rec[o + LEN];
+                int p = rec[o + PRED];
+                b1 -= k;
+                freed += unref(r, k, b1, computed);
+                r = p;
+            }
+        } else {
+            for (int i = segs - 1; i >= 0; i--) {
+                int k = segCount[i];
+                b1 -= k;
+                freed += unref(segRun[i], k, b1, computed);
+            }
+        }
+        return freed;
+    }
+
+    /** Drops one reference to the first {@code count} blocks of run {@code r}, a prompt's blocks b0 ...; returns those left without. */
+    private int unref(int r, int count, int b0, int computed) {
+        int o = r << SHIFT;
+        if (count < rec[o + LEN]) {
+            r = split(r, count);
+            o = r << SHIFT;
+        }
+        if (rec[o + REFS] > 1) {
+            rec[o + REFS]--;
+            return 0;
+        }
+        if (b0 + count <= computed) {
+            free(r);
+        } else if (b0 >= computed) {
+            rec[o + REFS] = 0;
+            drop(r); // registered but never computed (released mid-prefill): not reusable
+        } else {
+            int c = split(r, computed - b0);
+            rec[o + REFS] = 0;
+            drop(r);
+            free(c);
+        }
+        return count;
+    }
+
+    /** Evicts the {@code k} least recently freed blocks ({@code k <= evictable()}), in LRU order. */
     void evict(int k) {
-        int[] r = rec;
-        int s = head;
-        for (int i = 0; i < k; i++) {
-            int n = r[(s << SHIFT) + NEXT];
-            drop(s);
-            int guess = s - 1;
-            if (n == guess) {
-                s = guess;
-            } else {
-                s = n;
-            }
-        }
-        head = s;
-        if (s == NONE) {
-            tail = NONE;
-        } else {
-            r[(s << SHIFT) + PREV] = NONE;
-        }
+        version++;
+        int[] a = rec;
         evictable -= k;
-    }
-
-    /** Forgets the block in slot {@code s} (no references, not in the LRU list); its successors become orphans. */
-    void drop(int s) {
-        int[] r = rec;
-        int o = s << SHIFT;
-        int p = r[o + PRED];
-        if (p >= 0 && r[(p << SHIFT) + SUCC] == s) {
-            r[(p << SHIFT) + SUCC] = NONE;
-        } else {
-            index.remove(hash(s));
-            if (p >= 0) {
-                int a = sibPrev[s];
-                int b = sibNext[s];
-                if (a == NONE) {
-                    r[(p << SHIFT) + KIDS] = b;
+        while (k > 0) {
+            int r = head;
+            int o = r << SHIFT;
+            int len = a[o + LEN];
+            if (len <= k) {
+                int n = a[o + NEXT];
+                head = n;
+                if (n == NONE) {
+                    tail = NONE;
                 } else {
-                    sibNext[a] = b;
+                    a[(n << SHIFT) + PREV] = NONE;
                 }
-                if (b != NONE) {
-                    sibPrev[b] = a;
-                }
-            } else if (p == ORPHAN) {
-                orphans--;
+                drop(r);
+                k -= len;
+            } else {
+                a[o + LEN] = len - k; // its deepest k blocks
+                orphanSuccessors(r);
+                size -= k;
+                k = 0;
             }
-        }
-        int c = r[o + SUCC];
-        if (c >= 0) {
-            r[(c << SHIFT) + PRED] = ORPHAN;
-            index.put(hash(c), c);
-            orphans++;
-        }
-        for (c = r[o + KIDS]; c >= 0; c = sibNext[c]) {
-            r[(c << SHIFT) + PRED] = ORPHAN; // indexed already
-            orphans++;
-        }
-        freeSlots[freeTop++] = s;
-        size--;
-    }
-
-    private void unlink(int s) {
-        int[] r = rec;
-        int o = s << SHIFT;
-        int p = r[o + PREV];
-        int n = r[o + NEXT];
-        if (p == NONE) {
-            head = n;
-        } else {
-            r[(p << SHIFT) + NEXT] = n;
-        }
-        if (n == NONE) {
-            tail = p;
-        } else {
-            r[(n << SHIFT) + PREV] = p;
         }
     }
 }

@@ -17,10 +17,11 @@ import io.simfaasinfer.request.Request;
  *
  * <p>Counting: {@link BlockManager#usedBlocks()} counts blocks referenced by running requests
  * (shared ones once); evictable cached blocks count as free. All operations are O(blocks of the
- * request) with no allocation beyond the primitive index and one scratch array of slots that grows to
- * the longest prompt; the blocks are kept by {@link CachedBlocks},
+ * request) with no allocation beyond the primitive index and scratch lists that grow to the longest
+ * prompt; the blocks are kept by {@link CachedBlocks} as runs of consecutive blocks, one record each,
  * which finds a prompt's cached blocks by walking them from its first one, with a hash probe only
- * where prompts branch (block hashes are prefix-closed).
+ * where prompts branch (block hashes are prefix-closed); reference counts, the LRU list and eviction
+ * work per run.
  */
 public final class PrefixCache {
 
@@ -31,10 +32,18 @@ public final class PrefixCache {
     private final CachedBlocks blocks;
     /** Request id -> leading blocks of that request referenced in the cache. */
     private final LongIntHashMap held = new LongIntHashMap(256);
-    /** Request id -> slot of the last of those blocks (for {@link #cacheUpTo}). */
+    /** Request id -> the run of the last of those blocks, which it ends (for {@link #cacheUpTo} and {@link #release}). */
     private final LongIntHashMap heldLast = new LongIntHashMap(256);
-    /** Scratch: the slots of the blocks an admission or release walks (grows to the longest prompt, never shrinks). */
-    private int[] path;
+    /** The latest lookup ({@link #leadingCached}) and its answer, valid while the cache's version is {@code lookupVersion}. */
+    private long[] lookupHashes;
+    private int lookupMax;
+    private int lookupHit;
+    private long lookupVersion = -1;
+    /** The same for {@link #heldHits}. */
+    private long[] heldHashes;
+    private int heldMax;
+    private int heldHit;
+    private long heldVersion = -1;
 
     private long admissions;
     private long lookupBlocks;
@@ -48,7 +57,6 @@ public final class PrefixCache {
         this.blockSize = kv.blockSize();
         int n = kv.totalBlocks();
         this.blocks = new CachedBlocks(n);
-        this.path = new int[Math.min(n, 1 << 12)];
     }
 
     /** Cached blocks no running request holds (free, evicted on demand). */
@@ -79,20 +87,22 @@ public final class PrefixCache {
         if (hashes == null) {
             return 0;
         }
-        return leadingCached(hashes, Math.min(hashes.length, (promptTokens - 1) / blockSize));
+        return blocks.walk(hashes, Math.min(hashes.length, (promptTokens - 1) / blockSize), false);
     }
 
-    /** How many of the first {@code max} hashes of {@code h} are cached, counted from the first. */
+    /**
+     * How many of the first {@code max} hashes of {@code h}, a request's, are cached, counted from
+     * the first (remembered for the same request while the cache does not change).
+     */
     private int leadingCached(long[] h, int max) {
-        return blocks.walk(h, 0, max, NONE, null);
-    }
-
-    /** The scratch array of slots, at least {@code n} long. */
-    private int[] path(int n) {
-        if (path.length < n) {
-            path = new int[Math.max(n, 2 * path.length)];
+        long v = blocks.version();
+        if (h != lookupHashes || max != lookupMax || v != lookupVersion) { // schedulers ask again before admitting
+            lookupHit = blocks.walk(h, max, false);
+            lookupHashes = h;
+            lookupMax = max;
+            lookupVersion = v;
         }
-        return path;
+        return lookupHit;
     }
 
     /**
@@ -110,14 +120,22 @@ public final class PrefixCache {
 
     /** Of the first {@code hits} blocks of {@code r} (all cached), those a running request holds (they take no free block). */
     int heldHits(Request r, int hits) {
-        int[] slot = path(hits);
-        blocks.walk(r.blockHashes(), 0, hits, NONE, slot);
+        long[] h = r.blockHashes();
+        long v = blocks.version();
+        if (h == heldHashes && hits == heldMax && v == heldVersion) {
+            return heldHit;
+        }
+        blocks.walk(h, hits, true);
         int n = 0;
-        for (int b = 0; b < hits; b++) {
-            if (blocks.refs(slot[b]) > 0) {
-                n++;
+        for (int i = 0, k = blocks.segments(); i < k; i++) {
+            if (blocks.refs(blocks.segRun(i)) > 0) {
+                n += blocks.segCount(i);
             }
         }
+        heldHashes = h;
+        heldMax = hits;
+        heldVersion = v;
+        heldHit = n;
         return n;
     }
 
@@ -140,37 +158,19 @@ public final class PrefixCache {
         int promptBlocks = Math.min(h.length, target / blockSize);
         lookupBlocks += promptBlocks;
         int maxHit = Math.min(Math.min(promptBlocks, blocks), (target - 1) / blockSize);
-        int[] slot = path(maxHit);
-        int hit = this.blocks.walk(h, 0, maxHit, NONE, slot);
-        int last = this.blocks.walkLast();
-        int taken = 0;
-        for (int b = 0; b < hit; b++) {
-            if (this.blocks.retain(slot[b]) == 0) {
-                taken++; // a free cached block: now in use
-            }
-        }
-        kv.addUsed(taken);
+        CachedBlocks c = this.blocks;
+        int hit = c.walk(h, maxHit, true);
+        kv.addUsed(c.retainWalked()); // free cached blocks: now in use; the cursor is on the last block hit
         kv.allocateFresh(blocks - hit);
         int full = Math.min(Math.min(promptBlocks, blocks), Math.max(hit, computeEnd / blockSize));
-        int reg = register(h, hit, full, last);
+        int reg = c.addRun(h, hit, full);
         if (reg > 0) {
             held.put(r.id(), reg);
-            heldLast.put(r.id(), this.blocks.walkLast());
+            heldLast.put(r.id(), c.cursorRun());
         }
         hitBlocks += hit;
         hitTokens += (long) hit * blockSize;
         return hit * blockSize;
-    }
-
-    /**
-     * Caches {@code h[from]}, {@code h[from + 1]}, ... before {@code to}, each held once, until one is
-     * cached already (by another request); {@code last} caches {@code h[from - 1]} (NONE if from = 0).
-     * {@link CachedBlocks#walkLast} then has the slot of the last block cached.
-     *
-     * @return the end of the run cached
-     */
-    private int register(long[] h, int from, int to, int last) {
-        return blocks.addRun(h, from, to, last);
     }
 
     /**
@@ -193,10 +193,11 @@ public final class PrefixCache {
         }
         int full = Math.min(Math.min(h.length, r.blocks()), Math.min(r.prefillTarget(), computeEnd) / blockSize);
         // a private block of r becomes a shared cached one: the blocks in use do not change
-        int reg = register(h, m, full, last);
+        blocks.cursorAtEnd(last); // r's last registered block ends its run while r holds it
+        int reg = blocks.addRun(h, m, full);
         if (reg > m) {
             held.put(r.id(), reg);
-            heldLast.put(r.id(), blocks.walkLast());
+            heldLast.put(r.id(), blocks.cursorRun());
         }
     }
 
@@ -204,53 +205,19 @@ public final class PrefixCache {
     void release(Request r) {
         int total = r.blocks();
         int m = held.remove(r.id());
+        int last = NONE;
         if (m == LongIntHashMap.ABSENT) {
             m = 0;
         } else {
-            heldLast.remove(r.id());
+            last = heldLast.remove(r.id());
         }
         long[] h = r.blockHashes();
         int computedBlocks = r.kvTokens() / blockSize;
         // Further computed full blocks with known hashes (e.g. generated tokens) stay cached too.
         int extraEnd = h == null ? m : Math.max(m, Math.min(Math.min(h.length, total), computedBlocks));
         int privateBlocks = total - m;
-        int[] slot = path(extraEnd);
-        blocks.walk(h, 0, m, NONE, slot); // held by r: all cached
-        int last = m > 0 ? slot[m - 1] : NONE;
-        int kept = 0;
-        for (int b = m; b < extraEnd; b++) {
-            if (blocks.freeSlots() == 0) {
-                throw new IllegalStateException("prefix cache has more entries than KV blocks");
-            }
-            int s = blocks.find(h[b], last);
-            if (s == NONE) {
-                s = blocks.add(h[b], last);
-                slot[b] = s;
-                kept++;
-            } else {
-                slot[b] = NONE; // cached already (by another request): this copy is freed
-            }
-            last = s;
-        }
-        // Deepest blocks first, so the LRU evicts a sequence's tail before its shared head.
-        for (int b = extraEnd - 1; b >= m; b--) {
-            if (slot[b] != NONE) {
-                blocks.free(slot[b]);
-            }
-        }
-        int freed = kept;
-        for (int b = m - 1; b >= 0; b--) {
-            int s = slot[b];
-            if (blocks.unref(s) == 0) {
-                freed++;
-                if (b < computedBlocks) {
-                    blocks.free(s);
-                } else {
-                    blocks.drop(s); // registered but never computed (released mid-prefill): not reusable
-                }
-            }
-        }
-        kv.addUsed(-freed - (privateBlocks - kept));
+        int freed = blocks.release(h, m, last, extraEnd, computedBlocks);
+        kv.addUsed(-freed - privateBlocks);
     }
 
     /** Evicts cached free blocks until {@code blocks} empty (never cached) blocks exist. */

@@ -44,14 +44,14 @@ public final class PrefixHashes {
         }
         long[] out = new long[blocks];
         long chain = mix(salt ^ GOLDEN);
-        int j = -1;
-        for (int b = 0; b < blocks; b++) {
-            int lastTraceBlock = (int) (((long) (b + 1) * blockSize - 1) / traceBlockTokens);
-            while (j < lastTraceBlock) {
-                j++;
-                chain = mix(chain ^ mix(ids[j] + GOLDEN));
+        int b = 0;
+        for (int j = 0; b < blocks; j++) {
+            chain = mix(chain ^ mix(ids[j] + GOLDEN));
+            // the blocks whose last token is in trace block j: (b + 1) x blockSize <= (j + 1) x traceBlockTokens
+            int end = (int) Math.min(blocks, (long) (j + 1) * traceBlockTokens / blockSize);
+            for (; b < end; b++) {
+                out[b] = mix(chain + (b + 1) * GOLDEN);
             }
-            out[b] = mix(chain + (b + 1) * GOLDEN);
         }
         return out;
     }
