@@ -119,6 +119,16 @@ public final class BlockManager {
         return prefix == null ? 0 : prefix.matchedBlocks(r.blockHashes(), r.promptTokens());
     }
 
+    /**
+     * {@link #cachedPrefixBlocks(Request)} asked by a router that asked about {@code previous} (prefix
+     * hashes) before, which shares its first {@code common} hashes with {@code r}'s: the walk continues
+     * from this cache's answer for {@code previous} when the cache has not changed since
+     * ({@link PrefixCache#matchedBlocks(long[], int, long[], int)}). The same answer.
+     */
+    public int cachedPrefixBlocks(Request r, long[] previous, int common) {
+        return prefix == null ? 0 : prefix.matchedBlocks(r.blockHashes(), r.promptTokens(), previous, common);
+    }
+
     public int totalBlocks() { return totalBlocks; }
     public int blockSize() { return blockSize; }
     public int usedBlocks() { return used; }

@@ -39,6 +39,17 @@ public final class PrefixCache {
     private int lookupMax;
     private int lookupHit;
     private long lookupVersion = -1;
+    /**
+     * The latest router query ({@link #matchedBlocks(long[], int, long[], int)}): its hashes, how many of
+     * their first blocks are cached, whether a miss ended them there (else the cap did), the run and
+     * index where the walk ended, and the cache version that holds for.
+     */
+    private long[] routeHashes;
+    private int routeHit;
+    private boolean routeMissed;
+    private int routeRun = NONE;
+    private int routeIndex;
+    private long routeVersion = -1;
     /** The same for {@link #heldHits}. */
     private long[] heldHashes;
     private int heldMax;
@@ -88,6 +99,52 @@ public final class PrefixCache {
             return 0;
         }
         return blocks.walk(hashes, Math.min(hashes.length, (promptTokens - 1) / blockSize), false);
+    }
+
+    /**
+     * {@link #matchedBlocks(long[], int)} for a router that asks every replica about one request after
+     * another: {@code previous} is the hashes it asked about before (null: none) and {@code common} how
+     * many first hashes the two share. If this cache has not changed since it answered for
+     * {@code previous} and that walk stopped within the shared blocks, the answer continues from where it
+     * stopped: without a miss in the shared blocks it is the same (a miss at block d &lt; common is a miss
+     * for both), else the walk resumes at that block (the shared blocks before it are cached along the
+     * same runs). So a router over many replicas with a shared system prompt walks it once per replica
+     * and change of that replica's cache, not once per request. The same answer as a walk from the first
+     * block (asserted in the tests).
+     */
+    public int matchedBlocks(long[] hashes, int promptTokens, long[] previous, int common) {
+        if (hashes == null) {
+            return 0;
+        }
+        int max = Math.min(hashes.length, (promptTokens - 1) / blockSize);
+        long v = blocks.version();
+        int hit;
+        int d = routeHit;
+        if (previous != null && previous == routeHashes && v == routeVersion && d <= common) {
+            if (d >= max) {
+                hit = max; // its first d blocks are cached: capped here; the walk's end stays where it was
+                routeHashes = hashes;
+                routeMissed = false;
+                assert hit == blocks.walk(hashes, max, false) : "resumed prefix walk differs";
+                return hit;
+            }
+            if (routeMissed && d < common) {
+                routeHashes = hashes; // the same miss at block d
+                assert d == blocks.walk(hashes, max, false) : "resumed prefix walk differs";
+                return d;
+            }
+            hit = blocks.walkFrom(hashes, d, max, routeRun, routeIndex);
+        } else {
+            hit = blocks.walkFrom(hashes, 0, max, NONE, 0);
+        }
+        assert hit == blocks.walk(hashes, max, false) : "resumed prefix walk differs";
+        routeHashes = hashes;
+        routeHit = hit;
+        routeMissed = hit < max;
+        routeRun = blocks.walkEndRun();
+        routeIndex = blocks.walkEndIndex();
+        routeVersion = v;
+        return hit;
     }
 
     /**
