@@ -55,6 +55,7 @@ public final class ReplicaView implements ClusterView {
                 members[i].unwatch(index);
             }
             index = null;
+            kvs = null;
         }
     }
 
@@ -148,6 +149,8 @@ public final class ReplicaView implements ClusterView {
 
     /** Prefix hashes of the request last asked about ({@link #cachedPrefixTokens}), those of the one before, and how many first hashes they share. */
     private long[] askedHashes;
+    /** {@link #kvOf}'s caches of an indexed view's members; null until first asked. */
+    private BlockManager[] kvs;
     private long[] previousHashes;
     private int commonBlocks;
 
@@ -206,8 +209,19 @@ public final class ReplicaView implements ClusterView {
         if (h != askedHashes) {
             prefixQuery(h);
         }
-        BlockManager kv = members[i].scheduler().kv();
+        BlockManager kv = index != null ? kvOf(i) : members[i].scheduler().kv();
         return kv.cachedPrefixBlocks(r, previousHashes, commonBlocks) * kv.blockSize();
+    }
+
+    /** The KV caches of an indexed view's members (which do not change), kept beside them: one load less per question. */
+    private BlockManager kvOf(int i) {
+        if (kvs == null) {
+            kvs = new BlockManager[size];
+            for (int k = 0; k < size; k++) {
+                kvs[k] = members[k].scheduler().kv();
+            }
+        }
+        return kvs[i];
     }
 
     /** A new request's hashes: the last ones become the previous, and the blocks the two share are counted once. */
