@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * preemptions (mid-prefill ones included) and cache clears, replayed on {@link PrefixCache} and on
  * {@link ReferencePrefixCache} (one hash probe per block): every answer and count must agree after
  * every operation, so hits, eviction order and its ties are the reference's; no block is lost and the
- * capacity is never exceeded. Prompts share random prefixes of earlier ones (prefix-closed hashes,
+ * capacity is never exceeded; a router's questions (each continuing the answer to the one before) agree
+ * with the reference too. Prompts share random prefixes of earlier ones (prefix-closed hashes,
  * as every workload source makes them), branching anywhere.
  */
 class PrefixCacheModelTest {
@@ -45,6 +46,7 @@ class PrefixCacheModelTest {
         List<Live> waiting = new ArrayList<>();
         List<Live> running = new ArrayList<>();
         long ids = 0;
+        long[] routerAsked = null;
         for (int step = 0; step < 4000; step++) {
             int op = rnd.nextInt(100);
             if (op < 15 && waiting.size() < 6) {
@@ -138,6 +140,22 @@ class PrefixCacheModelTest {
                 long[] probe = prompts.get(rnd.nextInt(prompts.size()));
                 int tokens = (probe.length + 1) * BS;
                 assertThat(p.matchedBlocks(probe, tokens)).isEqualTo(ref.matchedBlocks(probe, tokens));
+                // a router's questions, one request after another: each continues the answer for the one before
+                for (int q = rnd.nextInt(3); q >= 0; q--) {
+                    long[] asked = prompts.get(rnd.nextInt(prompts.size()));
+                    if (rnd.nextInt(3) == 0) { // a new prompt sharing a prefix of the last one asked
+                        asked = hashes(rnd, routerAsked == null ? prompts : List.of(routerAsked), 1 + rnd.nextInt(14));
+                    }
+                    int askedTokens = 1 + rnd.nextInt((asked.length + 1) * BS);
+                    int common = 0;
+                    while (routerAsked != null && common < Math.min(asked.length, routerAsked.length)
+                            && asked[common] == routerAsked[common]) {
+                        common++;
+                    }
+                    assertThat(p.matchedBlocks(asked, askedTokens, routerAsked, common))
+                            .as("router question, step %d", step).isEqualTo(ref.matchedBlocks(asked, askedTokens));
+                    routerAsked = asked;
+                }
             }
         }
         for (Live l : running) {
