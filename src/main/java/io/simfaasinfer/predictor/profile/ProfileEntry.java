@@ -50,6 +50,43 @@ public record ProfileEntry(
     }
 
     /**
+     * The record's own equality, written out: a record's generated {@code equals} and {@code hashCode}
+     * are bootstrapped through {@code java.lang.runtime.ObjectMethods} at their first call, which spins
+     * about twenty method-handle classes that the class-data archive cannot hold (the fitted-profile
+     * cache, keyed by entries, calls them once per run: about 20 ms of start-up). Same semantics:
+     * components compared as the record would ({@link Double#compare} for doubles).
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ProfileEntry e)) {
+            return false;
+        }
+        return index == e.index && phase == e.phase && seqLen == e.seqLen && kvCache == e.kvCache
+                && newTokens == e.newTokens && batchSize == e.batchSize && Double.compare(meanMs, e.meanMs) == 0
+                && Double.compare(medianMs, e.medianMs) == 0 && Double.compare(stdMs, e.stdMs) == 0
+                && Double.compare(minMs, e.minMs) == 0 && n == e.n && eagerMedianMs.equals(e.eagerMedianMs);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Integer.hashCode(index);
+        h = 31 * h + phase.hashCode();
+        h = 31 * h + Integer.hashCode(seqLen);
+        h = 31 * h + Integer.hashCode(kvCache);
+        h = 31 * h + Integer.hashCode(newTokens);
+        h = 31 * h + Integer.hashCode(batchSize);
+        h = 31 * h + Double.hashCode(meanMs);
+        h = 31 * h + Double.hashCode(medianMs);
+        h = 31 * h + Double.hashCode(stdMs);
+        h = 31 * h + Double.hashCode(minMs);
+        h = 31 * h + Integer.hashCode(n);
+        return 31 * h + eagerMedianMs.hashCode();
+    }
+
+    /**
      * The iteration as a batch: prefill entries become {@code batchSize} fresh prompts; decode
      * entries with one new token become {@code batchSize} decodes; decode entries with several new
      * tokens (speculative or multi-token steps) become prefill chunks of {@code newTokens} tokens

@@ -18,6 +18,52 @@ class BuiltinProfilesTest {
     }
 
     @Test
+    void entriesCompareByValueAsRecordsDoTheFitCacheKey() {
+        ProfileEntry a = Fixtures.llama2().entries().get(0);
+        ProfileEntry same = new ProfileEntry(a.index(), a.phase(), a.seqLen(), a.kvCache(), a.newTokens(),
+                a.batchSize(), a.meanMs(), a.medianMs(), a.stdMs(), a.minMs(), a.n(), a.eagerMedianMs());
+        assertThat(same).isEqualTo(a).hasSameHashCodeAs(a);
+        // every component takes part
+        java.util.List<ProfileEntry> other = java.util.List.of(
+                new ProfileEntry(a.index() + 1, a.phase(), a.seqLen(), a.kvCache(), a.newTokens(), a.batchSize(),
+                        a.meanMs(), a.medianMs(), a.stdMs(), a.minMs(), a.n(), a.eagerMedianMs()),
+                new ProfileEntry(a.index(), ProfileEntry.Phase.DECODE, a.seqLen(), a.kvCache(), a.newTokens(),
+                        a.batchSize(), a.meanMs(), a.medianMs(), a.stdMs(), a.minMs(), a.n(), a.eagerMedianMs()),
+                new ProfileEntry(a.index(), a.phase(), a.seqLen() + 1, a.kvCache(), a.newTokens(), a.batchSize(),
+                        a.meanMs(), a.medianMs(), a.stdMs(), a.minMs(), a.n(), a.eagerMedianMs()),
+                new ProfileEntry(a.index(), a.phase(), a.seqLen(), a.kvCache() + 1, a.newTokens(), a.batchSize(),
+                        a.meanMs(), a.medianMs(), a.stdMs(), a.minMs(), a.n(), a.eagerMedianMs()),
+                new ProfileEntry(a.index(), a.phase(), a.seqLen(), a.kvCache(), a.newTokens() + 1, a.batchSize(),
+                        a.meanMs(), a.medianMs(), a.stdMs(), a.minMs(), a.n(), a.eagerMedianMs()),
+                new ProfileEntry(a.index(), a.phase(), a.seqLen(), a.kvCache(), a.newTokens(), a.batchSize() + 1,
+                        a.meanMs(), a.medianMs(), a.stdMs(), a.minMs(), a.n(), a.eagerMedianMs()),
+                new ProfileEntry(a.index(), a.phase(), a.seqLen(), a.kvCache(), a.newTokens(), a.batchSize(),
+                        a.meanMs() + 1e-9, a.medianMs(), a.stdMs(), a.minMs(), a.n(), a.eagerMedianMs()),
+                new ProfileEntry(a.index(), a.phase(), a.seqLen(), a.kvCache(), a.newTokens(), a.batchSize(),
+                        a.meanMs(), a.medianMs() + 1e-9, a.stdMs(), a.minMs(), a.n(), a.eagerMedianMs()),
+                new ProfileEntry(a.index(), a.phase(), a.seqLen(), a.kvCache(), a.newTokens(), a.batchSize(),
+                        a.meanMs(), a.medianMs(), a.stdMs() + 1e-9, a.minMs(), a.n(), a.eagerMedianMs()),
+                new ProfileEntry(a.index(), a.phase(), a.seqLen(), a.kvCache(), a.newTokens(), a.batchSize(),
+                        a.meanMs(), a.medianMs(), a.stdMs(), a.minMs() + 1e-9, a.n(), a.eagerMedianMs()),
+                new ProfileEntry(a.index(), a.phase(), a.seqLen(), a.kvCache(), a.newTokens(), a.batchSize(),
+                        a.meanMs(), a.medianMs(), a.stdMs(), a.minMs(), a.n() + 1, a.eagerMedianMs()),
+                new ProfileEntry(a.index(), a.phase(), a.seqLen(), a.kvCache(), a.newTokens(), a.batchSize(),
+                        a.meanMs(), a.medianMs(), a.stdMs(), a.minMs(), a.n(), java.util.OptionalDouble.of(-1)));
+        for (ProfileEntry o : other) {
+            assertThat(o).isNotEqualTo(a);
+        }
+        // doubles as records compare them: NaN equals NaN, 0.0 differs from -0.0
+        ProfileEntry nan = new ProfileEntry(0, ProfileEntry.Phase.PREFILL, 1, 0, 1, 1, Double.NaN, 1, 0, 1, 1,
+                java.util.OptionalDouble.empty());
+        ProfileEntry nan2 = new ProfileEntry(0, ProfileEntry.Phase.PREFILL, 1, 0, 1, 1, Double.NaN, 1, 0, 1, 1,
+                java.util.OptionalDouble.empty());
+        assertThat(nan).isEqualTo(nan2).hasSameHashCodeAs(nan2);
+        assertThat(new ProfileEntry(0, ProfileEntry.Phase.PREFILL, 1, 0, 1, 1, 1, 1, 0.0, 1, 1,
+                java.util.OptionalDouble.empty())).isNotEqualTo(new ProfileEntry(0, ProfileEntry.Phase.PREFILL, 1,
+                0, 1, 1, 1, 1, -0.0, 1, 1, java.util.OptionalDouble.empty()));
+    }
+
+    @Test
     void unknownModelOrGpuIsEmpty() {
         assertThat(BuiltinProfiles.find("llama-2-70b", "h100-80gb")).isEmpty();
         assertThat(BuiltinProfiles.find("llama-2-7b", "a100-80gb")).isEmpty();
