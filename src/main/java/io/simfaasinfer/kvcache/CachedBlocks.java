@@ -49,7 +49,7 @@ final class CachedBlocks extends RunForest {
     private int[] made = new int[16];
     /** Counts the calls that may change what is cached or its references. */
     private long version;
-    /** Where the latest {@link #walkFrom} ended: the run of its last block matched and the blocks matched in it. */
+    /** Where the latest walk ended: the run of its last block matched and the blocks matched in it. */
     private int wr = NONE;
     private int wi;
 
@@ -84,12 +84,32 @@ final class CachedBlocks extends RunForest {
      * is left on the last block matched. Returns the blocks matched.
      */
     int walk(long[] h, int max, boolean record) {
-        int b = 0;
-        int r = NONE;
+        return walk(h, 0, max, NONE, 0, record);
+    }
+
+    /**
+     * Continues a walk of {@code h} at block {@code from}, after {@code i} blocks of run {@code r} (the
+     * run of block {@code from - 1}, as {@link #walkEndRun} / {@link #walkEndIndex} left them; NONE and 0
+     * for {@code from} = 0), while the blocks are cached, before {@code max}: the same answer as
+     * {@link #walk} from the first block when {@code h}'s first {@code from} blocks are the ones walked to
+     * that place and the cache has not changed since ({@link #version}). Returns the blocks matched in all
+     * and leaves where it ended for a later continuation; touches neither the cursor nor the recorded runs.
+     */
+    int walkFrom(long[] h, int from, int max, int r, int i) {
+        return walk(h, from, max, r, i, false);
+    }
+
+    private int walk(long[] h, int from, int max, int r, int i, boolean record) {
+        int b = from;
         long[] a = null;
         int base = 0;
         int len = 0;
-        int i = 0;
+        if (r != NONE) {
+            int o = r << SHIFT;
+            a = arr[r];
+            base = rec[o + OFF];
+            len = rec[o + LEN];
+        }
         int n = 0;
         while (b < max) {
             long x = h[b];
@@ -120,54 +140,14 @@ final class CachedBlocks extends RunForest {
             cr = r;
             ci = i;
         }
-        return b;
-    }
-
-    /**
-     * Continues a walk of {@code h} at block {@code from}, after {@code i} blocks of run {@code r} (the
-     * run of block {@code from - 1}, as {@link #walkEndRun} / {@link #walkEndIndex} left them; NONE and 0
-     * for {@code from} = 0), while the blocks are cached, before {@code max}: the same answer as
-     * {@link #walk} from the first block when {@code h}'s first {@code from} blocks are the ones walked to
-     * that place and the cache has not changed since ({@link #version}). Returns the blocks matched in all
-     * and leaves where it ended for a later continuation; touches neither the cursor nor the recorded runs.
-     */
-    int walkFrom(long[] h, int from, int max, int r, int i) {
-        int b = from;
-        long[] a = null;
-        int base = 0;
-        int len = 0;
-        if (r != NONE) {
-            int o = r << SHIFT;
-            a = arr[r];
-            base = rec[o + OFF];
-            len = rec[o + LEN];
-        }
-        while (b < max) {
-            long x = h[b];
-            if (i < len && a[base + i] == x) {
-                i++;
-                b++;
-                continue;
-            }
-            int c = next(x, r, i, len);
-            if (c == NONE) {
-                break;
-            }
-            r = c;
-            a = arr[c];
-            base = rec[(c << SHIFT) + OFF];
-            len = rec[(c << SHIFT) + LEN];
-            i = 1;
-            b++;
-        }
         wr = r;
         wi = i;
         return b;
     }
 
-    /** The run where the latest {@link #walkFrom} ended (NONE: it matched nothing). */
+    /** The run where the latest walk ended (NONE: it matched nothing). */
     int walkEndRun() { return wr; }
-    /** Blocks of that run the latest {@link #walkFrom} matched, from its first. */
+    /** Blocks of that run the latest walk matched, from its first. */
     int walkEndIndex() { return wi; }
 
     private int segment(int n, int r, int count) {

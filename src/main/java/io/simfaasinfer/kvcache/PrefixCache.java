@@ -137,13 +137,13 @@ public final class PrefixCache {
         } else {
             hit = blocks.walkFrom(hashes, 0, max, NONE, 0);
         }
-        assert hit == blocks.walk(hashes, max, false) : "resumed prefix walk differs";
         routeHashes = hashes;
         routeHit = hit;
         routeMissed = hit < max;
         routeRun = blocks.walkEndRun();
         routeIndex = blocks.walkEndIndex();
         routeVersion = v;
+        assert hit == blocks.walk(hashes, max, false) : "resumed prefix walk differs";
         return hit;
     }
 
