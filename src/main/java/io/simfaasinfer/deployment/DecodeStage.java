@@ -121,14 +121,14 @@ final class DecodeStage implements Handoff {
             int need = every.member(0).scheduler().transferBlocks(r);
             if (need >= 0 && every.minTransferHeadroom() >= need) {
                 // every replica can reserve r now: the collected view would be all of them, in order
-                assert allCanTake(pools.get(0), every, r) : "decode headroom says every replica can take request " + r.id();
+                assert allAnswer(pools.get(0), every, r, true) : "decode headroom says every replica can take request " + r.id();
                 Replica to = every.member(router.route(r, every, now));
                 deployment.poolOf(to).lifecycle().dispatch(to, r, now);
                 return true;
             }
             if (need >= 0 && every.maxTransferHeadroom() < need) {
                 // no replica can reserve r now (the retry after every decode iteration under memory pressure)
-                assert noneCanTake(pools.get(0), every, r) : "decode headroom says no replica can take request " + r.id();
+                assert allAnswer(pools.get(0), every, r, false) : "decode headroom says no replica can take request " + r.id();
                 return false;
             }
         }
@@ -167,19 +167,10 @@ final class DecodeStage implements Handoff {
         return all;
     }
 
-    /** Whether the per-replica test the collected view uses ({@link Pool#canTake}) admits every member. */
-    private static boolean allCanTake(Pool p, ReplicaView v, Request r) {
+    /** Whether the per-replica test the collected view uses ({@link Pool#canTake}) answers {@code can} for every member. */
+    private static boolean allAnswer(Pool p, ReplicaView v, Request r, boolean can) {
         for (int i = 0; i < v.size(); i++) {
-            if (!p.canTake(v.member(i), r)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean noneCanTake(Pool p, ReplicaView v, Request r) {
-        for (int i = 0; i < v.size(); i++) {
-            if (p.canTake(v.member(i), r)) {
+            if (p.canTake(v.member(i), r) != can) {
                 return false;
             }
         }

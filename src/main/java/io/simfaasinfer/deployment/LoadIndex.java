@@ -98,6 +98,10 @@ final class LoadIndex implements Replica.LoadListener {
         return tree(MAX_HEADROOM)[1];
     }
 
+    private static boolean isHeadroomTree(int kind) {
+        return kind == MIN_HEADROOM || kind == MAX_HEADROOM;
+    }
+
     private boolean headroomRead() {
         return trees[MIN_HEADROOM] != null || trees[MAX_HEADROOM] != null;
     }
@@ -109,14 +113,14 @@ final class LoadIndex implements Replica.LoadListener {
             t = new int[2 * leaves];
             Arrays.fill(t, kind == MAX_OUTSTANDING || kind == MAX_HEADROOM ? Integer.MIN_VALUE
                     : kind == MIN_HEADROOM ? Integer.MAX_VALUE : -1);
-            if ((kind == MIN_HEADROOM || kind == MAX_HEADROOM) && !headroomRead()) {
+            if (isHeadroomTree(kind) && !headroomRead()) {
                 for (int i = 0; i < n; i++) {
                     headroom[i] = view.transferHeadroom(i);
                 }
             }
             for (int i = 0; i < n; i++) {
                 t[leaves + i] = kind == MAX_OUTSTANDING ? outstanding[i]
-                        : kind == MIN_HEADROOM || kind == MAX_HEADROOM ? headroom[i] : i;
+                        : isHeadroomTree(kind) ? headroom[i] : i;
             }
             for (int k = leaves - 1; k >= 1; k--) {
                 t[k] = winner(kind, t[2 * k], t[2 * k + 1]);
@@ -137,7 +141,7 @@ final class LoadIndex implements Replica.LoadListener {
                     int k = leaves + slot;
                     if (kind == MAX_OUTSTANDING) {
                         t[k] = outstanding[slot];
-                    } else if (kind == MIN_HEADROOM || kind == MAX_HEADROOM) {
+                    } else if (isHeadroomTree(kind)) {
                         t[k] = headroom[slot];
                     }
                     for (k >>>= 1; k >= 1; k >>>= 1) {

@@ -106,10 +106,10 @@ public final class ReplicaView implements ClusterView {
      */
     public int minTransferHeadroom() {
         if (index == null) {
-            return scanMinHeadroom();
+            return scanHeadroom(false);
         }
         int min = index.minHeadroom();
-        assert min == scanMinHeadroom() : "indexed transfer headroom differs from the scan";
+        assert min == scanHeadroom(false) : "indexed transfer headroom differs from the scan";
         return min;
     }
 
@@ -119,27 +119,20 @@ public final class ReplicaView implements ClusterView {
      */
     public int maxTransferHeadroom() {
         if (index == null) {
-            return scanMaxHeadroom();
+            return scanHeadroom(true);
         }
         int max = index.maxHeadroom();
-        assert max == scanMaxHeadroom() : "indexed transfer headroom differs from the scan";
+        assert max == scanHeadroom(true) : "indexed transfer headroom differs from the scan";
         return max;
     }
 
-    private int scanMaxHeadroom() {
-        int max = Integer.MIN_VALUE;
+    /** The most ({@code most}) or least transfer headroom of the members, by a scan. */
+    private int scanHeadroom(boolean most) {
+        int v = most ? Integer.MIN_VALUE : Integer.MAX_VALUE;
         for (int i = 0; i < size; i++) {
-            max = Math.max(max, transferHeadroom(i));
+            v = most ? Math.max(v, transferHeadroom(i)) : Math.min(v, transferHeadroom(i));
         }
-        return max;
-    }
-
-    private int scanMinHeadroom() {
-        int min = Integer.MAX_VALUE;
-        for (int i = 0; i < size; i++) {
-            min = Math.min(min, transferHeadroom(i));
-        }
-        return min;
+        return v;
     }
 
     /** The member's transfer headroom (decode replicas). */

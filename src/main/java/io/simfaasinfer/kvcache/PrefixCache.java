@@ -122,16 +122,13 @@ public final class PrefixCache {
         int d = routeHit;
         if (previous != null && previous == routeHashes && v == routeVersion && d <= common) {
             if (d >= max) {
-                hit = max; // its first d blocks are cached: capped here; the walk's end stays where it was
-                routeHashes = hashes;
+                routeHashes = hashes; // its first d blocks are cached: capped here; the walk's end stays where it was
                 routeMissed = false;
-                assert hit == blocks.walk(hashes, max, false) : "resumed prefix walk differs";
-                return hit;
+                return checked(hashes, max, max);
             }
             if (routeMissed && d < common) {
                 routeHashes = hashes; // the same miss at block d
-                assert d == blocks.walk(hashes, max, false) : "resumed prefix walk differs";
-                return d;
+                return checked(hashes, max, d);
             }
             hit = blocks.walkFrom(hashes, d, max, routeRun, routeIndex);
         } else {
@@ -143,7 +140,12 @@ public final class PrefixCache {
         routeRun = blocks.walkEndRun();
         routeIndex = blocks.walkEndIndex();
         routeVersion = v;
-        assert hit == blocks.walk(hashes, max, false) : "resumed prefix walk differs";
+        return checked(hashes, max, hit);
+    }
+
+    /** {@code hit}, checked (assertions on) against a walk of {@code h} from its first block. */
+    private int checked(long[] h, int max, int hit) {
+        assert hit == blocks.walk(h, max, false) : "resumed prefix walk differs";
         return hit;
     }
 
