@@ -25,4 +25,16 @@ public final class DecodeObserver extends ForwardingObserver {
             stats.onFirstGap(r, gapNs);
         }
     }
+
+    /** The iteration goes on to the metrics whole; then each second token's gap to the transfer statistics. */
+    @Override
+    public void onDecodeTokens(Request[] requests, long[] gapsNs, int n, long now) {
+        next().onDecodeTokens(requests, gapsNs, n, now);
+        for (int i = 0; i < n; i++) {
+            Request r = requests[i];
+            if (r != null && r.generated() == 2) {
+                stats.onFirstGap(r, gapsNs[i]);
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.simfaasinfer.metrics;
 
 import io.simfaasinfer.request.Request;
+import io.simfaasinfer.request.RequestObserver;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,45 @@ public final class ClassMetrics {
             // a token delivered at the same instant as the one before came in the same streamed chunk
             // (a multi-step run's burst): one inter-token gap per chunk, as benchmark clients measure ITL
             c.tbt.record(gapNs);
+        }
+    }
+
+    /**
+     * {@link RequestObserver#onDecodeTokens} for {@code metrics}: the gaps of measured requests go to
+     * their class's TBT in runs (the decodes of one iteration mostly share one gap and one class),
+     * one histogram call per run; a first token (gap -1) goes to {@code metrics.onToken}. The same
+     * samples as {@link #onToken} per token (a distribution is a multiset: their order does not matter).
+     */
+    void onDecodeTokens(Request[] requests, long[] gapsNs, int n, long now, long egressNs, RequestObserver metrics) {
+        LatencyStats run = null;
+        long runGap = 0;
+        long runCount = 0;
+        for (int i = 0; i < n; i++) {
+            Request r = requests[i];
+            if (r == null || !r.measured()) {
+                continue;
+            }
+            long gap = gapsNs[i];
+            if (gap <= 0) {
+                if (gap < 0) {
+                    metrics.onToken(r, gap, now);
+                }
+                continue; // gap 0: the same streamed chunk as the token before (onToken counts none either)
+            }
+            LatencyStats tbt = of(r).tbt;
+            if (tbt == run && gap == runGap) {
+                runCount++;
+                continue;
+            }
+            if (runCount > 0) {
+                run.recordMany(runGap, runCount);
+            }
+            run = tbt;
+            runGap = gap;
+            runCount = 1;
+        }
+        if (runCount > 0) {
+            run.recordMany(runGap, runCount);
         }
     }
 

@@ -122,6 +122,12 @@ public final class MetricsCollector implements RequestObserver {
         }
     }
 
+    /** As {@link #onToken} for each: one pass over the iteration (a first token, gap -1, takes the per-token path). */
+    @Override
+    public void onDecodeTokens(Request[] requests, long[] gapsNs, int n, long now) {
+        classes.onDecodeTokens(requests, gapsNs, n, now, egressNs, this);
+    }
+
     @Override
     public void onPreempted(Request r, long now) {
         preemptions++;

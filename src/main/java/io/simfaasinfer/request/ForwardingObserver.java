@@ -12,6 +12,15 @@ public abstract class ForwardingObserver implements RequestObserver {
         this.next = next;
     }
 
+    /**
+     * The observer events go on to. {@link #onDecodeTokens} is not forwarded whole here: it reaches
+     * {@link #onToken} token by token, so an override of {@code onToken} sees every token; a subclass
+     * whose {@code onToken} adds nothing to decode tokens may forward the iteration to this in one call.
+     */
+    protected final RequestObserver next() {
+        return next;
+    }
+
     @Override
     public void onArrival(Request r, long now) {
         next.onArrival(r, now);

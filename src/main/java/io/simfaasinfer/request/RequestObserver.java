@@ -22,6 +22,23 @@ public interface RequestObserver {
      */
     default void onToken(Request r, long gapNs, long now) { }
 
+    /**
+     * One iteration's decode tokens, all emitted at {@code now}: request {@code requests[i]} (skipped
+     * where null) emitted one token {@code gapsNs[i]} (&gt;= 0) after its previous one, for {@code i <
+     * n}. The same as {@link #onToken} for each in that order (which the default does); metrics take
+     * the iteration in one pass. Called after every token of the iteration is emitted and before any
+     * request the iteration finished is reported {@linkplain #onFinished finished}. The arrays are the
+     * caller's, reused: read them during the call only.
+     */
+    default void onDecodeTokens(Request[] requests, long[] gapsNs, int n, long now) {
+        for (int i = 0; i < n; i++) {
+            Request r = requests[i];
+            if (r != null) {
+                onToken(r, gapsNs[i], now);
+            }
+        }
+    }
+
     /** The request lost its KV cache and will be recomputed. */
     default void onPreempted(Request r, long now) { }
 

@@ -35,6 +35,8 @@ public abstract class AbstractScheduler implements Scheduler {
     private long remainingWork;
     /** Prefill replica of a disaggregated deployment: where prefilled requests go; null otherwise. */
     private final Handoff handoff;
+    /** The gaps of an iteration's decode tokens, by decode entry (reused, allocation-free). */
+    private long[] gaps = new long[64];
     /** Requests handed off in the iteration being completed (reused, allocation-free). */
     private final ArrayList<Request> handedOff = new ArrayList<>();
     /** KV blocks the {@code watermark} fraction keeps free when admitting (for schedulers that use it). */
@@ -265,12 +267,7 @@ public abstract class AbstractScheduler implements Scheduler {
         }
         int steps = batch.steps();
         if (steps == 1) {
-            for (int i = 0, n = batch.numDecodes(); i < n; i++) {
-                Request r = batch.decodeRequest(i);
-                if (r != null) { // null: a padding decode (static batching), no token
-                    anyFinished |= emit(r, now, iterationNs);
-                }
-            }
+            anyFinished |= emitDecodes(batch, now);
         } else {
             anyFinished |= emitRun(batch, steps, now, iterationNs);
         }
@@ -300,6 +297,46 @@ public abstract class AbstractScheduler implements Scheduler {
             }
         }
         touched = sum;
+    }
+
+    /**
+     * The decodes of a one-step iteration, one token each, in one pass: every token is emitted, then
+     * the observer takes the iteration's gaps at once ({@link RequestObserver#onDecodeTokens}), then
+     * the requests that finished release their KV and are reported finished, in batch order. A decode
+     * never hands a request off (its first token came from its prefill). True if any finished.
+     */
+    private boolean emitDecodes(Batch batch, long now) {
+        int n = batch.numDecodes();
+        Request[] requests = batch.decodeRequests();
+        if (gaps.length < n) {
+            gaps = new long[Math.max(n, 2 * gaps.length)];
+        }
+        long[] g = gaps;
+        int finished = 0;
+        for (int i = 0; i < n; i++) {
+            Request r = requests[i];
+            if (r != null) { // null: a padding decode (static batching), no token
+                g[i] = r.emitToken(now);
+                if (r.isFinished()) {
+                    finished++;
+                }
+            }
+        }
+        int tokens = n - batch.numPaddingDecodes();
+        emitted += tokens;
+        remainingWork -= tokens;
+        observer.onDecodeTokens(requests, g, n, now);
+        boolean any = finished > 0;
+        for (int i = 0; finished > 0 && i < n; i++) {
+            Request r = requests[i];
+            if (r != null && r.isFinished()) {
+                finished--;
+                kv.release(r);
+                r.setBlocks(0);
+                observer.onFinished(r, now);
+            }
+        }
+        return any;
     }
 
     /**

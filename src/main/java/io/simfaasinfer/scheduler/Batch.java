@@ -179,6 +179,11 @@ public final class Batch implements BatchView {
     }
 
     public Request prefillRequest(int i) { return prefillReq[i]; }
+    /**
+     * The decode entries' requests ({@link #decodeRequest} for every {@code i < numDecodes()}): the
+     * batch's own array, for the scheduler's pass at the end of the iteration; not to be modified.
+     */
+    Request[] decodeRequests() { return decodeReq; }
     /** The request of decode entry {@code i}; null for a {@linkplain #addPaddingDecode padding decode}. */
     public Request decodeRequest(int i) { return decodeReq[i]; }
     /** Prompt tokens entry {@code i} advances its request by (without padding). */

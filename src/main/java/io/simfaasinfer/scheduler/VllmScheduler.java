@@ -97,21 +97,24 @@ public class VllmScheduler extends AbstractScheduler {
             // This step appends the last emitted token to the KV cache; a multi-step run the tokens of
             // its later steps too (lookahead slots), up to the request's last output token.
             int ahead = steps == 1 ? 1 : Math.min(steps, r.remainingOutput());
-            int need = extraBlocksFor(r, (long) r.kvTokens() + ahead);
-            boolean selfPreempted = false;
-            while (need > kv.freeBlocks()) {
-                int victim = latestArrivedRunning(i);
-                selfPreempted = victim == i;
-                preempt(victim, now);
-                if (selfPreempted) {
-                    break;
+            int context = r.kvTokens();
+            int need = extraBlocksFor(r, (long) context + ahead);
+            if (need > 0) { // once per block size of tokens
+                boolean selfPreempted = false;
+                while (need > kv.freeBlocks()) {
+                    int victim = latestArrivedRunning(i);
+                    selfPreempted = victim == i;
+                    preempt(victim, now);
+                    if (selfPreempted) {
+                        break;
+                    }
                 }
+                if (selfPreempted) {
+                    continue; // r left running; the element now at i (if any) is next
+                }
+                grow(r, need);
             }
-            if (selfPreempted) {
-                continue; // r left running; the element now at i (if any) is next
-            }
-            grow(r, need);
-            out.addDecode(r, r.kvTokens());
+            out.addDecode(r, context);
             i++;
         }
     }

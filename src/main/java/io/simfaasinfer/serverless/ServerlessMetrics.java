@@ -122,6 +122,12 @@ public final class ServerlessMetrics extends io.simfaasinfer.request.ForwardingO
 
     // ---- request events: forwarded, with the fleet's own bookkeeping ----
 
+    /** Decode tokens are never a first token (gap &gt;= 0), which is all {@link #onToken} adds to: forwarded whole. */
+    @Override
+    public void onDecodeTokens(Request[] requests, long[] gapsNs, int n, long now) {
+        next().onDecodeTokens(requests, gapsNs, n, now);
+    }
+
     @Override
     public void onToken(Request r, long gapNs, long now) {
         super.onToken(r, gapNs, now);
