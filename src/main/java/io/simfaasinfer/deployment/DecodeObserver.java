@@ -26,6 +26,17 @@ public final class DecodeObserver extends ForwardingObserver {
         }
     }
 
+    /** A run's tokens are past their second (which comes through {@link #onDecodeTokens}): forwarded. */
+    @Override
+    public boolean acceptsDecodeRuns() {
+        return next().acceptsDecodeRuns();
+    }
+
+    @Override
+    public void onDecodeRun(int classId, long gapNs, long count, long now) {
+        next().onDecodeRun(classId, gapNs, count, now);
+    }
+
     /** The iteration goes on to the metrics whole; then each second token's gap to the transfer statistics. */
     @Override
     public void onDecodeTokens(Request[] requests, long[] gapsNs, int n, long now) {

@@ -44,7 +44,10 @@ public final class ClassMetrics {
     }
 
     private PerClass of(Request r) {
-        int id = r.classId();
+        return of(r.classId());
+    }
+
+    private PerClass of(int id) {
         if (id < size) {
             return classes[id];
         }
@@ -122,6 +125,14 @@ public final class ClassMetrics {
         if (runCount > 0) {
             run.recordMany(runGap, runCount);
         }
+    }
+
+    /** {@code count} inter-token gaps of {@code gapNs} of measured requests of class {@code classId}. */
+    void onDecodeRun(int classId, long gapNs, long count) {
+        if (gapNs <= 0 || count <= 0) {
+            throw new IllegalArgumentException("a decode run has gaps > 0 and tokens, got " + gapNs + " x " + count);
+        }
+        of(classId).tbt.recordMany(gapNs, count);
     }
 
     void onFinished(Request r, long now, long egressNs) {

@@ -129,6 +129,16 @@ public final class MetricsCollector implements RequestObserver {
     }
 
     @Override
+    public boolean acceptsDecodeRuns() {
+        return true;
+    }
+
+    @Override
+    public void onDecodeRun(int classId, long gapNs, long count, long now) {
+        classes.onDecodeRun(classId, gapNs, count);
+    }
+
+    @Override
     public void onPreempted(Request r, long now) {
         preemptions++;
         if (r.preemptions() == 1) {

@@ -49,6 +49,13 @@ public final class Request {
     /** KV blocks currently held. */
     private int blocks;
     private State state = State.CREATED;
+    /**
+     * Non-null while the request decodes in step with its scheduler's other steady decoders: then
+     * {@code generated}, {@code lastTokenNs} and {@code maxGapNs} hold their values at epoch
+     * {@code clockEpoch} of the clock, and the accessors add the clock's progress since.
+     */
+    private DecodeClock clock;
+    private long clockEpoch;
     private final Milestones m = new Milestones();
 
     /** What happens to a request a few times in its life: where it runs, when it starts, ends, moves. */
@@ -100,14 +107,14 @@ public final class Request {
     public long[] blockHashes() { return blockHashes; }
     public State state() { return state; }
     public int replica() { return m.replica; }
-    public int generated() { return generated; }
+    public int generated() { return clock == null ? generated : generated + (int) (clock.epoch() - clockEpoch); }
     public int blocks() { return blocks; }
     public int preemptions() { return m.preemptions; }
     public long firstScheduledNs() { return m.firstScheduledNs; }
     public long firstTokenNs() { return firstTokenNs; }
-    public long lastTokenNs() { return lastTokenNs; }
+    public long lastTokenNs() { return clock == null ? lastTokenNs : clock.lastEndNs(); }
     public long finishNs() { return m.finishNs; }
-    public long maxGapNs() { return maxGapNs; }
+    public long maxGapNs() { return clock == null ? maxGapNs : Math.max(maxGapNs, clock.maxGapSince(clockEpoch)); }
     public int prefilled() { return prefilled; }
     /** When the prefill replica handed the request to the decode stage (first token emitted), or -1. */
     public long handoffNs() { return m.handoffNs; }
@@ -137,16 +144,16 @@ public final class Request {
             return prefilled;
         }
         // prompt + all emitted tokens except the last one, which is appended by the next decode step
-        return promptTokens + generated - 1;
+        return promptTokens + generated() - 1;
     }
 
     /** Output tokens still to emit. */
     public int remainingOutput() {
-        return outputTokens - generated;
+        return outputTokens - generated();
     }
 
     public boolean isFinished() {
-        return generated >= outputTokens;
+        return generated() >= outputTokens;
     }
 
     // ---- transitions, called by schedulers ----
@@ -163,6 +170,7 @@ public final class Request {
      * @param iterationNs duration of the iteration that finished its prefill
      */
     public void markTransferring(long now, long iterationNs) {
+        leaveClock();
         if (generated != 1 || inPrefill()) {
             throw new IllegalStateException("request " + id + " handed off before its first token");
         }
@@ -203,6 +211,7 @@ public final class Request {
 
     /** Emits one output token at {@code now}; returns the gap since the previous token (or -1 for the first). */
     public long emitToken(long now) {
+        leaveClock();
         generated++;
         long gap = -1;
         if (firstTokenNs < 0) {
@@ -221,6 +230,41 @@ public final class Request {
         return gap;
     }
 
+    /**
+     * Joins {@code c}: from now on the request decodes one token at each of the clock's epochs (its
+     * scheduler's decode-all iterations) without being touched. Its last token must be the clock's
+     * last end ({@link DecodeClock#lastEndNs}), and it must be decoding, not finished.
+     */
+    public void joinClock(DecodeClock c) {
+        if (clock != null || lastTokenNs != c.lastEndNs() || state != State.RUNNING || inPrefill() || isFinished()) {
+            throw new IllegalStateException("request " + id + " cannot join a decode clock: " + this);
+        }
+        clock = c;
+        clockEpoch = c.epoch();
+    }
+
+    /** Whether the request decodes in step with a {@link DecodeClock}. */
+    public boolean onClock() {
+        return clock != null;
+    }
+
+    /** The clock's epoch when the request joined it; -1 if it is not on one. */
+    public long joinedEpoch() {
+        return clock == null ? -1 : clockEpoch;
+    }
+
+    /** Leaves its decode clock, if any, keeping the state the clock gave it; every change of the request starts with this. */
+    public void leaveClock() {
+        if (clock != null) {
+            int g = generated();
+            long gap = maxGapNs();
+            lastTokenNs = clock.lastEndNs();
+            generated = g;
+            maxGapNs = gap;
+            clock = null;
+        }
+    }
+
     /** Reads the fields a token's emission reads (for the scheduler's warm-up pass over a batch); changes nothing. */
     public int touch() {
         return generated + (int) lastTokenNs;
@@ -228,6 +272,7 @@ public final class Request {
 
     /** Recompute preemption: KV is dropped; the prompt and emitted tokens will be prefilled again. */
     public void preempt() {
+        leaveClock();
         m.preemptions++;
         prefillTarget = promptTokens + generated;
         prefilled = 0;
@@ -237,6 +282,6 @@ public final class Request {
 
     @Override
     public String toString() {
-        return "Request[" + id + ", P=" + promptTokens + ", O=" + outputTokens + ", gen=" + generated + ", " + state + "]";
+        return "Request[" + id + ", P=" + promptTokens + ", O=" + outputTokens + ", gen=" + generated() + ", " + state + "]";
     }
 }

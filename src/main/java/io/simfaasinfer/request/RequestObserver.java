@@ -39,6 +39,28 @@ public interface RequestObserver {
         }
     }
 
+    /**
+     * Whether {@link #onDecodeRun} is enough for this observer: it needs no call per token of a
+     * request past its second token (a decode gap &gt; 0 of a measured request counts only by class).
+     * A scheduler then decodes its steady requests without touching each at every iteration
+     * ({@link DecodeClock}). False by default: every token reaches {@link #onToken} or
+     * {@link #onDecodeTokens}.
+     */
+    default boolean acceptsDecodeRuns() {
+        return false;
+    }
+
+    /**
+     * {@code count} decode tokens, all at {@code now}, of measured requests of workload class
+     * {@code classId}, each {@code gapNs} (&gt; 0) after its request's previous token; which requests
+     * is not said (none of them is at its first, second or last token: those come through
+     * {@link #onDecodeTokens}). Called only if {@link #acceptsDecodeRuns}; tokens of unmeasured
+     * requests are not reported this way.
+     */
+    default void onDecodeRun(int classId, long gapNs, long count, long now) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not accept decode runs");
+    }
+
     /** The request lost its KV cache and will be recomputed. */
     default void onPreempted(Request r, long now) { }
 

@@ -35,6 +35,10 @@ public abstract class AbstractScheduler implements Scheduler {
     private long remainingWork;
     /** Prefill replica of a disaggregated deployment: where prefilled requests go; null otherwise. */
     private final Handoff handoff;
+    /** The steady decoders, for a scheduler whose decode iterations decode every running request; null until used. */
+    private DecodeCohort cohort;
+    /** Requests a steady decode iteration finished (reused). */
+    private final ArrayList<Request> finishedSteady = new ArrayList<>();
     /** The gaps of an iteration's decode tokens, by decode entry (reused, allocation-free). */
     private long[] gaps = new long[64];
     /** Requests handed off in the iteration being completed (reused, allocation-free). */
@@ -255,6 +259,10 @@ public abstract class AbstractScheduler implements Scheduler {
     public void complete(Batch batch, long now) {
         boolean anyFinished = false;
         long iterationNs = batch.startNs() >= 0 ? now - batch.startNs() : 0;
+        if (batch.steadyDecodes()) {
+            completeSteady(batch, now);
+            return;
+        }
         touch(batch);
         for (int i = 0, n = batch.numPrefills(); i < n; i++) {
             Request r = batch.prefillRequest(i);
@@ -279,6 +287,46 @@ public abstract class AbstractScheduler implements Scheduler {
                 handoff.onPrefilled(handedOff.get(i), ctx.replica(), now);
             }
             handedOff.clear();
+        }
+    }
+
+    /**
+     * For a scheduler whose decode iterations decode every running request, each one token (vLLM v0's
+     * decode iterations): forms this iteration into {@code out} from the steady decoders
+     * ({@link DecodeCohort}) when its observer takes decode tokens as runs
+     * ({@link RequestObserver#acceptsDecodeRuns}) and the blocks it needs are free. False, with
+     * nothing changed and every request off the clock, when the caller must decode request by request
+     * (preemption, or an observer that wants every token).
+     */
+    protected final boolean scheduleSteadyDecodes(Batch out) {
+        if (!observer.acceptsDecodeRuns() || running.isEmpty()) {
+            return false;
+        }
+        if (cohort == null) {
+            cohort = new DecodeCohort(kv);
+        }
+        if (cohort.schedule(running, out)) {
+            return true;
+        }
+        cohort.dissolve(running);
+        return false;
+    }
+
+    /** The end of a steady decode iteration ({@link #scheduleSteadyDecodes}). */
+    private void completeSteady(Batch batch, long now) {
+        finishedSteady.clear();
+        int tokens = cohort.complete(running, batch.numDecodes(), now, observer, finishedSteady);
+        emitted += tokens;
+        remainingWork -= tokens;
+        for (int i = 0, n = finishedSteady.size(); i < n; i++) {
+            Request r = finishedSteady.get(i);
+            kv.release(r);
+            r.setBlocks(0);
+            observer.onFinished(r, now);
+        }
+        if (!finishedSteady.isEmpty()) {
+            running.removeIf(AbstractScheduler::leaves);
+            finishedSteady.clear();
         }
     }
 

@@ -36,6 +36,13 @@ public final class Batch implements BatchView {
     private long sumDecodeContext;
     private int nPaddingDecodes;
 
+    /**
+     * Non-null when the decode entries are the first {@code nDecode} requests of this list, in order
+     * (a scheduler's running set, decoding in step: {@link #setSteadyDecodes}); their contexts are then
+     * read from the requests, valid until the iteration completes.
+     */
+    private java.util.List<Request> steadyDecodes;
+
     private long startNs = -1;
     /** Decode steps this batch runs for one scheduling decision (vLLM multi-step); 1 otherwise. */
     private int steps = 1;
@@ -53,7 +60,10 @@ public final class Batch implements BatchView {
 
     public void clear() {
         Arrays.fill(prefillReq, 0, nPrefill, null);
-        Arrays.fill(decodeReq, 0, nDecode, null);
+        if (steadyDecodes == null) {
+            Arrays.fill(decodeReq, 0, nDecode, null);
+        }
+        steadyDecodes = null;
         nPrefill = 0;
         nDecode = 0;
         sumPrefillTokens = 0;
@@ -165,8 +175,30 @@ public final class Batch implements BatchView {
         nPaddingDecodes++;
     }
 
+    /**
+     * Makes the decodes of this batch the first {@code n} requests of {@code running} (none added
+     * otherwise), with {@code sumContext} the sum of their KV tokens: one decode each, no entry copied.
+     * The list must keep those requests in place until the iteration completes.
+     */
+    void setSteadyDecodes(java.util.List<Request> running, int n, long sumContext) {
+        if (nDecode > 0 || padTo > 0) {
+            throw new IllegalStateException("steady decodes replace the decode entries of an empty batch");
+        }
+        steadyDecodes = running;
+        nDecode = n;
+        sumDecodeContext = sumContext;
+    }
+
+    /** Whether the decodes are a scheduler's steady decoders ({@link #setSteadyDecodes}). */
+    boolean steadyDecodes() {
+        return steadyDecodes != null;
+    }
+
     /** Adds a decode step of a sequence with {@code context} tokens already cached. */
     public void addDecode(Request r, int context) {
+        if (steadyDecodes != null) {
+            throw new IllegalStateException("a batch of steady decodes takes no other decode");
+        }
         if (nDecode == decodeReq.length) {
             int n = nDecode * 2;
             decodeReq = Arrays.copyOf(decodeReq, n);
@@ -183,9 +215,14 @@ public final class Batch implements BatchView {
      * The decode entries' requests ({@link #decodeRequest} for every {@code i < numDecodes()}): the
      * batch's own array, for the scheduler's pass at the end of the iteration; not to be modified.
      */
-    Request[] decodeRequests() { return decodeReq; }
+    Request[] decodeRequests() {
+        if (steadyDecodes != null) {
+            throw new IllegalStateException("steady decodes have no entry array");
+        }
+        return decodeReq;
+    }
     /** The request of decode entry {@code i}; null for a {@linkplain #addPaddingDecode padding decode}. */
-    public Request decodeRequest(int i) { return decodeReq[i]; }
+    public Request decodeRequest(int i) { return steadyDecodes != null ? steadyDecodes.get(i) : decodeReq[i]; }
     /** Prompt tokens entry {@code i} advances its request by (without padding). */
     public int realPrefillTokens(int i) { return prefillTokens[i]; }
     /** Prompt tokens the prefills advance their requests by (without padding). */
@@ -200,7 +237,9 @@ public final class Batch implements BatchView {
     }
     @Override public int prefillContext(int i) { return prefillContext[i]; }
     @Override public int numDecodes() { return nDecode; }
-    @Override public int decodeContext(int i) { return decodeContext[i] + stepOffset; }
+    @Override public int decodeContext(int i) {
+        return (steadyDecodes != null ? steadyDecodes.get(i).kvTokens() : decodeContext[i]) + stepOffset;
+    }
     @Override public long totalPrefillTokens() { return padTo > 0 ? sumPaddedPrefillTokens : sumPrefillTokens; }
     @Override public long totalDecodeContext() { return sumDecodeContext + (long) nDecode * stepOffset; }
 }

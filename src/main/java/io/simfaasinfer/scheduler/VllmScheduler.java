@@ -59,6 +59,9 @@ public class VllmScheduler extends AbstractScheduler {
         if (out.numPrefills() > 0) {
             return true;
         }
+        if (steps == 1 && scheduleSteadyDecodes(out)) {
+            return true; // every running request decodes, as one cohort (same result as the pass below)
+        }
         scheduleDecodes(now, out);
         if (steps > 1 && !out.isEmpty()) {
             out.setSteps(steps);

@@ -122,6 +122,16 @@ public final class ServerlessMetrics extends io.simfaasinfer.request.ForwardingO
 
     // ---- request events: forwarded, with the fleet's own bookkeeping ----
 
+    @Override
+    public boolean acceptsDecodeRuns() {
+        return next().acceptsDecodeRuns();
+    }
+
+    @Override
+    public void onDecodeRun(int classId, long gapNs, long count, long now) {
+        next().onDecodeRun(classId, gapNs, count, now);
+    }
+
     /** Decode tokens are never a first token (gap &gt;= 0), which is all {@link #onToken} adds to: forwarded whole. */
     @Override
     public void onDecodeTokens(Request[] requests, long[] gapsNs, int n, long now) {

@@ -1,0 +1,92 @@
+package io.simfaasinfer.request;
+
+import java.util.Arrays;
+
+/**
+ * The shared progress of the requests one scheduler decodes in step (one token each at every decode
+ * iteration it runs: vLLM's decode-all iterations), so that an iteration need not touch each of
+ * them. A request {@linkplain Request#joinClock joined} to the clock at epoch {@code e0} with
+ * {@code g0} tokens has emitted {@code g0 + (epoch - e0)} tokens, the last at {@link #lastEndNs}, and
+ * its largest inter-token gap is the larger of its own before joining and {@link #maxGapSince(long)
+ * maxGapSince(e0)}. Only the scheduler that owns it advances it; a joined request reads it through
+ * its accessors, which therefore always tell the request's exact state.
+ *
+ * <p>The gaps of the epochs are kept for suffix maxima as a stack of (epoch, gap) whose gaps
+ * strictly decrease from the bottom: an epoch's gap removes every earlier one not larger, which can
+ * no longer be the largest of any range reaching the present; the largest gap after {@code e0} is
+ * the first entry past {@code e0} (binary search). Entries no joined request can ask about are dropped
+ * when the stack is full ({@link #advance}'s {@code oldestJoin}).
+ */
+public final class DecodeClock {
+
+    private long epoch;
+    private long lastEndNs = -1;
+    private long[] epochs = new long[64];
+    private long[] gaps = new long[64];
+    private int size;
+
+    /** Decode iterations completed. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** When the last one ended, ns (-1: none yet): the last token of every joined request. */
+    public long lastEndNs() {
+        return lastEndNs;
+    }
+
+    /**
+     * A decode iteration ended at {@code now}: every joined request emitted one token, {@code now -
+     * lastEndNs()} after its previous one.
+     *
+     * @param oldestJoin the smallest join epoch of the requests still joined (or {@link #epoch} if none):
+     *                   gaps at or before it are never asked for again
+     */
+    public void advance(long now, long oldestJoin) {
+        if (now < lastEndNs) {
+            throw new IllegalStateException("decode clock went back in time: " + now + " < " + lastEndNs);
+        }
+        long gap = lastEndNs < 0 ? 0 : now - lastEndNs;
+        epoch++;
+        lastEndNs = now;
+        while (size > 0 && gaps[size - 1] <= gap) {
+            size--;
+        }
+        if (size == epochs.length) {
+            int from = firstAfter(oldestJoin);
+            if (from > 0) {
+                System.arraycopy(epochs, from, epochs, 0, size - from);
+                System.arraycopy(gaps, from, gaps, 0, size - from);
+                size -= from;
+            }
+            if (size == epochs.length) {
+                epochs = Arrays.copyOf(epochs, 2 * size);
+                gaps = Arrays.copyOf(gaps, 2 * size);
+            }
+        }
+        epochs[size] = epoch;
+        gaps[size] = gap;
+        size++;
+    }
+
+    /** The largest gap of the epochs after {@code joinEpoch} up to now; 0 if none ended since. */
+    public long maxGapSince(long joinEpoch) {
+        int i = firstAfter(joinEpoch);
+        return i < size ? gaps[i] : 0;
+    }
+
+    /** Index of the first stack entry with an epoch after {@code e}, or {@code size}. */
+    private int firstAfter(long e) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (epochs[mid] <= e) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}

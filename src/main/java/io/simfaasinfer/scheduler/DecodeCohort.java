@@ -1,0 +1,322 @@
+package io.simfaasinfer.scheduler;
+
+import io.simfaasinfer.kvcache.BlockManager;
+import io.simfaasinfer.request.DecodeClock;
+import io.simfaasinfer.request.Request;
+import io.simfaasinfer.request.RequestObserver;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The steady decoders of a scheduler whose decode iterations decode every running request (vLLM
+ * v0: {@link VllmScheduler}), advanced together by one {@link DecodeClock} so that a decode iteration
+ * costs O(1) plus the requests it changes, not O(running). Exact: every figure of a run is what
+ * decoding each request one by one gives (the golden digests of {@code ScaleGoldenTest}).
+ *
+ * <p>The first {@code members} requests of the running list are joined to the clock (running order
+ * is admission order, and a request joins after its first decode here, so the joined ones are a
+ * prefix); the rest ("pending": just prefilled or transferred) decode one by one until their first
+ * decode here ends. Per member this keeps when its KV grows by a block (its KV tokens reach its blocks
+ * x block size: once per block size of epochs) and when it emits its last token, in two queues: a
+ * decode iteration pops the members due for a block (one each, allocated in running order as the
+ * per-request pass would) and, at its end, those that finish (materialised, their last token emitted
+ * as usual). The other members' tokens reach the metrics as one run per class
+ * ({@link RequestObserver#onDecodeRun}), each with the iteration's one gap. When the blocks the
+ * iteration needs exceed the free ones, preemption must choose victims request by request: the
+ * cohort dissolves ({@link #dissolve}: every member materialised) and the scheduler's per-request
+ * pass runs; the next decode iteration starts a new cohort.
+ */
+final class DecodeCohort {
+
+    /** A member's due epochs, by the clock: {@code grow} at schedule time, {@code finish} at completion. */
+    private static final class Member {
+        final Request r;
+        final long order;
+        long grow;
+        final long finish;
+        boolean left;
+
+        Member(Request r, long order, long grow, long finish) {
+            this.r = r;
+            this.order = order;
+            this.grow = grow;
+            this.finish = finish;
+        }
+    }
+
+    private final DecodeClock clock = new DecodeClock();
+    private final BlockManager kv;
+    private final int blockSize;
+    /**
+     * Members by the epoch they need a block at, modulo the ring's length: that epoch is at most a
+     * block size ahead (a member holds less than a block beyond its KV tokens), so the ring has one
+     * bucket per epoch from now to then.
+     */
+    private ArrayList<Member>[] ring;
+    /** Members by the epoch of their last token: a binary min-heap on (finish, order). */
+    private Member[] heap = new Member[64];
+    private int heapSize;
+    /** This iteration's members due for a block, then those finishing, each in running order (reused). */
+    private final ArrayList<Member> due = new ArrayList<>();
+    private final ArrayList<Member> done = new ArrayList<>();
+    private int members;
+    private long nextOrder;
+    /** Sum of the members' KV tokens now. */
+    private long membersKv;
+    /** Members of measured requests, by class. */
+    private long[] measured = new long[1];
+    /** Per iteration: the measured members of each class that emit an ordinary token (reused). */
+    private long[] run = new long[1];
+    private Request[] single = new Request[16];
+    private long[] singleGaps = new long[16];
+
+    @SuppressWarnings("unchecked")
+    DecodeCohort(BlockManager kv) {
+        this.kv = kv;
+        this.blockSize = kv.blockSize();
+        this.ring = new ArrayList[blockSize + 1];
+        for (int i = 0; i < ring.length; i++) {
+            ring[i] = new ArrayList<>();
+        }
+    }
+
+    int members() {
+        return members;
+    }
+
+    /**
+     * Forms a decode iteration of every running request into {@code out}: the members due for a block
+     * get one, the pending ones what they lack. False, changing nothing, if that is more than the free
+     * blocks (the caller then {@linkplain #dissolve dissolves} the cohort and preempts request by request).
+     */
+    boolean schedule(List<Request> running, Batch out) {
+        int n = running.size();
+        long epoch = clock.epoch();
+        due.clear();
+        ArrayList<Member> bucket = ring[slot(epoch)];
+        for (int i = 0, b = bucket.size(); i < b; i++) {
+            Member m = bucket.get(i);
+            if (!m.left) {
+                due.add(m);
+            }
+        }
+        long need = due.size();
+        for (int i = members; i < n; i++) {
+            Request r = running.get(i);
+            need += extraBlocks(r);
+        }
+        if (need > kv.freeBlocks()) {
+            return false; // unchanged: dissolve() follows
+        }
+        bucket.clear();
+        sortByOrder(due); // the per-request pass grows them in running order
+        for (int i = 0, d = due.size(); i < d; i++) {
+            Member m = due.get(i);
+            grow(m.r, 1);
+            m.grow += blockSize;
+            ring[slot(m.grow)].add(m);
+        }
+        long pendingKv = 0;
+        for (int i = members; i < n; i++) {
+            Request r = running.get(i);
+            int context = r.kvTokens();
+            grow(r, extraBlocks(r));
+            pendingKv += context;
+        }
+        out.setSteadyDecodes(running, n, membersKv + pendingKv);
+        return true;
+    }
+
+    /**
+     * Completes the steady decode iteration of {@code n} requests at {@code now}: a token for each;
+     * the finished ones release their KV and are reported in running order. Returns the tokens emitted
+     * ({@code n}); {@code finished} receives the requests that finished.
+     */
+    int complete(List<Request> running, int n, long now, RequestObserver observer, List<Request> finished) {
+        long next = clock.epoch() + 1;
+        long gap = now - clock.lastEndNs();
+        // members joined in running order: the first has the oldest join epoch (gaps before it are not needed)
+        long oldest = members > 0 ? running.get(0).joinedEpoch() : next;
+        done.clear();
+        while (heapSize > 0 && heap[0].finish <= next) {
+            Member m = pollFinishing();
+            if (m.finish != next || m.left) {
+                throw new IllegalStateException("decode cohort: request " + m.r.id() + " due at epoch " + m.finish
+                        + " seen at " + next);
+            }
+            done.add(m);
+        }
+        sortByOrder(done);
+        int singles = done.size() + (n - members);
+        if (single.length < singles) {
+            single = new Request[Math.max(singles, 2 * single.length)];
+            singleGaps = new long[single.length];
+        }
+        int k = 0;
+        if (run.length < measured.length) {
+            run = new long[measured.length];
+        }
+        System.arraycopy(measured, 0, run, 0, measured.length);
+        for (int i = 0, d = done.size(); i < d; i++) {
+            Member m = done.get(i);
+            Request r = m.r;
+            m.left = true;
+            r.leaveClock();
+            single[k] = r;
+            singleGaps[k++] = r.emitToken(now);
+            if (r.measured()) {
+                run[r.classId()]--;
+            }
+        }
+        for (int i = members; i < n; i++) {
+            Request r = running.get(i);
+            single[k] = r;
+            singleGaps[k++] = r.emitToken(now);
+        }
+        for (int c = 0; c < measured.length; c++) {
+            if (run[c] > 0) {
+                observer.onDecodeRun(c, gap, run[c], now);
+            }
+        }
+        observer.onDecodeTokens(single, singleGaps, k, now);
+        Arrays.fill(single, 0, k, null);
+        // the clock's epoch: every member one token further; the finished members leave, the pending join
+        membersKv += members;
+        for (int i = 0, d = done.size(); i < d; i++) {
+            Member m = done.get(i);
+            membersKv -= m.r.kvTokens();
+            if (m.r.measured()) {
+                measured[m.r.classId()]--;
+            }
+            finished.add(m.r);
+        }
+        int pendingFrom = members;
+        members -= done.size();
+        clock.advance(now, oldest);
+        for (int i = pendingFrom; i < n; i++) {
+            Request r = running.get(i);
+            if (r.isFinished()) {
+                finished.add(r);
+            } else {
+                join(r);
+            }
+        }
+        return n;
+    }
+
+    /** Every member leaves the clock with its exact state; the cohort is empty after. */
+    void dissolve(List<Request> running) {
+        for (int i = 0; i < members; i++) {
+            running.get(i).leaveClock();
+        }
+        members = 0;
+        membersKv = 0;
+        Arrays.fill(measured, 0);
+        for (ArrayList<Member> b : ring) {
+            b.clear();
+        }
+        Arrays.fill(heap, 0, heapSize, null);
+        heapSize = 0;
+    }
+
+    private void join(Request r) {
+        r.joinClock(clock);
+        long epoch = clock.epoch();
+        int kvTokens = r.kvTokens();
+        // it needs a block at the first epoch whose decode appends past its blocks: kv + 1 > blocks x size
+        long grow = epoch + (long) r.blocks() * blockSize - kvTokens;
+        Member m = new Member(r, nextOrder++, grow, epoch + r.remainingOutput());
+        if (grow < epoch || grow - epoch > blockSize) {
+            throw new IllegalStateException("decode cohort: request " + r.id() + " holds " + r.blocks()
+                    + " blocks for " + kvTokens + " KV tokens");
+        }
+        ring[slot(grow)].add(m);
+        addFinishing(m);
+        members++;
+        membersKv += kvTokens;
+        if (r.measured()) {
+            int c = r.classId();
+            if (c >= measured.length) {
+                measured = Arrays.copyOf(measured, c + 1);
+            }
+            measured[c]++;
+        }
+    }
+
+    private int slot(long epoch) {
+        return (int) (epoch % ring.length);
+    }
+
+    /** Insertion sort by running order (the lists hold a few members). */
+    private static void sortByOrder(ArrayList<Member> list) {
+        for (int i = 1, n = list.size(); i < n; i++) {
+            Member m = list.get(i);
+            int j = i - 1;
+            while (j >= 0 && list.get(j).order > m.order) {
+                list.set(j + 1, list.get(j));
+                j--;
+            }
+            list.set(j + 1, m);
+        }
+    }
+
+    private static boolean before(Member a, Member b) {
+        return a.finish < b.finish || a.finish == b.finish && a.order < b.order;
+    }
+
+    private void addFinishing(Member m) {
+        if (heapSize == heap.length) {
+            heap = Arrays.copyOf(heap, 2 * heapSize);
+        }
+        int i = heapSize++;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (!before(m, heap[parent])) {
+                break;
+            }
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = m;
+    }
+
+    private Member pollFinishing() {
+        Member top = heap[0];
+        Member last = heap[--heapSize];
+        heap[heapSize] = null;
+        if (heapSize > 0) {
+            int i = 0;
+            while (true) {
+                int c = 2 * i + 1;
+                if (c >= heapSize) {
+                    break;
+                }
+                if (c + 1 < heapSize && before(heap[c + 1], heap[c])) {
+                    c++;
+                }
+                if (!before(heap[c], last)) {
+                    break;
+                }
+                heap[i] = heap[c];
+                i = c;
+            }
+            heap[i] = last;
+        }
+        return top;
+    }
+
+    private int extraBlocks(Request r) {
+        long tokens = (long) r.kvTokens() + 1;
+        int held = r.blocks();
+        return tokens <= (long) held * blockSize ? 0 : kv.blocksFor(tokens) - held;
+    }
+
+    private void grow(Request r, int blocks) {
+        if (blocks > 0) {
+            kv.allocate(blocks);
+            r.setBlocks(r.blocks() + blocks);
+        }
+    }
+}
