@@ -325,9 +325,30 @@ public abstract class AbstractScheduler implements Scheduler {
             observer.onFinished(r, now);
         }
         if (!finishedSteady.isEmpty()) {
-            running.removeIf(AbstractScheduler::leaves);
+            removeInOrder(finishedSteady);
             finishedSteady.clear();
         }
+    }
+
+    /**
+     * Removes {@code gone} (requests of the running set, in running order) from it by identity: the
+     * other running requests are not read (on a large cluster they are out of the caches).
+     */
+    private void removeInOrder(ArrayList<Request> gone) {
+        int kept = 0;
+        int g = 0;
+        for (int i = 0, n = running.size(); i < n; i++) {
+            Request r = running.get(i);
+            if (g < gone.size() && r == gone.get(g)) {
+                g++;
+            } else {
+                running.set(kept++, r);
+            }
+        }
+        if (g != gone.size()) {
+            throw new IllegalStateException("finished requests not in running order");
+        }
+        running.subList(kept, running.size()).clear();
     }
 
     /**

@@ -34,6 +34,8 @@ final class DecodeCohort {
     private static final class Member {
         final Request r;
         final long order;
+        /** The next member of its bucket of {@link #ring}. */
+        Member nextDue;
         long grow;
         final long finish;
         boolean left;
@@ -52,9 +54,9 @@ final class DecodeCohort {
     /**
      * Members by the epoch they need a block at, modulo the ring's length: that epoch is at most a
      * block size ahead (a member holds less than a block beyond its KV tokens), so the ring has one
-     * bucket per epoch from now to then.
+     * bucket per epoch from now to then. A bucket is a list linked through {@link Member#nextDue}.
      */
-    private ArrayList<Member>[] ring;
+    private final Member[] ring;
     /** Members by the epoch of their last token: a binary min-heap on (finish, order). */
     private Member[] heap = new Member[64];
     private int heapSize;
@@ -72,14 +74,10 @@ final class DecodeCohort {
     private Request[] single = new Request[16];
     private long[] singleGaps = new long[16];
 
-    @SuppressWarnings("unchecked")
     DecodeCohort(BlockManager kv) {
         this.kv = kv;
         this.blockSize = kv.blockSize();
-        this.ring = new ArrayList[blockSize + 1];
-        for (int i = 0; i < ring.length; i++) {
-            ring[i] = new ArrayList<>();
-        }
+        this.ring = new Member[blockSize + 1];
     }
 
     int members() {
@@ -95,9 +93,8 @@ final class DecodeCohort {
         int n = running.size();
         long epoch = clock.epoch();
         due.clear();
-        ArrayList<Member> bucket = ring[slot(epoch)];
-        for (int i = 0, b = bucket.size(); i < b; i++) {
-            Member m = bucket.get(i);
+        int slot = slot(epoch);
+        for (Member m = ring[slot]; m != null; m = m.nextDue) {
             if (!m.left) {
                 due.add(m);
             }
@@ -110,13 +107,13 @@ final class DecodeCohort {
         if (need > kv.freeBlocks()) {
             return false; // unchanged: dissolve() follows
         }
-        bucket.clear();
+        ring[slot] = null;
         sortByOrder(due); // the per-request pass grows them in running order
         for (int i = 0, d = due.size(); i < d; i++) {
             Member m = due.get(i);
             grow(m.r, 1);
             m.grow += blockSize;
-            ring[slot(m.grow)].add(m);
+            addDue(m);
         }
         long pendingKv = 0;
         for (int i = members; i < n; i++) {
@@ -214,9 +211,7 @@ final class DecodeCohort {
         members = 0;
         membersKv = 0;
         Arrays.fill(measured, 0);
-        for (ArrayList<Member> b : ring) {
-            b.clear();
-        }
+        Arrays.fill(ring, null);
         Arrays.fill(heap, 0, heapSize, null);
         heapSize = 0;
     }
@@ -232,7 +227,7 @@ final class DecodeCohort {
             throw new IllegalStateException("decode cohort: request " + r.id() + " holds " + r.blocks()
                     + " blocks for " + kvTokens + " KV tokens");
         }
-        ring[slot(grow)].add(m);
+        addDue(m);
         addFinishing(m);
         members++;
         membersKv += kvTokens;
@@ -243,6 +238,12 @@ final class DecodeCohort {
             }
             measured[c]++;
         }
+    }
+
+    private void addDue(Member m) {
+        int slot = slot(m.grow);
+        m.nextDue = ring[slot];
+        ring[slot] = m;
     }
 
     private int slot(long epoch) {
