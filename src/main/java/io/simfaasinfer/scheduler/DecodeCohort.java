@@ -63,21 +63,22 @@ final class DecodeCohort {
     /** This iteration's members due for a block, then those finishing, each in running order (reused). */
     private final ArrayList<Member> due = new ArrayList<>();
     private final ArrayList<Member> done = new ArrayList<>();
+    /** The requests this iteration finished, in running order (reused). */
+    private final ArrayList<Request> finished = new ArrayList<>();
     private int members;
     private long nextOrder;
     /** Sum of the members' KV tokens now. */
     private long membersKv;
     /** Members of measured requests, by class. */
     private long[] measured = new long[1];
-    /** Per iteration: the measured members of each class that emit an ordinary token (reused). */
-    private long[] run = new long[1];
     private Request[] single = new Request[16];
     private long[] singleGaps = new long[16];
 
     DecodeCohort(BlockManager kv) {
         this.kv = kv;
         this.blockSize = kv.blockSize();
-        this.ring = new Member[blockSize + 1];
+        // a member is due at most a block size ahead: one bucket per epoch up to then, a power of two
+        this.ring = new Member[Integer.highestOneBit(blockSize) * 2];
     }
 
     int members() {
@@ -127,11 +128,12 @@ final class DecodeCohort {
     }
 
     /**
-     * Completes the steady decode iteration of {@code n} requests at {@code now}: a token for each;
-     * the finished ones release their KV and are reported in running order. Returns the tokens emitted
-     * ({@code n}); {@code finished} receives the requests that finished.
+     * Completes the steady decode iteration of the first {@code n} running requests at {@code now}: a
+     * token for each, then the finished ones release their KV, are reported finished and leave the
+     * running set, in running order. Returns the tokens emitted ({@code n}).
      */
-    int complete(List<Request> running, int n, long now, RequestObserver observer, List<Request> finished) {
+    int complete(ArrayList<Request> running, int n, long now, RequestObserver observer) {
+        finished.clear();
         long next = clock.epoch() + 1;
         long gap = now - clock.lastEndNs();
         // members joined in running order: the first has the oldest join epoch (gaps before it are not needed)
@@ -152,10 +154,6 @@ final class DecodeCohort {
             singleGaps = new long[single.length];
         }
         int k = 0;
-        if (run.length < measured.length) {
-            run = new long[measured.length];
-        }
-        System.arraycopy(measured, 0, run, 0, measured.length);
         for (int i = 0, d = done.size(); i < d; i++) {
             Member m = done.get(i);
             Request r = m.r;
@@ -164,7 +162,7 @@ final class DecodeCohort {
             single[k] = r;
             singleGaps[k++] = r.emitToken(now);
             if (r.measured()) {
-                run[r.classId()]--;
+                measured[r.classId()]--; // its last token is its own
             }
         }
         for (int i = members; i < n; i++) {
@@ -173,20 +171,19 @@ final class DecodeCohort {
             singleGaps[k++] = r.emitToken(now);
         }
         for (int c = 0; c < measured.length; c++) {
-            if (run[c] > 0) {
-                observer.onDecodeRun(c, gap, run[c], now);
+            if (measured[c] > 0) {
+                observer.onDecodeRun(c, gap, measured[c], now);
             }
         }
-        observer.onDecodeTokens(single, singleGaps, k, now);
-        Arrays.fill(single, 0, k, null);
+        if (k > 0) {
+            observer.onDecodeTokens(single, singleGaps, k, now);
+            Arrays.fill(single, 0, k, null);
+        }
         // the clock's epoch: every member one token further; the finished members leave, the pending join
         membersKv += members;
         for (int i = 0, d = done.size(); i < d; i++) {
             Member m = done.get(i);
             membersKv -= m.r.kvTokens();
-            if (m.r.measured()) {
-                measured[m.r.classId()]--;
-            }
             finished.add(m.r);
         }
         int pendingFrom = members;
@@ -200,7 +197,38 @@ final class DecodeCohort {
                 join(r);
             }
         }
+        if (!finished.isEmpty()) {
+            for (int i = 0, f = finished.size(); i < f; i++) {
+                Request r = finished.get(i);
+                kv.release(r);
+                r.setBlocks(0);
+                observer.onFinished(r, now);
+            }
+            removeInOrder(running, finished);
+            finished.clear();
+        }
         return n;
+    }
+
+    /**
+     * Removes {@code gone} (requests of {@code running}, in its order) from it by identity: the other
+     * running requests are not read (on a large cluster they are out of the caches).
+     */
+    private static void removeInOrder(ArrayList<Request> running, ArrayList<Request> gone) {
+        int kept = 0;
+        int g = 0;
+        for (int i = 0, n = running.size(); i < n; i++) {
+            Request r = running.get(i);
+            if (g < gone.size() && r == gone.get(g)) {
+                g++;
+            } else {
+                running.set(kept++, r);
+            }
+        }
+        if (g != gone.size()) {
+            throw new IllegalStateException("finished requests not in running order");
+        }
+        running.subList(kept, running.size()).clear();
     }
 
     /** Every member leaves the clock with its exact state; the cohort is empty after. */
@@ -247,7 +275,7 @@ final class DecodeCohort {
     }
 
     private int slot(long epoch) {
-        return (int) (epoch % ring.length);
+        return (int) epoch & (ring.length - 1);
     }
 
     /** Insertion sort by running order (the lists hold a few members). */
