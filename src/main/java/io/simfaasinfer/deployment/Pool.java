@@ -284,6 +284,12 @@ public final class Pool {
         if (afterIteration != null) {
             afterIteration.accept(now);
         }
-        requestSchedule(r, now);
+        // the next batch: its Schedule event fires at once when nothing else is due now (the usual case)
+        if (!r.busy() && !r.schedulePending()) {
+            long start = r.earliestStartNs(now);
+            if (!queue.fireIfNext(start, new Schedule(this, r))) {
+                requestSchedule(r, now);
+            }
+        }
     }
 }

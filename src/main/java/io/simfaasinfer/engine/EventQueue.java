@@ -104,6 +104,23 @@ public final class EventQueue {
     }
 
     /**
+     * Fires {@code event}, due at {@code time}, at once when it would be the next to fire anyway:
+     * {@code time} is now and no other event is due now (they are all later). Returns false, doing
+     * nothing, otherwise (the caller schedules it). Counted as one event fired, like one taken from the
+     * queue; the order of everything else is unchanged (the events scheduled later keep their order,
+     * and the one fired took the place it would have had). For an event scheduled last by its
+     * handler's caller; it fires inside that handler.
+     */
+    public boolean fireIfNext(long time, Event event) {
+        if (time != now || (size > 0 && times[0] <= now)) {
+            return false;
+        }
+        processed++;
+        event.fire(now);
+        return true;
+    }
+
+    /**
      * Fires every event in order until none is left (each event's handler may schedule more).
      *
      * @return events fired
