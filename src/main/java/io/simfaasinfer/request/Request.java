@@ -159,6 +159,7 @@ public final class Request {
     // ---- transitions, called by schedulers ----
 
     public void assign(int replicaIndex) {
+        leaveClock();
         m.replica = replicaIndex;
         this.state = State.WAITING;
     }
@@ -181,6 +182,7 @@ public final class Request {
 
     /** Disaggregated serving: its KV arrived at decode replica {@code replicaIndex} at {@code now}; it decodes there. */
     public void joinDecode(int replicaIndex, long now) {
+        leaveClock();
         if (state != State.TRANSFERRING) {
             throw new IllegalStateException("request " + id + " joins decode while " + state);
         }
@@ -190,10 +192,12 @@ public final class Request {
     }
 
     public void reject() {
+        leaveClock();
         this.state = State.REJECTED;
     }
 
     public void markRunning(long now) {
+        leaveClock();
         state = State.RUNNING;
         if (m.firstScheduledNs < 0) {
             m.firstScheduledNs = now;
@@ -206,6 +210,7 @@ public final class Request {
 
     /** Records that {@code tokens} more prefill tokens were processed. */
     public void advancePrefill(int tokens) {
+        leaveClock();
         prefilled += tokens;
     }
 
@@ -243,17 +248,15 @@ public final class Request {
         clockEpoch = c.epoch();
     }
 
-    /** Whether the request decodes in step with a {@link DecodeClock}. */
-    public boolean onClock() {
-        return clock != null;
-    }
-
     /** The clock's epoch when the request joined it; -1 if it is not on one. */
     public long joinedEpoch() {
         return clock == null ? -1 : clockEpoch;
     }
 
-    /** Leaves its decode clock, if any, keeping the state the clock gave it; every change of the request starts with this. */
+    /**
+     * Leaves its decode clock, if any, keeping the state the clock gave it. Every transition below
+     * starts with this ({@link #setBlocks}, which the clock does not cover, need not).
+     */
     public void leaveClock() {
         if (clock != null) {
             int g = generated();
