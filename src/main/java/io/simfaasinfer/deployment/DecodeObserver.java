@@ -14,7 +14,7 @@ public final class DecodeObserver extends ForwardingObserver {
     private final TransferStats stats;
 
     public DecodeObserver(RequestObserver metrics, TransferStats stats) {
-        super(metrics);
+        super(metrics, true);
         this.stats = stats;
     }
 
@@ -24,17 +24,6 @@ public final class DecodeObserver extends ForwardingObserver {
         if (r.generated() == 2 && gapNs >= 0) {
             stats.onFirstGap(r, gapNs);
         }
-    }
-
-    /** A run's tokens are past their second (which comes through {@link #onDecodeTokens}): forwarded. */
-    @Override
-    public boolean acceptsDecodeRuns() {
-        return next().acceptsDecodeRuns();
-    }
-
-    @Override
-    public void onDecodeRun(int classId, long gapNs, long count, long now) {
-        next().onDecodeRun(classId, gapNs, count, now);
     }
 
     /** The iteration goes on to the metrics whole; then each second token's gap to the transfer statistics. */

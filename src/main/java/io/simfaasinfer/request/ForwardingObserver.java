@@ -7,9 +7,34 @@ package io.simfaasinfer.request;
 public abstract class ForwardingObserver implements RequestObserver {
 
     private final RequestObserver next;
+    private final boolean passesDecodeRuns;
 
+    /** An observer whose every decode token reaches its {@link #onToken} (no decode runs). */
     protected ForwardingObserver(RequestObserver next) {
+        this(next, false);
+    }
+
+    /**
+     * @param passesDecodeRuns true if this observer adds nothing to a request's tokens past its second:
+     *                         decode runs ({@link RequestObserver#onDecodeRun}) then go on to {@code next}
+     *                         whole, when it takes them; false: every token reaches {@link #onToken}
+     */
+    protected ForwardingObserver(RequestObserver next, boolean passesDecodeRuns) {
         this.next = next;
+        this.passesDecodeRuns = passesDecodeRuns;
+    }
+
+    @Override
+    public boolean acceptsDecodeRuns() {
+        return passesDecodeRuns && next.acceptsDecodeRuns();
+    }
+
+    @Override
+    public void onDecodeRun(int classId, long gapNs, long count, long now) {
+        if (!passesDecodeRuns) {
+            throw new UnsupportedOperationException(getClass().getName() + " takes every token");
+        }
+        next.onDecodeRun(classId, gapNs, count, now);
     }
 
     /**

@@ -252,6 +252,23 @@ public abstract class AbstractScheduler implements Scheduler {
         waiting.add(victim);
     }
 
+    /**
+     * Frees blocks for the running request at {@code index}, which needs {@code need} more, by
+     * recompute preemption of the most recently arrived running requests at or after it (vLLM's
+     * victim order), possibly itself. True if it was itself preempted (it left {@code running}; the
+     * element now at {@code index}, if any, is next).
+     */
+    protected final boolean preemptUntilFits(int index, int need, long now) {
+        while (need > kv.freeBlocks()) {
+            int victim = latestArrivedRunning(index);
+            preempt(victim, now);
+            if (victim == index) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Index in {@code running} of the most recently arrived request at or after {@code from}. */
     protected int latestArrivedRunning(int from) {
         int best = -1;

@@ -60,16 +60,7 @@ public class SarathiScheduler extends AbstractScheduler {
             }
             long target = prefill ? (long) r.prefilled() + tokens : (long) r.kvTokens() + 1;
             int need = extraBlocksFor(r, target);
-            boolean selfPreempted = false;
-            while (need > kv.freeBlocks()) {
-                int victim = latestArrivedRunning(i);
-                selfPreempted = victim == i;
-                preempt(victim, now);
-                if (selfPreempted) {
-                    break;
-                }
-            }
-            if (selfPreempted) {
+            if (preemptUntilFits(i, need, now)) {
                 continue; // the element now at i (if any) is next
             }
             grow(r, need);

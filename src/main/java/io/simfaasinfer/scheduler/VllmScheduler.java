@@ -103,16 +103,7 @@ public class VllmScheduler extends AbstractScheduler {
             int context = r.kvTokens();
             int need = extraBlocksFor(r, (long) context + ahead);
             if (need > 0) { // once per block size of tokens
-                boolean selfPreempted = false;
-                while (need > kv.freeBlocks()) {
-                    int victim = latestArrivedRunning(i);
-                    selfPreempted = victim == i;
-                    preempt(victim, now);
-                    if (selfPreempted) {
-                        break;
-                    }
-                }
-                if (selfPreempted) {
+                if (preemptUntilFits(i, need, now)) {
                     continue; // r left running; the element now at i (if any) is next
                 }
                 grow(r, need);

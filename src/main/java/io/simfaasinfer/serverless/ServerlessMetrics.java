@@ -33,7 +33,7 @@ public final class ServerlessMetrics extends io.simfaasinfer.request.ForwardingO
     private long requestsCold;
 
     public ServerlessMetrics(MetricsCollector metrics) {
-        super(metrics);
+        super(metrics, true); // its onToken adds only to first tokens: decode runs go on whole
         this.metrics = metrics;
     }
 
@@ -121,16 +121,6 @@ public final class ServerlessMetrics extends io.simfaasinfer.request.ForwardingO
     }
 
     // ---- request events: forwarded, with the fleet's own bookkeeping ----
-
-    @Override
-    public boolean acceptsDecodeRuns() {
-        return next().acceptsDecodeRuns();
-    }
-
-    @Override
-    public void onDecodeRun(int classId, long gapNs, long count, long now) {
-        next().onDecodeRun(classId, gapNs, count, now);
-    }
 
     /** Decode tokens are never a first token (gap &gt;= 0), which is all {@link #onToken} adds to: forwarded whole. */
     @Override
