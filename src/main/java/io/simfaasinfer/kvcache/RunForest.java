@@ -114,14 +114,11 @@ abstract class RunForest {
         } else {
             index.put(h[b], s);
             r[o + PRED] = p >= 0 ? p : ROOT;
-            if (p >= 0) {
+            if (p >= 0) { // the parent's first child
                 int k = r[po + KIDS];
                 r[o + SIB_PREV] = NONE;
                 r[o + SIB] = k;
-                if (k >= 0) {
-                    r[(k << SHIFT) + SIB_PREV] = s;
-                }
-                r[po + KIDS] = s;
+                splice(r, p, NONE, s, k, s);
             }
         }
         return s;
@@ -171,14 +168,7 @@ abstract class RunForest {
                 int y = a[o + SIB];
                 a[os + SIB_PREV] = x;
                 a[os + SIB] = y;
-                if (x == NONE) {
-                    a[(p << SHIFT) + KIDS] = s;
-                } else {
-                    a[(x << SHIFT) + SIB] = s;
-                }
-                if (y != NONE) {
-                    a[(y << SHIFT) + SIB_PREV] = s;
-                }
+                splice(a, p, x, s, y, s);
             }
         }
         a[os + SUCC] = r;
@@ -198,6 +188,23 @@ abstract class RunForest {
         return s;
     }
 
+    /**
+     * Re-points the two ends of a place in parent {@code p}'s list of children: the child before it
+     * ({@code before}, or the parent's first-child link when {@code before} is NONE) to {@code next},
+     * the child after it ({@code after}, if any) back to {@code prev}. Adding a first child, putting a
+     * run in another's place and unlinking one are this with different ends.
+     */
+    private static void splice(int[] a, int p, int before, int next, int after, int prev) {
+        if (before == NONE) {
+            a[(p << SHIFT) + KIDS] = next;
+        } else {
+            a[(before << SHIFT) + SIB] = next;
+        }
+        if (after != NONE) {
+            a[(after << SHIFT) + SIB_PREV] = prev;
+        }
+    }
+
     /** Forgets run {@code r} (no references, not in the LRU list); its successors become orphans. */
     final void drop(int r) {
         int[] a = rec;
@@ -210,14 +217,7 @@ abstract class RunForest {
             if (p >= 0) {
                 int x = a[o + SIB_PREV];
                 int y = a[o + SIB];
-                if (x == NONE) {
-                    a[(p << SHIFT) + KIDS] = y;
-                } else {
-                    a[(x << SHIFT) + SIB] = y;
-                }
-                if (y != NONE) {
-                    a[(y << SHIFT) + SIB_PREV] = x;
-                }
+                splice(a, p, x, y, y, x); // x and y become neighbours
             } else if (p == ORPHAN) {
                 orphans--;
             }
