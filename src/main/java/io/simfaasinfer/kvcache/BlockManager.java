@@ -144,6 +144,27 @@ public final class BlockManager {
         return (int) ((tokens + blockSize - 1) / blockSize);
     }
 
+    /**
+     * Extra blocks {@code r} needs to hold {@code tokens} tokens. Called for every decode of every
+     * iteration, where a new block is needed only once per block size of tokens: the blocks held
+     * are compared by a multiplication, and only a request that outgrows them pays the division.
+     */
+    public int extraBlocksFor(Request r, long tokens) {
+        int held = r.blocks();
+        if (tokens <= (long) held * blockSize) {
+            return 0;
+        }
+        return blocksFor(tokens) - held;
+    }
+
+    /** Gives {@code r} {@code blocks} more blocks (caller checked they are free). */
+    public void grow(Request r, int blocks) {
+        if (blocks > 0) {
+            allocate(blocks);
+            r.setBlocks(r.blocks() + blocks);
+        }
+    }
+
     public boolean canAllocate(int blocks) {
         return blocks <= totalBlocks - used;
     }

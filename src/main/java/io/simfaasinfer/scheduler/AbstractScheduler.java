@@ -52,7 +52,6 @@ public abstract class AbstractScheduler implements Scheduler {
     private final ArrayList<Request> handedOff = new ArrayList<>();
     /** KV blocks the {@code watermark} fraction keeps free when admitting (for schedulers that use it). */
     protected final int watermarkBlocks;
-    private final int blockSize;
     private int heldForTransfer;
     private int incoming;
     private long emitted;
@@ -80,7 +79,6 @@ public abstract class AbstractScheduler implements Scheduler {
         this.waiting = new PriorityQueue<>(64, localPolicy.order());
         this.handoff = ctx.handoff();
         this.watermarkBlocks = (int) Math.floor(ctx.config().watermark() * kv.totalBlocks());
-        this.blockSize = kv.blockSize();
         this.acceptsDecodeRuns = observer.acceptsDecodeRuns();
     }
 
@@ -219,25 +217,14 @@ public abstract class AbstractScheduler implements Scheduler {
         out.addPrefill(r, tokens, r.prefilled());
     }
 
-    /** Gives {@code r} {@code blocks} more KV blocks (caller checked they are free). */
+    /** Gives {@code r} {@code blocks} more KV blocks (caller checked they are free): {@link BlockManager#grow}. */
     protected void grow(Request r, int blocks) {
-        if (blocks > 0) {
-            kv.allocate(blocks);
-            r.setBlocks(r.blocks() + blocks);
-        }
+        kv.grow(r, blocks);
     }
 
-    /**
-     * Extra blocks {@code r} needs to hold {@code tokens} tokens. Called for every decode of every
-     * iteration, where a new block is needed only once per block size of tokens: the blocks held
-     * are compared by a multiplication, and only a request that outgrows them pays the division.
-     */
+    /** Extra blocks {@code r} needs to hold {@code tokens} tokens: {@link BlockManager#extraBlocksFor}. */
     protected int extraBlocksFor(Request r, long tokens) {
-        int held = r.blocks();
-        if (tokens <= (long) held * blockSize) {
-            return 0;
-        }
-        return kv.blocksFor(tokens) - held;
+        return kv.extraBlocksFor(r, tokens);
     }
 
     /** Recompute preemption of the running request at {@code index}: frees its KV, requeues it. */

@@ -112,7 +112,7 @@ final class DecodeCohort {
         sortByOrder(due); // the per-request pass grows them in running order
         for (int i = 0, d = due.size(); i < d; i++) {
             Member m = due.get(i);
-            grow(m.r, 1);
+            kv.grow(m.r, 1);
             m.grow += blockSize;
             addDue(m);
         }
@@ -120,7 +120,7 @@ final class DecodeCohort {
         for (int i = members; i < n; i++) {
             Request r = running.get(i);
             int context = r.kvTokens();
-            grow(r, extraBlocks(r));
+            kv.grow(r, extraBlocks(r));
             pendingKv += context;
         }
         out.setSteadyDecodes(running, n, membersKv + pendingKv);
@@ -336,16 +336,8 @@ final class DecodeCohort {
         return top;
     }
 
+    /** Blocks {@code r} lacks for its next decode (which appends one token to its KV). */
     private int extraBlocks(Request r) {
-        long tokens = (long) r.kvTokens() + 1;
-        int held = r.blocks();
-        return tokens <= (long) held * blockSize ? 0 : kv.blocksFor(tokens) - held;
-    }
-
-    private void grow(Request r, int blocks) {
-        if (blocks > 0) {
-            kv.allocate(blocks);
-            r.setBlocks(r.blocks() + blocks);
-        }
+        return kv.extraBlocksFor(r, (long) r.kvTokens() + 1);
     }
 }
