@@ -55,9 +55,6 @@ public abstract class AbstractScheduler implements Scheduler {
     private int heldForTransfer;
     private int incoming;
     private long emitted;
-    /** Multi-step runs completed ({@link Batch#steps} &gt; 1), and the steps in them that emitted no token. */
-    private long multiStepRuns;
-    private long wastedSteps;
     /** Written by {@link #touch} so its reads are not optimised away; never read. */
     @SuppressWarnings("unused")
     private int touched;
@@ -90,26 +87,7 @@ public abstract class AbstractScheduler implements Scheduler {
 
     @Override
     public java.util.Map<String, Long> policyCounters() {
-        if (multiStepRuns == 0) {
-            return localPolicy.counters();
-        }
-        java.util.Map<String, Long> m = new java.util.TreeMap<>(localPolicy.counters());
-        m.put("multi_step_runs", multiStepRuns);
-        m.put("multi_step_wasted_steps", wastedSteps);
-        return m;
-    }
-
-    /** Multi-step runs completed so far. */
-    public long multiStepRuns() {
-        return multiStepRuns;
-    }
-
-    /**
-     * Decode steps of multi-step runs that produced no token: a request that reached its output
-     * length inside a run still held its slot for the run's remaining steps.
-     */
-    public long wastedSteps() {
-        return wastedSteps;
+        return localPolicy.counters();
     }
 
     @Override
@@ -269,13 +247,12 @@ public abstract class AbstractScheduler implements Scheduler {
 
     @Override
     public void complete(Batch batch, long now) {
-        boolean anyFinished = false;
         long iterationNs = batch.startNs() >= 0 ? now - batch.startNs() : 0;
-        if (batch.steadyDecodes()) {
-            completeSteady(batch, now);
-            return;
+        boolean steady = batch.steadyDecodes();
+        if (!steady) {
+            touch(batch);
         }
-        touch(batch);
+        boolean anyFinished = false;
         for (int i = 0, n = batch.numPrefills(); i < n; i++) {
             Request r = batch.prefillRequest(i);
             int tokens = batch.realPrefillTokens(i);
@@ -285,11 +262,12 @@ public abstract class AbstractScheduler implements Scheduler {
                 anyFinished |= emit(r, now, iterationNs);
             }
         }
-        int steps = batch.steps();
-        if (steps == 1) {
+        if (steady) {
+            completeSteady(batch, now); // the prefilled ones (after the decoders in running) are still in place
+        } else if (batch.steps() == 1) {
             anyFinished |= emitDecodes(batch, now);
         } else {
-            anyFinished |= emitRun(batch, steps, now, iterationNs);
+            anyFinished |= completeRun(batch, now, iterationNs);
         }
         if (anyFinished) {
             running.removeIf(AbstractScheduler::leaves);
@@ -303,31 +281,49 @@ public abstract class AbstractScheduler implements Scheduler {
     }
 
     /**
-     * For a scheduler whose decode iterations decode every running request, each one token (vLLM v0's
-     * decode iterations): forms this iteration into {@code out} from the steady decoders
+     * For an iteration in which the first {@code decoders} running requests (every one past its
+     * prefill) decode one token each (vLLM v0's decode iterations; the decodes-first part of a
+     * chunked-prefill iteration): forms their decodes into {@code out} from the steady decoders
      * ({@link DecodeCohort}) when its observer takes decode tokens as runs
-     * ({@link RequestObserver#acceptsDecodeRuns}) and the blocks it needs are free. False, with
-     * nothing changed and every request off the clock, when the caller must decode request by request
-     * (preemption, or an observer that wants every token).
+     * ({@link RequestObserver#acceptsDecodeRuns}) and the blocks they need are free; the caller adds
+     * the prefill chunks after. False, with nothing changed and every request off the clock, when the
+     * caller must decode request by request (preemption, or an observer that wants every token).
      */
-    protected final boolean scheduleSteadyDecodes(Batch out) {
-        if (!acceptsDecodeRuns || running.isEmpty()) {
+    protected final boolean scheduleSteadyDecodes(Batch out, int decoders) {
+        if (!acceptsDecodeRuns || decoders == 0) {
+            endSteadyDecodes();
             return false;
         }
-        if ((cohort == null || cohort.members() == 0) && running.size() < STEADY_MIN) {
+        if ((cohort == null || cohort.members() == 0) && decoders < STEADY_MIN) {
             return false; // a cohort starts only for enough decoders to be worth its bookkeeping
         }
         if (cohort == null) {
             cohort = new DecodeCohort(kv);
         }
-        if (cohort.schedule(running, out)) {
+        if (cohort.schedule(running, decoders, out)) {
             return true;
         }
         cohort.dissolve(running);
         return false;
     }
 
-    /** The end of a steady decode iteration ({@link #scheduleSteadyDecodes}). */
+    /**
+     * Running requests at the head of the running list known to be past their prefill: the steady
+     * decoders' members (a prefix of it), 0 without a cohort. A scheduler need not read them to find
+     * its decoders.
+     */
+    protected final int steadyMembers() {
+        return cohort == null ? 0 : cohort.members();
+    }
+
+    /** Every steady decoder leaves the clock (before an iteration the cohort cannot form); none: no-op. */
+    protected final void endSteadyDecodes() {
+        if (cohort != null && cohort.members() > 0) {
+            cohort.dissolve(running);
+        }
+    }
+
+    /** The decodes of a steady decode iteration ({@link #scheduleSteadyDecodes}), after its prefills. */
     private void completeSteady(Batch batch, long now) {
         int tokens = cohort.complete(running, batch.numDecodes(), now, observer);
         emitted += tokens;
@@ -392,28 +388,11 @@ public abstract class AbstractScheduler implements Scheduler {
     }
 
     /**
-     * The end of a multi-step run: each decode's tokens of its {@code steps} steps reach the client
-     * now, together (vLLM 0.6 processes a run's outputs at its end); a request that reached its
-     * output length inside the run emits only its remaining tokens, and the rest of its steps are
-     * wasted. True if any request finished.
+     * The end of a multi-step run ({@link Batch#steps} &gt; 1), which only a scheduler that forms them
+     * overrides ({@link VllmScheduler}). True if any request finished.
      */
-    private boolean emitRun(Batch batch, int steps, long now, long iterationNs) {
-        boolean anyFinished = false;
-        multiStepRuns++;
-        for (int i = 0, n = batch.numDecodes(); i < n; i++) {
-            Request r = batch.decodeRequest(i);
-            if (r == null) {
-                continue;
-            }
-            int tokens = Math.min(steps, r.remainingOutput());
-            wastedSteps += steps - tokens;
-            boolean leaves = false;
-            for (int t = 0; t < tokens && !leaves; t++) {
-                leaves = emit(r, now, iterationNs);
-            }
-            anyFinished |= leaves;
-        }
-        return anyFinished;
+    protected boolean completeRun(Batch batch, long now, long iterationNs) {
+        throw new IllegalStateException(name() + " forms no multi-step runs");
     }
 
     private static boolean leaves(Request r) {
@@ -421,7 +400,7 @@ public abstract class AbstractScheduler implements Scheduler {
     }
 
     /** Emits the next token of {@code r}; true if it leaves the running set (finished, or handed off). */
-    private boolean emit(Request r, long now, long iterationNs) {
+    protected final boolean emit(Request r, long now, long iterationNs) {
         long gap = r.emitToken(now);
         emitted++;
         remainingWork--;

@@ -10,15 +10,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The steady decoders of a scheduler whose decode iterations decode every running request (vLLM
- * v0: {@link VllmScheduler}), advanced together by one {@link DecodeClock} so that a decode iteration
- * costs O(1) plus the requests it changes, not O(running). Exact: every figure of a run is what
- * decoding each request one by one gives (the golden digests of {@code ScaleGoldenTest}).
+ * The steady decoders of a scheduler whose iterations decode every running request past its prefill
+ * at the head of its running list (vLLM v0's decode iterations, {@link VllmScheduler}; the
+ * decodes-first part of {@link SarathiScheduler}'s and {@link VllmV1Scheduler}'s chunked iterations,
+ * whose prefill chunks the scheduler adds beside), advanced together by one {@link DecodeClock} so
+ * that the decodes of an iteration cost O(1) plus the requests they change, not O(running). Exact:
+ * every figure of a run is what decoding each request one by one gives (the golden digests of
+ * {@code ScaleGoldenTest}, {@code DecodeCohortTest}).
  *
  * <p>The first {@code members} requests of the running list are joined to the clock (running order
  * is admission order, and a request joins after its first decode here, so the joined ones are a
- * prefix); the rest ("pending": just prefilled or transferred) decode one by one until their first
- * decode here ends. Per member this keeps when its KV grows by a block (its KV tokens reach its blocks
+ * prefix); the rest of an iteration's {@code n} decoders ("pending": just prefilled or transferred)
+ * decode one by one until their first decode here ends. Per member this keeps when its KV grows by a block (its KV tokens reach its blocks
  * x block size: once per block size of epochs) and when it emits its last token, in two queues: a
  * decode iteration pops the members due for a block (one each, allocated in running order as the
  * per-request pass would) and, at its end, those that finish (materialised, their last token emitted
@@ -86,12 +89,15 @@ final class DecodeCohort {
     }
 
     /**
-     * Forms a decode iteration of every running request into {@code out}: the members due for a block
-     * get one, the pending ones what they lack. False, changing nothing, if that is more than the free
+     * Forms the decodes of an iteration in which the first {@code n} running requests (every one past
+     * its prefill, the members among them) decode into {@code out}: the members due for a block get
+     * one, the pending ones what they lack. False, changing nothing, if that is more than the free
      * blocks (the caller then {@linkplain #dissolve dissolves} the cohort and preempts request by request).
      */
-    boolean schedule(List<Request> running, Batch out) {
-        int n = running.size();
+    boolean schedule(List<Request> running, int n, Batch out) {
+        if (n < members) {
+            throw new IllegalStateException("decode cohort: " + n + " decodes for " + members + " members");
+        }
         long epoch = clock.epoch();
         due.clear();
         int slot = slot(epoch);

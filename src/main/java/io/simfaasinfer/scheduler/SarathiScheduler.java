@@ -47,9 +47,16 @@ public class SarathiScheduler extends AbstractScheduler {
     @Override
     public boolean schedule(long now, Batch out) {
         out.clear();
-        decodesFirst();
+        int decoders = decodesFirst();
         int budget = chunkSize;
         int i = 0;
+        // every decoder takes a token when the budget holds them all: as one cohort (same result as the pass)
+        if (decoders <= budget && scheduleSteadyDecodes(out, decoders)) {
+            budget -= decoders;
+            i = decoders; // the partial prefills follow
+        } else {
+            endSteadyDecodes();
+        }
         while (i < running.size()) {
             Request r = running.get(i);
             boolean prefill = r.inPrefill();
@@ -100,11 +107,15 @@ public class SarathiScheduler extends AbstractScheduler {
         }
     }
 
-    /** Stable partition of the running list: requests past their prefill first, partial prefills after. */
-    private void decodesFirst() {
+    /**
+     * Stable partition of the running list: requests past their prefill first, partial prefills after.
+     * The steady decoders at its head are past their prefill already and not read. Returns how many
+     * are past their prefill.
+     */
+    private int decodesFirst() {
         partials.clear();
-        int k = 0;
-        for (int i = 0, n = running.size(); i < n; i++) {
+        int k = steadyMembers();
+        for (int i = k, n = running.size(); i < n; i++) {
             Request r = running.get(i);
             if (r.inPrefill()) {
                 partials.add(r);
@@ -112,9 +123,11 @@ public class SarathiScheduler extends AbstractScheduler {
                 running.set(k++, r);
             }
         }
+        int decoders = k;
         for (int i = 0, n = partials.size(); i < n; i++) {
             running.set(k++, partials.get(i));
         }
         partials.clear();
+        return decoders;
     }
 }

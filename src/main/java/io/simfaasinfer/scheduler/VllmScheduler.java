@@ -2,6 +2,9 @@ package io.simfaasinfer.scheduler;
 
 import io.simfaasinfer.request.Request;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * vLLM v0's default scheduler: continuous batching with prefill priority.
  *
@@ -33,6 +36,9 @@ public class VllmScheduler extends AbstractScheduler {
     private final int maxBatchedTokens;
     /** Decode steps per scheduling decision (1: single-step, every iteration scheduled). */
     private final int steps;
+    /** Multi-step runs completed, and the steps in them that emitted no token. */
+    private long multiStepRuns;
+    private long wastedSteps;
 
     public VllmScheduler(SchedulerContext ctx) {
         super(ctx);
@@ -59,7 +65,7 @@ public class VllmScheduler extends AbstractScheduler {
         if (out.numPrefills() > 0) {
             return true;
         }
-        if (steps == 1 && scheduleSteadyDecodes(out)) {
+        if (steps == 1 && scheduleSteadyDecodes(out, running.size())) {
             return true; // every running request decodes, as one cohort (same result as the pass below)
         }
         scheduleDecodes(now, out);
@@ -111,5 +117,56 @@ public class VllmScheduler extends AbstractScheduler {
             out.addDecode(r, context);
             i++;
         }
+    }
+
+    /**
+     * The end of a multi-step run: each decode's tokens of its {@code steps} steps reach the client
+     * now, together (vLLM 0.6 processes a run's outputs at its end); a request that reached its
+     * output length inside the run emits only its remaining tokens, and the rest of its steps are
+     * wasted. True if any request finished.
+     */
+    @Override
+    protected boolean completeRun(Batch batch, long now, long iterationNs) {
+        int steps = batch.steps();
+        boolean anyFinished = false;
+        multiStepRuns++;
+        for (int i = 0, n = batch.numDecodes(); i < n; i++) {
+            Request r = batch.decodeRequest(i);
+            if (r == null) {
+                continue;
+            }
+            int tokens = Math.min(steps, r.remainingOutput());
+            wastedSteps += steps - tokens;
+            boolean leaves = false;
+            for (int t = 0; t < tokens && !leaves; t++) {
+                leaves = emit(r, now, iterationNs);
+            }
+            anyFinished |= leaves;
+        }
+        return anyFinished;
+    }
+
+    @Override
+    public Map<String, Long> policyCounters() {
+        if (multiStepRuns == 0) {
+            return super.policyCounters();
+        }
+        Map<String, Long> m = new TreeMap<>(super.policyCounters());
+        m.put("multi_step_runs", multiStepRuns);
+        m.put("multi_step_wasted_steps", wastedSteps);
+        return m;
+    }
+
+    /** Multi-step runs completed so far. */
+    public long multiStepRuns() {
+        return multiStepRuns;
+    }
+
+    /**
+     * Decode steps of multi-step runs that produced no token: a request that reached its output
+     * length inside a run still held its slot for the run's remaining steps.
+     */
+    public long wastedSteps() {
+        return wastedSteps;
     }
 }

@@ -56,6 +56,15 @@ public class VllmV1Scheduler extends AbstractScheduler {
         int budget = maxBatchedTokens;
         boolean preempted = false;
         int i = 0;
+        // the running list's leading decoders, when the budget holds them and only prefills follow them:
+        // as one cohort (same result as the pass below)
+        int decoders = leadingDecoders(budget);
+        if (decoders > 0 && scheduleSteadyDecodes(out, decoders)) {
+            budget -= decoders;
+            i = decoders;
+        } else {
+            endSteadyDecodes();
+        }
         while (i < running.size() && budget > 0) {
             Request r = running.get(i);
             boolean prefill = r.inPrefill();
@@ -88,6 +97,29 @@ public class VllmV1Scheduler extends AbstractScheduler {
             admitNew(now, out, budget);
         }
         return !out.isEmpty();
+    }
+
+    /**
+     * How many requests at the head of the running list are past their prefill, if they are at most
+     * {@code budget} and every request after them is still prefilling (the requests the running pass
+     * would decode are then exactly those, each one token); 0 otherwise. The steady decoders at the
+     * head are not read; the rest is (the running pass reads it anyway).
+     */
+    private int leadingDecoders(int budget) {
+        int n = running.size();
+        int d = steadyMembers();
+        while (d < n && !running.get(d).inPrefill()) {
+            d++;
+        }
+        if (d > budget) {
+            return 0;
+        }
+        for (int i = d; i < n; i++) {
+            if (!running.get(i).inPrefill()) {
+                return 0; // a decoder behind a prefill: the pass decides who gets the budget
+            }
+        }
+        return d;
     }
 
     private void admitNew(long now, Batch out, int budget) {

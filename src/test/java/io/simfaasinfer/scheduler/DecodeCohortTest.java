@@ -9,6 +9,8 @@ import io.simfaasinfer.request.DecodeClock;
 import io.simfaasinfer.request.Request;
 import io.simfaasinfer.request.RequestObserver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +19,14 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The steady decoders of vLLM's scheduler ({@link DecodeCohort}, taken when the observer accepts
- * decode runs) must give exactly what decoding every request one by one gives: the same batches,
- * the same state of every request at every step (read through its accessors while on the clock),
- * the same metrics, blocks and preemptions. Random workloads on small caches (preemption dissolves
- * the cohort), with and without prefix caching, several classes, unmeasured requests.
+ * The steady decoders ({@link DecodeCohort}, taken when the observer accepts decode runs) of vLLM
+ * v0's scheduler, Sarathi's and vLLM v1's (their decodes-first part, prefill chunks beside it) must
+ * give exactly what decoding every request one by one gives: the same batches, the same state of
+ * every request at every step (read through its accessors while on the clock), the same metrics,
+ * blocks and preemptions. Random workloads on small caches (preemption dissolves the cohort), with
+ * and without prefix caching, several classes, unmeasured requests; for the chunked schedulers small
+ * token budgets (more decoders than the budget holds) and, for v1, a prefill cap (decoders behind a
+ * prefill), both of which the cohort must leave to the per-request pass.
  */
 class DecodeCohortTest {
 
@@ -36,34 +41,59 @@ class DecodeCohortTest {
         };
     }
 
-    private static Scheduler vllm(BlockManager kv, RequestObserver observer) {
-        SchedulerConfig sc = TestConfigs.of("scheduler.max_num_batched_tokens=4096").scheduler();
-        return Schedulers.registry().get("scheduler.name", "vllm")
+    private static Scheduler create(String name, SchedulerConfig sc, BlockManager kv, RequestObserver observer) {
+        return Schedulers.registry().get("scheduler.name", name)
                 .create(new SchedulerContext(0, kv, sc, Catalog.builtin().model("llama-2-7b"), observer));
     }
 
-    @Test
-    void steadyDecodesEqualTheRequestByRequestPass() {
+    /**
+     * The scheduler's settings for one seed: vLLM v0 as before; token budgets from tight to ample
+     * otherwise, tight for the seeds with transfers ({@code seed % 4 == 1}).
+     */
+    private static SchedulerConfig settings(String name, int seed, Random rnd) {
+        int pick = seed % 4 == 1 ? (seed / 4) % 2 : rnd.nextInt(4);
+        switch (name) {
+            case "sarathi":
+                return TestConfigs.of("scheduler.chunk_size=" + new int[] {10, 16, 128, 512}[pick],
+                        "scheduler.max_num_seqs=" + (rnd.nextBoolean() ? 256 : 24)).scheduler();
+            case "vllm-v1":
+                return TestConfigs.of("scheduler.max_num_batched_tokens=" + new int[] {10, 16, 300, 4096}[pick],
+                        "scheduler.long_prefill_token_threshold=" + (rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(40)),
+                        "scheduler.max_num_seqs=" + (rnd.nextBoolean() ? 256 : 24)).scheduler();
+            default:
+                return TestConfigs.of("scheduler.max_num_batched_tokens=4096").scheduler();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vllm", "sarathi", "vllm-v1"})
+    void steadyDecodesEqualTheRequestByRequestPass(String name) {
         int steadyBatches = 0;
+        int mixedBatches = 0;
         long preemptions = 0;
         for (int seed = 0; seed < 40; seed++) {
             Random rnd = new Random(seed);
+            SchedulerConfig sc = settings(name, seed, rnd);
             boolean caching = seed % 3 == 0;
             int blocks = 30 + rnd.nextInt(200);
             BlockManager kvA = new BlockManager(blocks, 16, caching);
             BlockManager kvB = new BlockManager(blocks, 16, caching);
-            MetricsCollector mA = new MetricsCollector(null);
-            MetricsCollector mB = new MetricsCollector(null);
-            Scheduler a = vllm(kvA, mA);
-            Scheduler b = vllm(kvB, perToken(mB));
+            // the per-request records in the order the requests finished (the order of a run's CSV)
+            List<String> recA = new ArrayList<>();
+            List<String> recB = new ArrayList<>();
+            MetricsCollector mA = new MetricsCollector(rec -> recA.add(rec.toString()));
+            MetricsCollector mB = new MetricsCollector(rec -> recB.add(rec.toString()));
+            Scheduler a = create(name, sc, kvA, mA);
+            Scheduler b = create(name, sc, kvB, perToken(mB));
             Batch batchA = new Batch();
             Batch batchB = new Batch();
             List<Request> reqA = new ArrayList<>();
             List<Request> reqB = new ArrayList<>();
             long now = 0;
             int classes = 1 + rnd.nextInt(3);
+            boolean transfers = !name.equals("vllm") && seed % 4 == 1;
             for (int step = 0; step < 1500; step++) {
-                int arrivals = step < 1000 && rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(2) : 0;
+                int arrivals = step < 1000 && rnd.nextInt(transfers ? 2 : 4) == 0 ? 1 + rnd.nextInt(2) : 0;
                 for (int k = 0; k < arrivals; k++) {
                     int prompt = 1 + rnd.nextInt(300);
                     int output = 1 + rnd.nextInt(rnd.nextBoolean() ? 8 : 120);
@@ -71,14 +101,35 @@ class DecodeCohortTest {
                     int cls = rnd.nextInt(classes);
                     long[] hashes = caching ? hashes(prompt, rnd.nextInt(3), rnd.nextLong()) : null;
                     long id = reqA.size();
+                    // as a decode replica of a disaggregated deployment takes them: prefilled elsewhere, its
+                    // KV transferred in, straight into the running set (more decoders than a budget holds)
+                    boolean transferred = transfers && output > 1 && rnd.nextBoolean(); // output 1: done at the prefill
                     for (int side = 0; side < 2; side++) {
-                        Request r = new Request(id, now, prompt, output, measured, cls, Long.MAX_VALUE, hashes);
+                        Scheduler s = side == 0 ? a : b;
+                        Request r = new Request(id, now, prompt, output, measured, cls, Long.MAX_VALUE,
+                                transferred ? null : hashes);
                         r.assign(0);
-                        (side == 0 ? mA : mB).onArrival(r, now);
-                        (side == 0 ? a : b).enqueue(r, now);
+                        if (transferred) {
+                            r.markRunning(now);
+                            r.advancePrefill(prompt);
+                            r.emitToken(now);
+                            r.markTransferring(now, 0);
+                            int reserved = s.transferBlocksIfFree(r);
+                            if (reserved < 0) {
+                                continue; // no room: both sides alike
+                            }
+                            (side == 0 ? mA : mB).onArrival(r, now);
+                            s.reserveTransfer(r, reserved);
+                            s.acceptTransferred(r, reserved, now);
+                        } else {
+                            (side == 0 ? mA : mB).onArrival(r, now);
+                            s.enqueue(r, now);
+                        }
                         (side == 0 ? reqA : reqB).add(r);
                     }
                 }
+                assertThat(kvA.usedBlocks()).as("seed %d step %d blocks", seed, step).isEqualTo(kvB.usedBlocks());
+                assertThat(a.running()).as("seed %d step %d running", seed, step).isEqualTo(b.running());
                 boolean ranA = a.schedule(now, batchA);
                 boolean ranB = b.schedule(now, batchB);
                 assertThat(ranA).as("seed %d step %d", seed, step).isEqualTo(ranB);
@@ -87,6 +138,7 @@ class DecodeCohortTest {
                     continue;
                 }
                 steadyBatches += batchA.steadyDecodes() ? 1 : 0;
+                mixedBatches += batchA.steadyDecodes() && batchA.numPrefills() > 0 ? 1 : 0;
                 assertThat(describe(batchA)).as("seed %d step %d", seed, step).isEqualTo(describe(batchB));
                 // iteration time depends on the batch, so the gaps differ from one iteration to the next
                 now += 1_000 + 7L * batchA.numDecodes() + 3L * batchA.totalPrefillTokens() + rnd.nextInt(50);
@@ -102,6 +154,7 @@ class DecodeCohortTest {
             for (int i = 0; i < reqA.size(); i++) {
                 assertThat(state(reqA.get(i))).as("seed %d request %d at the end", seed, i).isEqualTo(state(reqB.get(i)));
             }
+            assertThat(recA).as("seed %d records", seed).isEqualTo(recB);
             assertThat(mA.tbt().summary()).as("seed %d", seed).isEqualTo(mB.tbt().summary());
             assertThat(mA.tbt().count()).isEqualTo(mB.tbt().count());
             assertThat(mA.ttft().summary()).isEqualTo(mB.ttft().summary());
@@ -118,6 +171,9 @@ class DecodeCohortTest {
         }
         assertThat(steadyBatches).as("the cohort ran").isGreaterThan(10_000);
         assertThat(preemptions).as("preemption dissolved it").isPositive();
+        if (!name.equals("vllm")) {
+            assertThat(mixedBatches).as("the cohort ran beside prefill chunks").isGreaterThan(1_000);
+        }
     }
 
     @Test
