@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The steady decoders of a scheduler whose iterations decode every running request past its prefill
- * at the head of its running list (vLLM v0's decode iterations, {@link VllmScheduler}; the
+ * at the head of its running list (the decode iterations of {@link VllmScheduler} and
+ * {@link LightLlmScheduler}; {@link OrcaScheduler}'s, whose new prompts the scheduler adds beside; the
  * decodes-first part of {@link SarathiScheduler}'s and {@link VllmV1Scheduler}'s chunked iterations,
  * whose prefill chunks the scheduler adds beside), advanced together by one {@link DecodeClock} so
  * that the decodes of an iteration cost O(1) plus the requests they change, not O(running). Exact:
@@ -257,11 +258,17 @@ final class DecodeCohort {
         // it needs a block at the first epoch whose decode appends past its blocks: kv + 1 > blocks x size
         long grow = epoch + (long) r.blocks() * blockSize - kvTokens;
         Member m = new Member(r, nextOrder++, grow, epoch + r.remainingOutput());
-        if (grow < epoch || grow - epoch > blockSize) {
+        if (grow < epoch) {
             throw new IllegalStateException("decode cohort: request " + r.id() + " holds " + r.blocks()
                     + " blocks for " + kvTokens + " KV tokens");
         }
-        addDue(m);
+        if (grow < m.finish) { // else it holds every block it will need (reserved up front, as Orca does)
+            if (grow - epoch > blockSize) {
+                throw new IllegalStateException("decode cohort: request " + r.id() + " holds " + r.blocks()
+                        + " blocks for " + kvTokens + " KV tokens, more than a block ahead of its next one");
+            }
+            addDue(m);
+        }
         addFinishing(m);
         members++;
         membersKv += kvTokens;

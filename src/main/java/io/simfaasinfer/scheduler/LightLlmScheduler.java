@@ -60,6 +60,9 @@ public class LightLlmScheduler extends AbstractScheduler {
         if (out.numPrefills() > 0) {
             return true;
         }
+        if (scheduleSteadyDecodes(out, running.size())) {
+            return true; // every running request decodes, as one cohort (same result as the pass below)
+        }
         for (int i = 0, n = running.size(); i < n; i++) {
             Request r = running.get(i);
             int need = extraBlocksFor(r, (long) r.kvTokens() + 1);

@@ -52,9 +52,13 @@ public class OrcaScheduler extends AbstractScheduler {
     @Override
     public boolean schedule(long now, Batch out) {
         out.clear();
-        for (int i = 0, n = running.size(); i < n; i++) {
-            Request r = running.get(i);
-            out.addDecode(r, r.kvTokens());
+        // every running request decodes (all are past their prefill: a prompt is prefilled whole): as one
+        // cohort when it can (same result as the pass; their blocks were reserved at admission)
+        if (!scheduleSteadyDecodes(out, running.size())) {
+            for (int i = 0, n = running.size(); i < n; i++) {
+                Request r = running.get(i);
+                out.addDecode(r, r.kvTokens());
+            }
         }
         int budget = maxBatchedTokens;
         selectAdmissions(now, budget, kv.freeBlocks(), maxNumSeqs - running.size(), out.numDecodes(), budget, false);
