@@ -101,10 +101,15 @@ public abstract class AbstractScheduler implements Scheduler {
      */
     protected void selectAdmissions(long now, int tokens, int freeBlocks, int freeSeqs, long batchTokens,
                                     int iterationTokens, boolean chunked) {
-        if (localPolicy.selectsBatch() && !waiting.isEmpty()) {
+        if (selectsAdmissions()) {
             admissionBudget.set(tokens, freeBlocks, freeSeqs, batchTokens, iterationTokens, chunked);
             localPolicy.select(waiting, admissionBudget, now);
         }
+    }
+
+    /** Whether {@link #selectAdmissions} would consult the local policy now (it selects batches, and some wait). */
+    protected final boolean selectsAdmissions() {
+        return localPolicy.selectsBatch() && !waiting.isEmpty();
     }
 
     /** Whether the local policy lets {@code r}, the head of the waiting queue, join this iteration. */

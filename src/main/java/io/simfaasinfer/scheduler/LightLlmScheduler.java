@@ -78,8 +78,10 @@ public class LightLlmScheduler extends AbstractScheduler {
 
     private void schedulePrefills(long now, Batch out) {
         int budget = maxBatchedTokens;
-        selectAdmissions(now, budget, kv.totalBlocks() - (int) Math.min(kv.totalBlocks(), peakBlocks(null)),
-                maxNumSeqs - running.size(), 0, budget, false);
+        if (selectsAdmissions()) { // the running set's projected peak is needed only then
+            selectAdmissions(now, budget, kv.totalBlocks() - (int) Math.min(kv.totalBlocks(), peakBlocks(null)),
+                    maxNumSeqs - running.size(), 0, budget, false);
+        }
         while (!waiting.isEmpty() && running.size() < maxNumSeqs) {
             Request r = waiting.peek();
             int tokens = r.remainingPrefill();
