@@ -64,11 +64,11 @@ final class DecodeCohort {
     /** Members by the epoch of their last token: a binary min-heap on (finish, order). */
     private Member[] heap = new Member[64];
     private int heapSize;
-    /** This iteration's members due for a block, then those finishing, each in running order (reused). */
-    private final ArrayList<Member> due = new ArrayList<>();
-    private final ArrayList<Member> done = new ArrayList<>();
+    /** This iteration's members due for a block, then those finishing, each in running order (reused, cleared after use). */
+    private Member[] due = new Member[16];
+    private Member[] done = new Member[16];
     /** The requests this iteration finished, in running order (reused). */
-    private final ArrayList<Request> finished = new ArrayList<>();
+    private Request[] finished = new Request[16];
     private int members;
     private long nextOrder;
     /** Sum of the members' KV tokens now. */
@@ -100,25 +100,30 @@ final class DecodeCohort {
             throw new IllegalStateException("decode cohort: " + n + " decodes for " + members + " members");
         }
         long epoch = clock.epoch();
-        due.clear();
         int slot = slot(epoch);
+        int d = 0;
         for (Member m = ring[slot]; m != null; m = m.nextDue) {
             if (!m.left) {
-                due.add(m);
+                if (d == due.length) {
+                    due = Arrays.copyOf(due, 2 * d);
+                }
+                due[d++] = m;
             }
         }
-        long need = due.size();
+        long need = d;
         for (int i = members; i < n; i++) {
             Request r = running.get(i);
             need += extraBlocks(r);
         }
         if (need > kv.freeBlocks()) {
+            Arrays.fill(due, 0, d, null);
             return false; // unchanged: dissolve() follows
         }
         ring[slot] = null;
-        sortByOrder(due); // the per-request pass grows them in running order
-        for (int i = 0, d = due.size(); i < d; i++) {
-            Member m = due.get(i);
+        sortByOrder(due, d); // the per-request pass grows them in running order
+        for (int i = 0; i < d; i++) {
+            Member m = due[i];
+            due[i] = null;
             kv.grow(m.r, 1);
             m.grow += blockSize;
             addDue(m);
@@ -140,29 +145,31 @@ final class DecodeCohort {
      * running set, in running order. Returns the tokens emitted ({@code n}).
      */
     int complete(ArrayList<Request> running, int n, long now, RequestObserver observer) {
-        finished.clear();
         long next = clock.epoch() + 1;
         long gap = now - clock.lastEndNs();
         // members joined in running order: the first has the oldest join epoch (gaps before it are not needed)
         long oldest = members > 0 ? running.get(0).joinedEpoch() : next;
-        done.clear();
+        int dn = 0;
         while (heapSize > 0 && heap[0].finish <= next) {
             Member m = pollFinishing();
             if (m.finish != next || m.left) {
                 throw new IllegalStateException("decode cohort: request " + m.r.id() + " due at epoch " + m.finish
                         + " seen at " + next);
             }
-            done.add(m);
+            if (dn == done.length) {
+                done = Arrays.copyOf(done, 2 * dn);
+            }
+            done[dn++] = m;
         }
-        sortByOrder(done);
-        int singles = done.size() + (n - members);
+        sortByOrder(done, dn);
+        int singles = dn + (n - members);
         if (single.length < singles) {
             single = new Request[Math.max(singles, 2 * single.length)];
             singleGaps = new long[single.length];
         }
         int k = 0;
-        for (int i = 0, d = done.size(); i < d; i++) {
-            Member m = done.get(i);
+        for (int i = 0; i < dn; i++) {
+            Member m = done[i];
             Request r = m.r;
             m.left = true;
             r.leaveClock();
@@ -188,31 +195,36 @@ final class DecodeCohort {
         }
         // the clock's epoch: every member one token further; the finished members leave, the pending join
         membersKv += members;
-        for (int i = 0, d = done.size(); i < d; i++) {
-            Member m = done.get(i);
+        if (finished.length < singles) {
+            finished = new Request[Math.max(singles, 2 * finished.length)];
+        }
+        int f = 0;
+        for (int i = 0; i < dn; i++) {
+            Member m = done[i];
+            done[i] = null;
             membersKv -= m.r.kvTokens();
-            finished.add(m.r);
+            finished[f++] = m.r;
         }
         int pendingFrom = members;
-        members -= done.size();
+        members -= dn;
         clock.advance(now, oldest);
         for (int i = pendingFrom; i < n; i++) {
             Request r = running.get(i);
             if (r.isFinished()) {
-                finished.add(r);
+                finished[f++] = r;
             } else {
                 join(r);
             }
         }
-        if (!finished.isEmpty()) {
-            for (int i = 0, f = finished.size(); i < f; i++) {
-                Request r = finished.get(i);
+        if (f > 0) {
+            for (int i = 0; i < f; i++) {
+                Request r = finished[i];
                 kv.release(r);
                 r.setBlocks(0);
                 observer.onFinished(r, now);
             }
-            removeInOrder(running, finished);
-            finished.clear();
+            removeInOrder(running, finished, f);
+            Arrays.fill(finished, 0, f, null);
         }
         return n;
     }
@@ -221,18 +233,18 @@ final class DecodeCohort {
      * Removes {@code gone} (requests of {@code running}, in its order) from it by identity: the other
      * running requests are not read (on a large cluster they are out of the caches).
      */
-    private static void removeInOrder(ArrayList<Request> running, ArrayList<Request> gone) {
+    private static void removeInOrder(ArrayList<Request> running, Request[] gone, int count) {
         int kept = 0;
         int g = 0;
         for (int i = 0, n = running.size(); i < n; i++) {
             Request r = running.get(i);
-            if (g < gone.size() && r == gone.get(g)) {
+            if (g < count && r == gone[g]) {
                 g++;
             } else {
                 running.set(kept++, r);
             }
         }
-        if (g != gone.size()) {
+        if (g != count) {
             throw new IllegalStateException("finished requests not in running order");
         }
         running.subList(kept, running.size()).clear();
@@ -291,16 +303,16 @@ final class DecodeCohort {
         return (int) epoch & (ring.length - 1);
     }
 
-    /** Insertion sort by running order (the lists hold a few members). */
-    private static void sortByOrder(ArrayList<Member> list) {
-        for (int i = 1, n = list.size(); i < n; i++) {
-            Member m = list.get(i);
+    /** Insertion sort of the first {@code n} by running order (a few members). */
+    private static void sortByOrder(Member[] list, int n) {
+        for (int i = 1; i < n; i++) {
+            Member m = list[i];
             int j = i - 1;
-            while (j >= 0 && list.get(j).order > m.order) {
-                list.set(j + 1, list.get(j));
+            while (j >= 0 && list[j].order > m.order) {
+                list[j + 1] = list[j];
                 j--;
             }
-            list.set(j + 1, m);
+            list[j + 1] = m;
         }
     }
 
