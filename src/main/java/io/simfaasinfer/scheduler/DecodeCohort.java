@@ -22,8 +22,9 @@ import java.util.List;
  * <p>The first {@code members} requests of the running list are joined to the clock (running order
  * is admission order, and a request joins after its first decode here, so the joined ones are a
  * prefix); the rest of an iteration's {@code n} decoders ("pending": just prefilled or transferred)
- * decode one by one until their first decode here ends. Per member this keeps when its KV grows by a block (its KV tokens reach its blocks
- * x block size: once per block size of epochs) and when it emits its last token, in two queues: a
+ * decode one by one until their first decode here ends. Per member this keeps when its KV grows by a
+ * block (its KV tokens reach its blocks x block size: once per block size of epochs; never, if it
+ * holds every block it will need) and when it emits its last token, in two queues: a
  * decode iteration pops the members due for a block (one each, allocated in running order as the
  * per-request pass would) and, at its end, those that finish (materialised, their last token emitted
  * as usual). The other members' tokens reach the metrics as one run per class
