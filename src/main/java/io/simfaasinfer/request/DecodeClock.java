@@ -69,6 +69,14 @@ public final class DecodeClock {
         size++;
     }
 
+    /**
+     * Whether the next {@link #advance} may read its {@code oldestJoin} (the gap stack is full); if
+     * not, any value will do, so a caller need not look the oldest join up.
+     */
+    public boolean full() {
+        return size == epochs.length;
+    }
+
     /** The largest gap of the epochs after {@code joinEpoch} up to now; 0 if none ended since. */
     public long maxGapSince(long joinEpoch) {
         int i = firstAfter(joinEpoch);

@@ -62,8 +62,12 @@ final class DecodeCohort {
      * bucket per epoch from now to then. A bucket is a list linked through {@link Member#nextDue}.
      */
     private final Member[] ring;
-    /** Members by the epoch of their last token: a binary min-heap on (finish, order). */
+    /**
+     * Members by the epoch of their last token: a binary min-heap over {@link #heapFinish}, the epochs
+     * kept beside the members so that the per-iteration check reads no member.
+     */
     private Member[] heap = new Member[64];
+    private long[] heapFinish = new long[64];
     private int heapSize;
     /** This iteration's members due for a block, then those finishing, each in running order (reused, cleared after use). */
     private Member[] due = new Member[16];
@@ -148,10 +152,11 @@ final class DecodeCohort {
     int complete(ArrayList<Request> running, int n, long now, RequestObserver observer) {
         long next = clock.epoch() + 1;
         long gap = now - clock.lastEndNs();
-        // members joined in running order: the first has the oldest join epoch (gaps before it are not needed)
-        long oldest = members > 0 ? running.get(0).joinedEpoch() : next;
+        // members joined in running order: the first has the oldest join epoch (gaps before it are not
+        // needed); read only when the clock may need it (the first request is out of the caches on a large cluster)
+        long oldest = members > 0 && clock.full() ? running.get(0).joinedEpoch() : next;
         int dn = 0;
-        while (heapSize > 0 && heap[0].finish <= next) {
+        while (heapSize > 0 && heapFinish[0] <= next) {
             Member m = pollFinishing();
             if (m.finish != next || m.left) {
                 throw new IllegalStateException("decode cohort: request " + m.r.id() + " due at epoch " + m.finish
@@ -317,47 +322,52 @@ final class DecodeCohort {
         }
     }
 
-    private static boolean before(Member a, Member b) {
-        return a.finish < b.finish || a.finish == b.finish && a.order < b.order;
-    }
-
+    /** Adds {@code m} to the heap of last-token epochs (ties in any order: the members popped together are sorted). */
     private void addFinishing(Member m) {
         if (heapSize == heap.length) {
             heap = Arrays.copyOf(heap, 2 * heapSize);
+            heapFinish = Arrays.copyOf(heapFinish, 2 * heapSize);
         }
+        long key = m.finish;
         int i = heapSize++;
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            if (!before(m, heap[parent])) {
+            if (heapFinish[parent] <= key) {
                 break;
             }
             heap[i] = heap[parent];
+            heapFinish[i] = heapFinish[parent];
             i = parent;
         }
         heap[i] = m;
+        heapFinish[i] = key;
     }
 
     private Member pollFinishing() {
         Member top = heap[0];
-        Member last = heap[--heapSize];
-        heap[heapSize] = null;
-        if (heapSize > 0) {
+        int n = --heapSize;
+        Member last = heap[n];
+        long key = heapFinish[n];
+        heap[n] = null;
+        if (n > 0) {
             int i = 0;
             while (true) {
                 int c = 2 * i + 1;
-                if (c >= heapSize) {
+                if (c >= n) {
                     break;
                 }
-                if (c + 1 < heapSize && before(heap[c + 1], heap[c])) {
+                if (c + 1 < n && heapFinish[c + 1] < heapFinish[c]) {
                     c++;
                 }
-                if (!before(heap[c], last)) {
+                if (heapFinish[c] >= key) {
                     break;
                 }
                 heap[i] = heap[c];
+                heapFinish[i] = heapFinish[c];
                 i = c;
             }
             heap[i] = last;
+            heapFinish[i] = key;
         }
         return top;
     }

@@ -179,6 +179,59 @@ class DecodeCohortTest {
         }
     }
 
+    /**
+     * Iterations that get shorter every time after one long one make every gap a new entry of the
+     * clock's suffix-maximum stack, so it fills and is pruned below the oldest member's join epoch
+     * (read from the running list only then): the long one, the largest gap of every member that
+     * joined before it, must survive the pruning.
+     */
+    @Test
+    void theClocksGapStackFillsAndIsPrunedExactly() {
+        BlockManager kvA = new BlockManager(4_000, 16, false);
+        BlockManager kvB = new BlockManager(4_000, 16, false);
+        MetricsCollector mA = new MetricsCollector(null);
+        MetricsCollector mB = new MetricsCollector(null);
+        SchedulerConfig sc = settings("vllm", 0, new Random(0));
+        Scheduler a = create("vllm", sc, kvA, mA);
+        Scheduler b = create("vllm", sc, kvB, perToken(mB));
+        Batch batchA = new Batch();
+        Batch batchB = new Batch();
+        List<Request> reqA = new ArrayList<>();
+        List<Request> reqB = new ArrayList<>();
+        long now = 0;
+        for (int step = 0; step < 1_100; step++) {
+            // twelve long requests at the start, then a few short ones (joins and leaves) before the long iteration
+            int arrivals = step == 0 ? 12 : step == 30 ? 3 : 0;
+            for (int k = 0; k < arrivals; k++) {
+                int output = step == 0 ? 900 + 13 * k : 30;
+                long id = reqA.size();
+                for (int side = 0; side < 2; side++) {
+                    Request r = new Request(id, now, 64, output, true, 0, Long.MAX_VALUE, null);
+                    r.assign(0);
+                    (side == 0 ? mA : mB).onArrival(r, now);
+                    (side == 0 ? a : b).enqueue(r, now);
+                    (side == 0 ? reqA : reqB).add(r);
+                }
+            }
+            boolean ranA = a.schedule(now, batchA);
+            assertThat(ranA).isEqualTo(b.schedule(now, batchB));
+            if (!ranA) {
+                now += 1_000;
+                continue;
+            }
+            assertThat(describe(batchA)).as("step %d", step).isEqualTo(describe(batchB));
+            // about equal, then one long iteration, then strictly shorter each time
+            now += step < 100 ? 1_000_000 + step % 3 : step == 100 ? 6_000_000 : 3_000_000 - 1_000L * (step - 100);
+            a.complete(batchA, now);
+            b.complete(batchB, now);
+            for (int i = 0; i < reqA.size(); i++) {
+                assertThat(state(reqA.get(i))).as("step %d request %d", step, i).isEqualTo(state(reqB.get(i)));
+            }
+        }
+        assertThat(mA.tbt().summary()).isEqualTo(mB.tbt().summary());
+        assertThat(reqA.get(0).isFinished()).as("the long requests ran through the pruning").isTrue();
+    }
+
     @Test
     void theClockTellsTheLargestGapSinceAnyJoin() {
         Random rnd = new Random(3);
