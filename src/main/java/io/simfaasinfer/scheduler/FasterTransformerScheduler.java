@@ -65,6 +65,9 @@ public class FasterTransformerScheduler extends AbstractScheduler {
             // the batch in flight: one decode step for each of its sequences
             int n = running.size();
             if (!padding) {
+                if (scheduleSteadyDecodes(out, n)) {
+                    return true; // each at its own context: as one cohort (same result as the pass below)
+                }
                 for (int i = 0; i < n; i++) {
                     Request r = running.get(i);
                     out.addDecode(r, r.kvTokens());

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The steady decoders ({@link DecodeCohort}, taken when the observer accepts decode runs) of vLLM
- * v0's and LightLLM's decode iterations, Orca's (whole prompts beside them; KV reserved up front) and
+ * v0's and LightLLM's decode iterations, Orca's (whole prompts beside them; KV reserved up front),
+ * FasterTransformer's unpadded static batches and
  * Sarathi's and vLLM v1's (their decodes-first part, prefill chunks beside it) must
  * give exactly what decoding every request one by one gives: the same batches, the same state of
  * every request at every step (read through its accessors while on the clock), the same metrics,
@@ -61,13 +62,16 @@ class DecodeCohortTest {
                 return TestConfigs.of("scheduler.max_num_batched_tokens=" + new int[] {10, 16, 300, 4096}[pick],
                         "scheduler.long_prefill_token_threshold=" + (rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(40)),
                         "scheduler.max_num_seqs=" + (rnd.nextBoolean() ? 256 : 24)).scheduler();
+            case "faster-transformer": // unpadded: each decode at its own context (padded ones are not steady)
+                return TestConfigs.of("scheduler.ft_padding=false", "scheduler.max_num_seqs=" + (rnd.nextBoolean() ? 256 : 24))
+                        .scheduler();
             default:
                 return TestConfigs.of("scheduler.max_num_batched_tokens=4096").scheduler();
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vllm", "sarathi", "vllm-v1", "orca", "lightllm"})
+    @ValueSource(strings = {"vllm", "sarathi", "vllm-v1", "orca", "lightllm", "faster-transformer"})
     void steadyDecodesEqualTheRequestByRequestPass(String name) {
         int steadyBatches = 0;
         int mixedBatches = 0;
@@ -171,10 +175,10 @@ class DecodeCohortTest {
             preemptions += mA.preemptions();
         }
         assertThat(steadyBatches).as("the cohort ran").isGreaterThan(10_000);
-        if (!name.equals("orca") && !name.equals("lightllm")) { // they reserve or bound KV: never preempt
+        if (name.equals("vllm") || name.equals("sarathi") || name.equals("vllm-v1")) { // the others reserve or bound KV
             assertThat(preemptions).as("preemption dissolved it").isPositive();
         }
-        if (!name.equals("vllm") && !name.equals("lightllm")) {
+        if (!name.equals("vllm") && !name.equals("lightllm") && !name.equals("faster-transformer")) {
             assertThat(mixedBatches).as("the cohort ran beside prefills").isGreaterThan(1_000);
         }
     }
