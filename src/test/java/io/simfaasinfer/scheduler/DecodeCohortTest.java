@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The steady decoders ({@link DecodeCohort}, taken when the observer accepts decode runs) of vLLM
  * v0's and LightLLM's decode iterations, Orca's (whole prompts beside them; KV reserved up front),
- * FasterTransformer's unpadded static batches and
- * Sarathi's and vLLM v1's (their decodes-first part, prefill chunks beside it) must
- * give exactly what decoding every request one by one gives: the same batches, the same state of
+ * FasterTransformer's unpadded static batches and Sarathi's and vLLM v1's (their decodes-first part,
+ * prefill chunks beside it) must give exactly what decoding every request one by one gives: the
+ * same batches, the same state of
  * every request at every step (read through its accessors while on the clock), the same metrics,
  * blocks and preemptions. Random workloads on small caches (preemption dissolves the cohort), with
  * and without prefix caching, several classes, unmeasured requests; for the chunked schedulers small
