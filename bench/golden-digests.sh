@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes src/test/resources/golden/digests.tsv, the expected results of ScaleGoldenTest: for each
-# case (a config of src/test/resources/golden/ and --set overrides), the SHA-256 of the per-request
+# case (a config of src/test/resources/golden/ and --set overrides, separated by spaces), the SHA-256 of the per-request
 # CSV of `run --requests-out` and the run's event and iteration counts, from the given jar (a build of
 # the commit whose behaviour the test pins; see docs/performance.md).
 # Usage: bench/golden-digests.sh JAR
@@ -25,11 +25,15 @@ cases() {
   for r in round_robin random least_outstanding least_kv power_of_two shortest_work prefix_aware; do
     echo "scale-serverless-open.yaml cluster.router=$r"
   done
+  for s in sarathi vllm-v1 orca lightllm faster-transformer; do echo "scale-overload.yaml scheduler.name=$s"; done
+  echo "scale-overload.yaml scheduler.name=faster-transformer scheduler.ft_padding=false"
 }
 {
   printf 'config\tset\tsha256\tevents\titerations\n'
   cases | while read -r config set; do
-    java -Xmx1g -jar "$jar" run --config "$dir/$config" --set "$set" --requests-out "$out/r.csv" \
+    sets=()
+    for s in $set; do sets+=(--set "$s"); done   # one or more overrides, separated by spaces
+    java -Xmx1g -jar "$jar" run --config "$dir/$config" "${sets[@]}" --requests-out "$out/r.csv" \
         --output "$out/r.json" --quiet
     sum="$(sha256sum "$out/r.csv" | cut -d' ' -f1)"
     python3 - "$out/r.json" "$config" "$set" "$sum" <<'PY'

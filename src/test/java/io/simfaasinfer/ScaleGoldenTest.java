@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -29,7 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * preemptions, disaggregated (the decode-global choice) and serverless (the fleet's dispatch). The
  * expected SHA-256 of each case's per-request CSV and its event and iteration counts
  * ({@code golden/digests.tsv}) were written by {@code bench/golden-digests.sh} from a build of commit
- * c3a24f8, before any of the optimisations; the CSV is written here by the CLI's own writer.
+ * c3a24f8, before any of the optimisations; the six overload cases of the other schedulers (the last
+ * lines: Sarathi, vLLM v1, Orca, LightLLM, FasterTransformer padded and unpadded) from a build of
+ * ecd0acd, before their steady decoders. The CSV is written here by the CLI's own writer. A case's
+ * {@code set} column holds one or more overrides, separated by spaces.
  */
 class ScaleGoldenTest {
 
@@ -51,7 +55,7 @@ class ScaleGoldenTest {
     void perRequestResultsAreUnchanged(String config, String set, String sha256, long events, long iterations,
                                        @TempDir Path tmp) throws Exception {
         ConfigResolution r = ConfigResolution.of(golden().resolve(config),
-                List.of(ConfigLoader.Override.set(set)), null);
+                Arrays.stream(set.split(" ")).map(ConfigLoader.Override::set).toList(), null);
         Path csv = tmp.resolve("requests.csv");
         SimulationResult result;
         try (RequestCsvWriter writer = new RequestCsvWriter(csv)) {
