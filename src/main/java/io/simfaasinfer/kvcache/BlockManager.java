@@ -98,13 +98,17 @@ public final class BlockManager {
         }
     }
 
-    /** Frees every block {@code r} holds ({@code r.blocks()}); with prefix caching its computed blocks stay cached. */
+    /**
+     * Frees every block {@code r} holds ({@code r.blocks()}), which then holds none; with prefix caching
+     * its computed blocks stay cached.
+     */
     public void release(Request r) {
         if (prefix == null) {
             free(r.blocks());
         } else {
             prefix.release(r);
         }
+        r.setBlocks(0);
     }
 
     /** Empties the prefix cache of blocks no request holds (no-op without prefix caching). */

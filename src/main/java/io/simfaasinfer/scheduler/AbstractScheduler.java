@@ -385,7 +385,6 @@ public abstract class AbstractScheduler implements Scheduler {
             if (r != null && r.isFinished()) {
                 finished--;
                 kv.release(r);
-                r.setBlocks(0);
                 observer.onFinished(r, now);
             }
         }
@@ -412,7 +411,6 @@ public abstract class AbstractScheduler implements Scheduler {
         observer.onToken(r, gap, now);
         if (r.isFinished()) {
             kv.release(r);
-            r.setBlocks(0);
             observer.onFinished(r, now);
             return true;
         }
@@ -440,7 +438,6 @@ public abstract class AbstractScheduler implements Scheduler {
             throw new IllegalStateException("request " + r.id() + " is not held for a transfer here");
         }
         kv.release(r);
-        r.setBlocks(0);
         heldForTransfer--;
     }
 

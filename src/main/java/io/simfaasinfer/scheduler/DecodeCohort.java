@@ -227,7 +227,6 @@ final class DecodeCohort {
             for (int i = 0; i < f; i++) {
                 Request r = finished[i];
                 kv.release(r);
-                r.setBlocks(0);
                 observer.onFinished(r, now);
             }
             removeInOrder(running, finished, f);
