@@ -57,13 +57,11 @@ public class VllmV1Scheduler extends AbstractScheduler {
         boolean preempted = false;
         int i = 0;
         // the running list's leading decoders, when the budget holds them and only prefills follow them:
-        // as one cohort (same result as the pass below)
+        // as one cohort (same result as the pass below); if none, every steady decoder leaves the clock
         int decoders = leadingDecoders(budget);
-        if (decoders > 0 && scheduleSteadyDecodes(out, decoders)) {
+        if (scheduleSteadyDecodes(out, decoders)) {
             budget -= decoders;
             i = decoders;
-        } else {
-            endSteadyDecodes();
         }
         while (i < running.size() && budget > 0) {
             Request r = running.get(i);
