@@ -330,7 +330,7 @@ public abstract class AbstractScheduler implements Scheduler {
 
     /** The decodes of a steady decode iteration ({@link #scheduleSteadyDecodes}), after its prefills. */
     private void completeSteady(Batch batch, long now) {
-        int tokens = cohort.complete(running, batch.numDecodes(), now, observer);
+        int tokens = cohort.complete(running, batch.numDecodes() - batch.numPaddingDecodes(), now, observer);
         emitted += tokens;
         remainingWork -= tokens;
     }

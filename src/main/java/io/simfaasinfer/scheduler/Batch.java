@@ -42,6 +42,11 @@ public final class Batch implements BatchView {
      * read from the requests, valid until the iteration completes.
      */
     private java.util.List<Request> steadyDecodes;
+    /**
+     * With steady decodes: every decode entry's context when they are a static batch's padded step
+     * ({@link #padSteadyDecodes}), else -1 (each request's own KV tokens).
+     */
+    private int uniformContext = -1;
 
     private long startNs = -1;
     /** Decode steps this batch runs for one scheduling decision (vLLM multi-step); 1 otherwise. */
@@ -64,6 +69,7 @@ public final class Batch implements BatchView {
             Arrays.fill(decodeReq, 0, nDecode, null);
         }
         steadyDecodes = null;
+        uniformContext = -1;
         nPrefill = 0;
         nDecode = 0;
         sumPrefillTokens = 0;
@@ -189,6 +195,23 @@ public final class Batch implements BatchView {
         sumDecodeContext = sumContext;
     }
 
+    /**
+     * Makes the steady decodes of this batch ({@link #setSteadyDecodes}, {@code m} of them) a padded static
+     * batch's step of {@code total} sequences: the first {@code m} entries its requests, the other
+     * {@code total - m} {@linkplain #addPaddingDecode padding decodes}, every entry costed with
+     * {@code context} cached tokens, as {@code m} {@link #addDecode}s and {@code total - m} padding
+     * decodes at {@code context} would be.
+     */
+    void padSteadyDecodes(int total, int context) {
+        if (steadyDecodes == null || total < nDecode || context < 0) {
+            throw new IllegalStateException("padding " + nDecode + " steady decodes to " + total + " at context " + context);
+        }
+        nPaddingDecodes = total - nDecode;
+        nDecode = total;
+        uniformContext = context;
+        sumDecodeContext = (long) total * context;
+    }
+
     /** Whether the decodes are a scheduler's steady decoders ({@link #setSteadyDecodes}). */
     boolean steadyDecodes() {
         return steadyDecodes != null;
@@ -222,7 +245,12 @@ public final class Batch implements BatchView {
         return decodeReq;
     }
     /** The request of decode entry {@code i}; null for a {@linkplain #addPaddingDecode padding decode}. */
-    public Request decodeRequest(int i) { return steadyDecodes != null ? steadyDecodes.get(i) : decodeReq[i]; }
+    public Request decodeRequest(int i) {
+        if (steadyDecodes != null) {
+            return i < nDecode - nPaddingDecodes ? steadyDecodes.get(i) : null;
+        }
+        return decodeReq[i];
+    }
     /** Prompt tokens entry {@code i} advances its request by (without padding). */
     public int realPrefillTokens(int i) { return prefillTokens[i]; }
     /** Prompt tokens the prefills advance their requests by (without padding). */
@@ -238,7 +266,10 @@ public final class Batch implements BatchView {
     @Override public int prefillContext(int i) { return prefillContext[i]; }
     @Override public int numDecodes() { return nDecode; }
     @Override public int decodeContext(int i) {
-        return (steadyDecodes != null ? steadyDecodes.get(i).kvTokens() : decodeContext[i]) + stepOffset;
+        if (steadyDecodes != null) {
+            return (uniformContext >= 0 ? uniformContext : steadyDecodes.get(i).kvTokens()) + stepOffset;
+        }
+        return decodeContext[i] + stepOffset;
     }
     @Override public long totalPrefillTokens() { return padTo > 0 ? sumPaddedPrefillTokens : sumPrefillTokens; }
     @Override public long totalDecodeContext() { return sumDecodeContext + (long) nDecode * stepOffset; }

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The steady decoders of a scheduler whose iterations decode every running request past its prefill
  * at the head of its running list (the decode iterations of {@link VllmScheduler} and
- * {@link LightLlmScheduler}, and of {@link FasterTransformerScheduler}'s unpadded static batches;
+ * {@link LightLlmScheduler}, and of {@link FasterTransformerScheduler}'s static batches, padded ones costed as
+ * such by the scheduler ({@link Batch#padSteadyDecodes});
  * {@link OrcaScheduler}'s, whose new prompts the scheduler adds beside; the
  * decodes-first part of {@link SarathiScheduler}'s and {@link VllmV1Scheduler}'s chunked iterations,
  * whose prefill chunks the scheduler adds beside), advanced together by one {@link DecodeClock} so

@@ -75,6 +75,12 @@ public class FasterTransformerScheduler extends AbstractScheduler {
                 return true;
             }
             int context = paddedLength + decodeSteps++;
+            if (scheduleSteadyDecodes(out, n)) {
+                // the same step as the pass below: n decodes, and padding up to the batch's size, at context
+                // (n exceeds batchSize when a decode pool's transferred requests joined without a prefill here)
+                out.padSteadyDecodes(Math.max(batchSize, n), context);
+                return true;
+            }
             for (int i = 0; i < n; i++) {
                 out.addDecode(running.get(i), context);
             }

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The steady decoders ({@link DecodeCohort}, taken when the observer accepts decode runs) of vLLM
  * v0's and LightLLM's decode iterations, Orca's (whole prompts beside them; KV reserved up front),
- * FasterTransformer's unpadded static batches and Sarathi's and vLLM v1's (their decodes-first part,
+ * FasterTransformer's static batches (unpadded, and padded: every decode costed at the step's padded
+ * context, finished sequences as padding decodes) and Sarathi's and vLLM v1's (their decodes-first part,
  * prefill chunks beside it) must give exactly what decoding every request one by one gives: the
  * same batches, the same state of
  * every request at every step (read through its accessors while on the clock), the same metrics,
@@ -44,7 +45,7 @@ class DecodeCohortTest {
     }
 
     private static Scheduler create(String name, SchedulerConfig sc, BlockManager kv, RequestObserver observer) {
-        return Schedulers.registry().get("scheduler.name", name)
+        return Schedulers.registry().get("scheduler.name", name.replace("-padded", ""))
                 .create(new SchedulerContext(0, kv, sc, Catalog.builtin().model("llama-2-7b"), observer));
     }
 
@@ -62,8 +63,11 @@ class DecodeCohortTest {
                 return TestConfigs.of("scheduler.max_num_batched_tokens=" + new int[] {10, 16, 300, 4096}[pick],
                         "scheduler.long_prefill_token_threshold=" + (rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(40)),
                         "scheduler.max_num_seqs=" + (rnd.nextBoolean() ? 256 : 24)).scheduler();
-            case "faster-transformer": // unpadded: each decode at its own context (padded ones are not steady)
+            case "faster-transformer": // unpadded: each decode at its own context
                 return TestConfigs.of("scheduler.ft_padding=false", "scheduler.max_num_seqs=" + (rnd.nextBoolean() ? 256 : 24))
+                        .scheduler();
+            case "faster-transformer-padded": // padded (the default): every decode at the batch's step context, finished ones stepped
+                return TestConfigs.of("scheduler.ft_padding=true", "scheduler.max_num_seqs=" + (rnd.nextBoolean() ? 256 : 24))
                         .scheduler();
             default:
                 return TestConfigs.of("scheduler.max_num_batched_tokens=4096").scheduler();
@@ -71,7 +75,7 @@ class DecodeCohortTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vllm", "sarathi", "vllm-v1", "orca", "lightllm", "faster-transformer"})
+    @ValueSource(strings = {"vllm", "sarathi", "vllm-v1", "orca", "lightllm", "faster-transformer", "faster-transformer-padded"})
     void steadyDecodesEqualTheRequestByRequestPass(String name) {
         int steadyBatches = 0;
         int mixedBatches = 0;
@@ -96,7 +100,9 @@ class DecodeCohortTest {
             List<Request> reqB = new ArrayList<>();
             long now = 0;
             int classes = 1 + rnd.nextInt(3);
-            boolean transfers = (name.equals("sarathi") || name.equals("vllm-v1")) && seed % 4 == 1;
+            // transferred requests join a static batch's running set without its prefill, beyond its size
+            boolean transfers = (name.equals("sarathi") || name.equals("vllm-v1") || name.equals("faster-transformer-padded"))
+                    && seed % 4 == 1;
             for (int step = 0; step < 1500; step++) {
                 int arrivals = step < 1000 && rnd.nextInt(transfers ? 2 : 4) == 0 ? 1 + rnd.nextInt(2) : 0;
                 for (int k = 0; k < arrivals; k++) {
@@ -178,7 +184,7 @@ class DecodeCohortTest {
         if (name.equals("vllm") || name.equals("sarathi") || name.equals("vllm-v1")) { // the others reserve or bound KV
             assertThat(preemptions).as("preemption dissolved it").isPositive();
         }
-        if (!name.equals("vllm") && !name.equals("lightllm") && !name.equals("faster-transformer")) {
+        if (!name.equals("vllm") && !name.equals("lightllm") && !name.startsWith("faster-transformer")) {
             assertThat(mixedBatches).as("the cohort ran beside prefills").isGreaterThan(1_000);
         }
     }
@@ -278,9 +284,11 @@ class DecodeCohortTest {
                     .append(b.prefillContext(i)).append(' ');
         }
         for (int i = 0; i < b.numDecodes(); i++) {
-            s.append('d').append(b.decodeRequest(i).id()).append('@').append(b.decodeContext(i)).append(' ');
+            Request r = b.decodeRequest(i); // null: a padding decode of a static batch
+            s.append('d').append(r == null ? "pad" : String.valueOf(r.id())).append('@').append(b.decodeContext(i)).append(' ');
         }
-        return s.append("sum ").append(b.totalDecodeContext()).toString();
+        return s.append("sum ").append(b.totalDecodeContext()).append(" padding ").append(b.numPaddingDecodes())
+                .append(" prefill ").append(b.totalPrefillTokens()).toString();
     }
 
     private static String state(Request r) {
