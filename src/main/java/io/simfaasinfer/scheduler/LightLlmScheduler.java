@@ -20,6 +20,10 @@ import java.util.Arrays;
  * does not fit.
  *
  * <p>The simulator knows each output length; it stands in for the request's {@code max_new_tokens}.
+ *
+ * <p>The check runs at every iteration while requests wait; the running requests' order by tokens left
+ * is kept across iterations rather than sorted at each check (it changes only when one is admitted or
+ * leaves: see {@link #peakBlocks}), the sorted computation kept as the reference.
  */
 public class LightLlmScheduler extends AbstractScheduler {
 
@@ -27,6 +31,18 @@ public class LightLlmScheduler extends AbstractScheduler {
     private final int maxBatchedTokens;
     /** (tokens left to add &lt;&lt; 32 | tokens held) of each running request plus the candidate, reused. */
     private long[] packed = new long[64];
+    /**
+     * The running requests in descending {@link #pack} order, kept across iterations: every running request
+     * decodes in step (its tokens left fall by one as its tokens held rise by one) and a prefill-only
+     * iteration changes no running request's packed value (an admitted one's is the same before and after
+     * its prefill), so their order only changes when one leaves or is admitted. The first
+     * {@link #orderedCount} entries are valid.
+     */
+    private Request[] ordered = new Request[64];
+    private int orderedCount;
+    /** Requests admitted since {@link #ordered} was last brought up to date, in admission order. */
+    private Request[] admittedSince = new Request[16];
+    private int admittedCount;
 
     public LightLlmScheduler(SchedulerContext ctx) {
         super(ctx);
@@ -94,13 +110,107 @@ public class LightLlmScheduler extends AbstractScheduler {
             }
             waiting.poll();
             admit(r, blocks, now);
+            if (admittedCount == admittedSince.length) {
+                admittedSince = Arrays.copyOf(admittedSince, 2 * admittedCount);
+            }
+            admittedSince[admittedCount++] = r;
             out.addPrefill(r, tokens, r.prefilled());
             budget -= tokens;
         }
     }
 
-    /** Projected peak KV blocks of the running requests plus {@code candidate} (if not null). */
+    /**
+     * Projected peak KV blocks of the running requests plus {@code candidate} (if not null): the running
+     * requests in their kept order ({@link #ordered}) with the candidate merged in at its place, so no sort
+     * per call; the same value as {@link #peakBlocksBySorting}.
+     */
     long peakBlocks(Request candidate) {
+        updateOrder();
+        long bs = kv.blockSize();
+        long c = candidate == null ? -1 : pack(candidate);
+        long cumHeld = 0;
+        long peak = 0;
+        int j = 0;
+        for (int i = 0; i < orderedCount; i++) {
+            long e = pack(ordered[i]);
+            if (c > e) { // the candidate's place in the descending order (ties: either order, the same maximum)
+                cumHeld += c & 0xFFFF_FFFFL;
+                peak = Math.max(peak, blocks(cumHeld, ++j, c >>> 32, bs));
+                c = -1;
+            }
+            cumHeld += e & 0xFFFF_FFFFL;
+            peak = Math.max(peak, blocks(cumHeld, ++j, e >>> 32, bs));
+        }
+        if (c >= 0) {
+            cumHeld += c & 0xFFFF_FFFFL;
+            peak = Math.max(peak, blocks(cumHeld, ++j, c >>> 32, bs));
+        }
+        return peak;
+    }
+
+    /**
+     * The blocks the first {@code j} requests (by tokens left, descending) hold when the j-th finishes,
+     * {@code left} tokens from now, bounded above as in {@link #peakBlocksBySorting}.
+     */
+    private static long blocks(long cumHeld, long j, long left, long bs) {
+        return (cumHeld + j * left + j * (bs - 1)) / bs;
+    }
+
+    /**
+     * Brings {@link #ordered} up to date with the running list: the requests that left it (finished, or
+     * handed off by a prefill pool) are dropped, those admitted since are inserted at their places; if the
+     * result does not hold exactly the running requests (nothing else changes the running list of this
+     * scheduler, which never preempts), it is rebuilt by sorting.
+     */
+    private void updateOrder() {
+        int k = 0;
+        for (int i = 0; i < orderedCount; i++) {
+            Request r = ordered[i];
+            if (r.state() == Request.State.RUNNING) {
+                ordered[k++] = r;
+            }
+        }
+        java.util.Arrays.fill(ordered, k, orderedCount, null);
+        orderedCount = k;
+        for (int a = 0; a < admittedCount; a++) {
+            Request r = admittedSince[a];
+            admittedSince[a] = null;
+            if (r.state() != Request.State.RUNNING) {
+                continue; // admitted and already gone
+            }
+            if (orderedCount == ordered.length) {
+                ordered = Arrays.copyOf(ordered, 2 * orderedCount);
+            }
+            long key = pack(r);
+            int at = orderedCount;
+            while (at > 0 && pack(ordered[at - 1]) < key) {
+                at--;
+            }
+            System.arraycopy(ordered, at, ordered, at + 1, orderedCount - at);
+            ordered[at] = r;
+            orderedCount++;
+        }
+        admittedCount = 0;
+        if (orderedCount != running.size()) {
+            rebuildOrder();
+        }
+    }
+
+    private void rebuildOrder() {
+        int n = running.size();
+        if (ordered.length < n) {
+            ordered = new Request[Math.max(n, 2 * ordered.length)];
+        }
+        java.util.Arrays.fill(ordered, null);
+        for (int i = 0; i < n; i++) {
+            ordered[i] = running.get(i);
+        }
+        Arrays.sort(ordered, 0, n, (x, y) -> Long.compare(pack(y), pack(x)));
+        orderedCount = n;
+    }
+
+    /** {@link #peakBlocks} computed from scratch: every running request packed and sorted (the reference). */
+    long peakBlocksBySorting(Request candidate) {
         int n = running.size() + (candidate == null ? 0 : 1);
         if (packed.length < n) {
             packed = Arrays.copyOf(packed, Math.max(n, packed.length * 2));
