@@ -170,7 +170,7 @@ public class LightLlmScheduler extends AbstractScheduler {
                 ordered[k++] = r;
             }
         }
-        java.util.Arrays.fill(ordered, k, orderedCount, null);
+        Arrays.fill(ordered, k, orderedCount, null);
         orderedCount = k;
         for (int a = 0; a < admittedCount; a++) {
             Request r = admittedSince[a];
@@ -201,7 +201,7 @@ public class LightLlmScheduler extends AbstractScheduler {
         if (ordered.length < n) {
             ordered = new Request[Math.max(n, 2 * ordered.length)];
         }
-        java.util.Arrays.fill(ordered, null);
+        Arrays.fill(ordered, null);
         for (int i = 0; i < n; i++) {
             ordered[i] = running.get(i);
         }
