@@ -10,15 +10,12 @@
 # Usage: bench/prefix-cache.sh [REPEAT] [JAR]     env: BENCH_CPU (1)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$here/bench/common.sh"
 repeat="${1:-5}"
 jar="${2:-$here/target/simfaasinfer.jar}"
 [ -s "$jar" ] || "$here/simfaasinfer" --version >/dev/null   # builds the jar if needed
-pin=()
-if command -v taskset >/dev/null 2>&1; then pin=(taskset -c "${BENCH_CPU:-1}"); fi
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-runs="$out/runs.tsv"
-: > "$runs"
+bench_pin 1
+bench_runs
 variants=("on prefix_aware" "off prefix_aware" "on least_outstanding")
 for i in $(seq 1 "$repeat"); do
   for v in "${variants[@]}"; do

@@ -13,22 +13,15 @@
 #        (least_outstanding), BENCH_CPU (0)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$here/bench/common.sh"
 repeat="${1:-5}"
 shift || true
-jars=("$@")
-if [ "${#jars[@]}" -eq 0 ]; then
-  "$here/simfaasinfer" --version >/dev/null   # builds the jar if needed
-  jars=("$here/target/simfaasinfer.jar")
-fi
+bench_jars "$@"
 n4="${N4:-100000}"
 n1024="${N1024:-200000}"
 router="${ROUTER:-least_outstanding}"
-pin=()
-if command -v taskset >/dev/null 2>&1; then pin=(taskset -c "${BENCH_CPU:-0}"); fi
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-runs="$out/runs.tsv"
-: > "$runs"
+bench_pin 0
+bench_runs
 for i in $(seq 1 "$repeat"); do
   for replicas in 4 1024; do
     if [ "$replicas" -eq 4 ]; then n="$n4"; else n="$n1024"; fi

@@ -10,21 +10,14 @@
 # Usage: bench/schedulers.sh [REPEAT] [JAR...]     env: N (1000000), BENCH_CPU (1), SCHEDULERS
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$here/bench/common.sh"
 repeat="${1:-3}"
 shift || true
-jars=("$@")
-if [ "${#jars[@]}" -eq 0 ]; then
-  "$here/simfaasinfer" --version >/dev/null   # builds the jar if needed
-  jars=("$here/target/simfaasinfer.jar")
-fi
+bench_jars "$@"
 n="${N:-1000000}"
 schedulers="${SCHEDULERS:-vllm sarathi vllm-v1 orca lightllm faster-transformer:unpadded faster-transformer}"
-pin=()
-if command -v taskset >/dev/null 2>&1; then pin=(taskset -c "${BENCH_CPU:-1}"); fi
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-runs="$out/runs.tsv"
-: > "$runs"
+bench_pin 1
+bench_runs
 for s in $schedulers; do
   sets=(scheduler.name="${s%%:*}" workload.num_requests="$n")
   [ "${s#*:}" = unpadded ] && sets+=(scheduler.ft_padding=false)
