@@ -30,6 +30,10 @@ final class ResultBuilder {
     private ResultBuilder() {
     }
 
+    static void warmUp(SimulatorConfig config) {
+        SNAKE.valueToTree(config);
+    }
+
     static SimulationResult build(SimulatorConfig config, MetricsCollector m, Deployment deployment,
                                   Map<String, PredictorFactory.Built> predictors, PredictorFactory.Built entryPredictor,
                                   EventQueue queue, Map<String, Long> adjustments, double wallS) {

@@ -131,6 +131,14 @@ public final class Simulator {
         this(config, catalogOf(config), null, null);
     }
 
+    /**
+     * Builds, in the shared result mapper, what echoing {@code config} in a result needs (the
+     * configuration records' serializers); a start-up warm-up, with no effect on any result.
+     */
+    public static void warmUp(SimulatorConfig config) {
+        ResultBuilder.warmUp(config);
+    }
+
     private static Catalog catalogOf(SimulatorConfig config) {
         Catalog c = Catalog.builtin();
         String file = config.catalog() == null ? null : config.catalog().file();

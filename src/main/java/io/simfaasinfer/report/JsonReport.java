@@ -24,6 +24,11 @@ public final class JsonReport {
     private JsonReport() {
     }
 
+    /** Builds the result records' serializers in the shared mapper (a start-up warm-up; no effect on output). */
+    public static void warmUp() {
+        MAPPER.canSerialize(SimulationResult.class);
+    }
+
     public static String toJson(Object result) {
         try {
             return MAPPER.writeValueAsString(result);
