@@ -200,4 +200,45 @@ class EventQueueTest {
         }
         assertThat(q.processed()).isEqualTo(polls);
     }
+
+    /**
+     * A heap as deep as a large cluster's (one iteration event per busy replica: 20,000 pending, grown
+     * past the initial capacity four times), drained and refilled: every event in the (time, phase,
+     * insertion) order of a reference priority queue, whatever the heap's arity.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {7, 2024})
+    void aDeepHeapGrowsAndFiresInReferenceOrder(long seed) {
+        Random rnd = new Random(seed);
+        EventQueue q = new EventQueue();
+        java.util.PriorityQueue<Pending> ref = new java.util.PriorityQueue<>(java.util.Comparator
+                .comparingLong(Pending::time).thenComparingInt(Pending::phase).thenComparingLong(Pending::seq));
+        long seq = 0;
+        for (int round = 0; round < 3; round++) {
+            for (int k = 0; k < 20_000; k++) {
+                long t = q.now() + rnd.nextInt(round == 1 ? 8 : 1_000_000); // round 1: ties everywhere
+                Event e = rnd.nextBoolean() ? new Tick(Phase.ITERATION_DONE, seq) : new Tick(Phase.SCHEDULE, seq);
+                q.schedule(t, e);
+                ref.add(new Pending(t, e.phase().ordinal(), seq++, e));
+            }
+            assertThat(q.size()).isEqualTo(ref.size());
+            // drain most of it, rescheduling some events from "handlers" as the simulation does
+            for (int k = 0; k < 25_000 && !ref.isEmpty(); k++) {
+                EventQueue.Entry got = q.poll();
+                Pending expected = ref.poll();
+                assertThat(got.event()).isSameAs(expected.event);
+                assertThat(got.time()).isEqualTo(expected.time);
+                if (k % 3 == 0) {
+                    long t = q.now() + rnd.nextInt(1_000);
+                    Event e = new Tick(Phase.ITERATION_DONE, seq);
+                    q.schedule(t, e);
+                    ref.add(new Pending(t, e.phase().ordinal(), seq++, e));
+                }
+            }
+        }
+        while (!ref.isEmpty()) {
+            assertThat(q.poll().event()).isSameAs(ref.poll().event);
+        }
+        assertThat(q.isEmpty()).isTrue();
+    }
 }
