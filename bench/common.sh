@@ -1,5 +1,6 @@
-# Set-up shared by the bench/*.sh scripts that time jars side by side (schedulers.sh, scale.sh,
-# prefix-cache.sh); sourced after `here` (the project root) is set, not run on its own.
+# Set-up shared by the bench/*.sh scripts that time jars (schedulers.sh, scale.sh, prefix-cache.sh,
+# throughput.sh, disaggregated.sh, milp-overload.sh); sourced after `here` (the project root) is set,
+# not run on its own.
 
 # bench_jars [JAR...]: jars=(JAR...), or, with none given, this checkout's jar, built first if needed.
 bench_jars() {

@@ -1,21 +1,20 @@
 #!/usr/bin/env bash
 # Cost of disaggregation in the simulator: 100,000 requests through 2 prefill + 2 decode H100s
 # (bench/disagg-2p2d-h100.yaml) against the aggregated 4-replica run of the same workload
-# (bench/vllm-4xh100.yaml at the same 40 req/s), alternately, on one pinned core (taskset, when
-# available) with a 1 GiB heap, REPEAT times each; prints each run and the median simulation walls
+# (bench/vllm-4xh100.yaml at the same 40 req/s), alternately, on one pinned core (taskset -c $BENCH_CPU,
+# default 0, when available) with a 1 GiB heap, REPEAT times each; prints each run and the median simulation walls
 # and their ratio (target: disaggregated <= 1.5 x aggregated).
 # Usage: bench/disaggregated.sh [REPEAT]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 repeat="${1:-5}"
-"$here/simfaasinfer" --version >/dev/null   # builds the jar if needed
-pin=()
-if command -v taskset >/dev/null 2>&1; then pin=(taskset -c 0); fi
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+. "$here/bench/common.sh"
+bench_jars
+bench_pin 0
+bench_runs
 run() { # NAME ARGS...
   local name="$1"; shift
-  "${pin[@]}" java -Xmx1g -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -jar "$here/target/simfaasinfer.jar" \
+  "${pin[@]}" java -Xmx1g -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -jar "${jars[0]}" \
       run "$@" --output "$out/$name.json" --quiet
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["simulation"]["wall_s"])' "$out/$name.json" \
       >> "$out/$name.walls"

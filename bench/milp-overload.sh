@@ -3,16 +3,15 @@
 # these 512/128-token requests/s) receiving 80 requests/s with a 500 ms TTFT SLO, 20,000 requests
 # by default, so the waiting queue grows to ~13,000, most of them past hope of their deadline.
 # Usage: bench/milp-overload.sh [NUM_REQUESTS] [JAR]   (JAR: e.g. another checkout's target/simfaasinfer.jar,
-# to compare before/after; default this checkout's)
+# to compare before/after; default this checkout's)   env: BENCH_CPU (0)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-20000}"
-jar="${2:-$here/target/simfaasinfer.jar}"
-if [ -z "${2:-}" ]; then "$here/simfaasinfer" --version >/dev/null; fi   # builds the jar if needed
-pin=()
-if command -v taskset >/dev/null 2>&1; then pin=(taskset -c 0); fi
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+. "$here/bench/common.sh"
+bench_jars ${2:+"$2"}
+jar="${jars[0]}"
+bench_pin 0
+bench_runs
 "${pin[@]}" java -Xmx1g -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -jar "$jar" run \
     --set workload.num_requests="$n" --set workload.arrival.rate=80 --set workload.ttft_slo_ms=500 \
     --set scheduler.local_policy=milp --output "$out/r.json" --quiet

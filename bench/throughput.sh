@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
 # Simulated requests per wall-clock second of the core simulator.
 # Runs bench/vllm-4xh100.yaml (100,000 requests, llama-2-7b, 4 x H100, vLLM, ~80% load) on one
-# core (taskset, when available) with a 1 GiB heap, REPEAT times, and prints the figures.
+# core (taskset -c $BENCH_CPU, default 0, when available) with a 1 GiB heap, REPEAT times, and prints the figures.
 # Usage: bench/throughput.sh [CONFIG] [REPEAT]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 config="${1:-$here/bench/vllm-4xh100.yaml}"
 repeat="${2:-3}"
-"$here/simfaasinfer" --version >/dev/null   # builds the jar if needed
-pin=()
-if command -v taskset >/dev/null 2>&1; then pin=(taskset -c 0); fi
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+. "$here/bench/common.sh"
+bench_jars
+bench_pin 0
+bench_runs
 for i in $(seq 1 "$repeat"); do
   start=$(date +%s.%N)
-  "${pin[@]}" java -Xmx1g -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -jar "$here/target/simfaasinfer.jar" \
+  "${pin[@]}" java -Xmx1g -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -jar "${jars[0]}" \
       run --config "$config" --output "$out/r.json" --quiet
   end=$(date +%s.%N)
   python3 - "$out/r.json" "$start" "$end" <<'PY' 2>/dev/null || awk -v s="$start" -v e="$end" 'BEGIN{printf "process wall %.2f s\n", e-s}'
