@@ -43,6 +43,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         if (args.length > 0 && SUBCOMMANDS.contains(args[0]) && !args[0].equals("help")) {
             cl.addSubcommand(args[0], subcommand(args[0]));
+        } else if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // the version alone needs no subcommand (the launcher and bench/ scripts call it to build the jar)
         } else {
             for (String name : SUBCOMMANDS) {
                 cl.addSubcommand(name, subcommand(name));

@@ -23,6 +23,18 @@ class HelpTextTest {
     }
 
     @Test
+    void theVersionPrintsAloneAndTheTopLevelHelpStillListsEveryCommand() {
+        for (String flag : new String[]{"--version", "-V"}) {
+            var run = BadConfigTest.exec(flag);
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out().strip()).isEqualTo("SimFaaSInfer 0.1.0");
+            assertThat(run.err()).isEmpty();
+        }
+        var help = BadConfigTest.exec("--help");
+        assertThat(help.out()).contains(Main.SUBCOMMANDS.stream().filter(c -> !c.equals("help")).toList());
+    }
+
+    @Test
     void longReportLinesWrapAtSpacesWithAnIndentAndShortOnesStay() {
         String longLine = "predictor: " + "word ".repeat(40).strip();
         String wrapped = TextWrap.wrap("short line\n" + longLine + "\n", 30);
