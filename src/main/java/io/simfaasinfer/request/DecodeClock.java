@@ -21,6 +21,46 @@ public final class DecodeClock {
 
     private long epoch;
     private long lastEndNs = -1;
+    /** KV block size in tokens, for the joined requests' blocks; 0: the clock keeps no blocks. */
+    private final int blockSize;
+    /** The last epoch whose decodes had their blocks allocated ({@link #markGrown}); -1: none. */
+    private long grownThrough = -1;
+
+    /** A clock that keeps no KV blocks for its requests (they keep their own). */
+    public DecodeClock() {
+        this(0);
+    }
+
+    /**
+     * A clock whose owner allocates its requests' new KV blocks in bulk ({@link #markGrown}): a request
+     * joined with {@code b0} blocks and {@code k0} KV tokens at epoch {@code e0} needs its next block at
+     * epoch {@code g0 = e0 + b0 x blockSize - k0} and one more every {@code blockSize} epochs, until it
+     * finishes; its {@link Request#blocks} counts those allocated so far.
+     */
+    public DecodeClock(int blockSize) {
+        if (blockSize < 0) {
+            throw new IllegalArgumentException("block size " + blockSize);
+        }
+        this.blockSize = blockSize;
+    }
+
+    /** KV block size in tokens of the blocks this clock accounts; 0 if it accounts none. */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** The owner allocated the blocks the decodes of epoch {@code e} (the current one) need. */
+    public void markGrown(long e) {
+        if (e != epoch || blockSize == 0) {
+            throw new IllegalStateException("decode clock: blocks of epoch " + e + " at epoch " + epoch);
+        }
+        grownThrough = e;
+    }
+
+    /** The last epoch whose blocks were allocated, -1 if none. */
+    public long grownThrough() {
+        return grownThrough;
+    }
     private long[] epochs = new long[64];
     private long[] gaps = new long[64];
     private int size;

@@ -56,6 +56,12 @@ public final class Request {
      */
     private DecodeClock clock;
     private long clockEpoch;
+    /**
+     * On a clock that accounts blocks: the epoch of the first block it allocates this request (its KV
+     * tokens then pass {@code blocks x block size}), then one every block size of epochs before its
+     * last; {@code Long.MAX_VALUE} if none (it holds every block it will need).
+     */
+    private long growFrom = Long.MAX_VALUE;
     private final Milestones m = new Milestones();
 
     /** What happens to a request a few times in its life: where it runs, when it starts, ends, moves. */
@@ -108,7 +114,7 @@ public final class Request {
     public State state() { return state; }
     public int replica() { return m.replica; }
     public int generated() { return clock == null ? generated : generated + (int) (clock.epoch() - clockEpoch); }
-    public int blocks() { return blocks; }
+    public int blocks() { return clock == null ? blocks : blocks + clockGrows(); }
     public int preemptions() { return m.preemptions; }
     public long firstScheduledNs() { return m.firstScheduledNs; }
     public long firstTokenNs() { return firstTokenNs; }
@@ -205,6 +211,9 @@ public final class Request {
     }
 
     public void setBlocks(int blocks) {
+        if (clock != null && clock.blockSize() > 0) {
+            throw new IllegalStateException("request " + id + ": its decode clock allocates its blocks");
+        }
         this.blocks = blocks;
     }
 
@@ -244,8 +253,39 @@ public final class Request {
         if (clock != null || lastTokenNs != c.lastEndNs() || state != State.RUNNING || inPrefill() || isFinished()) {
             throw new IllegalStateException("request " + id + " cannot join a decode clock: " + this);
         }
+        int bs = c.blockSize();
+        if (bs > 0) {
+            long from = c.epoch() + (long) blocks * bs - kvTokens();
+            growFrom = from < c.epoch() + outputTokens - generated ? from : Long.MAX_VALUE;
+        }
         clock = c;
         clockEpoch = c.epoch();
+    }
+
+    /**
+     * Blocks its clock has allocated it since it joined: one at {@link #growFrom} and every block size
+     * of epochs after, up to the clock's last allocation and before its last token's epoch.
+     */
+    private int clockGrows() {
+        int bs = clock.blockSize();
+        if (bs == 0 || growFrom == Long.MAX_VALUE) {
+            return 0;
+        }
+        long last = Math.min(clock.grownThrough(), clockEpoch + outputTokens - generated - 1);
+        return last < growFrom ? 0 : (int) ((last - growFrom) / bs) + 1;
+    }
+
+    /**
+     * On a clock that accounts blocks: the epoch after the clock's last allocation at which this
+     * request's owner counts it due for a block ({@link #growFrom}, or a block size after its last
+     * allocation, even if it finishes first); {@code Long.MAX_VALUE} if it was never due for one.
+     */
+    public long nextGrowEpoch() {
+        if (clock == null || clock.blockSize() == 0 || growFrom == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long done = clock.grownThrough();
+        return done < growFrom ? growFrom : growFrom + ((done - growFrom) / clock.blockSize() + 1) * clock.blockSize();
     }
 
     /** The clock's epoch when the request joined it; -1 if it is not on one. */
@@ -254,11 +294,14 @@ public final class Request {
     }
 
     /**
-     * Leaves its decode clock, if any, keeping the state the clock gave it. Every transition below
-     * starts with this ({@link #setBlocks}, which the clock does not cover, need not).
+     * Leaves its decode clock, if any, keeping the state the clock gave it (its blocks included). Every
+     * transition below starts with this ({@link #setBlocks} refuses a request whose clock allocates its
+     * blocks).
      */
     public void leaveClock() {
         if (clock != null) {
+            blocks = blocks();
+            growFrom = Long.MAX_VALUE;
             int g = generated();
             long gap = maxGapNs();
             lastTokenNs = clock.lastEndNs();

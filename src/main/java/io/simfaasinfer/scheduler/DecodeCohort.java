@@ -26,10 +26,10 @@ import java.util.List;
  * prefix); the rest of an iteration's {@code n} decoders ("pending": just prefilled or transferred)
  * decode one by one until their first decode here ends. Per member this keeps when its KV grows by a
  * block (its KV tokens reach its blocks x block size: once per block size of epochs; never, if it
- * holds every block it will need) and when it emits its last token, in two queues: a
- * decode iteration pops the members due for a block (one each, allocated in running order as the
- * per-request pass would) and, at its end, those that finish (materialised, their last token emitted
- * as usual). The other members' tokens reach the metrics as one run per class
+ * holds every block it will need) and when it emits its last token: a decode iteration
+ * allocates one block for each member due (a count per epoch; the blocks are allocated in bulk, and
+ * each request counts its own from the clock, so no member is read) and, at its end, pops those that
+ * finish (materialised, their last token emitted as usual). The other members' tokens reach the metrics as one run per class
  * ({@link RequestObserver#onDecodeRun}), each with the iteration's one gap. When the blocks the
  * iteration needs exceed the free ones, preemption must choose victims request by request: the
  * cohort dissolves ({@link #dissolve}: every member materialised) and the scheduler's per-request
@@ -37,33 +37,32 @@ import java.util.List;
  */
 final class DecodeCohort {
 
-    /** A member's due epochs, by the clock: {@code grow} at schedule time, {@code finish} at completion. */
+    /** A member and the epoch of its last token, by the clock. */
     private static final class Member {
         final Request r;
         final long order;
-        /** The next member of its bucket of {@link #ring}. */
-        Member nextDue;
-        long grow;
         final long finish;
         boolean left;
 
-        Member(Request r, long order, long grow, long finish) {
+        Member(Request r, long order, long finish) {
             this.r = r;
             this.order = order;
-            this.grow = grow;
             this.finish = finish;
         }
     }
 
-    private final DecodeClock clock = new DecodeClock();
+    private final DecodeClock clock;
     private final BlockManager kv;
     private final int blockSize;
     /**
-     * Members by the epoch they need a block at, modulo the ring's length: that epoch is at most a
-     * block size ahead (a member holds less than a block beyond its KV tokens), so the ring has one
-     * bucket per epoch from now to then. A bucket is a list linked through {@link Member#nextDue}.
+     * How many members are due for a block at each epoch, modulo the ring's length: that epoch is at
+     * most a block size ahead (a member holds less than a block beyond its KV tokens), so the ring has
+     * one count per epoch from now to then. The members are not listed: the clock allocates their
+     * blocks in bulk ({@link DecodeClock#markGrown}) and each request counts its own
+     * ({@link Request#blocks}), so an iteration reads none of them (on a large cluster every member is
+     * out of the caches). A member that finishes is taken off the count it is due at.
      */
-    private final Member[] ring;
+    private final int[] ring;
     /**
      * Members by the epoch of their last token: a binary min-heap over {@link #heapFinish}, the epochs
      * kept beside the members so that the per-iteration check reads no member.
@@ -71,8 +70,7 @@ final class DecodeCohort {
     private Member[] heap = new Member[64];
     private long[] heapFinish = new long[64];
     private int heapSize;
-    /** This iteration's members due for a block, then those finishing, each in running order (reused, cleared after use). */
-    private Member[] due = new Member[16];
+    /** This iteration's members finishing, in running order (reused, cleared after use). */
     private Member[] done = new Member[16];
     /** The requests this iteration finished, in running order (reused). */
     private Request[] finished = new Request[16];
@@ -88,8 +86,9 @@ final class DecodeCohort {
     DecodeCohort(BlockManager kv) {
         this.kv = kv;
         this.blockSize = kv.blockSize();
-        // a member is due at most a block size ahead: one bucket per epoch up to then, a power of two
-        this.ring = new Member[Integer.highestOneBit(blockSize) * 2];
+        this.clock = new DecodeClock(blockSize);
+        // a member is due at most a block size ahead: one count per epoch up to then, a power of two
+        this.ring = new int[Integer.highestOneBit(blockSize) * 2];
     }
 
     int members() {
@@ -108,33 +107,22 @@ final class DecodeCohort {
         }
         long epoch = clock.epoch();
         int slot = slot(epoch);
-        int d = 0;
-        for (Member m = ring[slot]; m != null; m = m.nextDue) {
-            if (!m.left) {
-                if (d == due.length) {
-                    due = Arrays.copyOf(due, 2 * d);
-                }
-                due[d++] = m;
-            }
-        }
+        int d = ring[slot];
         long need = d;
         for (int i = members; i < n; i++) {
             Request r = running.get(i);
             need += extraBlocks(r);
         }
         if (need > kv.freeBlocks()) {
-            Arrays.fill(due, 0, d, null);
             return false; // unchanged: dissolve() follows
         }
-        ring[slot] = null;
-        sortByOrder(due, d); // the per-request pass grows them in running order
-        for (int i = 0; i < d; i++) {
-            Member m = due[i];
-            due[i] = null;
-            kv.grow(m.r, 1);
-            m.grow += blockSize;
-            addDue(m);
+        // the due members' blocks (one each), before the pending ones', as the per-request pass in running order
+        if (d > 0) {
+            kv.allocate(d);
+            ring[slot] = 0;
+            ring[slot(epoch + blockSize)] += d; // each due again a block size later (taken off if it finishes first)
         }
+        clock.markGrown(epoch);
         long pendingKv = 0;
         for (int i = members; i < n; i++) {
             Request r = running.get(i);
@@ -180,6 +168,10 @@ final class DecodeCohort {
             Member m = done[i];
             Request r = m.r;
             m.left = true;
+            long due = r.nextGrowEpoch();
+            if (due != Long.MAX_VALUE) {
+                ring[slot(due)]--;
+            }
             r.leaveClock();
             single[k] = r;
             singleGaps[k++] = r.emitToken(now);
@@ -265,28 +257,29 @@ final class DecodeCohort {
         members = 0;
         membersKv = 0;
         Arrays.fill(measured, 0);
-        Arrays.fill(ring, null);
+        Arrays.fill(ring, 0);
         Arrays.fill(heap, 0, heapSize, null);
         heapSize = 0;
     }
 
     private void join(Request r) {
-        r.joinClock(clock);
         long epoch = clock.epoch();
         int kvTokens = r.kvTokens();
+        int blocks = r.blocks();
         // it needs a block at the first epoch whose decode appends past its blocks: kv + 1 > blocks x size
-        long grow = epoch + (long) r.blocks() * blockSize - kvTokens;
-        Member m = new Member(r, nextOrder++, grow, epoch + r.remainingOutput());
+        long grow = epoch + (long) blocks * blockSize - kvTokens;
+        Member m = new Member(r, nextOrder++, epoch + r.remainingOutput());
         if (grow < epoch) {
-            throw new IllegalStateException("decode cohort: request " + r.id() + " holds " + r.blocks()
+            throw new IllegalStateException("decode cohort: request " + r.id() + " holds " + blocks
                     + " blocks for " + kvTokens + " KV tokens");
         }
+        r.joinClock(clock); // the request keeps that epoch, and counts the blocks the clock allocates it
         if (grow < m.finish) { // else it holds every block it will need (reserved up front, as Orca does)
             if (grow - epoch > blockSize) {
-                throw new IllegalStateException("decode cohort: request " + r.id() + " holds " + r.blocks()
+                throw new IllegalStateException("decode cohort: request " + r.id() + " holds " + blocks
                         + " blocks for " + kvTokens + " KV tokens, more than a block ahead of its next one");
             }
-            addDue(m);
+            ring[slot(grow)]++;
         }
         addFinishing(m);
         members++;
@@ -298,12 +291,6 @@ final class DecodeCohort {
             }
             measured[c]++;
         }
-    }
-
-    private void addDue(Member m) {
-        int slot = slot(m.grow);
-        m.nextDue = ring[slot];
-        ring[slot] = m;
     }
 
     private int slot(long epoch) {
