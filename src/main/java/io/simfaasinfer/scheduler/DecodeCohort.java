@@ -70,6 +70,12 @@ final class DecodeCohort {
     private Member[] heap = new Member[64];
     private long[] heapFinish = new long[64];
     private int heapSize;
+    /**
+     * {@code heapFinish[0]}, or {@code Long.MAX_VALUE} when the heap is empty: the per-iteration check
+     * reads this field of the cohort, not the heap's array (a line of its own, on a large cluster out of
+     * the caches at every iteration).
+     */
+    private long nextFinish = Long.MAX_VALUE;
     /** This iteration's members finishing, in running order (reused, cleared after use). */
     private Member[] done = new Member[16];
     /** The requests this iteration finished, in running order (reused). */
@@ -78,8 +84,12 @@ final class DecodeCohort {
     private long nextOrder;
     /** Sum of the members' KV tokens now. */
     private long membersKv;
-    /** Members of measured requests, by class. */
-    private long[] measured = new long[1];
+    /**
+     * Members of measured requests of class 0 (most runs have one class): a field, so that the
+     * per-iteration report reads no array; {@link #measuredMore} holds classes 1 and up (index c - 1).
+     */
+    private long measured0;
+    private long[] measuredMore = new long[0];
     private Request[] single = new Request[16];
     private long[] singleGaps = new long[16];
 
@@ -146,7 +156,7 @@ final class DecodeCohort {
         // needed); read only when the clock may need it (the first request is out of the caches on a large cluster)
         long oldest = members > 0 && clock.full() ? running.get(0).joinedEpoch() : next;
         int dn = 0;
-        while (heapSize > 0 && heapFinish[0] <= next) {
+        while (nextFinish <= next) {
             Member m = pollFinishing();
             if (m.finish != next || m.left) {
                 throw new IllegalStateException("decode cohort: request " + m.r.id() + " due at epoch " + m.finish
@@ -176,7 +186,7 @@ final class DecodeCohort {
             single[k] = r;
             singleGaps[k++] = r.emitToken(now);
             if (r.measured()) {
-                measured[r.classId()]--; // its last token is its own
+                addMeasured(r.classId(), -1); // its last token is its own
             }
         }
         for (int i = members; i < n; i++) {
@@ -184,9 +194,12 @@ final class DecodeCohort {
             single[k] = r;
             singleGaps[k++] = r.emitToken(now);
         }
-        for (int c = 0; c < measured.length; c++) {
-            if (measured[c] > 0) {
-                observer.onDecodeRun(c, gap, measured[c], now);
+        if (measured0 > 0) {
+            observer.onDecodeRun(0, gap, measured0, now);
+        }
+        for (int c = 0; c < measuredMore.length; c++) {
+            if (measuredMore[c] > 0) {
+                observer.onDecodeRun(c + 1, gap, measuredMore[c], now);
             }
         }
         if (k > 0) {
@@ -256,10 +269,12 @@ final class DecodeCohort {
         }
         members = 0;
         membersKv = 0;
-        Arrays.fill(measured, 0);
+        measured0 = 0;
+        Arrays.fill(measuredMore, 0);
         Arrays.fill(ring, 0);
         Arrays.fill(heap, 0, heapSize, null);
         heapSize = 0;
+        nextFinish = Long.MAX_VALUE;
     }
 
     private void join(Request r) {
@@ -285,12 +300,19 @@ final class DecodeCohort {
         members++;
         membersKv += kvTokens;
         if (r.measured()) {
-            int c = r.classId();
-            if (c >= measured.length) {
-                measured = Arrays.copyOf(measured, c + 1);
-            }
-            measured[c]++;
+            addMeasured(r.classId(), 1);
         }
+    }
+
+    private void addMeasured(int c, int delta) {
+        if (c == 0) {
+            measured0 += delta;
+            return;
+        }
+        if (c > measuredMore.length) {
+            measuredMore = Arrays.copyOf(measuredMore, c);
+        }
+        measuredMore[c - 1] += delta;
     }
 
     private int slot(long epoch) {
@@ -329,6 +351,7 @@ final class DecodeCohort {
         }
         heap[i] = m;
         heapFinish[i] = key;
+        nextFinish = heapFinish[0];
     }
 
     private Member pollFinishing() {
@@ -357,6 +380,7 @@ final class DecodeCohort {
             heap[i] = last;
             heapFinish[i] = key;
         }
+        nextFinish = n > 0 ? heapFinish[0] : Long.MAX_VALUE;
         return top;
     }
 
