@@ -90,6 +90,8 @@ final class DecodeCohort {
      */
     private long measured0;
     private long[] measuredMore = new long[0];
+    /** {@code measuredMore.length}, kept here so that a one-class run reads no array header either. */
+    private int moreClasses;
     private Request[] single = new Request[16];
     private long[] singleGaps = new long[16];
 
@@ -197,7 +199,7 @@ final class DecodeCohort {
         if (measured0 > 0) {
             observer.onDecodeRun(0, gap, measured0, now);
         }
-        for (int c = 0; c < measuredMore.length; c++) {
+        for (int c = 0; c < moreClasses; c++) {
             if (measuredMore[c] > 0) {
                 observer.onDecodeRun(c + 1, gap, measuredMore[c], now);
             }
@@ -311,6 +313,7 @@ final class DecodeCohort {
         }
         if (c > measuredMore.length) {
             measuredMore = Arrays.copyOf(measuredMore, c);
+            moreClasses = c;
         }
         measuredMore[c - 1] += delta;
     }
