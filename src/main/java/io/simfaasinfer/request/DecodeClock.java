@@ -25,6 +25,9 @@ public final class DecodeClock {
     private final int blockSize;
     /** The last epoch whose decodes had their blocks allocated ({@link #markGrown}); -1: none. */
     private long grownThrough = -1;
+    private long[] epochs = new long[64];
+    private long[] gaps = new long[64];
+    private int size;
 
     /** A clock that keeps no KV blocks for its requests (they keep their own). */
     public DecodeClock() {
@@ -61,9 +64,6 @@ public final class DecodeClock {
     public long grownThrough() {
         return grownThrough;
     }
-    private long[] epochs = new long[64];
-    private long[] gaps = new long[64];
-    private int size;
 
     /** Decode iterations completed. */
     public long epoch() {

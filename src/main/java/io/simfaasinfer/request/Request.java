@@ -255,11 +255,27 @@ public final class Request {
         }
         int bs = c.blockSize();
         if (bs > 0) {
-            long from = c.epoch() + (long) blocks * bs - kvTokens();
-            growFrom = from < c.epoch() + outputTokens - generated ? from : Long.MAX_VALUE;
+            // its first block is due at the first epoch whose decode appends past its blocks: kv + 1 > blocks x size
+            int kv = kvTokens();
+            long from = c.epoch() + (long) blocks * bs - kv;
+            if (from < c.epoch()) {
+                throw new IllegalStateException("request " + id + " holds " + blocks + " blocks for " + kv + " KV tokens");
+            }
+            long last = c.epoch() + outputTokens - generated; // the epoch its last token ends
+            if (from < last && from - c.epoch() > bs) {
+                throw new IllegalStateException("request " + id + " holds " + blocks + " blocks for " + kv
+                        + " KV tokens, more than a block ahead of its next one");
+            }
+            // none if it holds every block it will need (reserved up front, as Orca does)
+            growFrom = from < last ? from : Long.MAX_VALUE;
         }
         clock = c;
         clockEpoch = c.epoch();
+    }
+
+    /** On its clock: the epoch whose decode emits its last token ends (it is a member until then). */
+    private long clockLastEpoch() {
+        return clockEpoch + outputTokens - generated;
     }
 
     /**
@@ -271,14 +287,15 @@ public final class Request {
         if (bs == 0 || growFrom == Long.MAX_VALUE) {
             return 0;
         }
-        long last = Math.min(clock.grownThrough(), clockEpoch + outputTokens - generated - 1);
+        long last = Math.min(clock.grownThrough(), clockLastEpoch() - 1);
         return last < growFrom ? 0 : (int) ((last - growFrom) / bs) + 1;
     }
 
     /**
      * On a clock that accounts blocks: the epoch after the clock's last allocation at which this
      * request's owner counts it due for a block ({@link #growFrom}, or a block size after its last
-     * allocation, even if it finishes first); {@code Long.MAX_VALUE} if it was never due for one.
+     * allocation, even if it finishes first); {@code Long.MAX_VALUE} if it was never due for one
+     * (right after {@link #joinClock}: its first due epoch, or none).
      */
     public long nextGrowEpoch() {
         if (clock == null || clock.blockSize() == 0 || growFrom == Long.MAX_VALUE) {

@@ -280,22 +280,11 @@ final class DecodeCohort {
     }
 
     private void join(Request r) {
-        long epoch = clock.epoch();
+        Member m = new Member(r, nextOrder++, clock.epoch() + r.remainingOutput());
         int kvTokens = r.kvTokens();
-        int blocks = r.blocks();
-        // it needs a block at the first epoch whose decode appends past its blocks: kv + 1 > blocks x size
-        long grow = epoch + (long) blocks * blockSize - kvTokens;
-        Member m = new Member(r, nextOrder++, epoch + r.remainingOutput());
-        if (grow < epoch) {
-            throw new IllegalStateException("decode cohort: request " + r.id() + " holds " + blocks
-                    + " blocks for " + kvTokens + " KV tokens");
-        }
-        r.joinClock(clock); // the request keeps that epoch, and counts the blocks the clock allocates it
-        if (grow < m.finish) { // else it holds every block it will need (reserved up front, as Orca does)
-            if (grow - epoch > blockSize) {
-                throw new IllegalStateException("decode cohort: request " + r.id() + " holds " + blocks
-                        + " blocks for " + kvTokens + " KV tokens, more than a block ahead of its next one");
-            }
+        r.joinClock(clock); // from now on the request counts the blocks the clock allocates it
+        long grow = r.nextGrowEpoch(); // its first block's epoch (at most a block size ahead), or none
+        if (grow != Long.MAX_VALUE) {
             ring[slot(grow)]++;
         }
         addFinishing(m);
