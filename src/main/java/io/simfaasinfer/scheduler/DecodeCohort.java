@@ -51,6 +51,9 @@ final class DecodeCohort {
         }
     }
 
+    /** No classes past 0: one empty array shared by every cohort (immutable), so its length is read from the cache. */
+    private static final long[] ONE_CLASS = new long[0];
+
     private final DecodeClock clock;
     private final BlockManager kv;
     private final int blockSize;
@@ -89,9 +92,7 @@ final class DecodeCohort {
      * per-iteration report reads no array; {@link #measuredMore} holds classes 1 and up (index c - 1).
      */
     private long measured0;
-    private long[] measuredMore = new long[0];
-    /** {@code measuredMore.length}, kept here so that a one-class run reads no array header either. */
-    private int moreClasses;
+    private long[] measuredMore = ONE_CLASS;
     private Request[] single = new Request[16];
     private long[] singleGaps = new long[16];
 
@@ -199,7 +200,7 @@ final class DecodeCohort {
         if (measured0 > 0) {
             observer.onDecodeRun(0, gap, measured0, now);
         }
-        for (int c = 0; c < moreClasses; c++) {
+        for (int c = 0; c < measuredMore.length; c++) {
             if (measuredMore[c] > 0) {
                 observer.onDecodeRun(c + 1, gap, measuredMore[c], now);
             }
@@ -302,7 +303,6 @@ final class DecodeCohort {
         }
         if (c > measuredMore.length) {
             measuredMore = Arrays.copyOf(measuredMore, c);
-            moreClasses = c;
         }
         measuredMore[c - 1] += delta;
     }
