@@ -244,14 +244,46 @@ final class DecodeCohort {
         return n;
     }
 
+    /** Runs of finished requests removed by array copies before one compacting pass does the rest. */
+    private static final int MOVED_RUNS = 4;
+
     /**
      * Removes {@code gone} (requests of {@code running}, in its order) from it by identity: the other
-     * running requests are not read (on a large cluster they are out of the caches).
+     * running requests are not read (on a large cluster they are out of the caches). Requests that
+     * finish together are mostly adjacent (prefilled together, or the oldest members at the front), so
+     * each run of them leaves with one array copy of the requests behind it; past {@link #MOVED_RUNS}
+     * runs the rest leave in one compacting pass (no quadratic worst case).
      */
     private static void removeInOrder(ArrayList<Request> running, Request[] gone, int count) {
-        int kept = 0;
         int g = 0;
-        for (int i = 0, n = running.size(); i < n; i++) {
+        int from = 0;
+        for (int runs = 0; g < count && runs < MOVED_RUNS; runs++) {
+            int start = from;
+            int n = running.size();
+            while (start < n && running.get(start) != gone[g]) {
+                start++;
+            }
+            if (start == n) {
+                throw new IllegalStateException("finished requests not in running order");
+            }
+            int end = start + 1;
+            g++;
+            while (g < count && end < n && running.get(end) == gone[g]) {
+                end++;
+                g++;
+            }
+            if (end - start == 1) {
+                running.remove(start);
+            } else {
+                running.subList(start, end).clear();
+            }
+            from = start;
+        }
+        if (g == count) {
+            return;
+        }
+        int kept = from;
+        for (int i = from, n = running.size(); i < n; i++) {
             Request r = running.get(i);
             if (g < count && r == gone[g]) {
                 g++;
