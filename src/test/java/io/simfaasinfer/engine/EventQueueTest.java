@@ -209,8 +209,26 @@ class EventQueueTest {
     @ParameterizedTest
     @ValueSource(longs = {7, 2024})
     void aDeepHeapGrowsAndFiresInReferenceOrder(long seed) {
+        firesInReferenceOrder(new EventQueue(), seed);
+    }
+
+    /**
+     * The insertion sequence runs out of its bits after 2^31 events and the pending events are renumbered
+     * in their order (here during the round of same-time ties): the firing order is the reference's still.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {7, 2024})
+    void renumberingTheSequenceKeepsTheFiringOrder(long seed) {
+        firesInReferenceOrder(new EventQueue(EventQueue.SEQ_LIMIT - 30_000), seed);
+    }
+
+    @Test
+    void everyPhaseFitsTheKeysPhaseBits() {
+        assertThat(Phase.values().length).isLessThanOrEqualTo(8);
+    }
+
+    private static void firesInReferenceOrder(EventQueue q, long seed) {
         Random rnd = new Random(seed);
-        EventQueue q = new EventQueue();
         java.util.PriorityQueue<Pending> ref = new java.util.PriorityQueue<>(java.util.Comparator
                 .comparingLong(Pending::time).thenComparingInt(Pending::phase).thenComparingLong(Pending::seq));
         long seq = 0;
