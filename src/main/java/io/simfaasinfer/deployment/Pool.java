@@ -21,6 +21,7 @@ import io.simfaasinfer.scheduler.Scheduler;
 import io.simfaasinfer.scheduler.SchedulerContext;
 import io.simfaasinfer.scheduler.SchedulerFactory;
 
+import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 /**
@@ -133,6 +134,12 @@ public final class Pool {
 
     private final int firstIndex;
     private final int maxReplicas;
+    /**
+     * Each replica's two events, made with it (by index from {@code firstIndex}): immutable, so one
+     * instance serves every iteration, and an iteration allocates no event.
+     */
+    private Schedule[] schedules = new Schedule[0];
+    private IterationDone[] iterationsDone = new IterationDone[0];
     private int made;
 
     /** How a replica of this pool takes a request its stage routed to it. */
@@ -234,6 +241,14 @@ public final class Pool {
             VirtualEngines ve = new VirtualEngines(engines, kv);
             r = new Replica(index, spec.gpu(), spec.tp(), ve, predictor(), new Pipeline(ve, spec.stages(), predictor()));
         }
+        int slot = index - firstIndex;
+        if (slot == schedules.length) {
+            int n = Math.min(maxReplicas, Math.max(4, 2 * slot));
+            schedules = Arrays.copyOf(schedules, n);
+            iterationsDone = Arrays.copyOf(iterationsDone, n);
+        }
+        schedules[slot] = new Schedule(this, r);
+        iterationsDone[slot] = new IterationDone(this, r);
         registry.accept(this, r);
         return r;
     }
@@ -263,7 +278,7 @@ public final class Pool {
     public void requestSchedule(Replica r, long now) {
         if (!r.busy() && !r.schedulePending()) {
             r.setSchedulePending(true);
-            queue.schedule(r.earliestStartNs(now), new Schedule(this, r)); // pipelined: once stage 0 is free
+            queue.schedule(r.earliestStartNs(now), schedules[r.index() - firstIndex]); // pipelined: once stage 0 is free
         }
     }
 
@@ -271,7 +286,7 @@ public final class Pool {
         r.setSchedulePending(false);
         long duration = r.tryStart(now);
         if (duration > 0) {
-            queue.schedule(now + duration, new IterationDone(this, r));
+            queue.schedule(now + duration, iterationsDone[r.index() - firstIndex]);
             if (r.pp() > 1) {
                 requestSchedule(r, now); // the next batch may enter stage 0 while this one moves on
             }
@@ -287,7 +302,7 @@ public final class Pool {
         // the next batch: its Schedule event fires at once when nothing else is due now (the usual case)
         if (!r.busy() && !r.schedulePending()) {
             long start = r.earliestStartNs(now);
-            if (!queue.fireIfNext(start, new Schedule(this, r))) {
+            if (!queue.fireIfNext(start, schedules[r.index() - firstIndex])) {
                 requestSchedule(r, now);
             }
         }
