@@ -142,22 +142,31 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
         double dKv = (double) nd + batch.totalDecodeContext();
         int seqs = np + nd;
 
-        double tokenMs = 0;
-        for (int j = 0; j < knots.length; j++) {
-            double lo = knots[j];
-            if (tokens <= lo) {
-                break;
-            }
-            double hi = j + 1 < knots.length ? knots[j + 1] : Double.POSITIVE_INFINITY;
-            tokenMs += slopes[j] * (Math.min(tokens, hi) - lo);
-        }
-        double linear = (linearFloorMs + tokenMs) * shard;
+        double linear = (linearFloorMs + tokenMs(tokens)) * shard;
         double pAttn = pairs * pairMs * shard;
         double dAttn = dKv * kvMs * shard;
         double lm = (lmHeadFloorMs + seqs * seqMs) * shard;
         double comm = tp > profileTp ? roofline.communicationMs(tokens) : 0;
         return new Breakdown(linear, pAttn, dAttn, lm, comm, overheadMs,
                 roofline.flops(tokens, pairs, dKv, seqs), roofline.bytes(tokens, pKv, dKv));
+    }
+
+    /**
+     * The token-proportional time of {@code tokens} batched tokens on the fitted piecewise-linear
+     * curve, ms (its own method so that {@link #predict} stays small enough for the JIT to inline into
+     * its callers, where the returned breakdown then need not be allocated).
+     */
+    private double tokenMs(double tokens) {
+        double ms = 0;
+        for (int j = 0; j < knots.length; j++) {
+            double lo = knots[j];
+            if (tokens <= lo) {
+                break;
+            }
+            double hi = j + 1 < knots.length ? knots[j + 1] : Double.POSITIVE_INFINITY;
+            ms += slopes[j] * (Math.min(tokens, hi) - lo);
+        }
+        return ms;
     }
 
     @Override
