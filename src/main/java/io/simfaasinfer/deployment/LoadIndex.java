@@ -14,8 +14,10 @@ import java.util.Arrays;
  *
  * <p>A replica reports that its load may have changed ({@link Replica#loadChanged}) whenever its
  * scheduler's state changes; its slot is queued once, and every query first refreshes the queued
- * slots (O(log n) each, per tree in use). A tree is built on the first query that needs it, so a
- * router pays only for the figures it asks for.
+ * slots (O(log n) each, per tree in use; a slot's path stops at the first node whose entry does not
+ * change, which on a large cluster is mostly near the leaf). A tree is built on the first query that
+ * needs it, and a slot's figures are read only for the trees that exist, so a router pays only for
+ * the figures it asks for (least outstanding reads no replica's KV utilisation or remaining work).
  */
 final class LoadIndex implements Replica.LoadListener {
 
@@ -117,6 +119,14 @@ final class LoadIndex implements Replica.LoadListener {
                 for (int i = 0; i < n; i++) {
                     headroom[i] = view.transferHeadroom(i);
                 }
+            } else if (kind == KV) {
+                for (int i = 0; i < n; i++) {
+                    kv[i] = view.kvUtilization(i); // kept up to date only while this tree exists
+                }
+            } else if (kind == WORK) {
+                for (int i = 0; i < n; i++) {
+                    work[i] = view.remainingWork(i);
+                }
             }
             for (int i = 0; i < n; i++) {
                 t[leaves + i] = kind == MAX_OUTSTANDING ? outstanding[i]
@@ -144,8 +154,16 @@ final class LoadIndex implements Replica.LoadListener {
                     } else if (isHeadroomTree(kind)) {
                         t[k] = headroom[slot];
                     }
+                    // up to the first node whose entry does not change, unless it is the changed slot
+                    // winning (its new value still counts above): every node above is then unchanged too
+                    boolean valued = kind == MAX_OUTSTANDING || isHeadroomTree(kind);
                     for (k >>>= 1; k >= 1; k >>>= 1) {
-                        t[k] = winner(kind, t[2 * k], t[2 * k + 1]);
+                        int before = t[k];
+                        int after = winner(kind, t[2 * k], t[2 * k + 1]);
+                        t[k] = after;
+                        if (after == before && (valued || after != slot)) {
+                            break;
+                        }
                     }
                 }
             }
@@ -153,10 +171,15 @@ final class LoadIndex implements Replica.LoadListener {
         dirtyCount = 0;
     }
 
+    /** A slot's figures that some tree uses (outstanding requests always: the KV tree breaks ties by them). */
     private void read(int slot) {
         outstanding[slot] = view.outstanding(slot);
-        kv[slot] = view.kvUtilization(slot);
-        work[slot] = view.remainingWork(slot);
+        if (trees[KV] != null) {
+            kv[slot] = view.kvUtilization(slot);
+        }
+        if (trees[WORK] != null) {
+            work[slot] = view.remainingWork(slot);
+        }
         if (headroomRead()) {
             headroom[slot] = view.transferHeadroom(slot);
         }
