@@ -241,7 +241,7 @@ public final class Pool {
             VirtualEngines ve = new VirtualEngines(engines, kv);
             r = new Replica(index, spec.gpu(), spec.tp(), ve, predictor(), new Pipeline(ve, spec.stages(), predictor()));
         }
-        int slot = index - firstIndex;
+        int slot = slotOf(r);
         if (slot == schedules.length) {
             int n = Math.min(maxReplicas, Math.max(4, 2 * slot));
             schedules = Arrays.copyOf(schedules, n);
@@ -251,6 +251,15 @@ public final class Pool {
         iterationsDone[slot] = new IterationDone(this, r);
         registry.accept(this, r);
         return r;
+    }
+
+    /** A replica's place in this pool's per-replica arrays. */
+    private int slotOf(Replica r) {
+        return r.index() - firstIndex;
+    }
+
+    private Schedule scheduleOf(Replica r) {
+        return schedules[slotOf(r)];
     }
 
     private BlockManager newBlockManager() {
@@ -278,7 +287,7 @@ public final class Pool {
     public void requestSchedule(Replica r, long now) {
         if (!r.busy() && !r.schedulePending()) {
             r.setSchedulePending(true);
-            queue.schedule(r.earliestStartNs(now), schedules[r.index() - firstIndex]); // pipelined: once stage 0 is free
+            queue.schedule(r.earliestStartNs(now), scheduleOf(r)); // pipelined: once stage 0 is free
         }
     }
 
@@ -286,7 +295,7 @@ public final class Pool {
         r.setSchedulePending(false);
         long duration = r.tryStart(now);
         if (duration > 0) {
-            queue.schedule(now + duration, iterationsDone[r.index() - firstIndex]);
+            queue.schedule(now + duration, iterationsDone[slotOf(r)]);
             if (r.pp() > 1) {
                 requestSchedule(r, now); // the next batch may enter stage 0 while this one moves on
             }
@@ -302,7 +311,7 @@ public final class Pool {
         // the next batch: its Schedule event fires at once when nothing else is due now (the usual case)
         if (!r.busy() && !r.schedulePending()) {
             long start = r.earliestStartNs(now);
-            if (!queue.fireIfNext(start, schedules[r.index() - firstIndex])) {
+            if (!queue.fireIfNext(start, scheduleOf(r))) {
                 requestSchedule(r, now);
             }
         }
