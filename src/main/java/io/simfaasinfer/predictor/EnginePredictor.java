@@ -41,6 +41,15 @@ public final class EnginePredictor implements ExecutionTimePredictor {
                 b.communicationMs(), b.overheadMs() + host, b.flops(), b.bytes());
     }
 
+    /**
+     * The base's per-layer overhead: the host terms are paid once per iteration, before the first
+     * pipeline stage, and the eager-launch floor is per iteration too.
+     */
+    @Override
+    public double perLayerOverheadMs() {
+        return base.perLayerOverheadMs();
+    }
+
     public ExecutionTimePredictor base() {
         return base;
     }

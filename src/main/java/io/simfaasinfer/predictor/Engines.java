@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * Engine presets ({@code predictor.engine}, {@code --engine}). Each number's source and fit are in
  * docs/fidelity.md; the fitted ones were fitted on the FIT cases of
- * src/test/resources/fidelity/published.json only (never on its held-out cases).
+ * bench/fidelity/published.json only (never on its held-out cases).
  *
  * <ul>
  *   <li>{@code vllm}: vLLM V0 (0.5/0.6, late 2024): GEMMs cuBLAS; prefill FlashAttention-2
@@ -38,11 +38,11 @@ public final class Engines {
 
     public static final EngineModel VLLM = new EngineModel("vllm",
             "vLLM V0: cuBLAS GEMMs, FlashAttention-2 prefill, paged decode, CUDA graphs <= 256, Python host",
-            0, 64, 0.85, 0.80, 0.3, 50, 0.4, 6, 256, 60, true, 4, 0);
+            0, 64, 0.85, 0.80, 0.3, 50, 0.81, 6, 256, 60, true, 4, 0);
 
     public static final EngineModel SGLANG = new EngineModel("sglang",
             "SGLang: cuBLAS GEMMs, FlashInfer prefill and decode, CUDA graphs <= 160, overlapped Python host",
-            0, 64, 0.9, 0.85, 0.3, 50, 0.75, 4, 160, 60, true, 0, 0);
+            0, 64, 0.9, 0.85, 0.3, 50, 2.25, 4, 160, 60, true, 0, 0);
 
     public static final EngineModel TRTLLM = new EngineModel("trtllm",
             "TensorRT-LLM: TensorRT GEMMs, fused fmha, masked MHA decode, C++ runtime",

@@ -87,6 +87,25 @@ class PipelineParallelTest {
     }
 
     @Test
+    void withAnEngineEachStagePaysTheLaunchGapsOfItsOwnLayersAndTheFirstTheHostTime() {
+        ModelSpec m = CATALOG.model("llama-2-7b");
+        GpuSpec g = CATALOG.gpu("h100-80gb");
+        var cfg = new io.simfaasinfer.config.PredictorConfig("roofline", null, java.util.List.of(), null, false, 0.45, 0.85,
+                0.7, 0.3, 75.0, "vllm");
+        var pred = io.simfaasinfer.predictor.profile.PredictorFactory.build(cfg, m, g, 1, CATALOG).predictor();
+        var e = io.simfaasinfer.predictor.Engines.VLLM;
+        double perLayerMs = e.gpuPerLayerUs() / 1000;
+        assertThat(pred.perLayerOverheadMs()).isCloseTo(32 * perLayerMs, within(1e-12));
+        var b = pred.predict(io.simfaasinfer.predictor.SimpleBatch.of(new int[0], new int[0], new int[] {300, 2000}));
+        StageTimes t = new StageTimes(io.simfaasinfer.catalog.StageLayout.of(32, 2), m, g, pred);
+        double layered = (b.linearMs() + b.decodeAttentionMs() + b.communicationMs()) / 2 + 16 * perLayerMs;
+        // stage 0: its 16 layers' work and launch gaps, the engine's fixed GPU time and the host's scheduling
+        double host = e.hostIterationMs() + 2 * e.hostPerSequenceUs() / 1000;
+        assertThat(t.stageMs(b, 0)).isCloseTo(layered + e.gpuOverheadMs() + host, within(1e-9));
+        assertThat(t.stageMs(b, 1)).isCloseTo(layered + b.lmHeadMs(), within(1e-9));
+    }
+
+    @Test
     void atSaturationOnePp2ReplicaDoesNearlyWhatTwoPp1ReplicasDo() {
         List<String> w = List.of("predictor.kind=roofline", "workload.num_requests=3000",
                 "workload.arrival={process: poisson, rate: 200}", "simulation.random_seed=1",

@@ -136,6 +136,14 @@ public final class PredictorFactory {
                                     + " fixed time (%.2f ms + %.1f us/layer) and unfused elementwise traffic replaced by the"
                                     + " engine's (%.2f ms + %.1f us/layer, fused kernels)", e.name(), r.params().overheadMs(),
                             r.params().perLayerOverheadUs(), e.gpuOverheadMs(), e.gpuPerLayerUs()));
+                } else if (base instanceof ProfilePredictor prof) {
+                    // measured with a harness's unfused kernels: its fixed time is not the engine's either
+                    double perLayer = model.numLayers() * e.gpuPerLayerUs() / 1000.0;
+                    base = prof.withFixedOverhead(e.gpuOverheadMs() + perLayer, perLayer);
+                    notes.add(String.format(Locale.ROOT, "engine %s over the measured profile: the profiled harness's"
+                                    + " fixed time beyond the weight reads (%.2f ms) replaced by the engine's (%.2f ms + %.1f"
+                                    + " us/layer = %.2f ms); the measured GEMM, attention and per-sequence times are kept",
+                            e.name(), prof.overheadMs(), e.gpuOverheadMs(), e.gpuPerLayerUs(), e.gpuOverheadMs() + perLayer));
                 }
                 base = new EnginePredictor(base, e, model.numLayers());
                 notes.add("engine " + e.name() + ": " + e.description());

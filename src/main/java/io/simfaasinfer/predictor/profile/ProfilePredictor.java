@@ -51,6 +51,7 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
     private final double linearFloorMs;  // at profile TP
     private final double lmHeadFloorMs;  // at profile TP
     private final double overheadMs;
+    private final double perLayerOverheadMs;
     private final double pairMs;
     private final double kvMs;
     private final double seqMs;
@@ -97,6 +98,50 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
         this.linearFloorMs = linFloor * fit;
         this.lmHeadFloorMs = lmFloor * fit;
         this.overheadMs = Math.max(0, fixed - linearFloorMs - lmHeadFloorMs);
+        // beyond the roofline's per-iteration default (scheduling, input preparation), taken as per layer:
+        // launches, norms and small kernels of every decoder layer (one GPU's profile cannot tell them apart)
+        this.perLayerOverheadMs = Math.max(0, overheadMs - RooflineParams.DEFAULTS.overheadMs());
+    }
+
+    /** {@code p} with its fixed time beyond the weight reads replaced (see {@link #withFixedOverhead}). */
+    private ProfilePredictor(ProfilePredictor p, double overheadMs, double perLayerOverheadMs) {
+        this.coefficients = p.coefficients;
+        this.model = p.model;
+        this.gpu = p.gpu;
+        this.profileTp = p.profileTp;
+        this.tp = p.tp;
+        this.source = p.source;
+        this.roofline = p.roofline;
+        this.knots = p.knots;
+        this.slopes = p.slopes;
+        this.shard = p.shard;
+        this.linearFloorMs = p.linearFloorMs;
+        this.lmHeadFloorMs = p.lmHeadFloorMs;
+        this.overheadMs = overheadMs;
+        this.perLayerOverheadMs = perLayerOverheadMs;
+        this.pairMs = p.pairMs;
+        this.kvMs = p.kvMs;
+        this.seqMs = p.seqMs;
+        this.effectiveBandwidth = p.effectiveBandwidth;
+    }
+
+    /**
+     * The same measured GPU work with the profiled harness's fixed time replaced: {@link #overheadMs}
+     * (the fitted fixed time beyond reading the weights at the profile's own bandwidth: the gaps between
+     * the harness's many small unfused kernels, norms, rotary, activation, replayed in a CUDA graph, and
+     * its small-M GEMMs' slower weight streaming) becomes {@code overheadMs}, of which
+     * {@code perLayerOverheadMs} grows with the decoder layers. A serving engine runs fused kernels, so its
+     * fixed time is its own (as over a calibrated roofline; {@code EngineModel#overCalibrated}). The token,
+     * attention and per-sequence terms and the weight floors are kept: they are the GPU's.
+     *
+     * @throws IllegalArgumentException if either is negative or the per-layer part exceeds the whole
+     */
+    public ProfilePredictor withFixedOverhead(double overheadMs, double perLayerOverheadMs) {
+        if (!(overheadMs >= 0) || !(perLayerOverheadMs >= 0) || perLayerOverheadMs > overheadMs) {
+            throw new IllegalArgumentException("fixed overhead " + overheadMs + " ms with " + perLayerOverheadMs
+                    + " ms per layer: expected 0 <= per-layer part <= whole");
+        }
+        return new ProfilePredictor(this, overheadMs, perLayerOverheadMs);
     }
 
     /** Fits {@code profile} (all entries) for {@code model} on {@code gpu} at the profile's TP degree. */
@@ -201,17 +246,17 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
         return effectiveBandwidth;
     }
 
-    /** Part of the fitted fixed time attributed to kernel launches and small kernels (not weight reads), ms. */
     /**
-     * The fitted overhead beyond the roofline's per-iteration default ({@link RooflineParams#DEFAULTS}
-     * {@code overheadMs}, scheduling and input preparation) is taken as per layer: launches, norms and
-     * small kernels of every decoder layer (the profile, measured on one GPU, cannot tell them apart).
+     * Of {@link #overheadMs}, the part that grows with the decoder layers: as fitted, all beyond the
+     * roofline's per-iteration default ({@link RooflineParams#DEFAULTS} {@code overheadMs}, scheduling and
+     * input preparation); after {@link #withFixedOverhead}, the part given there.
      */
     @Override
     public double perLayerOverheadMs() {
-        return Math.max(0, overheadMs - RooflineParams.DEFAULTS.overheadMs());
+        return perLayerOverheadMs;
     }
 
+    /** Part of the fixed time attributed to kernel launches and small kernels (not weight reads), ms. */
     public double overheadMs() {
         return overheadMs;
     }
