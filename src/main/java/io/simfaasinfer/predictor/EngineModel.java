@@ -20,6 +20,9 @@ import java.util.List;
  * @param gemmTileTokens          GEMM M-tile, tokens
  * @param attentionRelative       prefill attention efficiency as a fraction of the GPU's GEMM efficiency
  * @param decodeMemoryEfficiency  paged decode attention: fraction of the memory bandwidth
+ * @param gqaKvRereadFraction     grouped-query attention in the decode kernel: fraction of a KV head's
+ *                                other query heads that read its K/V from HBM again
+ *                                ({@link KernelModel#decodeKvReads}); 0 when each KV head is read once
  * @param gpuOverheadMs           fixed GPU-side time of an iteration, ms
  * @param gpuPerLayerUs           fixed GPU-side time per decoder layer (launch gaps of a graph replay), us
  * @param hostIterationMs         host time of an iteration not hidden behind the GPU, ms
@@ -33,13 +36,14 @@ import java.util.List;
  *                                detokenisation and streaming out, ms; added to TTFT and E2E
  */
 public record EngineModel(String name, String description, double gemmHalfTokens, int gemmTileTokens,
-                          double attentionRelative, double decodeMemoryEfficiency, double gpuOverheadMs,
+                          double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
+                          double gpuOverheadMs,
                           double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
                           int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce,
                           double apiIngressMs, double apiEgressMs) {
 
     /** Engine names the configuration accepts ({@code none}: the plain roofline/profile, no engine). */
-    public static final List<String> NAMES = List.of("none", "vllm", "sglang", "trtllm");
+    public static final List<String> NAMES = List.of("none", "vllm", "sglang", "trtllm", "trtllm-xqa");
 
     /**
      * The kernel model of this engine on {@code gpu}: GEMMs at the GPU's {@code gemm_efficiency}
@@ -48,7 +52,7 @@ public record EngineModel(String name, String description, double gemmHalfTokens
     public KernelModel kernels(GpuSpec gpu, double fallbackGemmEfficiency) {
         double gemm = gpu.gemmEfficiency() > 0 ? gpu.gemmEfficiency() : fallbackGemmEfficiency;
         return new KernelModel(gemm, gemmHalfTokens, gemmTileTokens, Math.min(1, gemm * attentionRelative),
-                decodeMemoryEfficiency, customAllReduce);
+                decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce);
     }
 
     /**
@@ -59,13 +63,13 @@ public record EngineModel(String name, String description, double gemmHalfTokens
      * calibrated without separate elementwise traffic, {@link ElementwiseTraffic#NONE}, has that traffic
      * folded into its efficiencies and keeps {@code NONE}). The calibrated
      * compute and memory efficiencies (the GEMMs' and the attention's own) are kept: the engine's
-     * kernel model is not applied, since its GEMM m0 and the catalog {@code gemm_efficiency} were fitted
-     * on published measurements of particular GPUs.
+     * kernel efficiencies are not applied, since its GEMM m0 and the catalog {@code gemm_efficiency} were
+     * fitted on published measurements of particular GPUs. What is the structure of the engine's kernels
+     * rather than an efficiency is the engine's: its all-reduce kernel and its decode attention's GQA
+     * re-reads.
      */
     public RooflinePredictor overCalibrated(RooflinePredictor calibrated) {
-        KernelModel k = calibrated.kernels();
-        KernelModel kernels = new KernelModel(k.gemmEfficiency(), k.gemmHalfTokens(), k.gemmTileTokens(),
-                k.prefillAttentionEfficiency(), k.decodeMemoryEfficiency(), customAllReduce);
+        KernelModel kernels = calibrated.kernels().withEngineKernels(gqaKvRereadFraction, customAllReduce);
         return new RooflinePredictor(calibrated.model(), calibrated.gpu(), calibrated.tp(), params(calibrated.params()),
                 kernels, calibrated.elementwise().isNone() ? ElementwiseTraffic.NONE : ElementwiseTraffic.FUSED_ENGINE);
     }

@@ -15,10 +15,18 @@ package io.simfaasinfer.predictor;
  * @param gemmTileTokens             M-tile, tokens (>= 1)
  * @param prefillAttentionEfficiency prefill (FlashAttention/FlashInfer/fmha) fraction of the peak (0, 1]
  * @param decodeMemoryEfficiency     paged decode attention fraction of the memory bandwidth (0, 1]
+ * @param gqaKvRereadFraction        grouped-query attention in the decode kernel, [0, 1]: of the other
+ *                                   {@code g - 1} query heads of a KV head's group (g = query heads / KV
+ *                                   heads), the fraction whose read of that head's K/V misses the L2 and
+ *                                   goes to HBM again ({@link #decodeKvReads}); 0 for a kernel that reads
+ *                                   each KV head once for its whole group (FlashAttention, FlashInfer,
+ *                                   TensorRT-LLM's XQA), up to 1 for one that reads it per query head
+ *                                   with no reuse
  * @param customAllReduce            small all-reduces through the engine's custom NVLink kernel
  */
 public record KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemmTileTokens,
-                          double prefillAttentionEfficiency, double decodeMemoryEfficiency, boolean customAllReduce) {
+                          double prefillAttentionEfficiency, double decodeMemoryEfficiency,
+                          double gqaKvRereadFraction, boolean customAllReduce) {
 
     public KernelModel {
         if (!(gemmEfficiency > 0 && gemmEfficiency <= 1) || !(prefillAttentionEfficiency > 0 && prefillAttentionEfficiency <= 1)
@@ -28,11 +36,35 @@ public record KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemm
         if (!(gemmHalfTokens >= 0) || gemmTileTokens < 1) {
             throw new IllegalArgumentException("gemm_half_tokens must be >= 0 and gemm_tile_tokens >= 1");
         }
+        if (!(gqaKvRereadFraction >= 0 && gqaKvRereadFraction <= 1)) {
+            throw new IllegalArgumentException("gqa_kv_reread_fraction must be in [0, 1]");
+        }
+    }
+
+    /** These kernels with the engine's all-reduce choice and GQA decode re-reads instead of their own. */
+    public KernelModel withEngineKernels(double gqaKvRereadFraction, boolean customAllReduce) {
+        return new KernelModel(gemmEfficiency, gemmHalfTokens, gemmTileTokens, prefillAttentionEfficiency,
+                decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce);
+    }
+
+    /**
+     * How many times the decode attention reads each cached K/V element from HBM per step for a model
+     * with {@code queryHeads} query and {@code kvHeads} KV heads: {@code 1 + (g - 1) x gqaKvRereadFraction},
+     * g = queryHeads / kvHeads; 1 for multi-head attention (g = 1) whatever the kernel.
+     */
+    public double decodeKvReads(int queryHeads, int kvHeads) {
+        return decodeKvReads(queryHeads, kvHeads, gqaKvRereadFraction);
+    }
+
+    /** {@link #decodeKvReads(int, int)} of a kernel whose re-read fraction is {@code rereadFraction}. */
+    public static double decodeKvReads(int queryHeads, int kvHeads, double rereadFraction) {
+        double g = kvHeads > 0 ? (double) queryHeads / kvHeads : 1;
+        return g <= 1 ? 1 : 1 + (g - 1) * rereadFraction;
     }
 
     /** The flat model of {@link RooflineParams}: one compute and one memory efficiency, no tiles. */
     public static KernelModel flat(RooflineParams p) {
-        return new KernelModel(p.computeEfficiency(), 0, 1, p.computeEfficiency(), p.memoryEfficiency(), true);
+        return new KernelModel(p.computeEfficiency(), 0, 1, p.computeEfficiency(), p.memoryEfficiency(), 0, true);
     }
 
     /** Tokens a GEMM of {@code tokens} rows costs as: padded to the tile, plus m0. */

@@ -11,7 +11,9 @@ import io.simfaasinfer.catalog.ModelSpec;
  *   <li>linear layers: 2 x tokens x params FLOPs; weights plus activations read once per layer;</li>
  *   <li>prefill attention: causal, 4 x hidden x (q*c + q(q+1)/2) FLOPs per layer for q new tokens on
  *       c cached ones (quadratic in the prompt);</li>
- *   <li>decode attention: reads every cached K/V of every decoding sequence;</li>
+ *   <li>decode attention: reads every cached K/V of every decoding sequence (more than once with
+ *       grouped-query attention under a kernel that re-reads a KV head per query head,
+ *       {@link KernelModel#decodeKvReads});</li>
  *   <li>LM head: logits for the last token of each sequence;</li>
  *   <li>TP communication: two all-reduces of tokens x hidden per layer and one after the embedding,
  *       each as the engines run it ({@link Collectives});</li>
@@ -48,6 +50,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
     private final double elementwiseBytesPerTokenPerLayer; // one GPU, non-GEMM kernels
     private final double attnFlopsPerPairPerLayer;      // one GPU, per (query, key) pair
     private final double kvBytesPerTokenPerLayer;       // one GPU
+    private final double decodeKvBytesPerTokenPerLayer; // one GPU, read by the decode attention (GQA re-reads)
     private final double lmHeadFlopsPerSeq;             // one GPU
     private final double lmHeadWeightBytes;             // one GPU
     private final double allReduceBytesPerToken;        // message bytes per token per all-reduce
@@ -104,6 +107,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         this.elementwiseBytesPerTokenPerLayer = elementwise.bytesPerTokenPerLayer(model, tp);
         this.attnFlopsPerPairPerLayer = 4.0 * model.numHeads() * model.headDim() / tp;
         this.kvBytesPerTokenPerLayer = 2.0 * kvDim * kvb / tp;
+        this.decodeKvBytesPerTokenPerLayer = kvBytesPerTokenPerLayer
+                * kernels.decodeKvReads(model.numHeads(), model.numKvHeads());
         this.lmHeadFlopsPerSeq = 2.0 * model.lmHeadParams() / tp;
         this.lmHeadWeightBytes = (double) model.lmHeadParams() * b / tp;
         this.allReduceBytesPerToken = (double) h * b;
@@ -139,7 +144,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         double pAttnSec = !anyPrefill ? 0 : Math.max(pAttnFlops / attnFlopsPerSec, pAttnBytes / bytesPerSec);
 
         double dAttnFlops = layers * decodeKvTokens * attnFlopsPerPairPerLayer;
-        double dAttnBytes = layers * decodeKvTokens * kvBytesPerTokenPerLayer;
+        double dAttnBytes = layers * decodeKvTokens * decodeKvBytesPerTokenPerLayer;
         double dAttnSec = !anyDecode ? 0 : Math.max(dAttnFlops / attnFlopsPerSec, dAttnBytes / decodeBytesPerSec);
 
         double lmFlops = seqs * lmHeadFlopsPerSeq;
@@ -175,7 +180,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
      */
     public double bytes(double tokens, double prefillKvTokens, double decodeKvTokens) {
         return (layers * (linearWeightBytesPerLayer + tokens * (activationBytesPerTokenPerLayer
-                + elementwiseBytesPerTokenPerLayer) + (prefillKvTokens + decodeKvTokens) * kvBytesPerTokenPerLayer) + lmHeadWeightBytes) * tp;
+                + elementwiseBytesPerTokenPerLayer) + prefillKvTokens * kvBytesPerTokenPerLayer
+                + decodeKvTokens * decodeKvBytesPerTokenPerLayer) + lmHeadWeightBytes) * tp;
     }
 
     /**

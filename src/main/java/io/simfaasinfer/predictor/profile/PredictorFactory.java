@@ -139,11 +139,15 @@ public final class PredictorFactory {
                 } else if (base instanceof ProfilePredictor prof) {
                     // measured with a harness's unfused kernels: its fixed time is not the engine's either
                     double perLayer = model.numLayers() * e.gpuPerLayerUs() / 1000.0;
-                    base = prof.withFixedOverhead(e.gpuOverheadMs() + perLayer, perLayer);
+                    double reads = io.simfaasinfer.predictor.KernelModel.decodeKvReads(model.numHeads(), model.numKvHeads(),
+                            e.gqaKvRereadFraction());
+                    base = prof.withEngineKernels(e.gpuOverheadMs() + perLayer, perLayer, reads);
                     notes.add(String.format(Locale.ROOT, "engine %s over the measured profile: the profiled harness's"
                                     + " fixed time beyond the weight reads (%.2f ms) replaced by the engine's (%.2f ms + %.1f"
-                                    + " us/layer = %.2f ms); the measured GEMM, attention and per-sequence times are kept",
-                            e.name(), prof.overheadMs(), e.gpuOverheadMs(), e.gpuPerLayerUs(), e.gpuOverheadMs() + perLayer));
+                                    + " us/layer = %.2f ms)%s; the measured GEMM, attention and per-sequence times are kept",
+                            e.name(), prof.overheadMs(), e.gpuOverheadMs(), e.gpuPerLayerUs(), e.gpuOverheadMs() + perLayer,
+                            reads > 1 ? String.format(Locale.ROOT, ", the decode attention x%.2f (the engine's kernel"
+                                    + " re-reads grouped-query KV heads)", reads) : ""));
                 }
                 base = new EnginePredictor(base, e, model.numLayers());
                 notes.add("engine " + e.name() + ": " + e.description());

@@ -103,8 +103,8 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
         this.perLayerOverheadMs = Math.max(0, overheadMs - RooflineParams.DEFAULTS.overheadMs());
     }
 
-    /** {@code p} with its fixed time beyond the weight reads replaced (see {@link #withFixedOverhead}). */
-    private ProfilePredictor(ProfilePredictor p, double overheadMs, double perLayerOverheadMs) {
+    /** {@code p} with its fixed time and decode-attention cost replaced (see {@link #withEngineKernels}). */
+    private ProfilePredictor(ProfilePredictor p, double overheadMs, double perLayerOverheadMs, double kvMs) {
         this.coefficients = p.coefficients;
         this.model = p.model;
         this.gpu = p.gpu;
@@ -120,7 +120,7 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
         this.overheadMs = overheadMs;
         this.perLayerOverheadMs = perLayerOverheadMs;
         this.pairMs = p.pairMs;
-        this.kvMs = p.kvMs;
+        this.kvMs = kvMs;
         this.seqMs = p.seqMs;
         this.effectiveBandwidth = p.effectiveBandwidth;
     }
@@ -131,17 +131,24 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
      * the harness's many small unfused kernels, norms, rotary, activation, replayed in a CUDA graph, and
      * its small-M GEMMs' slower weight streaming) becomes {@code overheadMs}, of which
      * {@code perLayerOverheadMs} grows with the decoder layers. A serving engine runs fused kernels, so its
-     * fixed time is its own (as over a calibrated roofline; {@code EngineModel#overCalibrated}). The token,
-     * attention and per-sequence terms and the weight floors are kept: they are the GPU's.
+     * fixed time is its own (as over a calibrated roofline; {@code EngineModel#overCalibrated}). The decode
+     * attention, measured reading each KV head once, is multiplied by {@code decodeKvReads}, the times the
+     * engine's decode kernel reads each cached K/V element ({@code KernelModel#decodeKvReads}: more than 1
+     * for grouped-query attention under a kernel that re-reads a KV head per query head). The token,
+     * prefill-attention and per-sequence terms and the weight floors are kept: they are the GPU's.
      *
-     * @throws IllegalArgumentException if either is negative or the per-layer part exceeds the whole
+     * @throws IllegalArgumentException if a time is negative, the per-layer part exceeds the whole, or
+     *                                  {@code decodeKvReads < 1}
      */
-    public ProfilePredictor withFixedOverhead(double overheadMs, double perLayerOverheadMs) {
+    public ProfilePredictor withEngineKernels(double overheadMs, double perLayerOverheadMs, double decodeKvReads) {
         if (!(overheadMs >= 0) || !(perLayerOverheadMs >= 0) || perLayerOverheadMs > overheadMs) {
             throw new IllegalArgumentException("fixed overhead " + overheadMs + " ms with " + perLayerOverheadMs
                     + " ms per layer: expected 0 <= per-layer part <= whole");
         }
-        return new ProfilePredictor(this, overheadMs, perLayerOverheadMs);
+        if (!(decodeKvReads >= 1)) {
+            throw new IllegalArgumentException("decode KV reads " + decodeKvReads + ": expected >= 1");
+        }
+        return new ProfilePredictor(this, overheadMs, perLayerOverheadMs, kvMs * decodeKvReads);
     }
 
     /** Fits {@code profile} (all entries) for {@code model} on {@code gpu} at the profile's TP degree. */
@@ -249,7 +256,7 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
     /**
      * Of {@link #overheadMs}, the part that grows with the decoder layers: as fitted, all beyond the
      * roofline's per-iteration default ({@link RooflineParams#DEFAULTS} {@code overheadMs}, scheduling and
-     * input preparation); after {@link #withFixedOverhead}, the part given there.
+     * input preparation); after {@link #withEngineKernels}, the part given there.
      */
     @Override
     public double perLayerOverheadMs() {
