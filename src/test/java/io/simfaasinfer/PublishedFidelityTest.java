@@ -1,0 +1,136 @@
+package io.simfaasinfer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.simfaasinfer.cli.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The published real-engine cases of {@code bench/fidelity/published.json} (docs/fidelity.md), replayed
+ * in-process by their own command lines as {@code bench/fidelity.py} replays them, against the issue's
+ * target on that set: median absolute error at most 5% and worst at most 15% over the cases not decided
+ * by one request's exact length (the makespan cases are left out, as there), on the fit cases and on
+ * all of them; the held-out cases' worst within 15%. A change to a predictor, an engine preset or the
+ * catalog that loses the published accuracy fails here, with every case's error in the message.
+ */
+class PublishedFidelityTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private record Result(String id, String split, double measured, double predicted) {
+        double error() {
+            return (predicted - measured) / measured;
+        }
+    }
+
+    @Test
+    void thePublishedSetStaysWithinTheTarget() throws IOException {
+        JsonNode cases = JSON.readTree(Path.of("bench/fidelity/published.json").toFile()).path("cases");
+        List<Result> results = new ArrayList<>();
+        for (JsonNode c : cases) {
+            if (c.path("kind").asText().equals("serving-makespan")) {
+                continue;
+            }
+            results.add(new Result(c.path("id").asText(), c.path("split").asText(), c.path("measured").asDouble(),
+                    run(c)));
+        }
+        StringBuilder table = new StringBuilder();
+        for (Result r : results) {
+            table.append(String.format(Locale.ROOT, "%n%-48s %-8s %10.4g %10.4g %+6.1f%%", r.id(), r.split(), r.measured(),
+                    r.predicted(), 100 * r.error()));
+        }
+        List<Result> fit = results.stream().filter(r -> r.split().equals("fit")).toList();
+        List<Result> heldOut = results.stream().filter(r -> r.split().equals("heldout")).toList();
+        assertThat(fit).hasSize(10);
+        assertThat(heldOut).hasSize(6);
+        assertThat(median(results)).as("all: median%s", table).isLessThanOrEqualTo(0.05);
+        assertThat(worst(results)).as("all: worst%s", table).isLessThanOrEqualTo(0.15);
+        assertThat(median(fit)).as("fit: median%s", table).isLessThanOrEqualTo(0.05);
+        assertThat(worst(heldOut)).as("held out: worst%s", table).isLessThanOrEqualTo(0.15);
+    }
+
+    /** One case's prediction: its command as bench/fidelity.py runs it, the value at its extract path, scaled. */
+    private double run(JsonNode c) throws IOException {
+        String command = c.path("command").asText();
+        String stdin = null;
+        if (command.startsWith("echo '")) {
+            int end = command.indexOf("' | ");
+            stdin = command.substring("echo '".length(), end);
+            command = command.substring(end + "' | ".length());
+        }
+        List<String> args = words(command);
+        assertThat(args.get(0)).isEqualTo("$SIM");
+        args = new ArrayList<>(args.subList(1, args.size()));
+        if (stdin != null) {
+            Path batches = Files.writeString(tmp.resolve(c.path("id").asText() + ".jsonl"), stdin + "\n");
+            args.set(args.indexOf("-"), batches.toString());
+        }
+        CliRun r = CliRun.exec(args);
+        assertThat(r.code()).as(c.path("id").asText() + ": " + r.err()).isZero();
+        List<String> path = new ArrayList<>(Arrays.asList(c.path("extract").asText().split("\\.")));
+        JsonNode v;
+        if (path.get(0).startsWith("line")) {
+            v = JSON.readTree(r.out().lines().toList().get(Integer.parseInt(path.remove(0).substring(4))));
+        } else {
+            v = JSON.readTree(r.out());
+        }
+        for (String k : path) {
+            v = v.path(k);
+        }
+        assertThat(v.isNumber()).as(c.path("id").asText() + ": " + c.path("extract").asText()).isTrue();
+        double scale = c.path("scale").isNumber() ? c.path("scale").asDouble() : 1.0;
+        return v.asDouble() * scale;
+    }
+
+    /** The words of a shell command line without pipes: blanks separate them, single quotes group. */
+    static List<String> words(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (char ch : line.toCharArray()) {
+            if (ch == '\'') {
+                quoted = !quoted;
+                any = true;
+            } else if (ch == ' ' && !quoted) {
+                if (any) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                    any = false;
+                }
+            } else {
+                w.append(ch);
+                any = true;
+            }
+        }
+        assertThat(quoted).as("unbalanced quote in " + line).isFalse();
+        if (any) {
+            out.add(w.toString());
+        }
+        return out;
+    }
+
+    private static double median(List<Result> rs) {
+        double[] a = rs.stream().mapToDouble(r -> Math.abs(r.error())).sorted().toArray();
+        int n = a.length;
+        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+    }
+
+    private static double worst(List<Result> rs) {
+        return rs.stream().mapToDouble(r -> Math.abs(r.error())).max().orElseThrow();
+    }
+}
