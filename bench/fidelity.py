@@ -10,7 +10,9 @@ engines existed). --check MEDIAN WORST exits 1 when the non-makespan fit median 
 
 --cases FILE: replay another case file of the same schema instead (e.g. bench/fidelity/published-more.json, the
 second held-out set); a case the simulator refuses is printed with its error instead of stopping the run, and the
-summary is the median / worst absolute error per 'group' (the source table) and over all non-makespan cases.
+summary is the median / worst absolute error per 'group' (the source table), per 'split' when the file has several
+(bench/fidelity/published-trtllm090.json: fit / heldout3) and over all non-makespan cases; --split S replays only
+the cases of split S (e.g. the fit cases alone while fitting, so the held-out ones stay unseen).
 
 --cross-gpu: a second, held-out check of a GPU never profiled. Every iteration-kind case on a GPU other
 than the H100 (the A100 and H200 cases) is replayed with the roofline calibrated on the two H100
@@ -22,7 +24,7 @@ figures for a GPU without a profile (except vllm-ci-h200-latency-8b, on which th
 per-layer times were fitted; docs/fidelity.md).
 
 usage: python3 bench/fidelity.py [target/simfaasinfer.jar] [--old | --cross-gpu] [--markdown] [--check 5 15]
-       python3 bench/fidelity.py [JAR] --cases bench/fidelity/published-more.json [--markdown]
+       python3 bench/fidelity.py [JAR] --cases bench/fidelity/published-more.json [--markdown] [--split SPLIT]
 """
 import json, os, statistics, subprocess, sys
 
@@ -39,6 +41,7 @@ if '--check' in args:
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.chdir(root)
 more = args[args.index('--cases') + 1] if '--cases' in args else None
+only = args[args.index('--split') + 1] if '--split' in args else None
 d = json.load(open(more or 'bench/fidelity/published.json'))
 
 
@@ -75,6 +78,8 @@ def replay_more():
     """--cases FILE: every case of another file; refusals are reported, not fatal; summary per group."""
     got = []
     for c in d['cases']:
+        if only and c.get('split') != only:
+            continue
         try:
             pred = run(c)
             got.append((c, pred, 100 * (pred - c['measured']) / c['measured']))
@@ -101,6 +106,14 @@ def replay_more():
     for g in groups + [None]:
         ab = [abs(e) for c, e in ok if g is None or c.get('group') == g]
         print('%s: median %.1f%% worst %.1f%% (n=%d)' % (g or 'all, not makespan', statistics.median(ab), max(ab), len(ab)))
+    splits = []
+    for c, e in ok:
+        if c.get('split') not in splits:
+            splits.append(c.get('split'))
+    if len(splits) > 1:
+        for sp in splits:
+            ab = [abs(e) for c, e in ok if c.get('split') == sp]
+            print('split %s: median %.1f%% worst %.1f%% (n=%d)' % (sp, statistics.median(ab), max(ab), len(ab)))
     refused = [c['id'] for c, p, e in got if p is None]
     if refused:
         print('refused (%d): %s' % (len(refused), ', '.join(refused)))

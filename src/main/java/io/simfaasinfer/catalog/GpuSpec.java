@@ -19,8 +19,9 @@ package io.simfaasinfer.catalog;
  *                              all-reduce kernels apply), {@code xgmi}, {@code ici} or {@code pcie} (NCCL only)
  * @param allreduceBusGbS       NCCL all-reduce bus bandwidth reached by large messages (nccl-tests
  *                              {@code busbw}), GB/s; 0 = {@code interconnectGbS x comm_efficiency}
- * @param allreduceLatencyUs    NCCL all-reduce time of a tiny message (the ring/tree alpha), microseconds;
- *                              0 = {@code 2 x interconnectLatencyUs}
+ * @param allreduceLatencyUs    a measured NCCL all-reduce time of a tiny message (the ring's fixed alpha),
+ *                              microseconds; 0 = NCCL's own protocol cost model, whose fixed time grows
+ *                              with the ring's 2(n-1) hops ({@code predictor.Collectives})
  * @param gemmEfficiency        fraction of the dense peak that large GEMMs of an LLM layer reach in the
  *                              serving engines' cuBLAS/CUTLASS kernels (used with an engine preset); 0 =
  *                              {@code predictor.compute_efficiency}

@@ -14,14 +14,22 @@ import io.simfaasinfer.catalog.GpuSpec;
  *       {@code t = L + (n-1) x B / bw};</li>
  *   <li>two-shot (reduce-scatter then all-gather, each rank owning 1/n):
  *       {@code t = 2L + 2(n-1)/n x B / bw};</li>
- *   <li>NCCL ring: {@code t = alpha + 2(n-1)/n x B / bw}.</li>
+ *   <li>NCCL ring, timed by NCCL's own cost model (NVIDIA/nccl {@code src/graph/tuning.cc},
+ *       {@code ncclTopoTuneModel} / {@code ncclTopoGetAlgoTime}, the constants of 2.19 and later): the
+ *       fastest of its three protocols, {@code t = min_p [baseLat_p + 2(n-1) x hwLat_p + 2(n-1)/n x B /
+ *       (bw x f_p)]}: a ring all-reduce is 2(n-1) steps, each paying a per-hop latency, so the fixed cost
+ *       grows with the degree (LL: 6.6 + 0.6 us per NVLink hop, 1.0 per PCIe hop, a quarter of the
+ *       bandwidth; LL128: 14.0 + 1.9 us per hop, 0.92 of it, NVLink only as NCCL enables it; Simple:
+ *       8.4 + 3.4 us per NVLink hop, 5.7 per PCIe hop, all of it). xGMI and ICI parts take the NVLink
+ *       constants. A catalog {@code allreduce_latency_us} replaces the model by one fixed alpha,
+ *       {@code t = alpha + 2(n-1)/n x B / bw} (a measured nccl-tests small-message time).</li>
  * </ul>
  * vLLM's choice (custom_all_reduce.cuh, {@code allreduce}): one-shot at n = 2, or n <= 4 and
  * B < 512 KiB, or n <= 8 and B < 256 KiB; else two-shot; the custom kernel only below its buffer
  * ({@code max_size} 8 MiB) for n in {2, 4, 6, 8} on a fully NVLink-connected node; NCCL otherwise
  * (and always on PCIe parts: L4, A10G, H100 PCIe, where vLLM disables it without full NVLink).
  * L is the catalog's {@code interconnect_latency_us} (one barrier), bw the all-reduce bus bandwidth
- * ({@code allreduce_bus_gb_s}, nccl-tests busbw) and alpha {@code allreduce_latency_us}. The time
+ * ({@code allreduce_bus_gb_s}, nccl-tests busbw). The time
  * is made monotone in B across the switches (a larger message never costs less than a smaller one
  * in another regime). Immutable.
  */
@@ -32,6 +40,7 @@ public final class Collectives {
 
     private final int n;
     private final boolean custom;
+    private final boolean pcie;
     private final double latencySec;
     private final double alphaSec;
     private final double busBytesPerSec;
@@ -47,7 +56,8 @@ public final class Collectives {
         this.n = n;
         this.custom = customKernel && gpu.nvlink() && n <= 8 && n % 2 == 0;
         this.latencySec = gpu.interconnectLatencyUs() * 1e-6;
-        this.alphaSec = (gpu.allreduceLatencyUs() > 0 ? gpu.allreduceLatencyUs() : 2 * gpu.interconnectLatencyUs()) * 1e-6;
+        this.pcie = "pcie".equals(gpu.fabric());
+        this.alphaSec = gpu.allreduceLatencyUs() * 1e-6;   // 0: NCCL's protocol model
         this.busBytesPerSec = gpu.allreduceBusGbS() > 0 ? gpu.allreduceBusGbS() * 1e9
                 : gpu.interconnectBytes() * commEfficiency;
         this.customMaxBytes = CUSTOM_MAX_BYTES;
@@ -69,7 +79,7 @@ public final class Collectives {
             return 0;
         }
         double ring = 2.0 * (n - 1) / n;
-        double ncclT = alphaSec + ring * bytes / busBytesPerSec;
+        double ncclT = ncclRingSec(bytes);
         if (!custom) {
             return ncclT;
         }
@@ -84,6 +94,43 @@ public final class Collectives {
         }
         return Math.max(two, ncclT);
     }
+
+    /**
+     * Seconds of one NCCL ring all-reduce of {@code bytes} per rank: the catalog's fixed alpha when it
+     * has one, else the fastest protocol of NCCL's cost model (class comment). Non-decreasing in
+     * {@code bytes} (a minimum of non-decreasing affine times); 0 at n = 1.
+     */
+    public double ncclRingSec(double bytes) {
+        if (n == 1 || bytes <= 0) {
+            return 0;
+        }
+        double ring = 2.0 * (n - 1) / n;
+        if (alphaSec > 0) {
+            return alphaSec + ring * bytes / busBytesPerSec;
+        }
+        int steps = 2 * (n - 1);
+        double[] hop = pcie ? NCCL_PCI_HOP_US : NCCL_NVLINK_HOP_US;
+        double best = Double.MAX_VALUE;
+        for (int p = 0; p < NCCL_BASE_US.length; p++) {
+            if (p == LL128 && pcie) {
+                continue;   // NCCL enables LL128 on NVLink only
+            }
+            best = Math.min(best, (NCCL_BASE_US[p] + steps * hop[p]) * 1e-6
+                    + ring * bytes / (busBytesPerSec * NCCL_BW_FRACTION[p]));
+        }
+        return best;
+    }
+
+    /** NCCL protocols, in the order of its tables: LL, LL128, Simple. */
+    private static final int LL128 = 1;
+    /** NCCL {@code baseLat[Ring]}: LL, LL128, Simple, us. */
+    private static final double[] NCCL_BASE_US = {6.6, 14.0, 8.4};
+    /** NCCL {@code hwLat[NVLINK][Ring]}, per ring step, us. */
+    private static final double[] NCCL_NVLINK_HOP_US = {0.6, 1.9, 3.4};
+    /** NCCL {@code hwLat[PCI][Ring]}, per ring step, us. */
+    private static final double[] NCCL_PCI_HOP_US = {1.0, 2.5, 5.7};
+    /** Fraction of the bus bandwidth each protocol carries in an all-reduce (LL 1/4, LL128 0.92, Simple 1). */
+    private static final double[] NCCL_BW_FRACTION = {0.25, 0.92, 1.0};
 
     public int n() {
         return n;

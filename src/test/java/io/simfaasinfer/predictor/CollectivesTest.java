@@ -41,9 +41,10 @@ class CollectivesTest {
         // 2 MiB: two shots (reduce-scatter + all-gather)
         assertThat(c.oneShot(2 << 20)).isFalse();
         assertThat(c.allReduceSec(2 << 20)).isCloseTo(2 * lat + 1.5 * (2 << 20) / bw, within(1e-12));
-        // 32 MiB: past the custom kernel's 8 MiB buffer, NCCL ring alpha + 2(n-1)/n B / busbw
+        // 32 MiB: past the custom kernel's 8 MiB buffer, NCCL's ring; at this size its Simple protocol
+        // (8.4 us + 6 hops x 3.4 us, full bus bandwidth) beats LL128 (14 + 6 x 1.9 us at 0.92 of it)
         assertThat(c.usesCustomKernel(32 << 20)).isFalse();
-        assertThat(c.allReduceSec(32 << 20)).isCloseTo(h100.allreduceLatencyUs() * 1e-6 + 1.5 * (32 << 20) / bw,
+        assertThat(c.allReduceSec(32 << 20)).isCloseTo((8.4 + 6 * 3.4) * 1e-6 + 1.5 * (32 << 20) / bw,
                 within(1e-12));
         // the custom kernel is what makes small messages cheap: far below NCCL's alpha-dominated time
         Collectives nccl = new Collectives(h100, 4, 0.7, false);
@@ -72,5 +73,57 @@ class CollectivesTest {
         RooflinePredictor tp4 = new RooflinePredictor(m, g, 4, RooflineParams.DEFAULTS);
         double one = new Collectives(g, 4, 0.7, true).allReduceSec(8.0 * m.hiddenSize() * 2);
         assertThat(tp4.predict(b).communicationMs()).isCloseTo((2 * m.numLayers() + 1) * one * 1e3, within(1e-9));
+    }
+
+    @Test
+    void ncclRingTimeIsNcclsOwnProtocolModelWithLatencyGrowingWithTheHops() {
+        GpuSpec h100 = CATALOG.gpu("h100-80gb");
+        double bw = h100.allreduceBusGbS() * 1e9;
+        for (int n : new int[] {2, 4, 8}) {
+            Collectives c = new Collectives(h100, n, 0.7, false);
+            int hops = 2 * (n - 1);
+            double ring = 2.0 * (n - 1) / n;
+            // a tiny message: LL, 6.6 us + 0.6 us per hop, the bytes at a quarter of the bus bandwidth
+            assertThat(c.ncclRingSec(64)).isCloseTo((6.6 + hops * 0.6) * 1e-6 + ring * 64 / (0.25 * bw), within(1e-12));
+            // a huge one: Simple, 8.4 us + 3.4 us per hop, the full bus bandwidth
+            assertThat(c.ncclRingSec(1e9)).isCloseTo((8.4 + hops * 3.4) * 1e-6 + ring * 1e9 / bw, within(1e-12));
+            // never above any single protocol's time: the minimum of the three
+            for (double b = 1024; b < 1e9; b *= 3) {
+                double ll = (6.6 + hops * 0.6) * 1e-6 + ring * b / (0.25 * bw);
+                double ll128 = (14.0 + hops * 1.9) * 1e-6 + ring * b / (0.92 * bw);
+                double simple = (8.4 + hops * 3.4) * 1e-6 + ring * b / bw;
+                assertThat(c.ncclRingSec(b)).isCloseTo(Math.min(ll, Math.min(ll128, simple)), within(1e-15));
+            }
+        }
+        // the fixed cost grows with the degree: 8 GPUs pay 14 hops where 2 pay 2
+        double two = new Collectives(h100, 2, 0.7, false).ncclRingSec(4 << 20) - 1.0 * (4 << 20) / bw;
+        double eight = new Collectives(h100, 8, 0.7, false).ncclRingSec(4 << 20) - 1.75 * (4 << 20) / bw;
+        assertThat(eight).isGreaterThan(two);
+    }
+
+    @Test
+    void pcieRingsPayPcieHopsAndNeverUseLl128() {
+        GpuSpec l40s = CATALOG.gpu("l40s");
+        double bw = l40s.interconnectBytes() * 0.7;   // no busbw in the catalog: interconnect x comm_efficiency
+        Collectives c = new Collectives(l40s, 4, 0.7, true);
+        assertThat(c.usesCustomKernel(65536)).isFalse();
+        for (double b = 1024; b < 1e9; b *= 3) {
+            double ll = (6.6 + 6 * 1.0) * 1e-6 + 1.5 * b / (0.25 * bw);
+            double simple = (8.4 + 6 * 5.7) * 1e-6 + 1.5 * b / bw;
+            assertThat(c.allReduceSec(b)).as("%.0f B", b).isCloseTo(Math.min(ll, simple), within(1e-15));
+        }
+    }
+
+    @Test
+    void aCatalogAllReduceLatencyReplacesTheModelByOneFixedAlpha() {
+        GpuSpec h100 = CATALOG.gpu("h100-80gb");
+        GpuSpec measured = new GpuSpec(h100.name(), h100.peakBf16Tflops(), h100.memoryGb(), h100.memoryBandwidthTbS(),
+                h100.interconnectGbS(), h100.interconnectLatencyUs(), h100.pricePerHour(), h100.priceSource(),
+                h100.source(), h100.peakFp8Tflops(), h100.fabric(), h100.allreduceBusGbS(), 25,
+                h100.gemmEfficiency(), h100.sustainedBf16Tflops());
+        Collectives c = new Collectives(measured, 8, 0.7, false);
+        double bw = h100.allreduceBusGbS() * 1e9;
+        assertThat(c.ncclRingSec(64)).isCloseTo(25e-6 + 1.75 * 64 / bw, within(1e-15));
+        assertThat(c.ncclRingSec(1e9)).isCloseTo(25e-6 + 1.75 * 1e9 / bw, within(1e-12));
     }
 }
