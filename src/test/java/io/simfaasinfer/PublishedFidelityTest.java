@@ -39,20 +39,8 @@ class PublishedFidelityTest {
 
     @Test
     void thePublishedSetStaysWithinTheTarget() throws IOException {
-        JsonNode cases = JSON.readTree(Path.of("bench/fidelity/published.json").toFile()).path("cases");
-        List<Result> results = new ArrayList<>();
-        for (JsonNode c : cases) {
-            if (c.path("kind").asText().equals("serving-makespan")) {
-                continue;
-            }
-            results.add(new Result(c.path("id").asText(), c.path("split").asText(), c.path("measured").asDouble(),
-                    run(c)));
-        }
-        StringBuilder table = new StringBuilder();
-        for (Result r : results) {
-            table.append(String.format(Locale.ROOT, "%n%-48s %-8s %10.4g %10.4g %+6.1f%%", r.id(), r.split(), r.measured(),
-                    r.predicted(), 100 * r.error()));
-        }
+        List<Result> results = replay("bench/fidelity/published.json");
+        String table = table(results);
         List<Result> fit = results.stream().filter(r -> r.split().equals("fit")).toList();
         List<Result> heldOut = results.stream().filter(r -> r.split().equals("heldout")).toList();
         assertThat(fit).hasSize(10);
@@ -61,6 +49,52 @@ class PublishedFidelityTest {
         assertThat(worst(results)).as("all: worst%s", table).isLessThanOrEqualTo(0.15);
         assertThat(median(fit)).as("fit: median%s", table).isLessThanOrEqualTo(0.05);
         assertThat(worst(heldOut)).as("held out: worst%s", table).isLessThanOrEqualTo(0.15);
+    }
+
+    /**
+     * Set 3 (bench/fidelity/published-trtllm090.json: TensorRT-LLM v0.9.0 on H100 fp8, L40S fp8, A100
+     * fp16), a regression guard rather than the issue's target, which it does not meet yet: no worse
+     * than when NCCL's protocol model was added (all 36: median 7.5%, worst 21.6%; the 24 held-out
+     * L40S and A100 rows 7.2% / 19.4%), with a point of slack; and every TP8 row, which a degree-blind
+     * NCCL latency put 13-35% off, within 20%.
+     */
+    @Test
+    void theTensorRtLlm090SetDoesNotLoseGround() throws IOException {
+        List<Result> results = replay("bench/fidelity/published-trtllm090.json");
+        String table = table(results);
+        List<Result> heldOut = results.stream().filter(r -> r.split().equals("heldout3")).toList();
+        assertThat(results).hasSize(36);
+        assertThat(heldOut).hasSize(24);
+        assertThat(median(results)).as("all: median%s", table).isLessThanOrEqualTo(0.085);
+        assertThat(worst(results)).as("all: worst%s", table).isLessThanOrEqualTo(0.225);
+        assertThat(median(heldOut)).as("heldout3: median%s", table).isLessThanOrEqualTo(0.08);
+        assertThat(worst(heldOut)).as("heldout3: worst%s", table).isLessThanOrEqualTo(0.205);
+        List<Result> tp8 = results.stream().filter(r -> r.id().contains("-tp8-")).toList();
+        assertThat(tp8).hasSize(4);
+        assertThat(worst(tp8)).as("TP8 rows: worst%s", table).isLessThanOrEqualTo(0.20);
+    }
+
+    /** Every case of {@code file} but the makespan ones, replayed. */
+    private List<Result> replay(String file) throws IOException {
+        JsonNode cases = JSON.readTree(Path.of(file).toFile()).path("cases");
+        List<Result> results = new ArrayList<>();
+        for (JsonNode c : cases) {
+            if (c.path("kind").asText().equals("serving-makespan")) {
+                continue;
+            }
+            results.add(new Result(c.path("id").asText(), c.path("split").asText(), c.path("measured").asDouble(),
+                    run(c)));
+        }
+        return results;
+    }
+
+    private static String table(List<Result> results) {
+        StringBuilder table = new StringBuilder();
+        for (Result r : results) {
+            table.append(String.format(Locale.ROOT, "%n%-48s %-8s %10.4g %10.4g %+6.1f%%", r.id(), r.split(), r.measured(),
+                    r.predicted(), 100 * r.error()));
+        }
+        return table.toString();
     }
 
     /** One case's prediction: its command as bench/fidelity.py runs it, the value at its extract path, scaled. */
