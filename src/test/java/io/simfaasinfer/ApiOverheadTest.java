@@ -49,12 +49,19 @@ class ApiOverheadTest {
         RequestRecord preset = run(one).get(0);
         assertThat(preset.ttftMs() - base.ttftMs()).isCloseTo(Engines.VLLM.apiIngressMs(), within(1e-9));
         assertThat(preset.e2eMs() - base.e2eMs()).isCloseTo(4, within(1e-9));
+        // and the sglang preset's 6.9 ms (tt-inference-server issue 3560), also all before scheduling
+        String[] sglang = {"workload.num_requests=1", "predictor.engine=sglang"};
+        RequestRecord sgBase = run(with(sglang, "predictor.api_ingress_ms=0", "predictor.api_egress_ms=0")).get(0);
+        RequestRecord sg = run(sglang).get(0);
+        assertThat(Engines.SGLANG.apiIngressMs()).isEqualTo(6.9);
+        assertThat(sg.ttftMs() - sgBase.ttftMs()).isCloseTo(6.9, within(1e-9));
+        assertThat(sg.firstScheduledMs() - sgBase.firstScheduledMs()).isCloseTo(6.9, within(1e-9));
     }
 
     @Test
     void underLoadTheSchedulerSeesEachRequestOnlyAfterIngress() {
         String[] load = with(LOAD, "predictor.engine=sglang");
-        List<RequestRecord> base = run(load);
+        List<RequestRecord> base = run(with(load, "predictor.api_ingress_ms=0", "predictor.api_egress_ms=0"));
         List<RequestRecord> api = run(with(load, "predictor.api_ingress_ms=25", "predictor.api_egress_ms=2"));
         assertThat(api).hasSameSizeAs(base);
         double maxQueue = 0;
@@ -74,8 +81,8 @@ class ApiOverheadTest {
 
     @Test
     void aZeroOverheadChangesNothing() {
-        // sglang's preset has none: setting 0 explicitly gives identical per-request results and figures
-        String[] load = with(LOAD, "predictor.engine=sglang");
+        // trtllm's preset has none: setting 0 explicitly gives identical per-request results and figures
+        String[] load = with(LOAD, "predictor.engine=trtllm");
         List<RequestRecord> r1 = new ArrayList<>();
         List<RequestRecord> r2 = new ArrayList<>();
         SimulationResult a = new Simulator(TestConfigs.of(load), Catalog.builtin(), null, r1::add).run();

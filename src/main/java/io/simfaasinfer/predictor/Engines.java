@@ -35,9 +35,14 @@ import java.util.Optional;
  * 4 ms of ingress, the one published measurement found of a vLLM OpenAI server against the same
  * engine offline (tenstorrent/tt-inference-server issue 190, 2025-05-08: Llama-3.3-70B, batch 32 of
  * 128-token prompts, mean TTFT 231 ms offline, 235 ms through the HTTP server, "+4 ms ... HTTP server
- * + ZMQ latency"); it is a TTFT difference, so it is put before scheduling and none after. SGLang's
- * tokenizer manager and TensorRT-LLM behind Triton / trtllm-serve: no reliable published figure
- * was found, so 0 (set {@code predictor.api_ingress_ms} / {@code api_egress_ms} to model them).
+ * + ZMQ latency"); it is a TTFT difference, so it is put before scheduling and none after. {@code sglang}
+ * 6.9 ms of ingress, from the one published measurement found of SGLang's front end around a forward
+ * of known length (tenstorrent/tt-inference-server issue 3560, 2026-05-18: SGLang over a mock device
+ * whose every forward busy-waits 2.632 ms, 128-token chat prompts one at a time: median TTFT 9.54 ms,
+ * so 6.9 ms outside the one prefill forward: HTTP, chat template, tokenizer manager, ZMQ, scheduling,
+ * detokenizer; a 2026 SGLang, through {@code /v1/chat/completions}), all of it put before scheduling as
+ * for vllm. TensorRT-LLM behind Triton / trtllm-serve: no reliable published figure was found, so 0
+ * (set {@code predictor.api_ingress_ms} / {@code api_egress_ms} to model it).
  */
 public final class Engines {
 
@@ -50,7 +55,7 @@ public final class Engines {
 
     public static final EngineModel SGLANG = new EngineModel("sglang",
             "SGLang: cuBLAS GEMMs, FlashInfer prefill and decode, CUDA graphs <= 160, overlapped Python host",
-            0, 64, 0.9, 0.85, 0, 0.3, 50, 2.25, 4, 160, 60, true, 0, 0);
+            0, 64, 0.9, 0.85, 0, 0.3, 50, 2.25, 4, 160, 60, true, 6.9, 0);
 
     public static final EngineModel TRTLLM = new EngineModel("trtllm",
             "TensorRT-LLM 0.5/0.6: TensorRT GEMMs, fused fmha, masked MHA decode (GQA KV re-read), C++ runtime",
