@@ -38,6 +38,34 @@ public final class Collectives {
     /** vLLM's custom all-reduce buffer (custom_all_reduce.py {@code max_size=8192 * 1024}). */
     public static final double CUSTOM_MAX_BYTES = 8.0 * 1024 * 1024;
 
+    /**
+     * NCCL's ring protocols with the constants of its cost model ({@code src/graph/tuning.cc}: {@code baseLat[Ring]},
+     * {@code hwLat[NVLINK|PCI][Ring]} per ring step, us; the fraction of the bus bandwidth each carries in an
+     * all-reduce; whether NCCL enables it on PCIe).
+     */
+    private enum Protocol {
+        LL(6.6, 0.6, 1.0, 0.25, true),
+        LL128(14.0, 1.9, 2.5, 0.92, false),
+        SIMPLE(8.4, 3.4, 5.7, 1.0, true);
+
+        final double baseUs;
+        final double nvlinkHopUs;
+        final double pcieHopUs;
+        final double bandwidthFraction;
+        final boolean onPcie;
+
+        Protocol(double baseUs, double nvlinkHopUs, double pcieHopUs, double bandwidthFraction, boolean onPcie) {
+            this.baseUs = baseUs;
+            this.nvlinkHopUs = nvlinkHopUs;
+            this.pcieHopUs = pcieHopUs;
+            this.bandwidthFraction = bandwidthFraction;
+            this.onPcie = onPcie;
+        }
+    }
+
+    /** The protocols, immutable (indexed in the hot path: no iterator, no array copy). */
+    private static final java.util.List<Protocol> PROTOCOLS = java.util.List.of(Protocol.values());
+
     private final int n;
     private final boolean custom;
     private final boolean pcie;
@@ -109,28 +137,17 @@ public final class Collectives {
             return alphaSec + ring * bytes / busBytesPerSec;
         }
         int steps = 2 * (n - 1);
-        double[] hop = pcie ? NCCL_PCI_HOP_US : NCCL_NVLINK_HOP_US;
         double best = Double.MAX_VALUE;
-        for (int p = 0; p < NCCL_BASE_US.length; p++) {
-            if (p == LL128 && pcie) {
+        for (int i = 0; i < PROTOCOLS.size(); i++) {
+            Protocol p = PROTOCOLS.get(i);
+            if (pcie && !p.onPcie) {
                 continue;   // NCCL enables LL128 on NVLink only
             }
-            best = Math.min(best, (NCCL_BASE_US[p] + steps * hop[p]) * 1e-6
-                    + ring * bytes / (busBytesPerSec * NCCL_BW_FRACTION[p]));
+            double hopUs = pcie ? p.pcieHopUs : p.nvlinkHopUs;
+            best = Math.min(best, (p.baseUs + steps * hopUs) * 1e-6 + ring * bytes / (busBytesPerSec * p.bandwidthFraction));
         }
         return best;
     }
-
-    /** NCCL protocols, in the order of its tables: LL, LL128, Simple. */
-    private static final int LL128 = 1;
-    /** NCCL {@code baseLat[Ring]}: LL, LL128, Simple, us. */
-    private static final double[] NCCL_BASE_US = {6.6, 14.0, 8.4};
-    /** NCCL {@code hwLat[NVLINK][Ring]}, per ring step, us. */
-    private static final double[] NCCL_NVLINK_HOP_US = {0.6, 1.9, 3.4};
-    /** NCCL {@code hwLat[PCI][Ring]}, per ring step, us. */
-    private static final double[] NCCL_PCI_HOP_US = {1.0, 2.5, 5.7};
-    /** Fraction of the bus bandwidth each protocol carries in an all-reduce (LL 1/4, LL128 0.92, Simple 1). */
-    private static final double[] NCCL_BW_FRACTION = {0.25, 0.92, 1.0};
 
     public int n() {
         return n;
