@@ -34,13 +34,26 @@ import java.util.List;
  *                                handling, tokenisation and hand-off to the engine, ms ({@link ApiOverhead})
  * @param apiEgressMs             per request, after the engine emits a token until the client has it:
  *                                detokenisation and streaming out, ms; added to TTFT and E2E
+ * @param fp8                     the engine's fp8 (W8A8) path beyond its kernels ({@link Fp8Kernels};
+ *                                {@link Fp8Kernels#NONE} where none was fitted)
  */
 public record EngineModel(String name, String description, double gemmHalfTokens, int gemmTileTokens,
                           double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
                           double gpuOverheadMs,
                           double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
                           int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce,
-                          double apiIngressMs, double apiEgressMs) {
+                          double apiIngressMs, double apiEgressMs, Fp8Kernels fp8) {
+
+    /** A preset without an fp8 departure ({@link Fp8Kernels#NONE}). */
+    public EngineModel(String name, String description, double gemmHalfTokens, int gemmTileTokens,
+                       double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
+                       double gpuOverheadMs, double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
+                       int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce,
+                       double apiIngressMs, double apiEgressMs) {
+        this(name, description, gemmHalfTokens, gemmTileTokens, attentionRelative, decodeMemoryEfficiency,
+                gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs, hostPerSequenceUs, cudaGraphMaxBatch,
+                eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, Fp8Kernels.NONE);
+    }
 
     /** Engine names the configuration accepts ({@code none}: the plain roofline/profile, no engine). */
     public static final List<String> NAMES = List.of("none", "vllm", "sglang", "trtllm", "trtllm-xqa");
@@ -52,7 +65,7 @@ public record EngineModel(String name, String description, double gemmHalfTokens
     public KernelModel kernels(GpuSpec gpu, double fallbackGemmEfficiency) {
         double gemm = gpu.gemmEfficiency() > 0 ? gpu.gemmEfficiency() : fallbackGemmEfficiency;
         return new KernelModel(gemm, gemmHalfTokens, gemmTileTokens, Math.min(1, gemm * attentionRelative),
-                decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce);
+                decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce, fp8);
     }
 
     /**
@@ -65,11 +78,11 @@ public record EngineModel(String name, String description, double gemmHalfTokens
      * compute and memory efficiencies (the GEMMs' and the attention's own) are kept: the engine's
      * kernel efficiencies are not applied, since its GEMM m0 and the catalog {@code gemm_efficiency} were
      * fitted on published measurements of particular GPUs. What is the structure of the engine's kernels
-     * rather than an efficiency is the engine's: its all-reduce kernel and its decode attention's GQA
-     * re-reads.
+     * rather than an efficiency is the engine's: its all-reduce kernel, its decode attention's GQA
+     * re-reads and its fp8 path ({@link Fp8Kernels}).
      */
     public RooflinePredictor overCalibrated(RooflinePredictor calibrated) {
-        KernelModel kernels = calibrated.kernels().withEngineKernels(gqaKvRereadFraction, customAllReduce);
+        KernelModel kernels = calibrated.kernels().withEngineKernels(gqaKvRereadFraction, customAllReduce, fp8);
         return new RooflinePredictor(calibrated.model(), calibrated.gpu(), calibrated.tp(), params(calibrated.params()),
                 kernels, calibrated.elementwise().isNone() ? ElementwiseTraffic.NONE : ElementwiseTraffic.FUSED_ENGINE);
     }

@@ -28,7 +28,8 @@ import java.util.Optional;
  *       ({@code TRTLLM_ENABLE_XQA=1}); the XQA blog says they ship with 0.8.</li>
  *   <li>{@code trtllm-xqa}: the same with the XQA generation kernel (0.8 and later; its blog,
  *       docs/source/blogs/XQA-kernel.md: 2.4x Llama-70B throughput on an H200 within the same latency
- *       budget): each KV head read once for its group, as FlashAttention and FlashInfer do.</li>
+ *       budget): each KV head read once for its group, as FlashAttention and FlashInfer do; and, for fp8
+ *       models, TensorRT-LLM 0.9's fp8 path ({@link #TRTLLM_09_FP8}, fitted).</li>
  * </ul>
  *
  * <p>Per-request API overhead ({@link ApiOverhead}; docs/fidelity.md "API overhead"): {@code vllm}
@@ -61,10 +62,21 @@ public final class Engines {
             "TensorRT-LLM 0.5/0.6: TensorRT GEMMs, fused fmha, masked MHA decode (GQA KV re-read), C++ runtime",
             110, 64, 1.0, 0.85, 0.34, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0);
 
-    /** {@link #TRTLLM} with the XQA generation kernel of TensorRT-LLM 0.8 and later: each KV head read once. */
+    /**
+     * TensorRT-LLM 0.9's fp8 path, FITTED on the 12 H100 FP8 rows of bench/fidelity/published-trtllm090.json
+     * (set 3's fit split; docs/fidelity.md "TensorRT-LLM 0.9 fp8 path"): fp8 GEMMs at 1.15 x the GPU's bf16
+     * GEMM fraction of their peak, and 50 us per layer of fixed context-phase time (what the batch-1 first
+     * tokens show beyond the GEMMs on H100, H200 and L40S alike; the kernels behind it are not identified).
+     */
+    public static final Fp8Kernels TRTLLM_09_FP8 = new Fp8Kernels(1.15, 50);
+
+    /**
+     * {@link #TRTLLM} with the XQA generation kernel of TensorRT-LLM 0.8 and later (each KV head read once)
+     * and TensorRT-LLM 0.9's fp8 path ({@link #TRTLLM_09_FP8}).
+     */
     public static final EngineModel TRTLLM_XQA = new EngineModel("trtllm-xqa",
-            "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once)",
-            110, 64, 1.0, 0.85, 0, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0);
+            "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once), 0.9 fp8 path",
+            110, 64, 1.0, 0.85, 0, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_09_FP8);
 
     /** The preset of {@code name}; empty for {@code none} and unknown names. */
     public static Optional<EngineModel> find(String name) {

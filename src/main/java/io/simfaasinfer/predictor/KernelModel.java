@@ -23,12 +23,22 @@ package io.simfaasinfer.predictor;
  *                                   TensorRT-LLM's XQA), up to 1 for one that reads it per query head
  *                                   with no reuse
  * @param customAllReduce            small all-reduces through the engine's custom NVLink kernel
+ * @param fp8                        the engine's fp8 path beyond these kernels ({@link Fp8Kernels#NONE}: none)
  */
 public record KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemmTileTokens,
                           double prefillAttentionEfficiency, double decodeMemoryEfficiency,
-                          double gqaKvRereadFraction, boolean customAllReduce) {
+                          double gqaKvRereadFraction, boolean customAllReduce, Fp8Kernels fp8) {
+
+    /** Kernels without an fp8 departure ({@link Fp8Kernels#NONE}). */
+    public KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemmTileTokens,
+                       double prefillAttentionEfficiency, double decodeMemoryEfficiency,
+                       double gqaKvRereadFraction, boolean customAllReduce) {
+        this(gemmEfficiency, gemmHalfTokens, gemmTileTokens, prefillAttentionEfficiency, decodeMemoryEfficiency,
+                gqaKvRereadFraction, customAllReduce, Fp8Kernels.NONE);
+    }
 
     public KernelModel {
+        java.util.Objects.requireNonNull(fp8, "fp8");
         if (!(gemmEfficiency > 0 && gemmEfficiency <= 1) || !(prefillAttentionEfficiency > 0 && prefillAttentionEfficiency <= 1)
                 || !(decodeMemoryEfficiency > 0 && decodeMemoryEfficiency <= 1)) {
             throw new IllegalArgumentException("kernel efficiencies must be in (0, 1]");
@@ -41,10 +51,15 @@ public record KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemm
         }
     }
 
-    /** These kernels with the engine's all-reduce choice and GQA decode re-reads instead of their own. */
-    public KernelModel withEngineKernels(double gqaKvRereadFraction, boolean customAllReduce) {
+    /** These kernels with the engine's all-reduce choice, GQA decode re-reads and fp8 path instead of their own. */
+    public KernelModel withEngineKernels(double gqaKvRereadFraction, boolean customAllReduce, Fp8Kernels fp8) {
         return new KernelModel(gemmEfficiency, gemmHalfTokens, gemmTileTokens, prefillAttentionEfficiency,
-                decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce);
+                decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce, fp8);
+    }
+
+    /** The fraction of the fp8 peak the fp8 GEMMs reach at large M: {@code gemmEfficiency x fp8.gemmScale}, at most 1. */
+    public double fp8GemmEfficiency() {
+        return Math.min(1, gemmEfficiency * fp8.gemmScale());
     }
 
     /**

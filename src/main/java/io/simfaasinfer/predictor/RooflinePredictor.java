@@ -43,6 +43,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
     private final double attnFlopsPerSec;  // effective, one GPU, bf16 (prefill attention)
     private final double decodeBytesPerSec; // effective, one GPU (paged decode attention)
     private final double linearFlopsPerSec; // effective, one GPU, in the linear layers' dtype
+    private final double fp8PrefillSec;     // the engine's fixed fp8 context-phase time, all layers
     private final double bytesPerSec;      // effective, one GPU
     private final double linearFlopsPerTokenPerLayer;   // one GPU
     private final double linearWeightBytesPerLayer;     // one GPU
@@ -93,8 +94,12 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         long kvDim = (long) model.numKvHeads() * model.headDim();
         long m = model.intermediateSize();
         this.flopsPerSec = gpu.peakFlops() * params.computeEfficiency();
-        // fp8 (W8A8) GEMMs run on the fp8 tensor cores at the same fraction of their peak
-        this.linearFlopsPerSec = gpu.peakFlops(model.gemmDtype()) * kernels.gemmEfficiency();
+        // fp8 (W8A8) GEMMs run on the fp8 tensor cores at the same fraction of their peak, times the
+        // engine's fp8 GEMM scale (Fp8Kernels); an fp8 context phase pays the engine's fixed time per layer
+        boolean fp8 = model.gemmDtype() == io.simfaasinfer.catalog.Dtype.FP8;
+        this.linearFlopsPerSec = gpu.peakFlops(model.gemmDtype())
+                * (fp8 ? kernels.fp8GemmEfficiency() : kernels.gemmEfficiency());
+        this.fp8PrefillSec = fp8 ? model.numLayers() * kernels.fp8().prefillUsPerLayer() * 1e-6 : 0;
         this.attnFlopsPerSec = gpu.peakFlops() * kernels.prefillAttentionEfficiency();
         this.decodeBytesPerSec = gpu.memoryBandwidthBytes() * kernels.decodeMemoryEfficiency();
         this.bytesPerSec = gpu.memoryBandwidthBytes() * params.memoryEfficiency();
@@ -133,6 +138,9 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         double linearBytes = layers * (linearWeightBytesPerLayer + tokens * activationBytesPerTokenPerLayer);
         double linearSec = Math.max(layers * kernels.gemmTokens(tokens) * linearFlopsPerTokenPerLayer / linearFlopsPerSec,
                 linearBytes / bytesPerSec);
+        if (anyPrefill) {
+            linearSec += fp8PrefillSec;
+        }
         if (elementwiseBytesPerTokenPerLayer > 0) {
             double ew = layers * tokens * elementwiseBytesPerTokenPerLayer;
             linearSec += ew / bytesPerSec;
