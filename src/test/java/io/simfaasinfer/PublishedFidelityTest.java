@@ -41,8 +41,8 @@ class PublishedFidelityTest {
     void thePublishedSetStaysWithinTheTarget() throws IOException {
         List<Result> results = replay("bench/fidelity/published.json");
         String table = table(results);
-        List<Result> fit = results.stream().filter(r -> r.split().equals("fit")).toList();
-        List<Result> heldOut = results.stream().filter(r -> r.split().equals("heldout")).toList();
+        List<Result> fit = split(results, "fit");
+        List<Result> heldOut = split(results, "heldout");
         assertThat(fit).hasSize(10);
         assertThat(heldOut).hasSize(6);
         assertThat(median(results)).as("all: median%s", table).isLessThanOrEqualTo(0.05);
@@ -62,8 +62,8 @@ class PublishedFidelityTest {
     void theTensorRtLlm090SetDoesNotLoseGround() throws IOException {
         List<Result> results = replay("bench/fidelity/published-trtllm090.json");
         String table = table(results);
-        List<Result> heldOut = results.stream().filter(r -> r.split().equals("heldout3")).toList();
-        List<Result> fit = results.stream().filter(r -> r.split().equals("fit")).toList();
+        List<Result> heldOut = split(results, "heldout3");
+        List<Result> fit = split(results, "fit");
         assertThat(results).hasSize(36);
         assertThat(heldOut).hasSize(24);
         assertThat(fit).hasSize(12);
@@ -90,6 +90,10 @@ class PublishedFidelityTest {
                     run(c)));
         }
         return results;
+    }
+
+    private static List<Result> split(List<Result> results, String split) {
+        return results.stream().filter(r -> r.split().equals(split)).toList();
     }
 
     private static String table(List<Result> results) {

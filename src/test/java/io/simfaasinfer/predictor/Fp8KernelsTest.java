@@ -4,11 +4,11 @@ import io.simfaasinfer.catalog.Catalog;
 import io.simfaasinfer.catalog.Dtype;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.catalog.ModelSpec;
-import io.simfaasinfer.scheduler.Batch;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.simfaasinfer.predictor.SimpleBatchForTest.decodes;
 import static org.assertj.core.api.Assertions.within;
 
 /** An engine's fp8 path ({@link Fp8Kernels}): faster fp8 GEMMs, a fixed context-phase cost per layer, fp8 only. */
@@ -28,20 +28,6 @@ class Fp8KernelsTest {
         return new RooflinePredictor(model, H100, 2, e.params(RooflineParams.DEFAULTS), with);
     }
 
-    private static Batch prefill(int tokens) {
-        Batch b = new Batch();
-        b.addPrefill(null, tokens, 0);
-        return b;
-    }
-
-    private static Batch decodes(int n, int context) {
-        Batch b = new Batch();
-        for (int i = 0; i < n; i++) {
-            b.addDecode(null, context);
-        }
-        return b;
-    }
-
     @Test
     void theTrtllmXqaPresetCarriesTheFittedFp8PathAndTheOthersNone() {
         assertThat(Engines.TRTLLM_XQA.fp8()).isEqualTo(new Fp8Kernels(1.15, 50));
@@ -53,8 +39,8 @@ class Fp8KernelsTest {
 
     @Test
     void aComputeBoundFp8PrefillRunsItsGemmsFasterByTheScaleAndPaysTheFixedTimePerLayer() {
-        Breakdown none = predictor(FP8_70B, Fp8Kernels.NONE).predict(prefill(16384));
-        Breakdown fit = predictor(FP8_70B, FITTED).predict(prefill(16384));
+        Breakdown none = predictor(FP8_70B, Fp8Kernels.NONE).predict(SimpleBatchForTest.prefill(16384, 0));
+        Breakdown fit = predictor(FP8_70B, FITTED).predict(SimpleBatchForTest.prefill(16384, 0));
         double fixedMs = 80 * 50 / 1000.0;
         assertThat(fit.linearMs() - fixedMs).isCloseTo(none.linearMs() / 1.15, within(none.linearMs() * 1e-9));
         // nothing else moves
@@ -79,7 +65,7 @@ class Fp8KernelsTest {
 
     @Test
     void aSixteenBitModelIgnoresTheFp8Path() {
-        for (Batch b : new Batch[] {prefill(128), prefill(16384), decodes(256, 1024)}) {
+        for (BatchView b : new BatchView[] {SimpleBatchForTest.prefill(128, 0), SimpleBatchForTest.prefill(16384, 0), decodes(256, 1024)}) {
             assertThat(predictor(BF16_70B, FITTED).predict(b)).isEqualTo(predictor(BF16_70B, Fp8Kernels.NONE).predict(b));
         }
     }

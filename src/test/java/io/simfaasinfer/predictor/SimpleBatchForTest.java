@@ -26,6 +26,13 @@ public final class SimpleBatchForTest implements BatchView {
         return new SimpleBatchForTest(new int[0], new int[0], new int[] {context});
     }
 
+    /** {@code n} decodes, each over {@code context} cached tokens. */
+    public static SimpleBatchForTest decodes(int n, int context) {
+        int[] dc = new int[n];
+        java.util.Arrays.fill(dc, context);
+        return new SimpleBatchForTest(new int[0], new int[0], dc);
+    }
+
     @Override public int numPrefills() { return prefillTokens.length; }
     @Override public int prefillTokens(int i) { return prefillTokens[i]; }
     @Override public int prefillContext(int i) { return prefillContext[i]; }
