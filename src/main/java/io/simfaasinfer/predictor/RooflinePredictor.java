@@ -99,7 +99,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         boolean fp8 = model.gemmDtype() == io.simfaasinfer.catalog.Dtype.FP8;
         this.linearFlopsPerSec = gpu.peakFlops(model.gemmDtype())
                 * (fp8 ? kernels.fp8GemmEfficiency() : kernels.gemmEfficiency());
-        this.fp8PrefillSec = fp8 ? model.numLayers() * kernels.fp8().prefillUsPerLayer() * 1e-6 : 0;
+        this.fp8PrefillSec = fp8 ? layers * kernels.fp8().prefillUsPerLayer() * 1e-6 : 0;
         this.attnFlopsPerSec = gpu.peakFlops() * kernels.prefillAttentionEfficiency();
         this.decodeBytesPerSec = gpu.memoryBandwidthBytes() * kernels.decodeMemoryEfficiency();
         this.bytesPerSec = gpu.memoryBandwidthBytes() * params.memoryEfficiency();
