@@ -25,11 +25,12 @@ import java.util.Optional;
  *       query heads' reads go to HBM again (fitted; 3.4 reads per K/V element for Llama-2-70B's groups
  *       of 8). "MMHA optimization for MQA and GQA" reached the main branch on 2023-12-01 (NVIDIA/TensorRT-LLM
  *       pull request 524); the v0.6.1 documentation calls the XQA kernels experimental
- *       ({@code TRTLLM_ENABLE_XQA=1}); the XQA blog says they ship with 0.8.</li>
+ *       ({@code TRTLLM_ENABLE_XQA=1}); the XQA blog says they ship with 0.8. fp8 models take
+ *       TensorRT-LLM's fp8 path ({@link #TRTLLM_FP8}, fitted on 0.9).</li>
  *   <li>{@code trtllm-xqa}: the same with the XQA generation kernel (0.8 and later; its blog,
  *       docs/source/blogs/XQA-kernel.md: 2.4x Llama-70B throughput on an H200 within the same latency
- *       budget): each KV head read once for its group, as FlashAttention and FlashInfer do; and, for fp8
- *       models, TensorRT-LLM 0.9's fp8 path ({@link #TRTLLM_09_FP8}, fitted).</li>
+ *       budget): each KV head read once for its group, as FlashAttention and FlashInfer do; the same fp8
+ *       path.</li>
  * </ul>
  *
  * <p>Per-request API overhead ({@link ApiOverhead}; docs/fidelity.md "API overhead"): {@code vllm}
@@ -58,25 +59,27 @@ public final class Engines {
             "SGLang: cuBLAS GEMMs, FlashInfer prefill and decode, CUDA graphs <= 160, overlapped Python host",
             0, 64, 0.9, 0.85, 0, 0.3, 50, 2.25, 4, 160, 60, true, 6.9, 0);
 
-    public static final EngineModel TRTLLM = new EngineModel("trtllm",
-            "TensorRT-LLM 0.5/0.6: TensorRT GEMMs, fused fmha, masked MHA decode (GQA KV re-read), C++ runtime",
-            110, 64, 1.0, 0.85, 0.34, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0);
-
     /**
-     * TensorRT-LLM 0.9's fp8 path, FITTED on the 12 H100 FP8 rows of bench/fidelity/published-trtllm090.json
-     * (set 3's fit split; docs/fidelity.md "TensorRT-LLM 0.9 fp8 path"): fp8 GEMMs at 1.15 x the GPU's bf16
-     * GEMM fraction of their peak, and 50 us per layer of fixed context-phase time (what the batch-1 first
-     * tokens show beyond the GEMMs on H100, H200 and L40S alike; the kernels behind it are not identified).
+     * TensorRT-LLM's fp8 path, FITTED on the 12 H100 FP8 rows of bench/fidelity/published-trtllm090.json
+     * (set 3's fit split, TensorRT-LLM 0.9; docs/fidelity.md "TensorRT-LLM fp8 path"): fp8 GEMMs at 1.15 x
+     * the GPU's bf16 GEMM fraction of their peak, and 50 us per layer of fixed context-phase time (what the
+     * batch-1 first tokens show beyond the GEMMs on H100, H200 and L40S alike; the kernels behind it are not
+     * identified). Carried unchanged to the 0.5/0.6 preset ({@link #TRTLLM}): the v0.5 first tokens had shown
+     * the same short-prefill deficit on every fp8 GPU before the fit (docs/fidelity.md, set 2).
      */
-    public static final Fp8Kernels TRTLLM_09_FP8 = new Fp8Kernels(1.15, 50);
+    public static final Fp8Kernels TRTLLM_FP8 = new Fp8Kernels(1.15, 50);
+
+    public static final EngineModel TRTLLM = new EngineModel("trtllm",
+            "TensorRT-LLM 0.5/0.6: TensorRT GEMMs, fused fmha, masked MHA decode (GQA KV re-read), C++ runtime, fp8 path",
+            110, 64, 1.0, 0.85, 0.34, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_FP8);
 
     /**
      * {@link #TRTLLM} with the XQA generation kernel of TensorRT-LLM 0.8 and later (each KV head read once)
-     * and TensorRT-LLM 0.9's fp8 path ({@link #TRTLLM_09_FP8}).
+     * and the same fp8 path ({@link #TRTLLM_FP8}).
      */
     public static final EngineModel TRTLLM_XQA = new EngineModel("trtllm-xqa",
-            "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once), 0.9 fp8 path",
-            110, 64, 1.0, 0.85, 0, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_09_FP8);
+            "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once), fp8 path",
+            110, 64, 1.0, 0.85, 0, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_FP8);
 
     /** The preset of {@code name}; empty for {@code none} and unknown names. */
     public static Optional<EngineModel> find(String name) {

@@ -18,7 +18,7 @@ class Fp8KernelsTest {
     private static final GpuSpec H100 = C.gpu("h100-80gb");
     private static final ModelSpec FP8_70B = C.model("llama-2-70b").withDtypes(Dtype.FP8, Dtype.FP8);
     private static final ModelSpec BF16_70B = C.model("llama-2-70b");
-    private static final Fp8Kernels FITTED = Engines.TRTLLM_09_FP8;
+    private static final Fp8Kernels FITTED = Engines.TRTLLM_FP8;
 
     private static RooflinePredictor predictor(ModelSpec model, Fp8Kernels fp8) {
         EngineModel e = Engines.TRTLLM_XQA;
@@ -29,12 +29,13 @@ class Fp8KernelsTest {
     }
 
     @Test
-    void theTrtllmXqaPresetCarriesTheFittedFp8PathAndTheOthersNone() {
+    void bothTensorRtLlmPresetsCarryTheFittedFp8PathAndTheOthersNone() {
         assertThat(Engines.TRTLLM_XQA.fp8()).isEqualTo(new Fp8Kernels(1.15, 50));
-        assertThat(Engines.TRTLLM.fp8()).isEqualTo(Fp8Kernels.NONE);
+        assertThat(Engines.TRTLLM.fp8()).isEqualTo(FITTED);
         assertThat(Engines.VLLM.fp8()).isEqualTo(Fp8Kernels.NONE);
         assertThat(Engines.SGLANG.fp8()).isEqualTo(Fp8Kernels.NONE);
         assertThat(Engines.TRTLLM_XQA.kernels(H100, 0.45).fp8()).isEqualTo(FITTED);
+        assertThat(Engines.TRTLLM.kernels(H100, 0.45).fp8()).isEqualTo(FITTED);
     }
 
     @Test
