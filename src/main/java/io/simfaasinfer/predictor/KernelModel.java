@@ -71,6 +71,20 @@ public record KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemm
         return decodeKvReads(queryHeads, kvHeads, gqaKvRereadFraction);
     }
 
+    /**
+     * Bytes per cached K/V element that each re-read of {@link #decodeKvReads} costs, for a cache stored in
+     * {@code kvBytesPerElement} bytes: the 16-bit width (2) also for an 8-bit cache. The first read comes
+     * from HBM at the storage width; the further passes of a kernel that reads a KV head once per query
+     * head (TensorRT-LLM's masked MHA before XQA: one thread block per sequence and query head) do the
+     * same work per element whatever the width: its loads are "always 16 bytes (8 bytes for 8bit cache)",
+     * i.e. the same number of load instructions per element, and an fp8 element is converted to fp32
+     * before its dot product (NVIDIA/TensorRT-LLM {@code decoderMaskedMultiheadAttentionTemplate.h}). The
+     * re-read fraction was fitted on a 16-bit cache, so 16-bit pricing keeps it one quantity for both.
+     */
+    public static int decodeKvRereadBytes(int kvBytesPerElement) {
+        return Math.max(kvBytesPerElement, 2);
+    }
+
     /** {@link #decodeKvReads(int, int)} of a kernel whose re-read fraction is {@code rereadFraction}. */
     public static double decodeKvReads(int queryHeads, int kvHeads, double rereadFraction) {
         double g = kvHeads > 0 ? (double) queryHeads / kvHeads : 1;

@@ -13,7 +13,8 @@ import io.simfaasinfer.catalog.ModelSpec;
  *       c cached ones (quadratic in the prompt);</li>
  *   <li>decode attention: reads every cached K/V of every decoding sequence (more than once with
  *       grouped-query attention under a kernel that re-reads a KV head per query head,
- *       {@link KernelModel#decodeKvReads});</li>
+ *       {@link KernelModel#decodeKvReads}, the further passes priced per element at 16 bits,
+ *       {@link KernelModel#decodeKvRereadBytes});</li>
  *   <li>LM head: logits for the last token of each sequence;</li>
  *   <li>TP communication: two all-reduces of tokens x hidden per layer and one after the embedding,
  *       each as the engines run it ({@link Collectives});</li>
@@ -112,8 +113,11 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         this.elementwiseBytesPerTokenPerLayer = elementwise.bytesPerTokenPerLayer(model, tp);
         this.attnFlopsPerPairPerLayer = 4.0 * model.numHeads() * model.headDim() / tp;
         this.kvBytesPerTokenPerLayer = 2.0 * kvDim * kvb / tp;
+        // One read of the cache at its storage width; the further passes of a kernel that re-reads a KV
+        // head per query head cost per element what a 16-bit cache costs (KernelModel#decodeKvRereadBytes).
         this.decodeKvBytesPerTokenPerLayer = kvBytesPerTokenPerLayer
-                * kernels.decodeKvReads(model.numHeads(), model.numKvHeads());
+                + (kernels.decodeKvReads(model.numHeads(), model.numKvHeads()) - 1)
+                * 2.0 * kvDim * KernelModel.decodeKvRereadBytes(kvb) / tp;
         this.lmHeadFlopsPerSeq = 2.0 * model.lmHeadParams() / tp;
         this.lmHeadWeightBytes = (double) model.lmHeadParams() * b / tp;
         this.allReduceBytesPerToken = (double) h * b;

@@ -85,6 +85,35 @@ class GqaDecodeRereadTest {
     }
 
     /**
+     * An fp8 KV cache halves the one read from HBM, not the re-reads: their time is the same as with a
+     * 16-bit cache (the masked MHA kernel's work per element does not shrink with the width,
+     * {@link KernelModel#decodeKvRereadBytes}), so with a fitted fraction of 0.34 the fp8 decode attention is
+     * (0.5 + 7 x 0.34) / (1 + 7 x 0.34) of the bf16 one, where the XQA kernel (no re-reads) halves it.
+     */
+    @Test
+    void anFp8CacheHalvesTheFirstReadButNotTheRereads() {
+        assertThat(KernelModel.decodeKvRereadBytes(1)).isEqualTo(2);
+        assertThat(KernelModel.decodeKvRereadBytes(2)).isEqualTo(2);
+        assertThat(KernelModel.decodeKvRereadBytes(4)).isEqualTo(4);
+        ModelSpec kv8 = L70.withDtypes(null, io.simfaasinfer.catalog.Dtype.FP8);
+        SimpleBatch b = SimpleBatch.of(new int[0], new int[0], new int[] {1100, 2000, 900, 1500});
+        double reads = 1 + 7 * 0.34;
+        for (String engine : List.of("trtllm", "trtllm-xqa")) {
+            Breakdown bf16 = build("roofline", engine, L70, H100, 4).predict(b);
+            Breakdown fp8 = build("roofline", engine, kv8, H100, 4).predict(b);
+            double expected = engine.equals("trtllm") ? (0.5 + (reads - 1)) / reads : 0.5;
+            assertThat(fp8.decodeAttentionMs() / bf16.decodeAttentionMs()).as(engine).isCloseTo(expected, within(1e-9));
+            assertThat(fp8.linearMs()).as(engine).isEqualTo(bf16.linearMs());
+        }
+        Breakdown pre = build("roofline", "trtllm", kv8, H100, 4).predict(b);
+        Breakdown xqa = build("roofline", "trtllm-xqa", kv8, H100, 4).predict(b);
+        Breakdown pre16 = build("roofline", "trtllm", L70, H100, 4).predict(b);
+        Breakdown xqa16 = build("roofline", "trtllm-xqa", L70, H100, 4).predict(b);
+        assertThat(pre.decodeAttentionMs() - xqa.decodeAttentionMs())
+                .isCloseTo(pre16.decodeAttentionMs() - xqa16.decodeAttentionMs(), within(1e-9));
+    }
+
+    /**
      * TensorRT-LLM v0.6.1 docs/source/performance.md, A100, LLaMA 70B TP4, static batches (out tok/s
      * per GPU): batch 240, 128 in / 2048 out, 525 (the fit case of the re-read fraction; +38% with each KV
      * head read once) and batch 1280, 128 / 128, 670 (held out: short contexts, little attention).
