@@ -56,7 +56,7 @@ public record EngineModel(String name, String description, double gemmHalfTokens
     }
 
     /** Engine names the configuration accepts ({@code none}: the plain roofline/profile, no engine). */
-    public static final List<String> NAMES = List.of("none", "vllm", "sglang", "trtllm", "trtllm-xqa");
+    public static final List<String> NAMES = List.of("none", "vllm", "vllm-0.5", "sglang", "trtllm", "trtllm-xqa");
 
     /**
      * The kernel model of this engine on {@code gpu}: GEMMs at the GPU's {@code gemm_efficiency}

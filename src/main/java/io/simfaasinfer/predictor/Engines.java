@@ -14,6 +14,8 @@ import java.util.Optional;
  *       run eagerly; the Python scheduler, input preparation and sampler run between GPU steps
  *       (not overlapped in V0: the vLLM v0.6.0 blog measured them at a large share of each step);
  *       custom all-reduce ({@code custom_all_reduce.cuh}).</li>
+ *   <li>{@code vllm-0.5}: vLLM V0 before 0.6.0, the same kernels with 0.5's far larger host time per
+ *       running sequence ({@link #VLLM_05}).</li>
  *   <li>{@code sglang}: SGLang (0.3, Sept 2024): FlashInfer prefill/decode kernels, CUDA graphs for
  *       decode batches up to {@code cuda_graph_max_bs} (160 by default then), an overlapped but
  *       Python scheduler; same custom all-reduce kernel.</li>
@@ -55,6 +57,21 @@ public final class Engines {
             "vLLM V0: cuBLAS GEMMs, FlashAttention-2 prefill, paged decode, CUDA graphs <= 256, Python host",
             0, 64, 0.85, 0.80, 0, 0.3, 50, 0.81, 6, 256, 60, true, 4, 0);
 
+    /**
+     * vLLM V0 before 0.6.0 (mid-2024, 0.5.x): {@link #VLLM} with the host time between steps of an engine
+     * without 0.6.0's asynchronous output processing and CPU work cut (vLLM v0.6.0 blog, 2024-09-05: in
+     * v0.5.3, Llama 3 8B on one H100, scheduling and input preparation took 29% of the time against 38% of
+     * GPU execution). Its per-sequence term is the one published figure found with a batch size: "the time
+     * between two step ... sampling time, prepare input time, process_model_output time, and scheduler
+     * time. When BS is 200, all this together can be 20ms" (vllm-project/vllm issue 6801, comment of
+     * 2024-08-08, vLLM main of that week), i.e. (20 - 0.81) ms / 200 = 96 us per running sequence over the
+     * same 0.81 ms per step. Everything else as {@link #VLLM}. Not fitted: checked on one held-out case
+     * (docs/fidelity.md, "vLLM before 0.6").
+     */
+    public static final EngineModel VLLM_05 = new EngineModel("vllm-0.5",
+            "vLLM V0 before 0.6 (0.5.x): as vllm, with the synchronous host time between steps of 0.5 (96 us/seq)",
+            0, 64, 0.85, 0.80, 0, 0.3, 50, 0.81, 96, 256, 60, true, 4, 0);
+
     public static final EngineModel SGLANG = new EngineModel("sglang",
             "SGLang: cuBLAS GEMMs, FlashInfer prefill and decode, CUDA graphs <= 160, overlapped Python host",
             0, 64, 0.9, 0.85, 0, 0.3, 50, 2.25, 4, 160, 60, true, 6.9, 0);
@@ -88,6 +105,7 @@ public final class Engines {
         }
         return switch (name) {
             case "vllm" -> Optional.of(VLLM);
+            case "vllm-0.5" -> Optional.of(VLLM_05);
             case "sglang" -> Optional.of(SGLANG);
             case "trtllm", "tensorrt-llm" -> Optional.of(TRTLLM);
             case "trtllm-xqa" -> Optional.of(TRTLLM_XQA);

@@ -74,10 +74,34 @@ class EngineModelTest {
         assertThat(p.predict(big).totalMs()).isCloseTo(gpu.predict(big).totalMs() + 0.51, within(1e-9));
     }
 
+    /**
+     * vLLM before 0.6 ({@code vllm-0.5}) is the vllm preset with 96 us of host time per running sequence:
+     * 20 ms between two steps at 200 sequences, the figure of vllm-project/vllm issue 6801 it is taken from;
+     * the GPU side of every iteration is the vllm preset's.
+     */
+    @Test
+    void vllmBefore06PaysTwentyMillisecondsOfHostTimeAtTwoHundredSequences() {
+        GpuSpec h100 = CATALOG.gpu("h100-80gb");
+        ExecutionTimePredictor v06 = PredictorFactory.build(cfg("roofline", "vllm"), L7, h100, 1, CATALOG).predictor();
+        ExecutionTimePredictor v05 = PredictorFactory.build(cfg("roofline", "vllm-0.5"), L7, h100, 1, CATALOG).predictor();
+        assertThat(Engines.VLLM_05.hostIterationMs() + 200 * Engines.VLLM_05.hostPerSequenceUs() / 1000)
+                .isCloseTo(20.0, within(0.02));
+        for (int n : new int[] {1, 8, 200, 256}) {
+            int[] ctx = new int[n];
+            java.util.Arrays.fill(ctx, 500);
+            SimpleBatch b = SimpleBatch.of(new int[0], new int[0], ctx);
+            assertThat(v05.predict(b).totalMs() - v06.predict(b).totalMs()).as("%d sequences", n)
+                    .isCloseTo(n * (96 - 6) / 1000.0, within(1e-9));
+            assertThat(v05.predict(b).linearMs()).isEqualTo(v06.predict(b).linearMs());
+        }
+        assertThat(Engines.find("vllm-0.5")).contains(Engines.VLLM_05);
+        assertThat(EngineModel.NAMES).contains("vllm-0.5");
+    }
+
     @Test
     void everyPresetKeepsThePredictorGuaranteesOnRandomBatches() {
         java.util.Random rnd = new java.util.Random(7);
-        for (String eng : new String[] {"vllm", "sglang", "trtllm"}) {
+        for (String eng : new String[] {"vllm", "vllm-0.5", "sglang", "trtllm", "trtllm-xqa"}) {
             for (int tp : new int[] {1, 4}) {
                 ModelSpec m = tp == 1 ? L7 : CATALOG.model("llama-2-70b");
                 ExecutionTimePredictor p = PredictorFactory.build(cfg("roofline", eng), m, CATALOG.gpu("h100-80gb"), tp,
