@@ -39,7 +39,8 @@ final class CatalogParser {
     static final List<String> GPU_FIELDS = List.of(
             "peak_bf16_tflops", "memory_gb", "memory_bandwidth_tb_s", "interconnect_gb_s",
             "interconnect_latency_us", "price_per_hour", "price_source", "source", "peak_fp8_tflops",
-            "fabric", "allreduce_bus_gb_s", "allreduce_latency_us", "gemm_efficiency", "sustained_bf16_tflops");
+            "fabric", "allreduce_bus_gb_s", "allreduce_latency_us", "gemm_efficiency", "sustained_bf16_tflops",
+            "custom_allreduce_stage_us", "custom_allreduce_one_shot_gb_s", "custom_allreduce_two_shot_gb_s");
 
     static final String MODELS = "models";
     static final String GPUS = "gpus";
@@ -218,7 +219,11 @@ final class CatalogParser {
                 e.has("allreduce_bus_gb_s") ? e.positiveNumber("allreduce_bus_gb_s") : 0,
                 e.has("allreduce_latency_us") ? e.positiveNumber("allreduce_latency_us") : 0,
                 e.has("gemm_efficiency") ? e.fraction("gemm_efficiency") : 0,
-                e.has("sustained_bf16_tflops") ? e.positiveNumber("sustained_bf16_tflops") : 0);
+                e.has("sustained_bf16_tflops") ? e.positiveNumber("sustained_bf16_tflops") : 0,
+                new CustomAllReduceSpec(
+                        e.has("custom_allreduce_stage_us") ? e.positiveNumber("custom_allreduce_stage_us") : 0,
+                        e.has("custom_allreduce_one_shot_gb_s") ? e.positiveNumber("custom_allreduce_one_shot_gb_s") : 0,
+                        e.has("custom_allreduce_two_shot_gb_s") ? e.positiveNumber("custom_allreduce_two_shot_gb_s") : 0));
     }
 
     // ---------------------------------------------------------------- one entry

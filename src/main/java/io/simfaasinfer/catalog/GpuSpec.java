@@ -29,6 +29,9 @@ package io.simfaasinfer.catalog;
  *                              and clocks, measured by a published GEMM benchmark (the catalog cites
  *                              which), TFLOP/s; 0 = unknown. Carries a roofline calibrated on one GPU's
  *                              profiles to another ({@link #sustainedComputeFraction()})
+ * @param customAllReduce       measured figures of the engines' custom all-reduce kernel on this GPU type
+ *                              (NVLink parts); {@link CustomAllReduceSpec#NONE} = the interconnect latency and
+ *                              the bus bandwidth stand in; null is taken as NONE
  */
 public record GpuSpec(
         String name,
@@ -45,7 +48,8 @@ public record GpuSpec(
         double allreduceBusGbS,
         double allreduceLatencyUs,
         double gemmEfficiency,
-        double sustainedBf16Tflops) {
+        double sustainedBf16Tflops,
+        CustomAllReduceSpec customAllReduce) {
 
     /** Fabric names {@link #fabric} takes. */
     public static final java.util.List<String> FABRICS = java.util.List.of("nvlink", "xgmi", "ici", "pcie");
@@ -55,6 +59,19 @@ public record GpuSpec(
             // user catalogs without the key: NVLink-class bandwidth means a switched fabric
             fabric = interconnectGbS > 100 ? "nvlink" : "pcie";
         }
+        if (customAllReduce == null) {
+            customAllReduce = CustomAllReduceSpec.NONE;
+        }
+    }
+
+    /** A GPU without measured custom all-reduce figures. */
+    public GpuSpec(String name, double peakBf16Tflops, double memoryGb, double memoryBandwidthTbS,
+                   double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,
+                   String source, double peakFp8Tflops, String fabric, double allreduceBusGbS, double allreduceLatencyUs,
+                   double gemmEfficiency, double sustainedBf16Tflops) {
+        this(name, peakBf16Tflops, memoryGb, memoryBandwidthTbS, interconnectGbS, interconnectLatencyUs, pricePerHour,
+                priceSource, source, peakFp8Tflops, fabric, allreduceBusGbS, allreduceLatencyUs, gemmEfficiency,
+                sustainedBf16Tflops, CustomAllReduceSpec.NONE);
     }
 
     /** A GPU whose collective parameters follow from its interconnect figures. */
@@ -62,7 +79,7 @@ public record GpuSpec(
                    double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,
                    String source, double peakFp8Tflops) {
         this(name, peakBf16Tflops, memoryGb, memoryBandwidthTbS, interconnectGbS, interconnectLatencyUs, pricePerHour,
-                priceSource, source, peakFp8Tflops, null, 0, 0, 0, 0);
+                priceSource, source, peakFp8Tflops, null, 0, 0, 0, 0, CustomAllReduceSpec.NONE);
     }
 
     /** A GPU without fp8 tensor cores. */
@@ -70,7 +87,7 @@ public record GpuSpec(
                    double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,
                    String source) {
         this(name, peakBf16Tflops, memoryGb, memoryBandwidthTbS, interconnectGbS, interconnectLatencyUs, pricePerHour,
-                priceSource, source, 0, null, 0, 0, 0, 0);
+                priceSource, source, 0, null, 0, 0, 0, 0, CustomAllReduceSpec.NONE);
     }
 
     /** Whether every GPU pair of a node talks over NVLink (NVSwitch), where custom all-reduce kernels run. */

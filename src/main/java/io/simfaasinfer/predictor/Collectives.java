@@ -1,5 +1,6 @@
 package io.simfaasinfer.predictor;
 
+import io.simfaasinfer.catalog.CustomAllReduceSpec;
 import io.simfaasinfer.catalog.GpuSpec;
 
 /**
@@ -28,8 +29,11 @@ import io.simfaasinfer.catalog.GpuSpec;
  * B < 512 KiB, or n <= 8 and B < 256 KiB; else two-shot; the custom kernel only below its buffer
  * ({@code max_size} 8 MiB) for n in {2, 4, 6, 8} on a fully NVLink-connected node; NCCL otherwise
  * (and always on PCIe parts: L4, A10G, H100 PCIe, where vLLM disables it without full NVLink).
- * L is the catalog's {@code interconnect_latency_us} (one barrier), bw the all-reduce bus bandwidth
- * ({@code allreduce_bus_gb_s}, nccl-tests busbw). The time
+ * For the custom kernel, L is one stage's fixed time and bw its rate, each form with its own: the catalog's
+ * measured {@code custom_allreduce_stage_us}, {@code custom_allreduce_one_shot_gb_s} and
+ * {@code custom_allreduce_two_shot_gb_s} where it has them (H100/H200: vLLM's own benchmark of the kernel,
+ * docs/fidelity.md "Custom all-reduce"), else {@code interconnect_latency_us} and the all-reduce bus
+ * bandwidth ({@code allreduce_bus_gb_s}, nccl-tests busbw), which NCCL's ring uses too. The time
  * is made monotone in B across the switches (a larger message never costs less than a smaller one
  * in another regime). Immutable.
  */
@@ -69,10 +73,12 @@ public final class Collectives {
     private final int n;
     private final boolean custom;
     private final boolean pcie;
-    private final double latencySec;
     private final double alphaSec;
     private final double busBytesPerSec;
     private final double customMaxBytes;
+    private final double stageSec;
+    private final double oneShotBytesPerSec;
+    private final double twoShotBytesPerSec;
 
     /**
      * @param gpu             the GPU (fabric, latencies, bus bandwidth)
@@ -83,12 +89,16 @@ public final class Collectives {
     public Collectives(GpuSpec gpu, int n, double commEfficiency, boolean customKernel) {
         this.n = n;
         this.custom = customKernel && gpu.nvlink() && n <= 8 && n % 2 == 0;
-        this.latencySec = gpu.interconnectLatencyUs() * 1e-6;
+        double latencySec = gpu.interconnectLatencyUs() * 1e-6;
         this.pcie = "pcie".equals(gpu.fabric());
         this.alphaSec = gpu.allreduceLatencyUs() * 1e-6;   // 0: NCCL's protocol model
         this.busBytesPerSec = gpu.allreduceBusGbS() > 0 ? gpu.allreduceBusGbS() * 1e9
                 : gpu.interconnectBytes() * commEfficiency;
         this.customMaxBytes = CUSTOM_MAX_BYTES;
+        CustomAllReduceSpec k = gpu.customAllReduce();
+        this.stageSec = k.stageLatencyUs() > 0 ? k.stageLatencyUs() * 1e-6 : latencySec;
+        this.oneShotBytesPerSec = k.oneShotGbS() > 0 ? k.oneShotGbS() * 1e9 : busBytesPerSec;
+        this.twoShotBytesPerSec = k.twoShotGbS() > 0 ? k.twoShotGbS() * 1e9 : busBytesPerSec;
     }
 
     /** Whether a message of {@code bytes} goes through the custom kernel. */
@@ -112,11 +122,11 @@ public final class Collectives {
             return ncclT;
         }
         double oneLimit = n == 2 ? customMaxBytes : (n <= 4 ? 512 * 1024 : 256 * 1024);
-        double one = latencySec + (n - 1) * Math.min(bytes, oneLimit) / busBytesPerSec;
+        double one = stageSec + (n - 1) * Math.min(bytes, oneLimit) / oneShotBytesPerSec;
         if (bytes < oneLimit) {
             return one;
         }
-        double two = Math.max(one, 2 * latencySec + ring * Math.min(bytes, customMaxBytes) / busBytesPerSec);
+        double two = Math.max(one, 2 * stageSec + ring * Math.min(bytes, customMaxBytes) / twoShotBytesPerSec);
         if (bytes < customMaxBytes) {
             return two;
         }

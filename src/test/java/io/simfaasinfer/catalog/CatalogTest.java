@@ -269,6 +269,23 @@ class CatalogTest {
     }
 
     @Test
+    void customAllReduceFiguresAreOptionalEachDefaultedAndPositive(@TempDir Path dir) throws IOException {
+        String entry = "gpus:\n  x1:\n    peak_bf16_tflops: 100\n    memory_gb: 16\n    memory_bandwidth_tb_s: 1\n"
+                + "    interconnect_gb_s: 300\n    interconnect_latency_us: 5\n    price_per_hour: 1\n"
+                + "    price_source: p\n    source: s\n";
+        assertThat(Catalog.builtin().withUserFile(write(dir, "ok.yaml", entry)).gpu("x1").customAllReduce())
+                .isEqualTo(CustomAllReduceSpec.NONE);
+        assertThat(Catalog.builtin().withUserFile(write(dir, "one.yaml", entry + "    custom_allreduce_two_shot_gb_s: 200\n"))
+                .gpu("x1").customAllReduce()).isEqualTo(new CustomAllReduceSpec(0, 0, 200));
+        assertThat(Catalog.builtin().gpu("h100-80gb").customAllReduce()).isEqualTo(new CustomAllReduceSpec(6, 360, 240));
+        assertThat(Catalog.builtin().gpu("h200-141gb").customAllReduce()).isEqualTo(new CustomAllReduceSpec(6, 360, 240));
+        Path bad = write(dir, "bad.yaml", entry + "    custom_allreduce_one_shot_gb_s: -1\n");
+        assertThatThrownBy(() -> Catalog.builtin().withUserFile(bad))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage(bad + ": gpus.x1.custom_allreduce_one_shot_gb_s: expected a positive number, got -1");
+    }
+
+    @Test
     void badFileStructureIsReported(@TempDir Path dir) throws IOException {
         Path top = write(dir, "top.yaml", "model:\n" + modelEntry("foo-7b"));
         assertThatThrownBy(() -> Catalog.builtin().withUserFile(top))
