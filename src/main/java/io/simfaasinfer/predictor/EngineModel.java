@@ -55,6 +55,13 @@ public record EngineModel(String name, String description, double gemmHalfTokens
                 eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, Fp8Kernels.NONE);
     }
 
+    /** This preset under another name whose host time per running sequence is {@code hostPerSequenceUs}. */
+    public EngineModel withHostPerSequence(String newName, String newDescription, double hostPerSequenceUs) {
+        return new EngineModel(newName, newDescription, gemmHalfTokens, gemmTileTokens, attentionRelative,
+                decodeMemoryEfficiency, gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
+                hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8);
+    }
+
     /** Engine names the configuration accepts ({@code none}: the plain roofline/profile, no engine). */
     public static final List<String> NAMES = List.of("none", "vllm", "vllm-0.5", "sglang", "trtllm", "trtllm-xqa");
 

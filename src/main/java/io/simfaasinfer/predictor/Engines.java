@@ -68,9 +68,8 @@ public final class Engines {
      * same 0.81 ms per step. Everything else as {@link #VLLM}. Not fitted: checked on one held-out case
      * (docs/fidelity.md, "vLLM before 0.6").
      */
-    public static final EngineModel VLLM_05 = new EngineModel("vllm-0.5",
-            "vLLM V0 before 0.6 (0.5.x): as vllm, with the synchronous host time between steps of 0.5 (96 us/seq)",
-            0, 64, 0.85, 0.80, 0, 0.3, 50, 0.81, 96, 256, 60, true, 4, 0);
+    public static final EngineModel VLLM_05 = VLLM.withHostPerSequence("vllm-0.5",
+            "vLLM V0 before 0.6 (0.5.x): as vllm, with the synchronous host time between steps of 0.5 (96 us/seq)", 96);
 
     public static final EngineModel SGLANG = new EngineModel("sglang",
             "SGLang: cuBLAS GEMMs, FlashInfer prefill and decode, CUDA graphs <= 160, overlapped Python host",
