@@ -53,10 +53,11 @@ class PublishedFidelityTest {
 
     /**
      * Set 3 (bench/fidelity/published-trtllm090.json: TensorRT-LLM v0.9.0 on H100 fp8, L40S fp8, A100
-     * fp16), a regression guard rather than the issue's target, which it does not meet yet: no worse
-     * than with TensorRT-LLM 0.9's fp8 path fitted on its 12 H100 rows (all 36: median 5.7%, worst
-     * 23.0%; the fit rows 4.7% / 13.7%; the 24 held-out L40S and A100 rows 6.1% / 23.0%), with about
-     * half a point of slack; and every TP8 row, which a degree-blind NCCL latency put 13-35% off, within 20%.
+     * fp16), a regression guard rather than the issue's target, whose median it does not meet yet: no
+     * worse than with the GEMMs' exposed weight stream (docs/fidelity.md, "GEMM weights not hidden at
+     * small M": all 36 median 6.0%, worst 13.8%; the 12 fit rows 3.7% / 12.4%; the 24 held-out L40S and
+     * A100 rows 7.2% / 13.8%; before it 5.3% / 23.0%, the L40S 70B rows worst), with about half a point of
+     * slack; and every TP8 row, which a degree-blind NCCL latency put 13-35% off, within 20%.
      */
     @Test
     void theTensorRtLlm090SetDoesNotLoseGround() throws IOException {
@@ -67,12 +68,12 @@ class PublishedFidelityTest {
         assertThat(results).hasSize(36);
         assertThat(heldOut).hasSize(24);
         assertThat(fit).hasSize(12);
-        assertThat(median(results)).as("all: median%s", table).isLessThanOrEqualTo(0.062);
-        assertThat(worst(results)).as("all: worst%s", table).isLessThanOrEqualTo(0.235);
-        assertThat(median(fit)).as("fit: median%s", table).isLessThanOrEqualTo(0.052);
-        assertThat(worst(fit)).as("fit: worst%s", table).isLessThanOrEqualTo(0.142);
-        assertThat(median(heldOut)).as("heldout3: median%s", table).isLessThanOrEqualTo(0.066);
-        assertThat(worst(heldOut)).as("heldout3: worst%s", table).isLessThanOrEqualTo(0.235);
+        assertThat(median(results)).as("all: median%s", table).isLessThanOrEqualTo(0.065);
+        assertThat(worst(results)).as("all: worst%s", table).isLessThanOrEqualTo(0.143);
+        assertThat(median(fit)).as("fit: median%s", table).isLessThanOrEqualTo(0.042);
+        assertThat(worst(fit)).as("fit: worst%s", table).isLessThanOrEqualTo(0.129);
+        assertThat(median(heldOut)).as("heldout3: median%s", table).isLessThanOrEqualTo(0.077);
+        assertThat(worst(heldOut)).as("heldout3: worst%s", table).isLessThanOrEqualTo(0.143);
         List<Result> tp8 = results.stream().filter(r -> r.id().contains("-tp8-")).toList();
         assertThat(tp8).hasSize(4);
         assertThat(worst(tp8)).as("TP8 rows: worst%s", table).isLessThanOrEqualTo(0.20);

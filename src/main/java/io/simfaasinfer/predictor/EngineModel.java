@@ -16,7 +16,8 @@ import java.util.List;
  *
  * @param name                    preset name
  * @param description             what it models, one line
- * @param gemmHalfTokens          GEMM m0 ({@link KernelModel}), tokens
+ * @param gemmWeightExposure      GEMMs: the fraction of their weight-streaming time not hidden under
+ *                                their math ({@link KernelModel}; 0: none)
  * @param gemmTileTokens          GEMM M-tile, tokens
  * @param attentionRelative       prefill attention efficiency as a fraction of the GPU's GEMM efficiency
  * @param decodeMemoryEfficiency  paged decode attention: fraction of the memory bandwidth
@@ -37,7 +38,7 @@ import java.util.List;
  * @param fp8                     the engine's fp8 (W8A8) path beyond its kernels ({@link Fp8Kernels};
  *                                {@link Fp8Kernels#NONE} where none was fitted)
  */
-public record EngineModel(String name, String description, double gemmHalfTokens, int gemmTileTokens,
+public record EngineModel(String name, String description, double gemmWeightExposure, int gemmTileTokens,
                           double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
                           double gpuOverheadMs,
                           double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
@@ -45,19 +46,19 @@ public record EngineModel(String name, String description, double gemmHalfTokens
                           double apiIngressMs, double apiEgressMs, Fp8Kernels fp8) {
 
     /** A preset without an fp8 departure ({@link Fp8Kernels#NONE}). */
-    public EngineModel(String name, String description, double gemmHalfTokens, int gemmTileTokens,
+    public EngineModel(String name, String description, double gemmWeightExposure, int gemmTileTokens,
                        double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
                        double gpuOverheadMs, double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
                        int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce,
                        double apiIngressMs, double apiEgressMs) {
-        this(name, description, gemmHalfTokens, gemmTileTokens, attentionRelative, decodeMemoryEfficiency,
+        this(name, description, gemmWeightExposure, gemmTileTokens, attentionRelative, decodeMemoryEfficiency,
                 gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs, hostPerSequenceUs, cudaGraphMaxBatch,
                 eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, Fp8Kernels.NONE);
     }
 
     /** This preset under another name whose host time per running sequence is {@code hostPerSequenceUs}. */
     public EngineModel withHostPerSequence(String newName, String newDescription, double hostPerSequenceUs) {
-        return new EngineModel(newName, newDescription, gemmHalfTokens, gemmTileTokens, attentionRelative,
+        return new EngineModel(newName, newDescription, gemmWeightExposure, gemmTileTokens, attentionRelative,
                 decodeMemoryEfficiency, gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
                 hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8);
     }
@@ -71,7 +72,7 @@ public record EngineModel(String name, String description, double gemmHalfTokens
      */
     public KernelModel kernels(GpuSpec gpu, double fallbackGemmEfficiency) {
         double gemm = gpu.gemmEfficiency() > 0 ? gpu.gemmEfficiency() : fallbackGemmEfficiency;
-        return new KernelModel(gemm, gemmHalfTokens, gemmTileTokens, Math.min(1, gemm * attentionRelative),
+        return new KernelModel(gemm, gemmWeightExposure, gemmTileTokens, Math.min(1, gemm * attentionRelative),
                 decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce, fp8);
     }
 
@@ -83,7 +84,7 @@ public record EngineModel(String name, String description, double gemmHalfTokens
      * calibrated without separate elementwise traffic, {@link ElementwiseTraffic#NONE}, has that traffic
      * folded into its efficiencies and keeps {@code NONE}). The calibrated
      * compute and memory efficiencies (the GEMMs' and the attention's own) are kept: the engine's
-     * kernel efficiencies are not applied, since its GEMM m0 and the catalog {@code gemm_efficiency} were
+     * kernel efficiencies are not applied, since its GEMM weight exposure and the catalog {@code gemm_efficiency} were
      * fitted on published measurements of particular GPUs. What is the structure of the engine's kernels
      * rather than an efficiency is the engine's: its all-reduce kernel, its decode attention's GQA
      * re-reads and its fp8 path ({@link Fp8Kernels}).

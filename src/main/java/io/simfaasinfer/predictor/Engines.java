@@ -87,7 +87,7 @@ public final class Engines {
 
     public static final EngineModel TRTLLM = new EngineModel("trtllm",
             "TensorRT-LLM 0.5/0.6: TensorRT GEMMs, fused fmha, masked MHA decode (GQA KV re-read), C++ runtime, fp8 path",
-            110, 64, 1.0, 0.85, 0.34, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_FP8);
+            1.027, 64, 1.0, 0.85, 0.34, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_FP8);
 
     /**
      * {@link #TRTLLM} with the XQA generation kernel of TensorRT-LLM 0.8 and later (each KV head read once)
@@ -95,7 +95,7 @@ public final class Engines {
      */
     public static final EngineModel TRTLLM_XQA = new EngineModel("trtllm-xqa",
             "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once), fp8 path",
-            110, 64, 1.0, 0.85, 0, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_FP8);
+            1.027, 64, 1.0, 0.85, 0, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_FP8);
 
     /** The preset of {@code name}; empty for {@code none} and unknown names. */
     public static Optional<EngineModel> find(String name) {

@@ -4,14 +4,19 @@ package io.simfaasinfer.predictor;
  * How an engine's kernels depart from a flat fraction of peak (see {@link EngineModel}).
  *
  * <p>GEMMs: a GEMM of M tokens runs in M-tiles of {@code gemmTileTokens} rows (CUTLASS/cuBLAS CTA
- * tiles: a partial tile costs a whole one) and reaches its large-M efficiency only gradually: its
- * compute time is {@code (ceil(M / tile) x tile + gemmHalfTokens) x FLOPs per token / (peak x eff)},
- * i.e. the achieved efficiency is {@code eff x M / (M_padded + m0)}, half of {@code eff} at M = m0
- * (the fixed cost of loading each weight tile, prologue/epilogue and the last partial wave).
- * Monotone in M.
+ * tiles: a partial tile costs a whole one), and the time its weights take to stream from HBM is not all
+ * hidden under its math: its compute time is {@code ceil(M / tile) x tile x FLOPs per token / (peak x eff)}
+ * plus {@code gemmWeightExposure} times the weight-streaming time at the datasheet bandwidth. Written in
+ * tokens, that is an M-independent {@code m0 = exposure x (peak x eff) x bytes per weight / (2 x bandwidth)}
+ * added to the padded M ({@link #gemmWeightExposure}): the achieved efficiency is {@code eff x M / (M_padded + m0)},
+ * half of {@code eff} at M = m0. The form was first fitted as a constant m0 of 110 tokens on TensorRT-LLM's
+ * A100 first tokens, which is 1.027 x the A100's {@code (312 x 0.70) x 2 / (2 x 2.039)} = 107.1; as an
+ * exposure it carries to other GPUs and weight dtypes (docs/fidelity.md, "GEMM weights not hidden at
+ * small M"). Monotone in M.
  *
  * @param gemmEfficiency             large-M GEMM fraction of the dense peak on this GPU (0, 1]
- * @param gemmHalfTokens             m0 above, tokens (>= 0)
+ * @param gemmWeightExposure         of a GEMM's weight-streaming time at the datasheet bandwidth, how much is
+ *                                   not hidden under its math (>= 0; 0: the max() roofline alone)
  * @param gemmTileTokens             M-tile, tokens (>= 1)
  * @param prefillAttentionEfficiency prefill (FlashAttention/FlashInfer/fmha) fraction of the peak (0, 1]
  * @param decodeMemoryEfficiency     paged decode attention fraction of the memory bandwidth (0, 1]
@@ -25,15 +30,15 @@ package io.simfaasinfer.predictor;
  * @param customAllReduce            small all-reduces through the engine's custom NVLink kernel
  * @param fp8                        the engine's fp8 path beyond these kernels ({@link Fp8Kernels#NONE}: none)
  */
-public record KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemmTileTokens,
+public record KernelModel(double gemmEfficiency, double gemmWeightExposure, int gemmTileTokens,
                           double prefillAttentionEfficiency, double decodeMemoryEfficiency,
                           double gqaKvRereadFraction, boolean customAllReduce, Fp8Kernels fp8) {
 
     /** Kernels without an fp8 departure ({@link Fp8Kernels#NONE}). */
-    public KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemmTileTokens,
+    public KernelModel(double gemmEfficiency, double gemmWeightExposure, int gemmTileTokens,
                        double prefillAttentionEfficiency, double decodeMemoryEfficiency,
                        double gqaKvRereadFraction, boolean customAllReduce) {
-        this(gemmEfficiency, gemmHalfTokens, gemmTileTokens, prefillAttentionEfficiency, decodeMemoryEfficiency,
+        this(gemmEfficiency, gemmWeightExposure, gemmTileTokens, prefillAttentionEfficiency, decodeMemoryEfficiency,
                 gqaKvRereadFraction, customAllReduce, Fp8Kernels.NONE);
     }
 
@@ -43,8 +48,8 @@ public record KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemm
                 || !(decodeMemoryEfficiency > 0 && decodeMemoryEfficiency <= 1)) {
             throw new IllegalArgumentException("kernel efficiencies must be in (0, 1]");
         }
-        if (!(gemmHalfTokens >= 0) || gemmTileTokens < 1) {
-            throw new IllegalArgumentException("gemm_half_tokens must be >= 0 and gemm_tile_tokens >= 1");
+        if (!(gemmWeightExposure >= 0) || gemmTileTokens < 1) {
+            throw new IllegalArgumentException("gemm_weight_exposure must be >= 0 and gemm_tile_tokens >= 1");
         }
         if (!(gqaKvRereadFraction >= 0 && gqaKvRereadFraction <= 1)) {
             throw new IllegalArgumentException("gqa_kv_reread_fraction must be in [0, 1]");
@@ -53,7 +58,7 @@ public record KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemm
 
     /** These kernels with the engine's all-reduce choice, GQA decode re-reads and fp8 path instead of their own. */
     public KernelModel withEngineKernels(double gqaKvRereadFraction, boolean customAllReduce, Fp8Kernels fp8) {
-        return new KernelModel(gemmEfficiency, gemmHalfTokens, gemmTileTokens, prefillAttentionEfficiency,
+        return new KernelModel(gemmEfficiency, gemmWeightExposure, gemmTileTokens, prefillAttentionEfficiency,
                 decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce, fp8);
     }
 
@@ -96,11 +101,21 @@ public record KernelModel(double gemmEfficiency, double gemmHalfTokens, int gemm
         return new KernelModel(p.computeEfficiency(), 0, 1, p.computeEfficiency(), p.memoryEfficiency(), 0, true);
     }
 
-    /** Tokens a GEMM of {@code tokens} rows costs as: padded to the tile, plus m0. */
-    public double gemmTokens(double tokens) {
+    /**
+     * The m0 of a GEMM whose math runs at {@code flopsPerSec} and whose weights take {@code bytesPerWeight}
+     * bytes each, streamed at {@code bandwidthBytesPerSec}: {@code exposure x flopsPerSec x bytesPerWeight /
+     * (2 x bandwidth)} tokens, i.e. M tokens of math cost as long as the exposed weight stream (2 FLOPs per
+     * weight per token).
+     */
+    public double gemmHalfTokens(double flopsPerSec, int bytesPerWeight, double bandwidthBytesPerSec) {
+        return gemmWeightExposure * flopsPerSec * bytesPerWeight / (2 * bandwidthBytesPerSec);
+    }
+
+    /** Tokens a GEMM of {@code tokens} rows costs as: padded to the tile, plus {@code halfTokens} (m0). */
+    public double gemmTokens(double tokens, double halfTokens) {
         if (gemmTileTokens == 1) {
-            return tokens + gemmHalfTokens;
+            return tokens + halfTokens;
         }
-        return Math.ceil(tokens / gemmTileTokens) * gemmTileTokens + gemmHalfTokens;
+        return Math.ceil(tokens / gemmTileTokens) * gemmTileTokens + halfTokens;
     }
 }

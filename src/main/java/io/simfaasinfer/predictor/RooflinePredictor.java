@@ -45,6 +45,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
     private final double decodeBytesPerSec; // effective, one GPU (paged decode attention)
     private final double linearFlopsPerSec; // effective, one GPU, in the linear layers' dtype
     private final double fp8PrefillSec;     // the engine's fixed fp8 context-phase time, all layers
+    private final double gemmHalfTokens;    // m0 of the linear layers, tokens (KernelModel#gemmHalfTokens)
     private final double bytesPerSec;      // effective, one GPU
     private final double linearFlopsPerTokenPerLayer;   // one GPU
     private final double linearWeightBytesPerLayer;     // one GPU
@@ -100,6 +101,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         boolean fp8 = model.gemmDtype() == io.simfaasinfer.catalog.Dtype.FP8;
         this.linearFlopsPerSec = gpu.peakFlops(model.gemmDtype())
                 * (fp8 ? kernels.fp8GemmEfficiency() : kernels.gemmEfficiency());
+        // the weight stream a GEMM does not hide, as tokens of its math (KernelModel#gemmHalfTokens)
+        this.gemmHalfTokens = kernels.gemmHalfTokens(linearFlopsPerSec, wb, gpu.memoryBandwidthBytes());
         this.fp8PrefillSec = fp8 ? layers * kernels.fp8().prefillUsPerLayer() * 1e-6 : 0;
         this.attnFlopsPerSec = gpu.peakFlops() * kernels.prefillAttentionEfficiency();
         this.decodeBytesPerSec = gpu.memoryBandwidthBytes() * kernels.decodeMemoryEfficiency();
@@ -140,7 +143,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
 
         double linearFlops = layers * tokens * linearFlopsPerTokenPerLayer;
         double linearBytes = layers * (linearWeightBytesPerLayer + tokens * activationBytesPerTokenPerLayer);
-        double linearSec = Math.max(layers * kernels.gemmTokens(tokens) * linearFlopsPerTokenPerLayer / linearFlopsPerSec,
+        double linearSec = Math.max(layers * kernels.gemmTokens(tokens, gemmHalfTokens) * linearFlopsPerTokenPerLayer / linearFlopsPerSec,
                 linearBytes / bytesPerSec);
         if (anyPrefill) {
             linearSec += fp8PrefillSec;

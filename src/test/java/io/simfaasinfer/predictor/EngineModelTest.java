@@ -34,16 +34,32 @@ class EngineModelTest {
 
     @Test
     void gemmTilesAndHalfTokensMakeSmallGemmsLessEfficientButNeverCheaperWithMoreTokens() {
-        KernelModel k = new KernelModel(0.7, 110, 64, 0.7, 0.85, 0, true);
-        assertThat(k.gemmTokens(1)).isEqualTo(k.gemmTokens(64)).isEqualTo(64 + 110);
-        assertThat(k.gemmTokens(65)).isEqualTo(128 + 110);
+        KernelModel k = new KernelModel(0.7, 1.0, 64, 0.7, 0.85, 0, true);
+        assertThat(k.gemmTokens(1, 110)).isEqualTo(k.gemmTokens(64, 110)).isEqualTo(64 + 110);
+        assertThat(k.gemmTokens(65, 110)).isEqualTo(128 + 110);
         double prev = 0;
         for (int m = 1; m < 5000; m++) {
-            assertThat(k.gemmTokens(m)).isGreaterThanOrEqualTo(prev);
-            prev = k.gemmTokens(m);
+            assertThat(k.gemmTokens(m, 110)).isGreaterThanOrEqualTo(prev);
+            prev = k.gemmTokens(m, 110);
             // achieved efficiency eff * M / gemmTokens(M) rises towards eff
         }
-        assertThat(4096 / k.gemmTokens(4096)).isGreaterThan(128 / k.gemmTokens(128) + 0.4);
+        assertThat(4096 / k.gemmTokens(4096, 110)).isGreaterThan(128 / k.gemmTokens(128, 110) + 0.4);
+    }
+
+    @Test
+    void theExposedWeightStreamIsTheA100sFittedHalfTokensAndFollowsTheBandwidthElsewhere() {
+        // m0 = exposure x rate x bytes per weight / (2 x bandwidth): the trtllm exposure re-expresses the
+        // 110 tokens first fitted on TensorRT-LLM's A100 first tokens (A100: 312 TFLOP/s x 0.70, 2.039 TB/s)
+        KernelModel a100 = Engines.TRTLLM.kernels(A100, 0.45);
+        double m0 = a100.gemmHalfTokens(A100.peakFlops() * a100.gemmEfficiency(), 2, A100.memoryBandwidthBytes());
+        assertThat(m0).isCloseTo(110, within(0.1));
+        // the m0 term costs exposure x the weights' streaming time, whatever the GPU and weight width
+        double rate = 1.979e15 * 0.5;
+        double bw = 4.8e12;
+        double weights = 1e9;
+        double m0Fp8 = a100.gemmHalfTokens(rate, 1, bw);
+        assertThat(m0Fp8 * 2 * weights / rate).isCloseTo(Engines.TRTLLM.gemmWeightExposure() * weights / bw, within(1e-12));
+        assertThat(Engines.VLLM.kernels(A100, 0.45).gemmHalfTokens(rate, 2, bw)).isZero();
     }
 
     @Test

@@ -235,7 +235,7 @@ public final class RooflineCalibrator {
         if (Double.isNaN(dm)) {
             return flat;
         }
-        return new KernelModel(flat.gemmEfficiency(), flat.gemmHalfTokens(), flat.gemmTileTokens(),
+        return new KernelModel(flat.gemmEfficiency(), flat.gemmWeightExposure(), flat.gemmTileTokens(),
                 flat.prefillAttentionEfficiency(), dm, flat.gqaKvRereadFraction(), flat.customAllReduce());
     }
 

@@ -95,7 +95,7 @@ class CrossGpuTransferTest {
         assertThat(engine.params().overheadMs()).isEqualTo(Engines.TRTLLM.gpuOverheadMs());
         assertThat(engine.params().perLayerOverheadUs()).isEqualTo(Engines.TRTLLM.gpuPerLayerUs());
         assertThat(engine.elementwise()).isEqualTo(ElementwiseTraffic.FUSED_ENGINE);
-        assertThat(engine.kernels().gemmHalfTokens()).as("no fitted engine m0").isZero();
+        assertThat(engine.kernels().gemmWeightExposure()).as("no fitted engine weight exposure").isZero();
 
         int layers = Fixtures.LLAMA_2_7B.numLayers();
         double bw = A100.memoryBandwidthBytes() * harness.params().memoryEfficiency();
