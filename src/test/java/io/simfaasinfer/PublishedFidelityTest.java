@@ -54,10 +54,11 @@ class PublishedFidelityTest {
     /**
      * Set 3 (bench/fidelity/published-trtllm090.json: TensorRT-LLM v0.9.0 on H100 fp8, L40S fp8, A100
      * fp16), a regression guard rather than the issue's target, whose median it does not meet yet: no
-     * worse than with the GEMMs' exposed weight stream (docs/fidelity.md, "GEMM weights not hidden at
-     * small M": all 36 median 6.0%, worst 13.8%; the 12 fit rows 3.7% / 12.4%; the 24 held-out L40S and
-     * A100 rows 7.2% / 13.8%; before it 5.3% / 23.0%, the L40S 70B rows worst), with about half a point of
-     * slack; and every TP8 row, which a degree-blind NCCL latency put 13-35% off, within 20%.
+     * worse than with the GEMMs' exposed weight stream, also over a calibrated roofline, and the fp8 path
+     * re-fitted with it (docs/fidelity.md, "GEMM weights not hidden at small M": all 36 median 5.6%, worst
+     * 14.3%; the 12 fit rows 3.4% / 14.3%; the 24 held-out L40S and A100 rows 7.2% / 13.8%; before it 5.3% /
+     * 23.0%, the L40S 70B rows worst), with about half a point of slack; and every TP8 row, which a
+     * degree-blind NCCL latency put 13-35% off, within 20%.
      */
     @Test
     void theTensorRtLlm090SetDoesNotLoseGround() throws IOException {
@@ -68,16 +69,50 @@ class PublishedFidelityTest {
         assertThat(results).hasSize(36);
         assertThat(heldOut).hasSize(24);
         assertThat(fit).hasSize(12);
-        assertThat(median(results)).as("all: median%s", table).isLessThanOrEqualTo(0.065);
-        assertThat(worst(results)).as("all: worst%s", table).isLessThanOrEqualTo(0.143);
-        assertThat(median(fit)).as("fit: median%s", table).isLessThanOrEqualTo(0.042);
-        assertThat(worst(fit)).as("fit: worst%s", table).isLessThanOrEqualTo(0.129);
+        assertThat(median(results)).as("all: median%s", table).isLessThanOrEqualTo(0.061);
+        assertThat(worst(results)).as("all: worst%s", table).isLessThanOrEqualTo(0.148);
+        assertThat(median(fit)).as("fit: median%s", table).isLessThanOrEqualTo(0.039);
+        assertThat(worst(fit)).as("fit: worst%s", table).isLessThanOrEqualTo(0.148);
         assertThat(median(heldOut)).as("heldout3: median%s", table).isLessThanOrEqualTo(0.077);
         assertThat(worst(heldOut)).as("heldout3: worst%s", table).isLessThanOrEqualTo(0.143);
         List<Result> tp8 = results.stream().filter(r -> r.id().contains("-tp8-")).toList();
         assertThat(tp8).hasSize(4);
         assertThat(worst(tp8)).as("TP8 rows: worst%s", table).isLessThanOrEqualTo(0.20);
     }
+
+    /**
+     * A GPU never profiled (docs/fidelity.md, "A GPU never profiled"; {@code bench/fidelity.py --cross-gpu}):
+     * every iteration case of the published set on a GPU other than the H100s, predicted from the roofline
+     * calibrated on the two H100 profiles with the case's engine on top. The issue's target on all 13
+     * (median 5%, worst 15%; 4.8% / 10.7% as of the twelfth session), and the 9 rows nothing was fitted on
+     * within 15% (7.1% / 10.7%).
+     */
+    @Test
+    void aGpuNeverProfiledMeetsTheTargetFromTheH100Profiles() throws IOException {
+        List<Result> results = new ArrayList<>();
+        for (JsonNode c : JSON.readTree(Path.of("bench/fidelity/published.json").toFile()).path("cases")) {
+            String command = c.path("command").asText();
+            if (!c.path("kind").asText().equals("iteration") || command.split("--gpu ")[1].startsWith("h100")) {
+                continue;
+            }
+            results.add(new Result(c.path("id").asText(), c.path("split").asText(), c.path("measured").asDouble(),
+                    run(c, command.replaceFirst(" --json", CALIBRATE + " --json"))));
+        }
+        String table = table(results);
+        assertThat(results).hasSize(13);
+        assertThat(median(results)).as("cross-GPU: median%s", table).isLessThanOrEqualTo(0.05);
+        assertThat(worst(results)).as("cross-GPU: worst%s", table).isLessThanOrEqualTo(0.15);
+        // fitted on: the vllm host time (H200 8B), the trtllm GEMM exposure (A100 7B first tokens), its GQA
+        // re-reads (A100 70B batch 240)
+        List<String> fitted = List.of("vllm-ci-h200-latency-8b", "trtllm-a100-ttft-llama-2-7b-tp1-in128",
+                "trtllm-a100-ttft-llama-2-7b-tp1-in2048", "trtllm-a100-thr-llama-2-70b-tp4-b240-128-2048");
+        List<Result> heldOut = results.stream().filter(r -> !fitted.contains(r.id())).toList();
+        assertThat(heldOut).hasSize(9);
+        assertThat(worst(heldOut)).as("cross-GPU held out: worst%s", table).isLessThanOrEqualTo(0.15);
+    }
+
+    private static final String CALIBRATE =
+            " --calibrate-from data/profiling/compute/h100/llama-2-7b,data/profiling/compute/h100/llama-3-8b";
 
     /** Every case of {@code file} but the makespan ones, replayed. */
     private List<Result> replay(String file) throws IOException {
@@ -88,7 +123,7 @@ class PublishedFidelityTest {
                 continue;
             }
             results.add(new Result(c.path("id").asText(), c.path("split").asText(), c.path("measured").asDouble(),
-                    run(c)));
+                    run(c, c.path("command").asText())));
         }
         return results;
     }
@@ -106,9 +141,8 @@ class PublishedFidelityTest {
         return table.toString();
     }
 
-    /** One case's prediction: its command as bench/fidelity.py runs it, the value at its extract path, scaled. */
-    private double run(JsonNode c) throws IOException {
-        String command = c.path("command").asText();
+    /** One case's prediction: {@code command} (its own, as bench/fidelity.py runs it), the value at its extract path, scaled. */
+    private double run(JsonNode c, String command) throws IOException {
         String stdin = null;
         if (command.startsWith("echo '")) {
             int end = command.indexOf("' | ");

@@ -79,19 +79,26 @@ public record EngineModel(String name, String description, double gemmWeightExpo
     /**
      * A roofline calibrated on a profiling harness's measurements, with what belongs to the harness
      * rather than to the GPU replaced by this engine's: its fixed GPU-side time (launch gaps between
-     * unfused kernels, {@link #params}) and its non-GEMM kernels' traffic
-     * ({@link ElementwiseTraffic#FUSED_ENGINE} instead of the harness's unfused kernels; a roofline
-     * calibrated without separate elementwise traffic, {@link ElementwiseTraffic#NONE}, has that traffic
-     * folded into its efficiencies and keeps {@code NONE}). The calibrated
-     * compute and memory efficiencies (the GEMMs' and the attention's own) are kept: the engine's
-     * kernel efficiencies are not applied, since its GEMM weight exposure and the catalog {@code gemm_efficiency} were
-     * fitted on published measurements of particular GPUs. What is the structure of the engine's kernels
-     * rather than an efficiency is the engine's: its all-reduce kernel, its decode attention's GQA
-     * re-reads and its fp8 path ({@link Fp8Kernels}).
+     * unfused kernels, {@link #params}), its non-GEMM kernels' traffic ({@link ElementwiseTraffic#FUSED_ENGINE}
+     * instead of the harness's unfused kernels; a roofline calibrated without separate elementwise traffic,
+     * {@link ElementwiseTraffic#NONE}, has that traffic folded into its efficiencies and keeps {@code NONE})
+     * and its memory-bound kernels' efficiency: the engine streams weights and activations at the
+     * bandwidth the calibration measured for the decode attention (the device's sustained copy
+     * bandwidth), as it does over a measured profile, whose weight floor is at the profile's own KV-read
+     * bandwidth; the harness's fitted memory efficiency, lower, is its small unfused GEMMs and kernels
+     * (docs/fidelity.md, "A GPU never profiled"). The calibrated compute efficiency is kept. The structure
+     * of the engine's kernels is the engine's: its GEMM tiles and exposed weight stream
+     * ({@link KernelModel#gemmHalfTokens}), its all-reduce kernel, its decode attention's GQA re-reads and
+     * its fp8 path ({@link Fp8Kernels}); its GPU's {@code gemm_efficiency} is not applied (fitted on
+     * particular GPUs' measurements).
      */
     public RooflinePredictor overCalibrated(RooflinePredictor calibrated) {
-        KernelModel kernels = calibrated.kernels().withEngineKernels(gqaKvRereadFraction, customAllReduce, fp8);
-        return new RooflinePredictor(calibrated.model(), calibrated.gpu(), calibrated.tp(), params(calibrated.params()),
+        KernelModel kernels = calibrated.kernels().withEngineKernels(gqaKvRereadFraction, customAllReduce, fp8)
+                .withGemmShape(gemmWeightExposure, gemmTileTokens);
+        RooflineParams cal = calibrated.params();
+        RooflineParams streamed = new RooflineParams(cal.computeEfficiency(), kernels.decodeMemoryEfficiency(),
+                cal.commEfficiency(), cal.overheadMs(), cal.perLayerOverheadUs());
+        return new RooflinePredictor(calibrated.model(), calibrated.gpu(), calibrated.tp(), params(streamed),
                 kernels, calibrated.elementwise().isNone() ? ElementwiseTraffic.NONE : ElementwiseTraffic.FUSED_ENGINE);
     }
 

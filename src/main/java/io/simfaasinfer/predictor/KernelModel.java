@@ -62,6 +62,12 @@ public record KernelModel(double gemmEfficiency, double gemmWeightExposure, int 
                 decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce, fp8);
     }
 
+    /** These kernels with GEMMs in M-tiles of {@code tileTokens} that expose {@code exposure} of their weight stream. */
+    public KernelModel withGemmShape(double exposure, int tileTokens) {
+        return new KernelModel(gemmEfficiency, exposure, tileTokens, prefillAttentionEfficiency,
+                decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce, fp8);
+    }
+
     /** The fraction of the fp8 peak the fp8 GEMMs reach at large M: {@code gemmEfficiency x fp8.gemmScale}, at most 1. */
     public double fp8GemmEfficiency() {
         return Math.min(1, gemmEfficiency * fp8.gemmScale());

@@ -30,7 +30,7 @@ class Fp8KernelsTest {
 
     @Test
     void bothTensorRtLlmPresetsCarryTheFittedFp8PathAndTheOthersNone() {
-        assertThat(Engines.TRTLLM_XQA.fp8()).isEqualTo(new Fp8Kernels(1.15, 50));
+        assertThat(Engines.TRTLLM_XQA.fp8()).isEqualTo(new Fp8Kernels(1.15, 30));
         assertThat(Engines.TRTLLM.fp8()).isEqualTo(FITTED);
         assertThat(Engines.VLLM.fp8()).isEqualTo(Fp8Kernels.NONE);
         assertThat(Engines.SGLANG.fp8()).isEqualTo(Fp8Kernels.NONE);
@@ -42,7 +42,7 @@ class Fp8KernelsTest {
     void aComputeBoundFp8PrefillRunsItsGemmsFasterByTheScaleAndPaysTheFixedTimePerLayer() {
         Breakdown none = predictor(FP8_70B, Fp8Kernels.NONE).predict(SimpleBatchForTest.prefill(16384, 0));
         Breakdown fit = predictor(FP8_70B, FITTED).predict(SimpleBatchForTest.prefill(16384, 0));
-        double fixedMs = 80 * 50 / 1000.0;
+        double fixedMs = 80 * 30 / 1000.0;
         // the exposed weight stream (KernelModel#gemmHalfTokens) is bandwidth time: the scale does not shorten it
         double exposedMs = Engines.TRTLLM_XQA.gemmWeightExposure() * 80 * FP8_70B.linearParamsPerLayer() / 2.0
                 / H100.memoryBandwidthBytes() * 1e3;
