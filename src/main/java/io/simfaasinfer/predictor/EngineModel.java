@@ -86,7 +86,7 @@ public record EngineModel(String name, String description, double gemmWeightExpo
      * bandwidth the calibration measured for the decode attention (the device's sustained copy
      * bandwidth), as it does over a measured profile, whose weight floor is at the profile's own KV-read
      * bandwidth; the harness's fitted memory efficiency, lower, is its small unfused GEMMs and kernels
-     * (docs/fidelity.md, "A GPU never profiled"). The calibrated compute efficiency is kept. The structure
+     * (docs/fidelity.md, "A GPU never profiled"); never below that fitted efficiency. The calibrated compute efficiency is kept. The structure
      * of the engine's kernels is the engine's: its GEMM tiles and exposed weight stream
      * ({@link KernelModel#gemmHalfTokens}), its all-reduce kernel, its decode attention's GQA re-reads and
      * its fp8 path ({@link Fp8Kernels}); its GPU's {@code gemm_efficiency} is not applied (fitted on
@@ -96,7 +96,8 @@ public record EngineModel(String name, String description, double gemmWeightExpo
         KernelModel kernels = calibrated.kernels().withEngineKernels(gqaKvRereadFraction, customAllReduce, fp8)
                 .withGemmShape(gemmWeightExposure, gemmTileTokens);
         RooflineParams cal = calibrated.params();
-        RooflineParams streamed = new RooflineParams(cal.computeEfficiency(), kernels.decodeMemoryEfficiency(),
+        RooflineParams streamed = new RooflineParams(cal.computeEfficiency(),
+                Math.max(cal.memoryEfficiency(), kernels.decodeMemoryEfficiency()),
                 cal.commEfficiency(), cal.overheadMs(), cal.perLayerOverheadUs());
         return new RooflinePredictor(calibrated.model(), calibrated.gpu(), calibrated.tp(), params(streamed),
                 kernels, calibrated.elementwise().isNone() ? ElementwiseTraffic.NONE : ElementwiseTraffic.FUSED_ENGINE);

@@ -81,8 +81,9 @@ public final class Engines {
      * the GPU's bf16 GEMM fraction of their peak, and 30 us per layer of fixed context-phase time (what the
      * batch-1 first tokens show beyond the GEMMs and their exposed weight stream on H100, H200 and L40S alike;
      * the kernels behind it are not identified; 50 us before the twelfth session, when the exposed weight
-     * stream was not carried over a calibrated roofline and part of it stood in this constant). Carried unchanged to the 0.5/0.6 preset ({@link #TRTLLM}): the v0.5 first tokens had shown
-     * the same short-prefill deficit on every fp8 GPU before the fit (docs/fidelity.md, set 2).
+     * stream was not carried over a calibrated roofline and part of it stood in this constant). Carried
+     * unchanged to the 0.5/0.6 preset ({@link #TRTLLM}): the v0.5 first tokens had shown the same
+     * short-prefill deficit on every fp8 GPU before the fit (docs/fidelity.md, set 2).
      */
     public static final Fp8Kernels TRTLLM_FP8 = new Fp8Kernels(1.15, 30);
 

@@ -8,7 +8,7 @@ package io.simfaasinfer.predictor;
  * hidden under its math: its compute time is {@code ceil(M / tile) x tile x FLOPs per token / (peak x eff)}
  * plus {@code gemmWeightExposure} times the weight-streaming time at the datasheet bandwidth. Written in
  * tokens, that is an M-independent {@code m0 = exposure x (peak x eff) x bytes per weight / (2 x bandwidth)}
- * added to the padded M ({@link #gemmWeightExposure}): the achieved efficiency is {@code eff x M / (M_padded + m0)},
+ * added to the padded M ({@link #gemmHalfTokens}): the achieved efficiency is {@code eff x M / (M_padded + m0)},
  * half of {@code eff} at M = m0. The form was first fitted as a constant m0 of 110 tokens on TensorRT-LLM's
  * A100 first tokens, which is 1.027 x the A100's {@code (312 x 0.70) x 2 / (2 x 2.039)} = 107.1; as an
  * exposure it carries to other GPUs and weight dtypes (docs/fidelity.md, "GEMM weights not hidden at
