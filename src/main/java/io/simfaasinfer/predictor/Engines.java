@@ -21,7 +21,9 @@ import java.util.Optional;
  *       Python scheduler; same custom all-reduce kernel.</li>
  *   <li>{@code trtllm}: TensorRT-LLM (0.5/0.6, gptSessionBenchmark / C++ runtime): TensorRT engine
  *       with fused fmha (context) and masked multi-head attention (generation) kernels, C++ runtime
- *       (small host cost, no Python), custom all-reduce plugin; no CUDA graphs needed (TensorRT's
+ *       (small host cost, no Python), all-reduces through NCCL (the custom all-reduce plugin was opt-in
+ *       then: {@code examples/llama/build.py --use_custom_all_reduce}, "instead of NCCL", which the
+ *       performance page's Llama-2-70B build line does not pass); no CUDA graphs needed (TensorRT's
  *       enqueue is cheap: modelled as a graph of any size). Its generation kernel serves grouped-query
  *       attention one query head per thread block, each reading its KV head's cache: 0.34 of the other
  *       query heads' reads go to HBM again (fitted; 3.4 reads per K/V element for Llama-2-70B's groups
@@ -88,15 +90,16 @@ public final class Engines {
     public static final Fp8Kernels TRTLLM_FP8 = new Fp8Kernels(1.15, 30);
 
     public static final EngineModel TRTLLM = new EngineModel("trtllm",
-            "TensorRT-LLM 0.5/0.6: TensorRT GEMMs, fused fmha, masked MHA decode (GQA KV re-read), C++ runtime, fp8 path",
-            1.027, 64, 1.0, 0.85, 0.34, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_FP8);
+            "TensorRT-LLM 0.5/0.6: TensorRT GEMMs, fused fmha, masked MHA decode (GQA KV re-read), NCCL all-reduce, C++ runtime, fp8 path",
+            1.027, 64, 1.0, 0.85, 0.34, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, false, 0, 0, TRTLLM_FP8);
 
     /**
-     * {@link #TRTLLM} with the XQA generation kernel of TensorRT-LLM 0.8 and later (each KV head read once)
-     * and the same fp8 path ({@link #TRTLLM_FP8}).
+     * {@link #TRTLLM} with the XQA generation kernel of TensorRT-LLM 0.8 and later (each KV head read once),
+     * the custom all-reduce kernel for small messages (timed by vLLM's measured figures, no measurement of
+     * TensorRT-LLM's own having been found) and the same fp8 path ({@link #TRTLLM_FP8}).
      */
     public static final EngineModel TRTLLM_XQA = new EngineModel("trtllm-xqa",
-            "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once), fp8 path",
+            "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once), custom all-reduce, fp8 path",
             1.027, 64, 1.0, 0.85, 0, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_FP8);
 
     /** The preset of {@code name}; empty for {@code none} and unknown names. */

@@ -73,7 +73,8 @@ class GqaDecodeRereadTest {
             assertThat(p.linearMs()).as(w.kind()).isEqualTo(x.linearMs());
             assertThat(p.prefillAttentionMs()).as(w.kind()).isEqualTo(x.prefillAttentionMs());
             assertThat(p.lmHeadMs()).as(w.kind()).isEqualTo(x.lmHeadMs());
-            assertThat(p.communicationMs()).as(w.kind()).isEqualTo(x.communicationMs());
+            // 0.5/0.6 all-reduce through NCCL, 0.8+ through the custom kernel (Engines#TRTLLM): never faster
+            assertThat(p.communicationMs()).as(w.kind()).isGreaterThanOrEqualTo(x.communicationMs());
             assertThat(p.overheadMs()).as(w.kind()).isEqualTo(x.overheadMs());
         }
         // multi-head attention: the two presets are the same predictor
