@@ -63,6 +63,17 @@ public record EngineModel(String name, String description, double gemmWeightExpo
                 hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8);
     }
 
+    /**
+     * This preset under another name with another decode kernel's grouped-query re-reads
+     * ({@code gqaKvRereadFraction}) and all-reduce choice ({@code customAllReduce}).
+     */
+    public EngineModel withKernelChoices(String newName, String newDescription, double gqaKvRereadFraction,
+                                         boolean customAllReduce) {
+        return new EngineModel(newName, newDescription, gemmWeightExposure, gemmTileTokens, attentionRelative,
+                decodeMemoryEfficiency, gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
+                hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8);
+    }
+
     /** Engine names the configuration accepts ({@code none}: the plain roofline/profile, no engine). */
     public static final List<String> NAMES = List.of("none", "vllm", "vllm-0.5", "sglang", "trtllm", "trtllm-xqa");
 
@@ -96,10 +107,10 @@ public record EngineModel(String name, String description, double gemmWeightExpo
         KernelModel kernels = calibrated.kernels().withEngineKernels(gqaKvRereadFraction, customAllReduce, fp8)
                 .withGemmShape(gemmWeightExposure, gemmTileTokens);
         RooflineParams cal = calibrated.params();
-        RooflineParams streamed = new RooflineParams(cal.computeEfficiency(),
-                Math.max(cal.memoryEfficiency(), kernels.decodeMemoryEfficiency()),
-                cal.commEfficiency(), cal.overheadMs(), cal.perLayerOverheadUs());
-        return new RooflinePredictor(calibrated.model(), calibrated.gpu(), calibrated.tp(), params(streamed),
+        RooflineParams engine = new RooflineParams(cal.computeEfficiency(),
+                Math.max(cal.memoryEfficiency(), kernels.decodeMemoryEfficiency()), cal.commEfficiency(),
+                gpuOverheadMs, gpuPerLayerUs);
+        return new RooflinePredictor(calibrated.model(), calibrated.gpu(), calibrated.tp(), engine,
                 kernels, calibrated.elementwise().isNone() ? ElementwiseTraffic.NONE : ElementwiseTraffic.FUSED_ENGINE);
     }
 

@@ -98,9 +98,9 @@ public final class Engines {
      * the custom all-reduce kernel for small messages (timed by vLLM's measured figures, no measurement of
      * TensorRT-LLM's own having been found) and the same fp8 path ({@link #TRTLLM_FP8}).
      */
-    public static final EngineModel TRTLLM_XQA = new EngineModel("trtllm-xqa",
+    public static final EngineModel TRTLLM_XQA = TRTLLM.withKernelChoices("trtllm-xqa",
             "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once), custom all-reduce, fp8 path",
-            1.027, 64, 1.0, 0.85, 0, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, true, 0, 0, TRTLLM_FP8);
+            0, true);
 
     /** The preset of {@code name}; empty for {@code none} and unknown names. */
     public static Optional<EngineModel> find(String name) {

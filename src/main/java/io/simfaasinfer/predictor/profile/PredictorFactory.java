@@ -131,13 +131,14 @@ public final class PredictorFactory {
                             e.kernels(gpu, r.params().computeEfficiency()));
                 } else if (base instanceof RooflinePredictor r && mode.equals("calibrated")) {
                     // calibrated on a harness's profiles: its launch gaps and unfused kernels are not the engine's
-                    base = e.overCalibrated(r);
+                    RooflinePredictor engineOver = e.overCalibrated(r);
+                    base = engineOver;
                     notes.add(String.format(Locale.ROOT, "engine %s over the calibrated roofline: the profiled harness's"
                                     + " fixed time (%.2f ms + %.1f us/layer) and unfused elementwise traffic replaced by the"
                                     + " engine's (%.2f ms + %.1f us/layer, fused kernels); memory-bound work at %.3f of the"
                                     + " bandwidth (the measured copy bandwidth; the harness's fit: %.3f)", e.name(),
                             r.params().overheadMs(), r.params().perLayerOverheadUs(), e.gpuOverheadMs(), e.gpuPerLayerUs(),
-                            ((RooflinePredictor) base).params().memoryEfficiency(), r.params().memoryEfficiency()));
+                            engineOver.params().memoryEfficiency(), r.params().memoryEfficiency()));
                 } else if (base instanceof ProfilePredictor prof) {
                     // measured with a harness's unfused kernels: its fixed time is not the engine's either
                     double perLayer = model.numLayers() * e.gpuPerLayerUs() / 1000.0;
