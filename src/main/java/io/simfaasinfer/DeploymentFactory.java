@@ -17,6 +17,7 @@ import io.simfaasinfer.catalog.StageLayout;
 import io.simfaasinfer.kvcache.KvCapacity;
 import io.simfaasinfer.pipeline.StageTimes;
 import io.simfaasinfer.metrics.MetricsCollector;
+import io.simfaasinfer.predictor.Engines;
 import io.simfaasinfer.predictor.profile.PredictorFactory;
 import io.simfaasinfer.request.RequestObserver;
 import io.simfaasinfer.routing.Router;
@@ -71,6 +72,7 @@ final class DeploymentFactory {
             b.disaggregated(decodeRouter, tm, stats);
         }
         PredictorFactory.Built entryPredictor = null;
+        boolean asyncOutput = Engines.asyncOutputProcessing(config.predictor());
         // entry pools first (their router is the entry stage's), decode pools after
         for (boolean decodePass : new boolean[] {false, true}) {
             for (DeploymentConfig.PoolConfig pc : d.pools()) {
@@ -97,9 +99,11 @@ final class DeploymentFactory {
                 ServerlessMetrics sm = pc.serverless() ? new ServerlessMetrics(metrics) : null;
                 RequestObserver own = sm != null ? sm : metrics;
                 RequestObserver observer = role == Role.DECODE ? new DecodeObserver(own, stats) : own;
+                // vLLM V0's asynchronous output processing where it is modelled (validation.AsyncOutputScope)
+                boolean outputsLate = asyncOutput && role == Role.MIXED && stages == null;
                 var spec = new Pool.Spec(pc.name(), role, gpu, pc.tp(), model,
                         Schedulers.registry().get("scheduler.name", sc.name()), sc, pc.router(), cap,
-                        config.cluster().blockSize(), pc.prefixCaching(), pred, observer, stages);
+                        config.cluster().blockSize(), pc.prefixCaching(), pred, observer, stages, outputsLate);
                 final Router router = role == Role.DECODE ? decodeRouter : entryRouter;
                 Pool pool = b.add(spec, pc.replicas(), p -> pc.serverless()
                         ? new ServerlessLifecycle(config.serverless(), model, gpu, pc.gpusPerReplica(),

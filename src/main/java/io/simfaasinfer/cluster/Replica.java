@@ -33,6 +33,7 @@ public final class Replica {
     private double kvBlockNs;
     private long prefillTokens;
     private long lastDurationNs;
+    private long lastStepNs;
     private long lastBatchTokens;
     private LoadListener listener;
     private int listenerSlot;
@@ -91,6 +92,8 @@ public final class Replica {
     public long lastBatchTokens() { return lastBatchTokens; }
     /** Duration of the iteration started last, ns (0 before the first). */
     public long lastIterationNs() { return lastDurationNs; }
+    /** One engine step of the last iteration started, ns: its duration over its steps (a multi-step run's N). */
+    public long lastStepNs() { return lastStepNs; }
 
     /** Whether an index is told of this replica's load changes ({@link #watch}). */
     public boolean watched() {
@@ -157,6 +160,7 @@ public final class Replica {
         long duration = Math.max(1, Math.round(b.totalMs() * 1e6));
         busy = true;
         lastDurationNs = duration;
+        lastStepNs = Math.max(1, duration / batch.steps());
         lastBatchTokens = batch.totalRealPrefillTokens() + batch.numDecodes() - batch.numPaddingDecodes();
         iterations++;
         busyNs += duration;

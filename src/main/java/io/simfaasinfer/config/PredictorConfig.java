@@ -24,11 +24,23 @@ import java.util.List;
  *                           tokenisation), ms; null: the engine preset's (0 without an engine)
  * @param apiEgressMs        per-request API overhead after the engine's output until the client has it
  *                           (detokenisation, streaming), ms, added to TTFT and E2E; null: the preset's
+ * @param asyncOutputProc    the engine processes a step's outputs during the next step, so the client gets
+ *                           them one engine step late (vLLM V0's asynchronous output processing, 0.6+;
+ *                           {@code --disable-async-output-proc} = false); null: the preset's (on for vllm)
  */
 public record PredictorConfig(String kind, String profile, List<String> calibrateFrom, String telemetry,
                               boolean telemetryOffset, double computeEfficiency, double memoryEfficiency,
                               double commEfficiency, double overheadMs, double perLayerOverheadUs, String engine,
-                              Double apiIngressMs, Double apiEgressMs) {
+                              Double apiIngressMs, Double apiEgressMs, Boolean asyncOutputProc) {
+
+    /** Without an asynchronous-output override (the engine preset's applies). */
+    public PredictorConfig(String kind, String profile, List<String> calibrateFrom, String telemetry,
+                           boolean telemetryOffset, double computeEfficiency, double memoryEfficiency,
+                           double commEfficiency, double overheadMs, double perLayerOverheadUs, String engine,
+                           Double apiIngressMs, Double apiEgressMs) {
+        this(kind, profile, calibrateFrom, telemetry, telemetryOffset, computeEfficiency, memoryEfficiency,
+                commEfficiency, overheadMs, perLayerOverheadUs, engine, apiIngressMs, apiEgressMs, null);
+    }
 
     /** Without API-overhead overrides (the engine preset's apply). */
     public PredictorConfig(String kind, String profile, List<String> calibrateFrom, String telemetry,

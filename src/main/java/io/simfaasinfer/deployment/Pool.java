@@ -50,18 +50,28 @@ public final class Pool {
      * @param predictor        times the iterations of this pool's replicas
      * @param observer         receives the request events of this pool's schedulers
      * @param stages           pipeline stages of every replica and their times; null without pipeline parallelism
+     * @param outputsOneStepLate the engine hands each step's outputs to the client at the end of the next
+     *                         engine step ({@link OutputLag}: vLLM V0's asynchronous output processing);
+     *                         only for a mixed pool without pipeline parallelism
      */
     public record Spec(String name, Role role, GpuSpec gpu, int tp, ModelSpec model, SchedulerFactory scheduler,
                        SchedulerConfig schedulerConfig, String router, KvCapacity capacity, int blockSize,
                        boolean prefixCaching, PredictorFactory.Built predictor, RequestObserver observer,
-                       StageTimes stages) {
+                       StageTimes stages, boolean outputsOneStepLate) {
 
-        /** Without pipeline parallelism. */
+        public Spec {
+            if (outputsOneStepLate && (role != Role.MIXED || stages != null)) {
+                throw new IllegalArgumentException("pool " + name + ": outputs one step late are modelled only for"
+                        + " a mixed pool without pipeline parallelism");
+            }
+        }
+
+        /** Without pipeline parallelism; outputs as each iteration ends. */
         public Spec(String name, Role role, GpuSpec gpu, int tp, ModelSpec model, SchedulerFactory scheduler,
                     SchedulerConfig schedulerConfig, String router, KvCapacity capacity, int blockSize,
                     boolean prefixCaching, PredictorFactory.Built predictor, RequestObserver observer) {
             this(name, role, gpu, tp, model, scheduler, schedulerConfig, router, capacity, blockSize, prefixCaching,
-                    predictor, observer, null);
+                    predictor, observer, null, false);
         }
 
         /** Pipeline stages per replica (1 without pipeline parallelism). */
@@ -140,6 +150,8 @@ public final class Pool {
      */
     private Schedule[] schedules = new Schedule[0];
     private IterationDone[] iterationsDone = new IterationDone[0];
+    /** Each replica's outputs delivered a step late ({@link Spec#outputsOneStepLate}); null entries otherwise. */
+    private OutputLag[] lags = new OutputLag[0];
     private int made;
 
     /** How a replica of this pool takes a request its stage routed to it. */
@@ -229,8 +241,10 @@ public final class Pool {
         }
         int index = firstIndex + made++;
         Replica r;
+        OutputLag lag = spec.outputsOneStepLate() ? new OutputLag(spec.observer(), queue) : null;
         if (spec.stages() == null) {
-            r = new Replica(index, spec.gpu(), spec.tp(), makeScheduler(index), predictor());
+            r = new Replica(index, spec.gpu(), spec.tp(),
+                    makeScheduler(index, newBlockManager(), lag != null ? lag : spec.observer()), predictor());
         } else {
             // pp virtual engines over the replica's one block pool (pipeline.VirtualEngines)
             BlockManager kv = newBlockManager();
@@ -246,9 +260,11 @@ public final class Pool {
             int n = Math.min(maxReplicas, Math.max(4, 2 * slot));
             schedules = Arrays.copyOf(schedules, n);
             iterationsDone = Arrays.copyOf(iterationsDone, n);
+            lags = Arrays.copyOf(lags, n);
         }
         schedules[slot] = new Schedule(this, r);
         iterationsDone[slot] = new IterationDone(this, r);
+        lags[slot] = lag;
         registry.accept(this, r);
         return r;
     }
@@ -271,8 +287,12 @@ public final class Pool {
     }
 
     private Scheduler makeScheduler(int index, BlockManager kv) {
+        return makeScheduler(index, kv, spec.observer());
+    }
+
+    private Scheduler makeScheduler(int index, BlockManager kv, RequestObserver observer) {
         return spec.scheduler().create(new SchedulerContext(index, kv, spec.schedulerConfig(), spec.model(),
-                spec.observer(), predictor(), handoff));
+                observer, predictor(), handoff));
     }
 
     /** Routes {@code r} to {@code target}: its waiting queue, and a scheduling pass at {@code now}. */
@@ -300,9 +320,30 @@ public final class Pool {
                 requestSchedule(r, now); // the next batch may enter stage 0 while this one moves on
             }
         }
+        OutputLag lag = lags[slotOf(r)];
+        if (lag != null) {
+            // the last iteration's outputs: at the end of the next engine step (one step of a multi-step
+            // run), or, with nothing to run, of the step vLLM still runs its finished sequences in
+            lag.seal(now + r.lastStepNs(), duration > 0 && r.lastStepNs() == duration);
+        }
+    }
+
+    /** Outputs of this pool's replicas held for delivery one step late (0 without {@link Spec#outputsOneStepLate}). */
+    public long outputsHeld() {
+        long n = 0;
+        for (int i = 0; i < made; i++) {
+            if (lags[i] != null) {
+                n += lags[i].held();
+            }
+        }
+        return n;
     }
 
     private void onIterationDone(Replica r, long now) {
+        OutputLag lag = lags[slotOf(r)];
+        if (lag != null) {
+            lag.onIterationEnd(now); // the outputs before this iteration's, which come out during it
+        }
         r.finish(now);
         lifecycle.onIterationDone(r, now);
         if (afterIteration != null) {

@@ -7,6 +7,7 @@
  * cache is transferred ({@code transfer}). Every router sees one kind of view,
  * {@link io.simfaasinfer.deployment.ReplicaView}, whatever the pool's lifecycle; over always-on pools
  * the entry stage's view is filled once and indexed ({@code LoadIndex}), so a router's choice costs
- * O(log n) in the replicas.
+ * O(log n) in the replicas. A pool whose engine processes outputs a step late (vLLM V0) holds each
+ * replica's first tokens and request ends for one engine step ({@code OutputLag}).
  */
 package io.simfaasinfer.deployment;

@@ -37,15 +37,29 @@ import java.util.List;
  *                                detokenisation and streaming out, ms; added to TTFT and E2E
  * @param fp8                     the engine's fp8 (W8A8) path beyond its kernels ({@link Fp8Kernels};
  *                                {@link Fp8Kernels#NONE} where none was fitted)
+ * @param asyncOutputProcessing   the engine processes a step's outputs during the next step, so the client
+ *                                gets them one engine step late (vLLM V0 0.6+; {@code predictor.async_output_proc},
+ *                                {@code deployment.OutputLag})
  */
 public record EngineModel(String name, String description, double gemmWeightExposure, int gemmTileTokens,
                           double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
                           double gpuOverheadMs,
                           double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
                           int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce,
-                          double apiIngressMs, double apiEgressMs, Fp8Kernels fp8) {
+                          double apiIngressMs, double apiEgressMs, Fp8Kernels fp8, boolean asyncOutputProcessing) {
 
-    /** A preset without an fp8 departure ({@link Fp8Kernels#NONE}). */
+    /** A preset that hands each step's outputs out when the step ends. */
+    public EngineModel(String name, String description, double gemmWeightExposure, int gemmTileTokens,
+                       double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
+                       double gpuOverheadMs, double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
+                       int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce,
+                       double apiIngressMs, double apiEgressMs, Fp8Kernels fp8) {
+        this(name, description, gemmWeightExposure, gemmTileTokens, attentionRelative, decodeMemoryEfficiency,
+                gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs, hostPerSequenceUs, cudaGraphMaxBatch,
+                eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8, false);
+    }
+
+    /** A preset without an fp8 departure ({@link Fp8Kernels#NONE}) that hands outputs out when a step ends. */
     public EngineModel(String name, String description, double gemmWeightExposure, int gemmTileTokens,
                        double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
                        double gpuOverheadMs, double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
@@ -60,7 +74,8 @@ public record EngineModel(String name, String description, double gemmWeightExpo
     public EngineModel withHostPerSequence(String newName, String newDescription, double hostPerSequenceUs) {
         return new EngineModel(newName, newDescription, gemmWeightExposure, gemmTileTokens, attentionRelative,
                 decodeMemoryEfficiency, gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
-                hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8);
+                hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8,
+                asyncOutputProcessing);
     }
 
     /**
@@ -71,7 +86,16 @@ public record EngineModel(String name, String description, double gemmWeightExpo
                                          boolean customAllReduce) {
         return new EngineModel(newName, newDescription, gemmWeightExposure, gemmTileTokens, attentionRelative,
                 decodeMemoryEfficiency, gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
-                hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8);
+                hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8,
+                asyncOutputProcessing);
+    }
+
+    /** This preset with its outputs handed out one engine step late ({@code true}) or when each step ends. */
+    public EngineModel withAsyncOutputProcessing(boolean on) {
+        return new EngineModel(name, description, gemmWeightExposure, gemmTileTokens, attentionRelative,
+                decodeMemoryEfficiency, gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
+                hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8,
+                on);
     }
 
     /** Engine names the configuration accepts ({@code none}: the plain roofline/profile, no engine). */

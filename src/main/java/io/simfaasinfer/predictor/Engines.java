@@ -55,9 +55,16 @@ public final class Engines {
     private Engines() {
     }
 
+    /**
+     * vLLM V0 of late 2024 (0.6.x), with its asynchronous output processing (vllm-project/vllm pull
+     * request 7049, on by default from 0.6.0): each step's outputs reach the client at the end of the next
+     * engine step (deployment.OutputLag; docs/fidelity.md, "vLLM V0's asynchronous output processing").
+     * Host time 0.76 ms per step, FITTED on vllm-ci-h200-latency-8b of bench/fidelity/published.json (0.4 ms
+     * before issue 15, 0.81 ms from 2026-12-02 until the outputs came one step late), plus 6 us per sequence.
+     */
     public static final EngineModel VLLM = new EngineModel("vllm",
-            "vLLM V0: cuBLAS GEMMs, FlashAttention-2 prefill, paged decode, CUDA graphs <= 256, Python host",
-            0, 64, 0.85, 0.80, 0, 0.3, 50, 0.81, 6, 256, 60, true, 4, 0);
+            "vLLM V0: cuBLAS GEMMs, FlashAttention-2 prefill, paged decode, CUDA graphs <= 256, Python host, async output processing",
+            0, 64, 0.85, 0.80, 0, 0.3, 50, 0.76, 6, 256, 60, true, 4, 0).withAsyncOutputProcessing(true);
 
     /**
      * vLLM V0 before 0.6.0 (mid-2024, 0.5.x): {@link #VLLM} with the host time between steps of an engine
@@ -67,11 +74,14 @@ public final class Engines {
      * between two step ... sampling time, prepare input time, process_model_output time, and scheduler
      * time. When BS is 200, all this together can be 20ms" (vllm-project/vllm issue 6801, comment of
      * 2024-08-08, vLLM main of that week), i.e. (20 - 0.81) ms / 200 = 96 us per running sequence over the
-     * same 0.81 ms per step. Everything else as {@link #VLLM}. Not fitted: checked on one held-out case
+     * same 0.81 ms per step; since the vllm preset's re-fit with its outputs one step late, (20 - 0.76) / 200
+     * = 96.2 us over 0.76 ms. Everything else as {@link #VLLM}, but for 0.6.0's asynchronous output
+     * processing: 0.5 processes a step's outputs when it ends. Not fitted: checked on one held-out case
      * (docs/fidelity.md, "vLLM before 0.6").
      */
     public static final EngineModel VLLM_05 = VLLM.withHostPerSequence("vllm-0.5",
-            "vLLM V0 before 0.6 (0.5.x): as vllm, with the synchronous host time between steps of 0.5 (96 us/seq)", 96);
+            "vLLM V0 before 0.6 (0.5.x): as vllm, with the synchronous host time between steps of 0.5 (96.2 us/seq)", 96.2)
+            .withAsyncOutputProcessing(false);
 
     public static final EngineModel SGLANG = new EngineModel("sglang",
             "SGLang: cuBLAS GEMMs, FlashInfer prefill and decode, CUDA graphs <= 160, overlapped Python host",
@@ -101,6 +111,17 @@ public final class Engines {
     public static final EngineModel TRTLLM_XQA = TRTLLM.withKernelChoices("trtllm-xqa",
             "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once), custom all-reduce, fp8 path",
             0, true);
+
+    /**
+     * Whether the client gets each step's outputs one engine step late: {@code predictor.async_output_proc}
+     * where set, else the engine preset's (false without one).
+     */
+    public static boolean asyncOutputProcessing(io.simfaasinfer.config.PredictorConfig p) {
+        if (p.asyncOutputProc() != null) {
+            return p.asyncOutputProc();
+        }
+        return find(p.engine()).map(EngineModel::asyncOutputProcessing).orElse(false);
+    }
 
     /** The preset of {@code name}; empty for {@code none} and unknown names. */
     public static Optional<EngineModel> find(String name) {

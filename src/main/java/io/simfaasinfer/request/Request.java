@@ -245,6 +245,28 @@ public final class Request {
     }
 
     /**
+     * The client gets the first token at {@code ns}, after the engine made it (an engine that processes
+     * a step's outputs during the next step: vLLM V0's asynchronous output processing). TTFT and TPOT
+     * count from then; the decode gaps stay the engine's.
+     */
+    public void deliverFirstTokenAt(long ns) {
+        if (firstTokenNs < 0 || ns < firstTokenNs) {
+            throw new IllegalStateException("request " + id + ": first token made at " + firstTokenNs
+                    + " ns cannot reach the client at " + ns + " ns");
+        }
+        firstTokenNs = ns;
+    }
+
+    /** As {@link #deliverFirstTokenAt}, for the last token: the request ends for the client at {@code ns}. */
+    public void deliverFinishAt(long ns) {
+        if (m.finishNs < 0 || ns < m.finishNs) {
+            throw new IllegalStateException("request " + id + ": finished at " + m.finishNs
+                    + " ns cannot reach the client at " + ns + " ns");
+        }
+        m.finishNs = ns;
+    }
+
+    /**
      * Joins {@code c}: from now on the request decodes one token at each of the clock's epochs (its
      * scheduler's decode-all iterations) without being touched. Its last token must be the clock's
      * last end ({@link DecodeClock#lastEndNs}), and it must be decoding, not finished.

@@ -46,6 +46,7 @@ public record ConfigResolution(SimulatorConfig config, Catalog catalog, String s
         nameNote(warnings, loaded, "cluster.gpu", validated.cluster().gpu());
         warnings.addAll(InapplicableKeys.warnings(loaded, validated, catalog));
         warnings.addAll(PrecisionChecks.warnings(loaded, validated, catalog));
+        AsyncOutputScope.note(validated).ifPresent(warnings::add);
         return new ConfigResolution(validated, catalog, loaded.source(), List.copyOf(warnings));
     }
 

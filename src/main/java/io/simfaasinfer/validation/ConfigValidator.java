@@ -114,6 +114,13 @@ public final class ConfigValidator {
                     java.util.List.of(autoscalers.get(sl.autoscaler().name())), this::err));
         }
         DeploymentConfig dep = new DeploymentChecks(sourceOf).check(c, sc, sl, model, catalog, w);
+        if (Boolean.TRUE.equals(c.predictor().asyncOutputProc())) {
+            String pool = AsyncOutputScope.firstOutOfScope(dep);
+            if (pool != null) {
+                throw err("predictor.async_output_proc", "outputs one engine step late are modelled only for mixed"
+                        + " pools without pipeline parallelism, and " + pool + "; set it to false or null");
+            }
+        }
         ClusterConfig clCanonical = new ClusterConfig(gpu.name(), cl.tp(), cl.replicas(), cl.router(),
                 cl.gpuMemoryUtilization(), cl.blockSize(), cl.activationReserveGb(), cl.prefixCaching(), cl.pp());
         SloConfig slo = c.slo() == null ? new SloConfig(null, null) : c.slo();

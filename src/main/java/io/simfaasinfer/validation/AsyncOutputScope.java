@@ -1,0 +1,51 @@
+package io.simfaasinfer.validation;
+
+import io.simfaasinfer.config.ConfigWarning;
+import io.simfaasinfer.config.DeploymentConfig;
+import io.simfaasinfer.config.SimulatorConfig;
+import io.simfaasinfer.predictor.Engines;
+
+import java.util.Optional;
+
+/**
+ * Where outputs delivered one engine step late ({@code predictor.async_output_proc}, vLLM V0's
+ * asynchronous output processing; {@code deployment.OutputLag}) are modelled: mixed pools without
+ * pipeline parallelism. Set to true for a deployment with another pool, the configuration is refused
+ * ({@link ConfigValidator}); on by the engine preset, it stays off for those pools, and a note says so.
+ */
+final class AsyncOutputScope {
+
+    private AsyncOutputScope() {
+    }
+
+    /** The first pool outside the model's scope, described ("pool 'p' is pipelined (pp=2)"), or null. */
+    static String firstOutOfScope(DeploymentConfig dep) {
+        if (dep == null || dep.pools() == null) {
+            return null;
+        }
+        for (DeploymentConfig.PoolConfig p : dep.pools()) {
+            if (p.pp() > 1) {
+                return "pool '" + p.name() + "' is pipelined (pp=" + p.pp() + ")";
+            }
+            if (!"mixed".equals(p.role())) { // roles are checked to be mixed, prefill or decode (DeploymentChecks)
+                return "pool '" + p.name() + "' is a " + p.role() + " pool";
+            }
+        }
+        return null;
+    }
+
+    /** The note for a preset's asynchronous output processing that some pool of {@code c} does without. */
+    static Optional<ConfigWarning> note(SimulatorConfig c) {
+        if (c.predictor() == null || c.predictor().asyncOutputProc() != null
+                || !Engines.asyncOutputProcessing(c.predictor())) {
+            return Optional.empty();
+        }
+        String pool = firstOutOfScope(c.deployment());
+        if (pool == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ConfigWarning("predictor.async_output_proc", "predictor.engine " + c.predictor().engine(),
+                "is off where it is not modelled: " + pool + " (outputs one engine step late are modelled only for"
+                        + " mixed pools without pipeline parallelism; those pools hand outputs out as each step ends)"));
+    }
+}
