@@ -28,6 +28,7 @@ import io.simfaasinfer.serverless.ServerlessMetrics;
 import io.simfaasinfer.transfer.KvTransferModel;
 import io.simfaasinfer.transfer.TransferMode;
 import io.simfaasinfer.transfer.TransferStats;
+import io.simfaasinfer.validation.AsyncOutputScope;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,6 +74,7 @@ final class DeploymentFactory {
         }
         PredictorFactory.Built entryPredictor = null;
         boolean asyncOutput = Engines.asyncOutputProcessing(config.predictor());
+        Boolean asyncOutputSet = config.predictor().asyncOutputProc();
         // entry pools first (their router is the entry stage's), decode pools after
         for (boolean decodePass : new boolean[] {false, true}) {
             for (DeploymentConfig.PoolConfig pc : d.pools()) {
@@ -99,8 +101,11 @@ final class DeploymentFactory {
                 ServerlessMetrics sm = pc.serverless() ? new ServerlessMetrics(metrics) : null;
                 RequestObserver own = sm != null ? sm : metrics;
                 RequestObserver observer = role == Role.DECODE ? new DecodeObserver(own, stats) : own;
-                // vLLM V0's asynchronous output processing where it is modelled (validation.AsyncOutputScope)
-                boolean outputsLate = asyncOutput && role == Role.MIXED && stages == null;
+                // vLLM V0's asynchronous output processing where it is modelled (validation.AsyncOutputScope);
+                // the preset's default not under the vllm-v1 scheduler: V1's engine core hands each step's
+                // outputs to its front end when the step ends (vllm/v1/engine/core.py step)
+                boolean outputsLate = role == Role.MIXED && stages == null && (asyncOutputSet != null
+                        ? asyncOutputSet : asyncOutput && !AsyncOutputScope.V1_SCHEDULER.equals(sc.name()));
                 var spec = new Pool.Spec(pc.name(), role, gpu, pc.tp(), model,
                         Schedulers.registry().get("scheduler.name", sc.name()), sc, pc.router(), cap,
                         config.cluster().blockSize(), pc.prefixCaching(), pred, observer, stages, outputsLate);

@@ -11,9 +11,16 @@ import java.util.Optional;
  * Where outputs delivered one engine step late ({@code predictor.async_output_proc}, vLLM V0's
  * asynchronous output processing; {@code deployment.OutputLag}) are modelled: mixed pools without
  * pipeline parallelism. Set to true for a deployment with another pool, the configuration is refused
- * ({@link ConfigValidator}); on by the engine preset, it stays off for those pools, and a note says so.
+ * ({@link ConfigValidator}); on by the engine preset, it stays off for those pools, and for pools of
+ * vLLM V1's scheduler, and a note says so.
  */
-final class AsyncOutputScope {
+public final class AsyncOutputScope {
+
+    /**
+     * The scheduler under which the preset's default does not apply: vLLM V1's engine core hands each
+     * step's outputs to its front end when the step ends ({@code vllm/v1/engine/core.py}, {@code step}).
+     */
+    public static final String V1_SCHEDULER = "vllm-v1";
 
     private AsyncOutputScope() {
     }
@@ -41,6 +48,15 @@ final class AsyncOutputScope {
             return Optional.empty();
         }
         String pool = firstOutOfScope(c.deployment());
+        if (pool == null && c.deployment() != null && c.deployment().pools() != null) {
+            for (DeploymentConfig.PoolConfig p : c.deployment().pools()) {
+                if (p.scheduler() != null && V1_SCHEDULER.equals(p.scheduler().name())) {
+                    pool = "pool '" + p.name() + "' runs the vllm-v1 scheduler, whose engine hands each step's"
+                            + " outputs out when the step ends";
+                    break;
+                }
+            }
+        }
         if (pool == null) {
             return Optional.empty();
         }

@@ -135,6 +135,21 @@ class OutputLagTest {
     }
 
     @Test
+    void theVllmV1SchedulerDoesWithoutThePresetsDefaultButTakesAnExplicitSetting() {
+        // vLLM V1's engine core hands each step's outputs to its front end when the step ends
+        RequestRecord v1 = lone(false, 700, 2, "scheduler.name=vllm-v1");
+        List<String> preset = List.of("predictor.engine=vllm", "scheduler.name=vllm-v1", "workload.num_requests=1",
+                "workload.prompt_tokens={distribution: fixed, value: 700}",
+                "workload.output_tokens={distribution: fixed, value: 2}");
+        assertThat(run(preset.toArray(new String[0])).get(0).ttftMs()).isEqualTo(v1.ttftMs());
+        assertThat(lone(true, 700, 2, "scheduler.name=vllm-v1").ttftMs()).isGreaterThan(v1.ttftMs());
+        assertThat(resolve(preset.toArray(new String[0])).warnings()).anySatisfy(w -> assertThat(w.text())
+                .contains("predictor.async_output_proc").contains("vllm-v1"));
+        assertThat(resolve("predictor.engine=vllm", "scheduler.name=vllm-v1", "predictor.async_output_proc=true")
+                .warnings()).noneSatisfy(w -> assertThat(w.text()).contains("async_output_proc"));
+    }
+
+    @Test
     void onAPipelinedOrDisaggregatedPoolItIsRefusedWhenAskedForAndNotedWhenThePresetHasIt() {
         assertThatThrownBy(() -> resolve("predictor.async_output_proc=true", "cluster.pp=2"))
                 .isInstanceOf(ConfigException.class)
