@@ -194,6 +194,7 @@ public final class Replica {
         Batch started = pipeline.lastBatch();
         double stageShare = (double) pipeline.lastStageSumNs() / pipeline.stages();
         lastDurationNs = duration;
+        lastStepNs = Math.max(1, duration / started.steps());
         lastBatchTokens = started.totalRealPrefillTokens() + started.numDecodes() - started.numPaddingDecodes();
         iterations++;
         busyNs += Math.round(stageShare);

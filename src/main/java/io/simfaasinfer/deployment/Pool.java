@@ -328,16 +328,6 @@ public final class Pool {
         }
     }
 
-    /** Outputs of this pool's replicas held for delivery one step late (0 without {@link Spec#outputsOneStepLate}). */
-    public long outputsHeld() {
-        long n = 0;
-        for (int i = 0; i < made; i++) {
-            if (lags[i] != null) {
-                n += lags[i].held();
-            }
-        }
-        return n;
-    }
 
     private void onIterationDone(Replica r, long now) {
         OutputLag lag = lags[slotOf(r)];

@@ -47,21 +47,23 @@ public final class AsyncOutputScope {
                 || !Engines.asyncOutputProcessing(c.predictor())) {
             return Optional.empty();
         }
+        String source = "predictor.engine " + c.predictor().engine();
         String pool = firstOutOfScope(c.deployment());
-        if (pool == null && c.deployment() != null && c.deployment().pools() != null) {
+        if (pool != null) {
+            return Optional.of(new ConfigWarning("predictor.async_output_proc", source, "is off where it is not"
+                    + " modelled: " + pool + " (outputs one engine step late are modelled only for mixed pools"
+                    + " without pipeline parallelism; those pools hand outputs out as each step ends)"));
+        }
+        if (c.deployment() != null && c.deployment().pools() != null) {
             for (DeploymentConfig.PoolConfig p : c.deployment().pools()) {
                 if (p.scheduler() != null && V1_SCHEDULER.equals(p.scheduler().name())) {
-                    pool = "pool '" + p.name() + "' runs the vllm-v1 scheduler, whose engine hands each step's"
-                            + " outputs out when the step ends";
-                    break;
+                    return Optional.of(new ConfigWarning("predictor.async_output_proc", source, "is off for pool '"
+                            + p.name() + "': its scheduler is vllm-v1, and vLLM V1's engine core hands each step's"
+                            + " outputs out when the step ends (set predictor.async_output_proc=true to hold them"
+                            + " one step)"));
                 }
             }
         }
-        if (pool == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new ConfigWarning("predictor.async_output_proc", "predictor.engine " + c.predictor().engine(),
-                "is off where it is not modelled: " + pool + " (outputs one engine step late are modelled only for"
-                        + " mixed pools without pipeline parallelism; those pools hand outputs out as each step ends)"));
+        return Optional.empty();
     }
 }
