@@ -157,6 +157,11 @@ class HostileConfigTest {
                         + "    rate: 1e-12\n", "simulated time would pass 73 years"),
                 bad("clock", "an overhead so large the clock overflows", null, List.of("--predictor", "roofline",
                         "--set", "predictor.overhead_ms=1e300", "--num-requests", "3"), "simulated time would pass 73 years"),
+                badYaml("values", "async output processing not a boolean", "predictor:\n  async_output_proc: maybe\n",
+                        "c.yaml:2: predictor.async_output_proc: expected true or false, got 'maybe'"),
+                badYaml("values", "outputs one step late on a pipelined pool", "predictor:\n  async_output_proc: true\n"
+                        + "cluster:\n  pp: 2\n", "predictor.async_output_proc: outputs one engine step late are modelled"
+                        + " only for mixed pools without pipeline parallelism, and pool 'main' is pipelined (pp=2)"),
                 // ---- flags
                 flags("flags", "negative request count", List.of("--num-requests", "-1"),
                         "--num-requests -1: workload.num_requests: expected a positive integer"),
