@@ -71,6 +71,12 @@ public final class ConfigOptions {
             + " multi-step scheduling (scheduler.num_scheduler_steps, default 1).")
     Integer numSchedulerSteps;
 
+    @Option(names = "--async-output-proc", negatable = true, description = "Outputs reach the client one engine step"
+            + " late, as vLLM V0's asynchronous output processing (0.6+) delivers them; --no-async-output-proc: as each"
+            + " step ends (vLLM's --disable-async-output-proc). Default: the engine preset's, on for vllm"
+            + " (predictor.async_output_proc).")
+    Boolean asyncOutputProc;
+
     @Option(names = "--arrival", description = "Arrival process: poisson, gamma, constant, weibull, on_off, diurnal, schedule (workload.arrival.process).")
     String arrival;
 
@@ -194,6 +200,10 @@ public final class ConfigOptions {
         add(all, "--max-num-seqs", "scheduler.max_num_seqs", maxNumSeqs);
         add(all, "--max-num-batched-tokens", "scheduler.max_num_batched_tokens", maxNumBatchedTokens);
         add(all, "--num-scheduler-steps", "scheduler.num_scheduler_steps", numSchedulerSteps);
+        if (asyncOutputProc != null) {
+            all.add(new ConfigLoader.Override("predictor.async_output_proc=" + asyncOutputProc,
+                    asyncOutputProc ? "--async-output-proc" : "--no-async-output-proc"));
+        }
         // first: it replaces workload.arrival whole, so a rate or process given too is seen (and refused)
         if (concurrency != null) {
             all.add(new ConfigLoader.Override("workload.arrival={process: closed_loop, concurrency: " + concurrency + "}",
