@@ -103,7 +103,7 @@ final class ResultBuilder {
                     pBusy / n, pMfu / n, pMbu / n, pKv / n, pKvPeak, pHours, price, pHours * price,
                     (spec.capacity().weightBytes() + spec.capacity().activationBytes() + pPeakBlocks
                             * spec.capacity().blockBytes()) / 1e9,
-                    predictors.get(pool.name()).predictor().describe(), spec.pp()));
+                    predictors.get(pool.name()).predictor().describe(), spec.pp(), spec.outputsOneStepLate()));
             mfu += pMfu;
             mbu += pMbu;
             kvMean += pKv;

@@ -93,12 +93,15 @@ public record SimulationResult(
      * @param peakMemoryGbPerGpu weights + activation reserve + peak KV cache of one GPU, GB (pipelined: of the
      *                         stage that bounds the KV cache)
      * @param pp               pipeline stages per replica
+     * @param outputsOneStepLate its replicas hand each step's outputs to the client at the end of the next
+     *                         engine step (vLLM V0's asynchronous output processing, predictor.async_output_proc)
      */
     public record PoolStats(String name, String role, String lifecycle, String gpu, int tp, int replicas, int gpus,
                             String scheduler, String router, String localPolicy, int kvBlocksPerReplica,
                             long iterations, double iterationRunningFractionMean, double mfuMean, double mbuMean,
                             double kvCacheUtilMean, double kvCacheUtilPeak, double gpuHours, double pricePerGpuHour,
-                            double costUsd, double peakMemoryGbPerGpu, String predictor, int pp) {
+                            double costUsd, double peakMemoryGbPerGpu, String predictor, int pp,
+                            boolean outputsOneStepLate) {
     }
 
     /**

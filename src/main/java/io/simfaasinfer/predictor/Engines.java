@@ -63,7 +63,7 @@ public final class Engines {
      * before issue 15, 0.81 ms from 2026-12-02 until the outputs came one step late), plus 6 us per sequence.
      */
     public static final EngineModel VLLM = new EngineModel("vllm",
-            "vLLM V0: cuBLAS GEMMs, FlashAttention-2 prefill, paged decode, CUDA graphs <= 256, Python host, async output processing",
+            "vLLM V0: cuBLAS GEMMs, FlashAttention-2 prefill, paged decode, CUDA graphs <= 256, Python host",
             0, 64, 0.85, 0.80, 0, 0.3, 50, 0.76, 6, 256, 60, true, 4, 0).withAsyncOutputProcessing(true);
 
     /**

@@ -32,6 +32,12 @@ public final class TextSummary {
                                     p.gpu(), p.tp(), p.pp() > 1 ? ", pp=" + p.pp() : "", p.scheduler(), p.router()))
                             .toList())));
         }
+        if (pools != null && pools.stream().anyMatch(SimulationResult.PoolStats::outputsOneStepLate)) {
+            b.append(String.format(Locale.ROOT, "outputs: one engine step late%s (vLLM V0's asynchronous output"
+                    + " processing: TTFT and E2E include the next step; --no-async-output-proc)%n",
+                    pools.size() > 1 ? " in " + String.join(", ", pools.stream().filter(SimulationResult.PoolStats::outputsOneStepLate)
+                            .map(SimulationResult.PoolStats::name).toList()) : ""));
+        }
         if (r.warnings() != null && !r.warnings().isEmpty()) {
             b.append(String.format(Locale.ROOT, "warnings: %d on the configuration (keys read under another name"
                     + " or with no effect; on stderr and in the JSON's warnings)%n", r.warnings().size()));

@@ -70,7 +70,8 @@ final class ServerlessReport {
                 pools.add(new SimulationResult.PoolStats(p.name(), p.role(), p.lifecycle(), p.gpu(), p.tp(), p.replicas(),
                         p.gpus(), p.scheduler(), p.router(), p.localPolicy(), p.kvBlocksPerReplica(), p.iterations(),
                         p.iterationRunningFractionMean(), p.mfuMean(), p.mbuMean(), p.kvCacheUtilMean(), p.kvCacheUtilPeak(),
-                        b.billedGpuSeconds() / 3600, b.pricePerGpuHour(), cost, p.peakMemoryGbPerGpu(), p.predictor(), p.pp()));
+                        b.billedGpuSeconds() / 3600, b.pricePerGpuHour(), cost, p.peakMemoryGbPerGpu(), p.predictor(), p.pp(),
+                        p.outputsOneStepLate()));
             } else {
                 otherCost += p.costUsd();
                 otherHours += p.gpuHours();

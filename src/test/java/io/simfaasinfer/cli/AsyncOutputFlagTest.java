@@ -26,6 +26,21 @@ class AsyncOutputFlagTest {
     }
 
     @Test
+    void theResultsSayWhetherAPoolHandsItsOutputsOutOneStepLate() throws IOException {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String flag : new String[] {"--async-output-proc", "--no-async-output-proc"}) {
+            Path json = tmp.resolve(flag + ".json");
+            CliRun r = CliRun.exec("run", "--config", "examples/quickstart.yaml", "--engine", "vllm", "--num-requests",
+                    "200", "--output", json.toString(), flag);
+            assertThat(r.code()).as(r.err()).isZero();
+            boolean on = flag.equals("--async-output-proc");
+            assertThat(mapper.readTree(json.toFile()).path("pools").get(0).path("outputs_one_step_late").asBoolean())
+                    .isEqualTo(on);
+            assertThat(r.out().contains("outputs: one engine step late")).as(r.out()).isEqualTo(on);
+        }
+    }
+
+    @Test
     void theFlagsSetTheKeyAndThePresetDefaultIsOn() throws IOException {
         String preset = requests("preset");
         String on = requests("on", "--async-output-proc");
