@@ -17,7 +17,6 @@ import io.simfaasinfer.catalog.StageLayout;
 import io.simfaasinfer.kvcache.KvCapacity;
 import io.simfaasinfer.pipeline.StageTimes;
 import io.simfaasinfer.metrics.MetricsCollector;
-import io.simfaasinfer.predictor.Engines;
 import io.simfaasinfer.predictor.profile.PredictorFactory;
 import io.simfaasinfer.request.RequestObserver;
 import io.simfaasinfer.routing.Router;
@@ -73,8 +72,6 @@ final class DeploymentFactory {
             b.disaggregated(decodeRouter, tm, stats);
         }
         PredictorFactory.Built entryPredictor = null;
-        boolean asyncOutput = Engines.asyncOutputProcessing(config.predictor());
-        Boolean asyncOutputSet = config.predictor().asyncOutputProc();
         // entry pools first (their router is the entry stage's), decode pools after
         for (boolean decodePass : new boolean[] {false, true}) {
             for (DeploymentConfig.PoolConfig pc : d.pools()) {
@@ -101,11 +98,8 @@ final class DeploymentFactory {
                 ServerlessMetrics sm = pc.serverless() ? new ServerlessMetrics(metrics) : null;
                 RequestObserver own = sm != null ? sm : metrics;
                 RequestObserver observer = role == Role.DECODE ? new DecodeObserver(own, stats) : own;
-                // vLLM V0's asynchronous output processing where it is modelled (validation.AsyncOutputScope);
-                // the preset's default not under the vllm-v1 scheduler: V1's engine core hands each step's
-                // outputs to its front end when the step ends (vllm/v1/engine/core.py step)
-                boolean outputsLate = role == Role.MIXED && stages == null && (asyncOutputSet != null
-                        ? asyncOutputSet : asyncOutput && !AsyncOutputScope.V1_SCHEDULER.equals(sc.name()));
+                // vLLM V0's asynchronous output processing where it applies (mixed, unpipelined, not vllm-v1)
+                boolean outputsLate = AsyncOutputScope.outputsOneStepLate(config.predictor(), pc);
                 var spec = new Pool.Spec(pc.name(), role, gpu, pc.tp(), model,
                         Schedulers.registry().get("scheduler.name", sc.name()), sc, pc.router(), cap,
                         config.cluster().blockSize(), pc.prefixCaching(), pred, observer, stages, outputsLate);

@@ -29,18 +29,19 @@ import io.simfaasinfer.request.RequestObserver;
  * finished, so it holds its slot and KV, and computes a token nobody gets, for one more step).
  *
  * <p>The scheduler reports into this observer as usual. Between iterations the pool seals what came in
- * ({@link #seal}) for delivery at the end of the next engine step: when the next iteration ends, if it is
- * one step (the pool delivers them first thing then), else by one {@link Delivery} event (phase
- * {@link Phase#OUTPUT_DELIVERED}: before an iteration that ends at the same instant). Sealed groups are
- * delivered in the order they were sealed and never earlier than the one before, so a request's first
- * token always reaches the metrics before its end. Allocation-free once the buffers have grown.
+ * ({@link #seal}): each held output gets the time it is due, the end of the next engine step, never
+ * earlier than the outputs held before it, so they go out in the order they came and a request's first
+ * token always reaches the metrics before its end. Whatever is due goes out when the replica's next
+ * iteration ends, if that is when (a single step: the pool calls {@link #onIterationEnd} first thing
+ * then), else at one {@link Delivery} event (phase {@link Phase#OUTPUT_DELIVERED}: before an iteration
+ * that ends at the same instant). Allocation-free once the buffers have grown.
  */
 final class OutputLag extends ForwardingObserver {
 
     private static final byte FIRST_TOKEN = 1;
     private static final byte FINISHED = 2;
 
-    /** Delivers this replica's oldest sealed group of outputs. */
+    /** Delivers this replica's outputs due by now. */
     record Delivery(OutputLag lag) implements Event {
         @Override
         public Phase phase() {
@@ -49,26 +50,24 @@ final class OutputLag extends ForwardingObserver {
 
         @Override
         public void fire(long now) {
-            lag.deliverOldest(now);
+            lag.deliverDue(now);
         }
     }
 
+    /** The due time of an output not sealed yet. */
+    private static final long UNSEALED = Long.MAX_VALUE;
+
     private final EventQueue queue;
     private final Delivery delivery = new Delivery(this);
-    /** The held outputs, oldest first, in a ring: the sealed groups, then the open one. */
+    /** The held outputs, oldest first, in a ring, each with its due time: the sealed ones, then the open ones. */
     private Request[] requests = new Request[16];
     private byte[] kinds = new byte[16];
+    private long[] dueNs = new long[16];
     private int head;
     private int size;
     /** Outputs at the ring's end not sealed yet (the last iteration's). */
     private int open;
-    /** Sizes of the sealed groups, oldest first, in a ring. */
-    private int[] groups = new int[4];
-    private int groupHead;
-    private int groupCount;
-    private long lastDeliveryNs = Long.MIN_VALUE;
-    /** The oldest (and only) sealed group goes out when the replica's running iteration ends. */
-    private boolean dueAtIterationEnd;
+    private long lastDueNs = Long.MIN_VALUE;
     private long delivered;
 
     OutputLag(RequestObserver next, EventQueue queue) {
@@ -120,67 +119,63 @@ final class OutputLag extends ForwardingObserver {
 
     /**
      * The outputs of the iterations that ended since the last call reach the client at {@code atNs} (the
-     * end of the replica's next engine step), or after the previous group if that is later; nothing if
-     * there are none. {@code atIterationEnd}: {@code atNs} is when the iteration just started ends (a
-     * single-step one), so the pool delivers them then ({@link #onIterationEnd}), before that iteration's
-     * own outputs, without an event of their own, unless earlier groups are still on their way.
+     * end of the replica's next engine step), or with the ones held before them if those are due later;
+     * nothing if there are none. {@code atIterationEnd}: {@code atNs} is when the iteration just started
+     * ends (a single step), so {@link #onIterationEnd} delivers them then, before that iteration's own
+     * outputs, without an event of their own.
      */
     void seal(long atNs, boolean atIterationEnd) {
         if (open == 0) {
             return;
         }
-        if (groupCount == groups.length) {
-            groups = unroll(groups, groupHead, groupCount);
-            groupHead = 0;
+        long t = Math.max(atNs, lastDueNs);
+        lastDueNs = t;
+        for (int i = size - open; i < size; i++) {
+            dueNs[(head + i) % dueNs.length] = t;
         }
-        groups[(groupHead + groupCount++) % groups.length] = open;
         open = 0;
-        long t = Math.max(atNs, lastDeliveryNs);
-        lastDeliveryNs = t;
-        if (atIterationEnd && groupCount == 1 && t == atNs) {
-            dueAtIterationEnd = true;
-        } else {
+        if (!(atIterationEnd && t == atNs)) {
             queue.schedule(t, delivery);
         }
     }
 
-    /** The replica's iteration ended at {@code now}: the group sealed to go out then goes out first. */
+    /** The replica's iteration ended at {@code now}: what is due by then goes out first. */
     void onIterationEnd(long now) {
-        if (dueAtIterationEnd) {
-            dueAtIterationEnd = false;
-            deliverOldest(now);
-        }
+        deliverDue(now);
     }
 
     private void hold(Request r, byte kind) {
         if (size == requests.length) {
             Request[] rs = new Request[2 * size];
             byte[] ks = new byte[2 * size];
+            long[] ds = new long[2 * size];
             for (int i = 0; i < size; i++) {
                 rs[i] = requests[(head + i) % size];
                 ks[i] = kinds[(head + i) % size];
+                ds[i] = dueNs[(head + i) % size];
             }
             requests = rs;
             kinds = ks;
+            dueNs = ds;
             head = 0;
         }
         int at = (head + size++) % requests.length;
         requests[at] = r;
         kinds[at] = kind;
+        dueNs[at] = UNSEALED;
         open++;
     }
 
-    private void deliverOldest(long now) {
-        int n = groups[groupHead];
-        groupHead = (groupHead + 1) % groups.length;
-        groupCount--;
+    /** The held outputs due by {@code now}, oldest first (sealed ones only: open ones are never due). */
+    private void deliverDue(long now) {
         RequestObserver next = next();
-        for (int i = 0; i < n; i++) {
+        while (size > 0 && dueNs[head] <= now) {
             Request r = requests[head];
             byte kind = kinds[head];
             requests[head] = null;
             head = (head + 1) % requests.length;
             size--;
+            delivered++;
             if (kind == FIRST_TOKEN) {
                 r.deliverFirstTokenAt(now);
                 next.onToken(r, -1, now);
@@ -189,14 +184,5 @@ final class OutputLag extends ForwardingObserver {
                 next.onFinished(r, now);
             }
         }
-        delivered += n;
-    }
-
-    private static int[] unroll(int[] ring, int head, int count) {
-        int[] out = new int[2 * ring.length];
-        for (int i = 0; i < count; i++) {
-            out[i] = ring[(head + i) % ring.length];
-        }
-        return out;
     }
 }

@@ -112,17 +112,6 @@ public final class Engines {
             "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once), custom all-reduce, fp8 path",
             0, true);
 
-    /**
-     * Whether the client gets each step's outputs one engine step late: {@code predictor.async_output_proc}
-     * where set, else the engine preset's (false without one).
-     */
-    public static boolean asyncOutputProcessing(io.simfaasinfer.config.PredictorConfig p) {
-        if (p.asyncOutputProc() != null) {
-            return p.asyncOutputProc();
-        }
-        return find(p.engine()).map(EngineModel::asyncOutputProcessing).orElse(false);
-    }
-
     /** The preset of {@code name}; empty for {@code none} and unknown names. */
     public static Optional<EngineModel> find(String name) {
         if (name == null) {
