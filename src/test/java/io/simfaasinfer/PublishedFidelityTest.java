@@ -100,6 +100,34 @@ class PublishedFidelityTest {
     }
 
     /**
+     * Set 5 (bench/fidelity/published-trtllm090-models.json: the Mistral 7B and GPT-J 6B rows of TensorRT-LLM
+     * v0.9.0's tables on H200, H100, L40S and A100), all held out and read once (fourteenth session: all 48
+     * median 6.1%; the 40 without Mistral's Hopper throughput rows 4.5% / 24.0%): a regression guard with half a
+     * point of slack. Mistral's 8 H100/H200 throughput rows are the known deviation of docs/fidelity.md ("Set 5":
+     * TensorRT-LLM 0.9's precompiled XQA kernels serve only groups of 8, so Mistral's group of 4 ran the masked
+     * kernel, whose L2-served re-reads are not modelled): they must stay simulated too fast, so that a change
+     * which moves them revisits that section.
+     */
+    @Test
+    void theModelsSetDoesNotLoseGround() throws IOException {
+        List<Result> results = replay("bench/fidelity/published-trtllm090-models.json");
+        String table = table(results);
+        assertThat(results).hasSize(48);
+        assertThat(split(results, "heldout5")).hasSize(48);
+        List<Result> hopperMistral = results.stream()
+                .filter(r -> r.id().contains("-m7-") && r.id().contains("-thr-")
+                        && (r.id().contains("-h100-") || r.id().contains("-h200-")))
+                .toList();
+        List<Result> rest = results.stream().filter(r -> !hopperMistral.contains(r)).toList();
+        assertThat(hopperMistral).hasSize(8);
+        assertThat(median(results)).as("set 5: median%s", table).isLessThanOrEqualTo(0.066);
+        assertThat(median(rest)).as("set 5 without Mistral on Hopper: median%s", table).isLessThanOrEqualTo(0.050);
+        assertThat(worst(rest)).as("set 5 without Mistral on Hopper: worst%s", table).isLessThanOrEqualTo(0.245);
+        assertThat(hopperMistral).as("Mistral on Hopper, the known deviation%s", table)
+                .allSatisfy(r -> assertThat(r.error()).isPositive());
+    }
+
+    /**
      * A GPU never profiled (docs/fidelity.md, "A GPU never profiled"; {@code bench/fidelity.py --cross-gpu}):
      * every iteration case of the published set on a GPU other than the H100s, predicted from the roofline
      * calibrated on the two H100 profiles with the case's engine on top. The issue's target on all 13
