@@ -23,10 +23,20 @@ none of these cases was used to fit anything of that calibration, so its median 
 figures for a GPU without a profile (except vllm-ci-h200-latency-8b, on which the vllm preset's host and
 per-layer times were fitted; docs/fidelity.md).
 
+--all-sets: replay every further set (FURTHER_SETS: sets 2-5, 140 cases, none of them fitted but set 3's fit split)
+and print each set's summary, then the pooled one over all of them (median, mean, rows over 15%): the figure for
+the issue's "the same on other published measurements". Cases run in parallel (one simulator process each; the
+results do not depend on the order).
+
 usage: python3 bench/fidelity.py [target/simfaasinfer.jar] [--old | --cross-gpu] [--markdown] [--check 5 15]
        python3 bench/fidelity.py [JAR] --cases bench/fidelity/published-more.json [--markdown] [--split SPLIT]
+       python3 bench/fidelity.py [JAR] --all-sets
 """
 import json, os, statistics, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+
+FURTHER_SETS = ['bench/fidelity/published-more.json', 'bench/fidelity/published-trtllm090.json',
+                'bench/fidelity/published-trtllm050.json', 'bench/fidelity/published-trtllm090-models.json']
 
 args = sys.argv[1:]
 jar = next((a for a in args if a.endswith('.jar')), 'target/simfaasinfer.jar')
@@ -74,17 +84,19 @@ def cross_gpu(c):
     return c['kind'] == 'iteration' and 'h100' not in c['command'].split('--gpu ')[1].split()[0]
 
 
-def replay_more():
+def attempt(c):
+    """(case, prediction, signed % error), or (case, None, the refusal) when the simulator refuses it."""
+    try:
+        pred = run(c)
+        return c, pred, 100 * (pred - c['measured']) / c['measured']
+    except RuntimeError as ex:
+        return c, None, str(ex)
+
+
+def replay_more(cases):
     """--cases FILE: every case of another file; refusals are reported, not fatal; summary per group."""
-    got = []
-    for c in d['cases']:
-        if only and c.get('split') != only:
-            continue
-        try:
-            pred = run(c)
-            got.append((c, pred, 100 * (pred - c['measured']) / c['measured']))
-        except RuntimeError as ex:
-            got.append((c, None, str(ex)))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        got = list(pool.map(attempt, [c for c in cases if not only or c.get('split') == only]))
     if md:
         print('| case | group | kind | engine | measured | predicted | error |')
         print('| --- | --- | --- | --- | --- | --- | --- |')
@@ -117,10 +129,20 @@ def replay_more():
     refused = [c['id'] for c, p, e in got if p is None]
     if refused:
         print('refused (%d): %s' % (len(refused), ', '.join(refused)))
+    return [abs(e) for c, e in ok]
 
 
+if '--all-sets' in args:
+    pooled = []
+    for f in FURTHER_SETS:
+        print('== %s' % f)
+        pooled += replay_more(json.load(open(f))['cases'])
+        print()
+    print('sets 2-5 pooled, not makespan: median %.2f%% mean %.2f%% worst %.1f%%, %d of %d over 15%%'
+          % (statistics.median(pooled), statistics.mean(pooled), max(pooled), sum(e > 15 for e in pooled), len(pooled)))
+    sys.exit(0)
 if more:
-    replay_more()
+    replay_more(d['cases'])
     sys.exit(0)
 
 rows = []
