@@ -64,16 +64,6 @@ public record GpuSpec(
         }
     }
 
-    /** A GPU without measured custom all-reduce figures. */
-    public GpuSpec(String name, double peakBf16Tflops, double memoryGb, double memoryBandwidthTbS,
-                   double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,
-                   String source, double peakFp8Tflops, String fabric, double allreduceBusGbS, double allreduceLatencyUs,
-                   double gemmEfficiency, double sustainedBf16Tflops) {
-        this(name, peakBf16Tflops, memoryGb, memoryBandwidthTbS, interconnectGbS, interconnectLatencyUs, pricePerHour,
-                priceSource, source, peakFp8Tflops, fabric, allreduceBusGbS, allreduceLatencyUs, gemmEfficiency,
-                sustainedBf16Tflops, CustomAllReduceSpec.NONE);
-    }
-
     /** A GPU whose collective parameters follow from its interconnect figures. */
     public GpuSpec(String name, double peakBf16Tflops, double memoryGb, double memoryBandwidthTbS,
                    double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,

@@ -1,5 +1,6 @@
 package io.simfaasinfer.predictor.profile;
 
+import io.simfaasinfer.catalog.CustomAllReduceSpec;
 import io.simfaasinfer.catalog.GpuSpec;
 import io.simfaasinfer.predictor.Breakdown;
 import io.simfaasinfer.predictor.ElementwiseTraffic;
@@ -31,7 +32,8 @@ class CrossGpuTransferTest {
     private static final GpuSpec A100_UNKNOWN = gpu("a100-nosustained", 312, 2.039, 0);
 
     private static GpuSpec gpu(String name, double peak, double bw, double sustained) {
-        return new GpuSpec(name, peak, 80, bw, 300, 5, 1, "test", "test", 0, "nvlink", 0, 0, 0, sustained);
+        return new GpuSpec(name, peak, 80, bw, 300, 5, 1, "test", "test", 0, "nvlink", 0, 0, 0, sustained,
+                CustomAllReduceSpec.NONE);
     }
 
     private static RooflineCalibrator.Result calibrated() {
