@@ -45,8 +45,7 @@ class PublishedFidelityTest {
         List<Result> heldOut = split(results, "heldout");
         assertThat(fit).hasSize(10);
         assertThat(heldOut).hasSize(6);
-        assertThat(median(results)).as("all: median%s", table).isLessThanOrEqualTo(0.05);
-        assertThat(worst(results)).as("all: worst%s", table).isLessThanOrEqualTo(0.15);
+        assertWithin("all", results, 0.05, 0.15, table);
         assertThat(median(fit)).as("fit: median%s", table).isLessThanOrEqualTo(0.05);
         assertThat(worst(heldOut)).as("held out: worst%s", table).isLessThanOrEqualTo(0.15);
     }
@@ -71,12 +70,9 @@ class PublishedFidelityTest {
         assertThat(results).hasSize(36);
         assertThat(heldOut).hasSize(24);
         assertThat(fit).hasSize(12);
-        assertThat(median(results)).as("all: median%s", table).isLessThanOrEqualTo(0.065);
-        assertThat(worst(results)).as("all: worst%s", table).isLessThanOrEqualTo(0.143);
-        assertThat(median(fit)).as("fit: median%s", table).isLessThanOrEqualTo(0.037);
-        assertThat(worst(fit)).as("fit: worst%s", table).isLessThanOrEqualTo(0.095);
-        assertThat(median(heldOut)).as("heldout3: median%s", table).isLessThanOrEqualTo(0.077);
-        assertThat(worst(heldOut)).as("heldout3: worst%s", table).isLessThanOrEqualTo(0.143);
+        assertWithin("all", results, 0.065, 0.143, table);
+        assertWithin("fit", fit, 0.037, 0.095, table);
+        assertWithin("heldout3", heldOut, 0.077, 0.143, table);
         List<Result> tp8 = results.stream().filter(r -> r.id().contains("-tp8-")).toList();
         assertThat(tp8).hasSize(4);
         assertThat(worst(tp8)).as("TP8 rows: worst%s", table).isLessThanOrEqualTo(0.15);
@@ -95,8 +91,7 @@ class PublishedFidelityTest {
         String table = table(results);
         assertThat(results).hasSize(12);
         assertThat(split(results, "heldout4")).hasSize(12);
-        assertThat(median(results)).as("set 4: median%s", table).isLessThanOrEqualTo(0.061);
-        assertThat(worst(results)).as("set 4: worst%s", table).isLessThanOrEqualTo(0.168);
+        assertWithin("set 4", results, 0.061, 0.168, table);
     }
 
     /**
@@ -121,8 +116,7 @@ class PublishedFidelityTest {
         List<Result> rest = results.stream().filter(r -> !hopperMistral.contains(r)).toList();
         assertThat(hopperMistral).hasSize(8);
         assertThat(median(results)).as("set 5: median%s", table).isLessThanOrEqualTo(0.066);
-        assertThat(median(rest)).as("set 5 without Mistral on Hopper: median%s", table).isLessThanOrEqualTo(0.050);
-        assertThat(worst(rest)).as("set 5 without Mistral on Hopper: worst%s", table).isLessThanOrEqualTo(0.245);
+        assertWithin("set 5 without Mistral on Hopper", rest, 0.050, 0.245, table);
         assertThat(hopperMistral).as("Mistral on Hopper, the known deviation%s", table)
                 .allSatisfy(r -> assertThat(r.error()).isPositive());
     }
@@ -147,8 +141,7 @@ class PublishedFidelityTest {
         }
         String table = table(results);
         assertThat(results).hasSize(13);
-        assertThat(median(results)).as("cross-GPU: median%s", table).isLessThanOrEqualTo(0.05);
-        assertThat(worst(results)).as("cross-GPU: worst%s", table).isLessThanOrEqualTo(0.15);
+        assertWithin("cross-GPU", results, 0.05, 0.15, table);
         // fitted on: the vllm host time (H200 8B), the trtllm GEMM exposure (A100 7B first tokens), its GQA
         // re-reads (A100 70B batch 240)
         List<String> fitted = List.of("vllm-ci-h200-latency-8b", "trtllm-a100-ttft-llama-2-7b-tp1-in128",
@@ -246,6 +239,15 @@ class PublishedFidelityTest {
             out.add(w.toString());
         }
         return out;
+    }
+
+    /**
+     * {@code rs}'s median absolute error at most {@code maxMedian} and its worst at most {@code maxWorst}; the
+     * failure message names {@code label} and carries the table.
+     */
+    private static void assertWithin(String label, List<Result> rs, double maxMedian, double maxWorst, String table) {
+        assertThat(median(rs)).as("%s: median%s", label, table).isLessThanOrEqualTo(maxMedian);
+        assertThat(worst(rs)).as("%s: worst%s", label, table).isLessThanOrEqualTo(maxWorst);
     }
 
     private static double median(List<Result> rs) {
