@@ -96,12 +96,13 @@ class PublishedFidelityTest {
 
     /**
      * Set 5 (bench/fidelity/published-trtllm090-models.json: the Mistral 7B and GPT-J 6B rows of TensorRT-LLM
-     * v0.9.0's tables on H200, H100, L40S and A100), all held out and read once (fourteenth session: all 48
-     * median 6.1%; the 40 without Mistral's Hopper throughput rows 4.5% / 24.0%): a regression guard with half a
-     * point of slack. Mistral's 8 H100/H200 throughput rows are the known deviation of docs/fidelity.md ("Set 5":
-     * TensorRT-LLM 0.9's precompiled XQA kernels serve only groups of 8, so Mistral's group of 4 ran the masked
-     * kernel, whose L2-served re-reads are not modelled): they must stay simulated too fast, so that a change
-     * which moves them revisits that section.
+     * v0.9.0's tables on H200, H100, L40S and A100), all held out; first read in the fourteenth session (all 48
+     * median 6.1%, worst 84.3%: Mistral's Hopper throughput rows 45-84% too fast under XQA). Since the fifteenth
+     * session its rows run the {@code trtllm-0.9} preset: v0.9's precompiled XQA kernels serve only groups of 8,
+     * so Mistral's groups of 4 take the masked kernel with its passes over a KV head through the L2, at the GPUs'
+     * measured L2 bandwidths (nothing fitted on these rows, but the mechanism was chosen after reading them:
+     * docs/fidelity.md "GQA in the decode kernel"). All 48: median 4.3%, worst 24.0% (GPT-J's 2048-token first
+     * tokens); Mistral's 16 throughput rows 1.9% / 14.8%. A regression guard with half a point of slack.
      */
     @Test
     void theModelsSetDoesNotLoseGround() throws IOException {
@@ -109,16 +110,11 @@ class PublishedFidelityTest {
         String table = table(results);
         assertThat(results).hasSize(48);
         assertThat(split(results, "heldout5")).hasSize(48);
-        List<Result> hopperMistral = results.stream()
-                .filter(r -> r.id().contains("-m7-") && r.id().contains("-thr-")
-                        && (r.id().contains("-h100-") || r.id().contains("-h200-")))
-                .toList();
-        List<Result> rest = results.stream().filter(r -> !hopperMistral.contains(r)).toList();
-        assertThat(hopperMistral).hasSize(8);
-        assertThat(median(results)).as("set 5: median%s", table).isLessThanOrEqualTo(0.066);
-        assertWithin("set 5 without Mistral on Hopper", rest, 0.050, 0.245, table);
-        assertThat(hopperMistral).as("Mistral on Hopper, the known deviation%s", table)
-                .allSatisfy(r -> assertThat(r.error()).isPositive());
+        List<Result> mistralThroughput = results.stream()
+                .filter(r -> r.id().contains("-m7-") && r.id().contains("-thr-")).toList();
+        assertThat(mistralThroughput).hasSize(16);
+        assertWithin("set 5", results, 0.048, 0.245, table);
+        assertWithin("set 5, Mistral static batches (groups of 4 through the L2)", mistralThroughput, 0.024, 0.153, table);
     }
 
     /**

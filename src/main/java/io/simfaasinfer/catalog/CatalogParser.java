@@ -40,7 +40,8 @@ final class CatalogParser {
             "peak_bf16_tflops", "memory_gb", "memory_bandwidth_tb_s", "interconnect_gb_s",
             "interconnect_latency_us", "price_per_hour", "price_source", "source", "peak_fp8_tflops",
             "fabric", "allreduce_bus_gb_s", "allreduce_latency_us", "gemm_efficiency", "sustained_bf16_tflops",
-            "custom_allreduce_stage_us", "custom_allreduce_one_shot_gb_s", "custom_allreduce_two_shot_gb_s");
+            "custom_allreduce_stage_us", "custom_allreduce_one_shot_gb_s", "custom_allreduce_two_shot_gb_s",
+            "l2_bandwidth_tb_s");
 
     static final String MODELS = "models";
     static final String GPUS = "gpus";
@@ -223,7 +224,8 @@ final class CatalogParser {
                 new CustomAllReduceSpec(
                         e.has("custom_allreduce_stage_us") ? e.positiveNumber("custom_allreduce_stage_us") : 0,
                         e.has("custom_allreduce_one_shot_gb_s") ? e.positiveNumber("custom_allreduce_one_shot_gb_s") : 0,
-                        e.has("custom_allreduce_two_shot_gb_s") ? e.positiveNumber("custom_allreduce_two_shot_gb_s") : 0));
+                        e.has("custom_allreduce_two_shot_gb_s") ? e.positiveNumber("custom_allreduce_two_shot_gb_s") : 0),
+                e.has("l2_bandwidth_tb_s") ? e.positiveNumber("l2_bandwidth_tb_s") : 0);
     }
 
     // ---------------------------------------------------------------- one entry

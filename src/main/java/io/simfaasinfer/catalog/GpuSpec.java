@@ -32,6 +32,10 @@ package io.simfaasinfer.catalog;
  * @param customAllReduce       measured figures of the engines' custom all-reduce kernel on this GPU type
  *                              (NVLink parts); {@link CustomAllReduceSpec#NONE} = the interconnect latency and
  *                              the bus bandwidth stand in; null is taken as NONE
+ * @param l2BandwidthTbS        the L2 cache's read bandwidth for a working set that fits it, TB/s, MEASURED
+ *                              by a published microbenchmark (the catalog cites which); 0 = unknown. Times
+ *                              the passes of a decode kernel that reads a KV head once per query head
+ *                              through the L2 ({@code predictor.GqaDecodeKernel})
  */
 public record GpuSpec(
         String name,
@@ -49,7 +53,8 @@ public record GpuSpec(
         double allreduceLatencyUs,
         double gemmEfficiency,
         double sustainedBf16Tflops,
-        CustomAllReduceSpec customAllReduce) {
+        CustomAllReduceSpec customAllReduce,
+        double l2BandwidthTbS) {
 
     /** Fabric names {@link #fabric} takes. */
     public static final java.util.List<String> FABRICS = java.util.List.of("nvlink", "xgmi", "ici", "pcie");
@@ -69,7 +74,7 @@ public record GpuSpec(
                    double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,
                    String source, double peakFp8Tflops) {
         this(name, peakBf16Tflops, memoryGb, memoryBandwidthTbS, interconnectGbS, interconnectLatencyUs, pricePerHour,
-                priceSource, source, peakFp8Tflops, null, 0, 0, 0, 0, CustomAllReduceSpec.NONE);
+                priceSource, source, peakFp8Tflops, null, 0, 0, 0, 0, CustomAllReduceSpec.NONE, 0);
     }
 
     /** A GPU without fp8 tensor cores. */
@@ -77,7 +82,7 @@ public record GpuSpec(
                    double interconnectGbS, double interconnectLatencyUs, double pricePerHour, String priceSource,
                    String source) {
         this(name, peakBf16Tflops, memoryGb, memoryBandwidthTbS, interconnectGbS, interconnectLatencyUs, pricePerHour,
-                priceSource, source, 0, null, 0, 0, 0, 0, CustomAllReduceSpec.NONE);
+                priceSource, source, 0, null, 0, 0, 0, 0, CustomAllReduceSpec.NONE, 0);
     }
 
     /** Whether every GPU pair of a node talks over NVLink (NVSwitch), where custom all-reduce kernels run. */
@@ -120,6 +125,11 @@ public record GpuSpec(
 
     public double memoryBandwidthBytes() {
         return memoryBandwidthTbS * 1e12;
+    }
+
+    /** {@link #l2BandwidthTbS} in bytes/s; 0 when unknown. */
+    public double l2BandwidthBytes() {
+        return l2BandwidthTbS * 1e12;
     }
 
     public double interconnectBytes() {

@@ -29,7 +29,7 @@ final class ModelOptions {
             + " (model.kv_cache_dtype).")
     String kvCacheDtype;
 
-    @Option(names = "--engine", description = "Serving engine preset: none, vllm, vllm-0.5, sglang, trtllm (0.5/0.6), trtllm-xqa (0.8+): kernel efficiencies,"
+    @Option(names = "--engine", description = "Serving engine preset: none, vllm, vllm-0.5, sglang, trtllm (0.5/0.6), trtllm-0.9 (0.8/0.9), trtllm-xqa (XQA for every group): kernel efficiencies,"
             + " host overheads, CUDA graphs (predictor.engine; docs/fidelity.md).")
     String engine;
 

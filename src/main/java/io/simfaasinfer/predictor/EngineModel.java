@@ -21,9 +21,8 @@ import java.util.List;
  * @param gemmTileTokens          GEMM M-tile, tokens
  * @param attentionRelative       prefill attention efficiency as a fraction of the GPU's GEMM efficiency
  * @param decodeMemoryEfficiency  paged decode attention: fraction of the memory bandwidth
- * @param gqaKvRereadFraction     grouped-query attention in the decode kernel: fraction of a KV head's
- *                                other query heads that read its K/V from HBM again
- *                                ({@link KernelModel#decodeKvReads}); 0 when each KV head is read once
+ * @param gqaDecode               how the decode kernel serves grouped-query attention ({@link GqaDecodeKernel}:
+ *                                each KV head once per group, or once per query head from HBM or the L2)
  * @param gpuOverheadMs           fixed GPU-side time of an iteration, ms
  * @param gpuPerLayerUs           fixed GPU-side time per decoder layer (launch gaps of a graph replay), us
  * @param hostIterationMs         host time of an iteration not hidden behind the GPU, ms
@@ -42,7 +41,7 @@ import java.util.List;
  *                                {@code deployment.OutputLag})
  */
 public record EngineModel(String name, String description, double gemmWeightExposure, int gemmTileTokens,
-                          double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
+                          double attentionRelative, double decodeMemoryEfficiency, GqaDecodeKernel gqaDecode,
                           double gpuOverheadMs,
                           double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
                           int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce,
@@ -50,42 +49,42 @@ public record EngineModel(String name, String description, double gemmWeightExpo
 
     /** A preset that hands each step's outputs out when the step ends. */
     public EngineModel(String name, String description, double gemmWeightExposure, int gemmTileTokens,
-                       double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
+                       double attentionRelative, double decodeMemoryEfficiency, GqaDecodeKernel gqaDecode,
                        double gpuOverheadMs, double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
                        int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce,
                        double apiIngressMs, double apiEgressMs, Fp8Kernels fp8) {
         this(name, description, gemmWeightExposure, gemmTileTokens, attentionRelative, decodeMemoryEfficiency,
-                gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs, hostPerSequenceUs, cudaGraphMaxBatch,
+                gqaDecode, gpuOverheadMs, gpuPerLayerUs, hostIterationMs, hostPerSequenceUs, cudaGraphMaxBatch,
                 eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8, false);
     }
 
     /** A preset without an fp8 departure ({@link Fp8Kernels#NONE}) that hands outputs out when a step ends. */
     public EngineModel(String name, String description, double gemmWeightExposure, int gemmTileTokens,
-                       double attentionRelative, double decodeMemoryEfficiency, double gqaKvRereadFraction,
+                       double attentionRelative, double decodeMemoryEfficiency, GqaDecodeKernel gqaDecode,
                        double gpuOverheadMs, double gpuPerLayerUs, double hostIterationMs, double hostPerSequenceUs,
                        int cudaGraphMaxBatch, double eagerLaunchUsPerLayer, boolean customAllReduce,
                        double apiIngressMs, double apiEgressMs) {
         this(name, description, gemmWeightExposure, gemmTileTokens, attentionRelative, decodeMemoryEfficiency,
-                gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs, hostPerSequenceUs, cudaGraphMaxBatch,
+                gqaDecode, gpuOverheadMs, gpuPerLayerUs, hostIterationMs, hostPerSequenceUs, cudaGraphMaxBatch,
                 eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, Fp8Kernels.NONE);
     }
 
     /** This preset under another name whose host time per running sequence is {@code hostPerSequenceUs}. */
     public EngineModel withHostPerSequence(String newName, String newDescription, double hostPerSequenceUs) {
         return new EngineModel(newName, newDescription, gemmWeightExposure, gemmTileTokens, attentionRelative,
-                decodeMemoryEfficiency, gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
+                decodeMemoryEfficiency, gqaDecode, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
                 hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8,
                 asyncOutputProcessing);
     }
 
     /**
      * This preset under another name with another decode kernel's grouped-query re-reads
-     * ({@code gqaKvRereadFraction}) and all-reduce choice ({@code customAllReduce}).
+     * ({@code gqaDecode}) and all-reduce choice ({@code customAllReduce}).
      */
-    public EngineModel withKernelChoices(String newName, String newDescription, double gqaKvRereadFraction,
+    public EngineModel withKernelChoices(String newName, String newDescription, GqaDecodeKernel gqaDecode,
                                          boolean customAllReduce) {
         return new EngineModel(newName, newDescription, gemmWeightExposure, gemmTileTokens, attentionRelative,
-                decodeMemoryEfficiency, gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
+                decodeMemoryEfficiency, gqaDecode, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
                 hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8,
                 asyncOutputProcessing);
     }
@@ -93,13 +92,13 @@ public record EngineModel(String name, String description, double gemmWeightExpo
     /** This preset with its outputs handed out one engine step late ({@code true}) or when each step ends. */
     public EngineModel withAsyncOutputProcessing(boolean on) {
         return new EngineModel(name, description, gemmWeightExposure, gemmTileTokens, attentionRelative,
-                decodeMemoryEfficiency, gqaKvRereadFraction, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
+                decodeMemoryEfficiency, gqaDecode, gpuOverheadMs, gpuPerLayerUs, hostIterationMs,
                 hostPerSequenceUs, cudaGraphMaxBatch, eagerLaunchUsPerLayer, customAllReduce, apiIngressMs, apiEgressMs, fp8,
                 on);
     }
 
     /** Engine names the configuration accepts ({@code none}: the plain roofline/profile, no engine). */
-    public static final List<String> NAMES = List.of("none", "vllm", "vllm-0.5", "sglang", "trtllm", "trtllm-xqa");
+    public static final List<String> NAMES = List.of("none", "vllm", "vllm-0.5", "sglang", "trtllm", "trtllm-0.9", "trtllm-xqa");
 
     /**
      * The kernel model of this engine on {@code gpu}: GEMMs at the GPU's {@code gemm_efficiency}
@@ -108,7 +107,7 @@ public record EngineModel(String name, String description, double gemmWeightExpo
     public KernelModel kernels(GpuSpec gpu, double fallbackGemmEfficiency) {
         double gemm = gpu.gemmEfficiency() > 0 ? gpu.gemmEfficiency() : fallbackGemmEfficiency;
         return new KernelModel(gemm, gemmWeightExposure, gemmTileTokens, Math.min(1, gemm * attentionRelative),
-                decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce, fp8);
+                decodeMemoryEfficiency, gqaDecode, customAllReduce, fp8);
     }
 
     /**
@@ -128,7 +127,7 @@ public record EngineModel(String name, String description, double gemmWeightExpo
      * particular GPUs' measurements).
      */
     public RooflinePredictor overCalibrated(RooflinePredictor calibrated) {
-        KernelModel kernels = calibrated.kernels().withEngineKernels(gqaKvRereadFraction, customAllReduce, fp8)
+        KernelModel kernels = calibrated.kernels().withEngineKernels(gqaDecode, customAllReduce, fp8)
                 .withGemmShape(gemmWeightExposure, gemmTileTokens);
         RooflineParams cal = calibrated.params();
         RooflineParams engine = new RooflineParams(cal.computeEfficiency(),

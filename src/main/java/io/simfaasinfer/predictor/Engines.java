@@ -31,10 +31,13 @@ import java.util.Optional;
  *       pull request 524); the v0.6.1 documentation calls the XQA kernels experimental
  *       ({@code TRTLLM_ENABLE_XQA=1}); the XQA blog says they ship with 0.8. fp8 models take
  *       TensorRT-LLM's fp8 path ({@link #TRTLLM_FP8}, fitted on 0.9).</li>
- *   <li>{@code trtllm-xqa}: the same with the XQA generation kernel (0.8 and later; its blog,
+ *   <li>{@code trtllm-0.9}: the same with 0.8/0.9's generation kernels: the XQA kernel (its blog,
  *       docs/source/blogs/XQA-kernel.md: 2.4x Llama-70B throughput on an H200 within the same latency
- *       budget): each KV head read once for its group, as FlashAttention and FlashInfer do; the same fp8
- *       path.</li>
+ *       budget) for groups of 8 query heads per KV head, the only ones its precompiled kernels serve,
+ *       and the masked kernel with its passes over a KV head served by the L2 for other groups
+ *       ({@link #TRTLLM_09}); custom all-reduce; the same fp8 path.</li>
+ *   <li>{@code trtllm-xqa}: the same with XQA for every group (each KV head read once for its group, as
+ *       FlashAttention and FlashInfer do); for groups of 8 identical to {@code trtllm-0.9}.</li>
  * </ul>
  *
  * <p>Per-request API overhead ({@link ApiOverhead}; docs/fidelity.md "API overhead"): {@code vllm}
@@ -64,7 +67,7 @@ public final class Engines {
      */
     public static final EngineModel VLLM = new EngineModel("vllm",
             "vLLM V0: cuBLAS GEMMs, FlashAttention-2 prefill, paged decode, CUDA graphs <= 256, Python host",
-            0, 64, 0.85, 0.80, 0, 0.3, 50, 0.76, 6, 256, 60, true, 4, 0).withAsyncOutputProcessing(true);
+            0, 64, 0.85, 0.80, GqaDecodeKernel.GROUPED, 0.3, 50, 0.76, 6, 256, 60, true, 4, 0).withAsyncOutputProcessing(true);
 
     /**
      * vLLM V0 before 0.6.0 (mid-2024, 0.5.x): {@link #VLLM} with the host time between steps of an engine
@@ -85,7 +88,7 @@ public final class Engines {
 
     public static final EngineModel SGLANG = new EngineModel("sglang",
             "SGLang: cuBLAS GEMMs, FlashInfer prefill and decode, CUDA graphs <= 160, overlapped Python host",
-            0, 64, 0.9, 0.85, 0, 0.3, 50, 2.25, 4, 160, 60, true, 6.9, 0);
+            0, 64, 0.9, 0.85, GqaDecodeKernel.GROUPED, 0.3, 50, 2.25, 4, 160, 60, true, 6.9, 0);
 
     /**
      * TensorRT-LLM's fp8 path, FITTED on the 12 H100 FP8 rows of bench/fidelity/published-trtllm090.json
@@ -101,16 +104,34 @@ public final class Engines {
 
     public static final EngineModel TRTLLM = new EngineModel("trtllm",
             "TensorRT-LLM 0.5/0.6: TensorRT GEMMs, fused fmha, masked MHA decode (GQA KV re-read), NCCL all-reduce, C++ runtime, fp8 path",
-            1.027, 64, 1.0, 0.85, 0.34, 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, false, 0, 0, TRTLLM_FP8);
+            1.027, 64, 1.0, 0.85, GqaDecodeKernel.perQueryHead(0.34), 0.3, 40, 0.2, 1, Integer.MAX_VALUE, 0, false, 0, 0, TRTLLM_FP8);
 
     /**
-     * {@link #TRTLLM} with the XQA generation kernel of TensorRT-LLM 0.8 and later (each KV head read once),
-     * the custom all-reduce kernel for small messages (timed by vLLM's measured figures, no measurement of
-     * TensorRT-LLM's own having been found) and the same fp8 path ({@link #TRTLLM_FP8}).
+     * {@link #TRTLLM} with TensorRT-LLM 0.8/0.9's generation kernels: XQA for the groups its precompiled
+     * kernels were built for, 8 query heads per KV head only ({@code xqa_kernel_cubin.h} of v0.9.0: every
+     * single-query-token kernel is {@code nqpkv_8}; its generator's list "for llama v2 70b", head group sizes
+     * [8]), the masked multi-head attention kernel for every other group, one thread block per query head
+     * whose passes over a KV head are served by the L2 ({@link GqaDecodeKernel#l2Served}), timed at the GPU's
+     * measured L2 read bandwidth; custom all-reduce and the fp8 path as {@link #TRTLLM_XQA}. Not fitted: the
+     * L2 bandwidths are microbenchmark measurements (te42kyfo/gpu-benches), checked on set 5's Mistral 7B
+     * rows (docs/fidelity.md, "GQA in the decode kernel"). The 0.5/0.6 rows of Llama-2-70B need more HBM
+     * traffic than L2-served passes give, hence {@link #TRTLLM}'s fitted fraction; which change of the masked
+     * kernel between 0.6 and 0.9 made the difference is not identified (candidate: "MMHA optimization for
+     * MQA and GQA", NVIDIA/TensorRT-LLM pull request 524, main branch 2023-12-01).
+     */
+    public static final EngineModel TRTLLM_09 = TRTLLM.withKernelChoices("trtllm-0.9",
+            "TensorRT-LLM 0.8/0.9: as trtllm, XQA decode for groups of 8 (else masked MHA, L2-served passes), custom all-reduce, fp8 path",
+            GqaDecodeKernel.groupedOnlyAt(8), true);
+
+    /**
+     * {@link #TRTLLM} with the XQA generation kernel for every group size (each KV head read once: later
+     * releases, whose XQA kernels are built for the group at hand), the custom all-reduce kernel for small
+     * messages (timed by vLLM's measured figures, no measurement of TensorRT-LLM's own having been found)
+     * and the same fp8 path ({@link #TRTLLM_FP8}). For groups of 8 (Llama-2/3 70B) the same as {@link #TRTLLM_09}.
      */
     public static final EngineModel TRTLLM_XQA = TRTLLM.withKernelChoices("trtllm-xqa",
-            "TensorRT-LLM 0.8+: as trtllm, with the XQA decode kernel for GQA/MQA (each KV head read once), custom all-reduce, fp8 path",
-            0, true);
+            "TensorRT-LLM with XQA for every group: as trtllm, the XQA decode kernel for GQA/MQA (each KV head read once), custom all-reduce, fp8 path",
+            GqaDecodeKernel.GROUPED, true);
 
     /** The preset of {@code name}; empty for {@code none} and unknown names. */
     public static Optional<EngineModel> find(String name) {
@@ -122,6 +143,7 @@ public final class Engines {
             case "vllm-0.5" -> Optional.of(VLLM_05);
             case "sglang" -> Optional.of(SGLANG);
             case "trtllm", "tensorrt-llm" -> Optional.of(TRTLLM);
+            case "trtllm-0.9" -> Optional.of(TRTLLM_09);
             case "trtllm-xqa" -> Optional.of(TRTLLM_XQA);
             default -> Optional.empty();
         };

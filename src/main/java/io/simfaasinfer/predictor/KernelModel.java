@@ -20,30 +20,28 @@ package io.simfaasinfer.predictor;
  * @param gemmTileTokens             M-tile, tokens (>= 1)
  * @param prefillAttentionEfficiency prefill (FlashAttention/FlashInfer/fmha) fraction of the peak (0, 1]
  * @param decodeMemoryEfficiency     paged decode attention fraction of the memory bandwidth (0, 1]
- * @param gqaKvRereadFraction        grouped-query attention in the decode kernel, [0, 1]: of the other
- *                                   {@code g - 1} query heads of a KV head's group (g = query heads / KV
- *                                   heads), the fraction whose read of that head's K/V misses the L2 and
- *                                   goes to HBM again ({@link #decodeKvReads}); 0 for a kernel that reads
- *                                   each KV head once for its whole group (FlashAttention, FlashInfer,
- *                                   TensorRT-LLM's XQA), up to 1 for one that reads it per query head
- *                                   with no reuse
+ * @param gqaDecode                  how the decode kernel serves grouped-query attention's groups: each KV
+ *                                   head once ({@link GqaDecodeKernel#GROUPED}: FlashAttention, FlashInfer,
+ *                                   TensorRT-LLM's XQA) or once per query head, its further passes from HBM
+ *                                   or through the L2 ({@link GqaDecodeKernel})
  * @param customAllReduce            small all-reduces through the engine's custom NVLink kernel
  * @param fp8                        the engine's fp8 path beyond these kernels ({@link Fp8Kernels#NONE}: none)
  */
 public record KernelModel(double gemmEfficiency, double gemmWeightExposure, int gemmTileTokens,
                           double prefillAttentionEfficiency, double decodeMemoryEfficiency,
-                          double gqaKvRereadFraction, boolean customAllReduce, Fp8Kernels fp8) {
+                          GqaDecodeKernel gqaDecode, boolean customAllReduce, Fp8Kernels fp8) {
 
     /** Kernels without an fp8 departure ({@link Fp8Kernels#NONE}). */
     public KernelModel(double gemmEfficiency, double gemmWeightExposure, int gemmTileTokens,
                        double prefillAttentionEfficiency, double decodeMemoryEfficiency,
-                       double gqaKvRereadFraction, boolean customAllReduce) {
+                       GqaDecodeKernel gqaDecode, boolean customAllReduce) {
         this(gemmEfficiency, gemmWeightExposure, gemmTileTokens, prefillAttentionEfficiency, decodeMemoryEfficiency,
-                gqaKvRereadFraction, customAllReduce, Fp8Kernels.NONE);
+                gqaDecode, customAllReduce, Fp8Kernels.NONE);
     }
 
     public KernelModel {
         java.util.Objects.requireNonNull(fp8, "fp8");
+        java.util.Objects.requireNonNull(gqaDecode, "gqaDecode");
         if (!(gemmEfficiency > 0 && gemmEfficiency <= 1) || !(prefillAttentionEfficiency > 0 && prefillAttentionEfficiency <= 1)
                 || !(decodeMemoryEfficiency > 0 && decodeMemoryEfficiency <= 1)) {
             throw new IllegalArgumentException("kernel efficiencies must be in (0, 1]");
@@ -51,21 +49,18 @@ public record KernelModel(double gemmEfficiency, double gemmWeightExposure, int 
         if (!(gemmWeightExposure >= 0) || gemmTileTokens < 1) {
             throw new IllegalArgumentException("gemm_weight_exposure must be >= 0 and gemm_tile_tokens >= 1");
         }
-        if (!(gqaKvRereadFraction >= 0 && gqaKvRereadFraction <= 1)) {
-            throw new IllegalArgumentException("gqa_kv_reread_fraction must be in [0, 1]");
-        }
     }
 
     /** These kernels with the engine's all-reduce choice, GQA decode re-reads and fp8 path instead of their own. */
-    public KernelModel withEngineKernels(double gqaKvRereadFraction, boolean customAllReduce, Fp8Kernels fp8) {
+    public KernelModel withEngineKernels(GqaDecodeKernel gqaDecode, boolean customAllReduce, Fp8Kernels fp8) {
         return new KernelModel(gemmEfficiency, gemmWeightExposure, gemmTileTokens, prefillAttentionEfficiency,
-                decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce, fp8);
+                decodeMemoryEfficiency, gqaDecode, customAllReduce, fp8);
     }
 
     /** These kernels with GEMMs in M-tiles of {@code tileTokens} that expose {@code exposure} of their weight stream. */
     public KernelModel withGemmShape(double exposure, int tileTokens) {
         return new KernelModel(gemmEfficiency, exposure, tileTokens, prefillAttentionEfficiency,
-                decodeMemoryEfficiency, gqaKvRereadFraction, customAllReduce, fp8);
+                decodeMemoryEfficiency, gqaDecode, customAllReduce, fp8);
     }
 
     /** The fraction of the fp8 peak the fp8 GEMMs reach at large M: {@code gemmEfficiency x fp8.gemmScale}, at most 1. */
@@ -74,37 +69,23 @@ public record KernelModel(double gemmEfficiency, double gemmWeightExposure, int 
     }
 
     /**
-     * How many times the decode attention reads each cached K/V element from HBM per step for a model
-     * with {@code queryHeads} query and {@code kvHeads} KV heads: {@code 1 + (g - 1) x gqaKvRereadFraction},
-     * g = queryHeads / kvHeads; 1 for multi-head attention (g = 1) whatever the kernel.
-     */
-    public double decodeKvReads(int queryHeads, int kvHeads) {
-        return decodeKvReads(queryHeads, kvHeads, gqaKvRereadFraction);
-    }
-
-    /**
-     * Bytes per cached K/V element that each re-read of {@link #decodeKvReads} costs, for a cache stored in
+     * Bytes per cached K/V element that each pass of a per-query-head decode kernel ({@link GqaDecodeKernel}) costs, for a cache stored in
      * {@code kvBytesPerElement} bytes: the 16-bit width (2) also for an 8-bit cache. The first read comes
      * from HBM at the storage width; the further passes of a kernel that reads a KV head once per query
      * head (TensorRT-LLM's masked MHA before XQA: one thread block per sequence and query head) do the
      * same work per element whatever the width: its loads are "always 16 bytes (8 bytes for 8bit cache)",
      * i.e. the same number of load instructions per element, and an fp8 element is converted to fp32
      * before its dot product (NVIDIA/TensorRT-LLM {@code decoderMaskedMultiheadAttentionTemplate.h}). The
-     * re-read fraction was fitted on a 16-bit cache, so 16-bit pricing keeps it one quantity for both.
+     * re-read fraction was fitted on a 16-bit cache, so 16-bit pricing keeps it one quantity for both; the
+     * L2-served passes of TensorRT-LLM 0.9's Mistral 7B rows on fp8 caches fit this pricing (docs/fidelity.md).
      */
     public static int decodeKvRereadBytes(int kvBytesPerElement) {
         return Math.max(kvBytesPerElement, 2);
     }
 
-    /** {@link #decodeKvReads(int, int)} of a kernel whose re-read fraction is {@code rereadFraction}. */
-    public static double decodeKvReads(int queryHeads, int kvHeads, double rereadFraction) {
-        double g = kvHeads > 0 ? (double) queryHeads / kvHeads : 1;
-        return g <= 1 ? 1 : 1 + (g - 1) * rereadFraction;
-    }
-
     /** The flat model of {@link RooflineParams}: one compute and one memory efficiency, no tiles. */
     public static KernelModel flat(RooflineParams p) {
-        return new KernelModel(p.computeEfficiency(), 0, 1, p.computeEfficiency(), p.memoryEfficiency(), 0, true);
+        return new KernelModel(p.computeEfficiency(), 0, 1, p.computeEfficiency(), p.memoryEfficiency(), GqaDecodeKernel.GROUPED, true);
     }
 
     /**

@@ -11,9 +11,9 @@ import io.simfaasinfer.catalog.ModelSpec;
  *   <li>linear layers: 2 x tokens x params FLOPs; weights plus activations read once per layer;</li>
  *   <li>prefill attention: causal, 4 x hidden x (q*c + q(q+1)/2) FLOPs per layer for q new tokens on
  *       c cached ones (quadratic in the prompt);</li>
- *   <li>decode attention: reads every cached K/V of every decoding sequence (more than once with
- *       grouped-query attention under a kernel that re-reads a KV head per query head,
- *       {@link KernelModel#decodeKvReads}, the further passes priced per element at 16 bits,
+ *   <li>decode attention: reads every cached K/V of every decoding sequence (with grouped-query
+ *       attention under a kernel that reads a KV head once per query head, its further passes from HBM
+ *       or through the L2, priced per element at 16 bits: {@link GqaDecodeKernel},
  *       {@link KernelModel#decodeKvRereadBytes});</li>
  *   <li>LM head: logits for the last token of each sequence;</li>
  *   <li>TP communication: two all-reduces of tokens x hidden per layer and one after the embedding,
@@ -53,7 +53,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
     private final double elementwiseBytesPerTokenPerLayer; // one GPU, non-GEMM kernels
     private final double attnFlopsPerPairPerLayer;      // one GPU, per (query, key) pair
     private final double kvBytesPerTokenPerLayer;       // one GPU
-    private final double decodeKvBytesPerTokenPerLayer; // one GPU, read by the decode attention (GQA re-reads)
+    private final double decodeKvBytesPerTokenPerLayer; // one GPU, read from HBM by the decode attention (GQA re-reads)
+    private final double decodeKvTimeBytesPerTokenPerLayer; // one GPU, the decode attention's memory time in HBM bytes
     private final double lmHeadFlopsPerSeq;             // one GPU
     private final double lmHeadWeightBytes;             // one GPU
     private final double allReduceBytesPerToken;        // message bytes per token per all-reduce
@@ -116,11 +117,21 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         this.elementwiseBytesPerTokenPerLayer = elementwise.bytesPerTokenPerLayer(model, tp);
         this.attnFlopsPerPairPerLayer = 4.0 * model.numHeads() * model.headDim() / tp;
         this.kvBytesPerTokenPerLayer = 2.0 * kvDim * kvb / tp;
-        // One read of the cache at its storage width; the further passes of a kernel that re-reads a KV
-        // head per query head cost per element what a 16-bit cache costs (KernelModel#decodeKvRereadBytes).
+        // One read of the cache at its storage width; the further passes of a kernel that reads a KV head per
+        // query head cost per element what a 16-bit cache costs (KernelModel#decodeKvRereadBytes), from HBM
+        // or through the L2 (GqaDecodeKernel)
+        GqaDecodeKernel gqa = kernels.gqaDecode();
+        double passBytes = 2.0 * kvDim * KernelModel.decodeKvRereadBytes(kvb) / tp;
         this.decodeKvBytesPerTokenPerLayer = kvBytesPerTokenPerLayer
-                + (kernels.decodeKvReads(model.numHeads(), model.numKvHeads()) - 1)
-                * 2.0 * kvDim * KernelModel.decodeKvRereadBytes(kvb) / tp;
+                + (gqa.hbmReads(model.numHeads(), model.numKvHeads()) - 1) * passBytes;
+        if (gqa.needsL2(model.numHeads(), model.numKvHeads()) && !(gpu.l2BandwidthTbS() > 0)) {
+            throw new IllegalArgumentException("gpu " + gpu.name() + " has no l2_bandwidth_tb_s: the engine's decode kernel"
+                    + " serves " + model.name() + "'s groups of " + (model.numHeads() / model.numKvHeads())
+                    + " query heads per KV head through the L2; give the GPU's measured L2 read bandwidth in a"
+                    + " user catalog (docs/catalog.md) or choose an engine whose kernel reads each KV head once");
+        }
+        this.decodeKvTimeBytesPerTokenPerLayer = gqa.timeBytes(model.numHeads(), model.numKvHeads(),
+                kvBytesPerTokenPerLayer, passBytes, decodeBytesPerSec, gpu.l2BandwidthBytes());
         this.lmHeadFlopsPerSeq = 2.0 * model.lmHeadParams() / tp;
         this.lmHeadWeightBytes = (double) model.lmHeadParams() * b / tp;
         this.allReduceBytesPerToken = (double) h * b;
@@ -160,7 +171,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
 
         double dAttnFlops = layers * decodeKvTokens * attnFlopsPerPairPerLayer;
         double dAttnBytes = layers * decodeKvTokens * decodeKvBytesPerTokenPerLayer;
-        double dAttnSec = !anyDecode ? 0 : Math.max(dAttnFlops / attnFlopsPerSec, dAttnBytes / decodeBytesPerSec);
+        double dAttnSec = !anyDecode ? 0 : Math.max(dAttnFlops / attnFlopsPerSec,
+                layers * decodeKvTokens * decodeKvTimeBytesPerTokenPerLayer / decodeBytesPerSec);
 
         double lmFlops = seqs * lmHeadFlopsPerSeq;
         double lmSec = Math.max(lmFlops / flopsPerSec, lmHeadWeightBytes / bytesPerSec);

@@ -123,7 +123,7 @@ class CollectivesTest {
         GpuSpec measured = new GpuSpec(h100.name(), h100.peakBf16Tflops(), h100.memoryGb(), h100.memoryBandwidthTbS(),
                 h100.interconnectGbS(), h100.interconnectLatencyUs(), h100.pricePerHour(), h100.priceSource(),
                 h100.source(), h100.peakFp8Tflops(), h100.fabric(), h100.allreduceBusGbS(), 25,
-                h100.gemmEfficiency(), h100.sustainedBf16Tflops(), CustomAllReduceSpec.NONE);
+                h100.gemmEfficiency(), h100.sustainedBf16Tflops(), CustomAllReduceSpec.NONE, 0);
         Collectives c = new Collectives(measured, 8, 0.7, false);
         double bw = h100.allreduceBusGbS() * 1e9;
         assertThat(c.ncclRingSec(64)).isCloseTo(25e-6 + 1.75 * 64 / bw, within(1e-15));

@@ -34,7 +34,7 @@ class EngineModelTest {
 
     @Test
     void gemmTilesAndHalfTokensMakeSmallGemmsLessEfficientButNeverCheaperWithMoreTokens() {
-        KernelModel k = new KernelModel(0.7, 1.0, 64, 0.7, 0.85, 0, true);
+        KernelModel k = new KernelModel(0.7, 1.0, 64, 0.7, 0.85, GqaDecodeKernel.GROUPED, true);
         assertThat(k.gemmTokens(1, 110)).isEqualTo(k.gemmTokens(64, 110)).isEqualTo(64 + 110);
         assertThat(k.gemmTokens(65, 110)).isEqualTo(128 + 110);
         double prev = 0;
@@ -94,7 +94,7 @@ class EngineModelTest {
     @Test
     void hostOverheadGrowsWithTheBatchAndEagerIterationsWaitForTheirLaunches() {
         ExecutionTimePredictor gpu = new RooflinePredictor(L7, CATALOG.gpu("h100-80gb"), 1, RooflineParams.DEFAULTS);
-        EngineModel e = new EngineModel("t", "t", 0, 64, 1, 0.8, 0, 0.3, 50, 0.5, 10, 4, 2000, true, 0, 0);
+        EngineModel e = new EngineModel("t", "t", 0, 64, 1, 0.8, GqaDecodeKernel.GROUPED, 0.3, 50, 0.5, 10, 4, 2000, true, 0, 0);
         EnginePredictor p = new EnginePredictor(gpu, e, L7.numLayers());
         SimpleBatch d1 = SimpleBatch.of(new int[0], new int[0], new int[] {100});
         SimpleBatch d4 = SimpleBatch.of(new int[0], new int[0], new int[] {100, 100, 100, 100});

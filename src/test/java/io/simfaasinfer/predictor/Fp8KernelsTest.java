@@ -24,7 +24,7 @@ class Fp8KernelsTest {
         EngineModel e = Engines.TRTLLM_XQA;
         KernelModel k = e.kernels(H100, 0.45);
         KernelModel with = new KernelModel(k.gemmEfficiency(), k.gemmWeightExposure(), k.gemmTileTokens(),
-                k.prefillAttentionEfficiency(), k.decodeMemoryEfficiency(), k.gqaKvRereadFraction(), k.customAllReduce(), fp8);
+                k.prefillAttentionEfficiency(), k.decodeMemoryEfficiency(), k.gqaDecode(), k.customAllReduce(), fp8);
         return new RooflinePredictor(model, H100, 2, e.params(RooflineParams.DEFAULTS), with);
     }
 
@@ -77,9 +77,9 @@ class Fp8KernelsTest {
 
     @Test
     void theFp8GemmFractionNeverExceedsThePeakAndBadValuesAreRefused() {
-        KernelModel k = new KernelModel(0.9, 0, 1, 0.9, 0.85, 0, true, new Fp8Kernels(1.5, 0));
+        KernelModel k = new KernelModel(0.9, 0, 1, 0.9, 0.85, GqaDecodeKernel.GROUPED, true, new Fp8Kernels(1.5, 0));
         assertThat(k.fp8GemmEfficiency()).isEqualTo(1.0);
-        assertThat(new KernelModel(0.4, 0, 1, 0.4, 0.85, 0, true, new Fp8Kernels(1.15, 0)).fp8GemmEfficiency())
+        assertThat(new KernelModel(0.4, 0, 1, 0.4, 0.85, GqaDecodeKernel.GROUPED, true, new Fp8Kernels(1.15, 0)).fp8GemmEfficiency())
                 .isCloseTo(0.46, within(1e-12));
         assertThatThrownBy(() -> new Fp8Kernels(0, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Fp8Kernels(1, -1)).isInstanceOf(IllegalArgumentException.class);

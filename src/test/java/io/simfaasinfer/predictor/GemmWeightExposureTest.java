@@ -37,7 +37,7 @@ class GemmWeightExposureTest {
 
     private static EngineModel withoutExposure(EngineModel e) {
         return new EngineModel(e.name(), e.description(), 0, e.gemmTileTokens(), e.attentionRelative(),
-                e.decodeMemoryEfficiency(), e.gqaKvRereadFraction(), e.gpuOverheadMs(), e.gpuPerLayerUs(),
+                e.decodeMemoryEfficiency(), e.gqaDecode(), e.gpuOverheadMs(), e.gpuPerLayerUs(),
                 e.hostIterationMs(), e.hostPerSequenceUs(), e.cudaGraphMaxBatch(), e.eagerLaunchUsPerLayer(),
                 e.customAllReduce(), e.apiIngressMs(), e.apiEgressMs(), e.fp8());
     }

@@ -40,18 +40,18 @@ class GqaDecodeRereadTest {
 
     @Test
     void readsAreOneForMultiHeadAttentionAndGrowWithTheGroupUpToOncePerQueryHead() {
-        assertThat(KernelModel.decodeKvReads(32, 32, 1.0)).isEqualTo(1.0);
-        assertThat(KernelModel.decodeKvReads(64, 8, 0.0)).isEqualTo(1.0);
-        assertThat(KernelModel.decodeKvReads(64, 8, 1.0)).isEqualTo(8.0);
-        assertThat(KernelModel.decodeKvReads(64, 8, 0.34)).isCloseTo(1 + 7 * 0.34, within(1e-12));
-        assertThat(KernelModel.decodeKvReads(32, 8, 0.34)).isCloseTo(1 + 3 * 0.34, within(1e-12));
-        assertThat(Engines.TRTLLM.gqaKvRereadFraction()).isEqualTo(0.34);
+        assertThat(GqaDecodeKernel.perQueryHead(1.0).hbmReads(32, 32)).isEqualTo(1.0);
+        assertThat(GqaDecodeKernel.GROUPED.hbmReads(64, 8)).isEqualTo(1.0);
+        assertThat(GqaDecodeKernel.perQueryHead(1.0).hbmReads(64, 8)).isEqualTo(8.0);
+        assertThat(GqaDecodeKernel.perQueryHead(0.34).hbmReads(64, 8)).isCloseTo(1 + 7 * 0.34, within(1e-12));
+        assertThat(GqaDecodeKernel.perQueryHead(0.34).hbmReads(32, 8)).isCloseTo(1 + 3 * 0.34, within(1e-12));
+        assertThat(Engines.TRTLLM.gqaDecode()).isEqualTo(GqaDecodeKernel.perQueryHead(0.34));
         for (EngineModel e : List.of(Engines.VLLM, Engines.SGLANG, Engines.TRTLLM_XQA)) {
-            assertThat(e.gqaKvRereadFraction()).as(e.name()).isZero();
+            assertThat(e.gqaDecode()).as(e.name()).isEqualTo(GqaDecodeKernel.GROUPED);
         }
-        assertThatThrownBy(() -> new KernelModel(0.7, 0, 1, 0.7, 0.8, 1.5, true))
+        assertThatThrownBy(() -> GqaDecodeKernel.perQueryHead(1.5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gqa_kv_reread_fraction");
-        assertThat(EngineModel.NAMES).contains("trtllm-xqa");
+        assertThat(EngineModel.NAMES).contains("trtllm-xqa", "trtllm-0.9");
     }
 
     @Test

@@ -142,15 +142,14 @@ public final class PredictorFactory {
                 } else if (base instanceof ProfilePredictor prof) {
                     // measured with a harness's unfused kernels: its fixed time is not the engine's either
                     double perLayer = model.numLayers() * e.gpuPerLayerUs() / 1000.0;
-                    double reads = io.simfaasinfer.predictor.KernelModel.decodeKvReads(model.numHeads(), model.numKvHeads(),
-                            e.gqaKvRereadFraction());
+                    double reads = decodeKvTimeFactor(e, model, gpu);
                     base = prof.withEngineKernels(e.gpuOverheadMs() + perLayer, perLayer, reads);
                     notes.add(String.format(Locale.ROOT, "engine %s over the measured profile: the profiled harness's"
                                     + " fixed time beyond the weight reads (%.2f ms) replaced by the engine's (%.2f ms + %.1f"
                                     + " us/layer = %.2f ms)%s; the measured GEMM, attention and per-sequence times are kept",
                             e.name(), prof.overheadMs(), e.gpuOverheadMs(), e.gpuPerLayerUs(), e.gpuOverheadMs() + perLayer,
-                            reads > 1 ? String.format(Locale.ROOT, ", the decode attention x%.2f (the engine's kernel"
-                                    + " re-reads grouped-query KV heads)", reads) : ""));
+                            reads > 1 ? String.format(Locale.ROOT, ", the decode attention x%.2f (the engine's kernel,"
+                                    + " %s)", reads, e.gqaDecode().describe(model.numHeads(), model.numKvHeads())) : ""));
                 }
                 base = new EnginePredictor(base, e, model.numLayers());
                 notes.add("engine " + e.name() + ": " + e.description());
@@ -183,6 +182,24 @@ public final class PredictorFactory {
      * format it was measured in) and then applied to the fp8 model: fp8 GEMMs at the GPU's fp8 peak
      * with the calibrated compute efficiency, fp8 bytes at the calibrated memory efficiency.
      */
+
+    /**
+     * What the engine's decode kernel makes of a measured decode attention that read each KV head once: the
+     * ratio of its memory time ({@link io.simfaasinfer.predictor.GqaDecodeKernel#timeBytes}, at the engine's
+     * decode efficiency of the GPU's bandwidth) to one read at the storage width; 1 for a grouped kernel.
+     */
+    static double decodeKvTimeFactor(EngineModel e, ModelSpec model, GpuSpec gpu) {
+        io.simfaasinfer.predictor.GqaDecodeKernel gqa = e.gqaDecode();
+        int kvb = model.kvBytesPerElement();
+        if (gqa.needsL2(model.numHeads(), model.numKvHeads()) && !(gpu.l2BandwidthTbS() > 0)) {
+            throw new IllegalArgumentException("gpu " + gpu.name() + " has no l2_bandwidth_tb_s: engine " + e.name()
+                    + " serves " + model.name() + "'s query-head groups through the L2; give the GPU's measured L2 read"
+                    + " bandwidth in a user catalog (docs/catalog.md)");
+        }
+        return gqa.timeBytes(model.numHeads(), model.numKvHeads(), kvb,
+                io.simfaasinfer.predictor.KernelModel.decodeKvRereadBytes(kvb),
+                gpu.memoryBandwidthBytes() * e.decodeMemoryEfficiency(), gpu.l2BandwidthBytes()) / kvb;
+    }
     private static RooflinePredictor fp8FromProfile(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp,
                                                     Catalog catalog, List<String> notes) {
         ModelSpec measured = model.asCatalogued();

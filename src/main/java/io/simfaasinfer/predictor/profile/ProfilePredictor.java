@@ -132,9 +132,10 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
      * its small-M GEMMs' slower weight streaming) becomes {@code overheadMs}, of which
      * {@code perLayerOverheadMs} grows with the decoder layers. A serving engine runs fused kernels, so its
      * fixed time is its own (as over a calibrated roofline; {@code EngineModel#overCalibrated}). The decode
-     * attention, measured reading each KV head once, is multiplied by {@code decodeKvReads}, the times the
-     * engine's decode kernel reads each cached K/V element ({@code KernelModel#decodeKvReads}: more than 1
-     * for grouped-query attention under a kernel that re-reads a KV head per query head). The token,
+     * attention, measured reading each KV head once, is multiplied by {@code decodeKvReads}, the engine's
+     * decode kernel's memory time over one read of each cached K/V element ({@code GqaDecodeKernel#timeBytes}:
+     * more than 1 for grouped-query attention under a kernel that reads a KV head per query head, from HBM or
+     * through the L2). The token,
      * prefill-attention and per-sequence terms and the weight floors are kept: they are the GPU's.
      *
      * @throws IllegalArgumentException if a time is negative, the per-layer part exceeds the whole, or

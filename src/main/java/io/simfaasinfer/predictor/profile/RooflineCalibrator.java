@@ -236,7 +236,7 @@ public final class RooflineCalibrator {
             return flat;
         }
         return new KernelModel(flat.gemmEfficiency(), flat.gemmWeightExposure(), flat.gemmTileTokens(),
-                flat.prefillAttentionEfficiency(), dm, flat.gqaKvRereadFraction(), flat.customAllReduce());
+                flat.prefillAttentionEfficiency(), dm, flat.gqaDecode(), flat.customAllReduce());
     }
 
     private static double clamp(double[] x, int i) {

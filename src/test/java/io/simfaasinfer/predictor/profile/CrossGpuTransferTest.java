@@ -33,7 +33,7 @@ class CrossGpuTransferTest {
 
     private static GpuSpec gpu(String name, double peak, double bw, double sustained) {
         return new GpuSpec(name, peak, 80, bw, 300, 5, 1, "test", "test", 0, "nvlink", 0, 0, 0, sustained,
-                CustomAllReduceSpec.NONE);
+                CustomAllReduceSpec.NONE, 0);
     }
 
     private static RooflineCalibrator.Result calibrated() {
