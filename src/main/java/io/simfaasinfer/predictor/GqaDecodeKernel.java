@@ -82,6 +82,21 @@ public record GqaDecodeKernel(int groupedGroupSize, double hbmRereadFraction, bo
     }
 
     /**
+     * Refuses {@code model} on {@code gpu} when this kernel serves its groups through the L2 and the catalog has
+     * no measured L2 bandwidth for the GPU (nothing stands in for a measurement).
+     *
+     * @throws IllegalArgumentException one line naming the GPU, the model and the catalog field
+     */
+    public void requireL2(io.simfaasinfer.catalog.ModelSpec model, io.simfaasinfer.catalog.GpuSpec gpu) {
+        if (needsL2(model.numHeads(), model.numKvHeads()) && !(gpu.l2BandwidthTbS() > 0)) {
+            throw new IllegalArgumentException("gpu " + gpu.name() + " has no l2_bandwidth_tb_s: the engine's decode kernel"
+                    + " serves " + model.name() + "'s groups of " + (model.numHeads() / model.numKvHeads())
+                    + " query heads per KV head through the L2; give the GPU's measured L2 read bandwidth in a"
+                    + " user catalog (docs/catalog.md) or choose an engine whose kernel reads each KV head once");
+        }
+    }
+
+    /**
      * How many times the decode attention reads each cached K/V element from HBM per step: {@code 1 + (g - 1)
      * x hbmRereadFraction} for a per-query-head kernel with HBM re-reads, else 1.
      */

@@ -124,12 +124,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         double passBytes = 2.0 * kvDim * KernelModel.decodeKvRereadBytes(kvb) / tp;
         this.decodeKvBytesPerTokenPerLayer = kvBytesPerTokenPerLayer
                 + (gqa.hbmReads(model.numHeads(), model.numKvHeads()) - 1) * passBytes;
-        if (gqa.needsL2(model.numHeads(), model.numKvHeads()) && !(gpu.l2BandwidthTbS() > 0)) {
-            throw new IllegalArgumentException("gpu " + gpu.name() + " has no l2_bandwidth_tb_s: the engine's decode kernel"
-                    + " serves " + model.name() + "'s groups of " + (model.numHeads() / model.numKvHeads())
-                    + " query heads per KV head through the L2; give the GPU's measured L2 read bandwidth in a"
-                    + " user catalog (docs/catalog.md) or choose an engine whose kernel reads each KV head once");
-        }
+        gqa.requireL2(model, gpu);
         this.decodeKvTimeBytesPerTokenPerLayer = gqa.timeBytes(model.numHeads(), model.numKvHeads(),
                 kvBytesPerTokenPerLayer, passBytes, decodeBytesPerSec, gpu.l2BandwidthBytes());
         this.lmHeadFlopsPerSeq = 2.0 * model.lmHeadParams() / tp;

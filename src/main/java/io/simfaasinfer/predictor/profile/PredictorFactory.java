@@ -177,29 +177,25 @@ public final class PredictorFactory {
     }
 
     /**
+     * What the engine's decode kernel makes of a measured decode attention that read each KV head once: the
+     * ratio of its memory time ({@link io.simfaasinfer.predictor.GqaDecodeKernel#timeBytes}, at the engine's
+     * decode efficiency of the GPU's bandwidth) to one read at the storage width; 1 for a grouped kernel.
+     */
+    private static double decodeKvTimeFactor(EngineModel e, ModelSpec model, GpuSpec gpu) {
+        io.simfaasinfer.predictor.GqaDecodeKernel gqa = e.gqaDecode();
+        int kvb = model.kvBytesPerElement();
+        gqa.requireL2(model, gpu);
+        return gqa.timeBytes(model.numHeads(), model.numKvHeads(), kvb,
+                io.simfaasinfer.predictor.KernelModel.decodeKvRereadBytes(kvb),
+                gpu.memoryBandwidthBytes() * e.decodeMemoryEfficiency(), gpu.l2BandwidthBytes()) / kvb;
+    }
+
+    /**
      * An fp8 model where a profile (measured in bf16) would be used: the profile's iteration times are
      * not fp8 times, so the roofline is calibrated on the profile (with the model as catalogued, the
      * format it was measured in) and then applied to the fp8 model: fp8 GEMMs at the GPU's fp8 peak
      * with the calibrated compute efficiency, fp8 bytes at the calibrated memory efficiency.
      */
-
-    /**
-     * What the engine's decode kernel makes of a measured decode attention that read each KV head once: the
-     * ratio of its memory time ({@link io.simfaasinfer.predictor.GqaDecodeKernel#timeBytes}, at the engine's
-     * decode efficiency of the GPU's bandwidth) to one read at the storage width; 1 for a grouped kernel.
-     */
-    static double decodeKvTimeFactor(EngineModel e, ModelSpec model, GpuSpec gpu) {
-        io.simfaasinfer.predictor.GqaDecodeKernel gqa = e.gqaDecode();
-        int kvb = model.kvBytesPerElement();
-        if (gqa.needsL2(model.numHeads(), model.numKvHeads()) && !(gpu.l2BandwidthTbS() > 0)) {
-            throw new IllegalArgumentException("gpu " + gpu.name() + " has no l2_bandwidth_tb_s: engine " + e.name()
-                    + " serves " + model.name() + "'s query-head groups through the L2; give the GPU's measured L2 read"
-                    + " bandwidth in a user catalog (docs/catalog.md)");
-        }
-        return gqa.timeBytes(model.numHeads(), model.numKvHeads(), kvb,
-                io.simfaasinfer.predictor.KernelModel.decodeKvRereadBytes(kvb),
-                gpu.memoryBandwidthBytes() * e.decodeMemoryEfficiency(), gpu.l2BandwidthBytes()) / kvb;
-    }
     private static RooflinePredictor fp8FromProfile(PredictorConfig p, ModelSpec model, GpuSpec gpu, int tp,
                                                     Catalog catalog, List<String> notes) {
         ModelSpec measured = model.asCatalogued();
