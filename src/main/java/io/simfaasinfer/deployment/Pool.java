@@ -328,7 +328,6 @@ public final class Pool {
         }
     }
 
-
     private void onIterationDone(Replica r, long now) {
         OutputLag lag = lags[slotOf(r)];
         if (lag != null) {

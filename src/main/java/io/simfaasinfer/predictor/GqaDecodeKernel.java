@@ -108,17 +108,22 @@ public record GqaDecodeKernel(int groupedGroupSize, double hbmRereadFraction, bo
     }
 
     /**
+     * The bytes the decode attention reads from HBM: {@code firstBytes} (one read at the storage width) plus
+     * {@code hbmReads - 1} 16-bit passes of {@code passBytes} each.
+     */
+    public double hbmBytes(int queryHeads, int kvHeads, double firstBytes, double passBytes) {
+        return firstBytes + (hbmReads(queryHeads, kvHeads) - 1) * passBytes;
+    }
+
+    /**
      * The decode attention's memory time in bytes at the HBM rate: {@code firstBytes} (one read at the storage
      * width) plus the HBM re-reads of 16-bit passes of {@code passBytes} each, or for {@link #l2Served}
      * max(firstBytes, g x passBytes x hbmBytesPerSec / l2BytesPerSec).
      */
     public double timeBytes(int queryHeads, int kvHeads, double firstBytes, double passBytes,
                             double hbmBytesPerSec, double l2BytesPerSec) {
-        if (grouped(queryHeads, kvHeads)) {
-            return firstBytes;
-        }
-        if (!l2Served) {
-            return firstBytes + (hbmReads(queryHeads, kvHeads) - 1) * passBytes;
+        if (!needsL2(queryHeads, kvHeads)) {
+            return hbmBytes(queryHeads, kvHeads, firstBytes, passBytes);
         }
         if (!(l2BytesPerSec > 0)) {
             throw new IllegalArgumentException("no L2 bandwidth for a decode kernel whose re-reads are served from the L2");

@@ -122,8 +122,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         // or through the L2 (GqaDecodeKernel)
         GqaDecodeKernel gqa = kernels.gqaDecode();
         double passBytes = 2.0 * kvDim * KernelModel.decodeKvRereadBytes(kvb) / tp;
-        this.decodeKvBytesPerTokenPerLayer = kvBytesPerTokenPerLayer
-                + (gqa.hbmReads(model.numHeads(), model.numKvHeads()) - 1) * passBytes;
+        this.decodeKvBytesPerTokenPerLayer = gqa.hbmBytes(model.numHeads(), model.numKvHeads(),
+                kvBytesPerTokenPerLayer, passBytes);
         gqa.requireL2(model, gpu);
         this.decodeKvTimeBytesPerTokenPerLayer = gqa.timeBytes(model.numHeads(), model.numKvHeads(),
                 kvBytesPerTokenPerLayer, passBytes, decodeBytesPerSec, gpu.l2BandwidthBytes());
