@@ -87,10 +87,8 @@ class PublishedFidelityTest {
      */
     @Test
     void theTensorRtLlm050SetDoesNotLoseGround() throws IOException {
-        List<Result> results = replay("bench/fidelity/published-trtllm050.json");
+        List<Result> results = replayAllIn("bench/fidelity/published-trtllm050.json", 12, "heldout4");
         String table = table(results);
-        assertThat(results).hasSize(12);
-        assertThat(split(results, "heldout4")).hasSize(12);
         assertWithin("set 4", results, 0.061, 0.168, table);
     }
 
@@ -106,10 +104,8 @@ class PublishedFidelityTest {
      */
     @Test
     void theModelsSetDoesNotLoseGround() throws IOException {
-        List<Result> results = replay("bench/fidelity/published-trtllm090-models.json");
+        List<Result> results = replayAllIn("bench/fidelity/published-trtllm090-models.json", 48, "heldout5");
         String table = table(results);
-        assertThat(results).hasSize(48);
-        assertThat(split(results, "heldout5")).hasSize(48);
         List<Result> mistralThroughput = results.stream()
                 .filter(r -> r.id().contains("-m7-") && r.id().contains("-thr-")).toList();
         assertThat(mistralThroughput).hasSize(16);
@@ -241,6 +237,14 @@ class PublishedFidelityTest {
      * {@code rs}'s median absolute error at most {@code maxMedian} and its worst at most {@code maxWorst}; the
      * failure message names {@code label} and carries the table.
      */
+    /** The replayed rows of a case file that holds {@code n} rows, every one of split {@code split}. */
+    private List<Result> replayAllIn(String file, int n, String split) throws IOException {
+        List<Result> results = replay(file);
+        assertThat(results).as(file).hasSize(n);
+        assertThat(split(results, split)).as(file + ": split " + split).hasSize(n);
+        return results;
+    }
+
     private static void assertWithin(String label, List<Result> rs, double maxMedian, double maxWorst, String table) {
         assertThat(median(rs)).as("%s: median%s", label, table).isLessThanOrEqualTo(maxMedian);
         assertThat(worst(rs)).as("%s: worst%s", label, table).isLessThanOrEqualTo(maxWorst);
