@@ -22,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * target on that set: median absolute error at most 5% and worst at most 15% over the cases not decided
  * by one request's exact length (the makespan cases are left out, as there), on the fit cases and on
  * all of them; the held-out cases' worst within 15%. A change to a predictor, an engine preset or the
- * catalog that loses the published accuracy fails here, with every case's error in the message.
+ * catalog that loses the published accuracy fails here, with every case's error in the message. Every
+ * replayed row is also checked against the generated docs/fidelity-cases.md, so a change to any prediction
+ * fails here until that file is regenerated ({@code python3 bench/fidelity.py --write-cases docs/fidelity-cases.md}).
  */
 class PublishedFidelityTest {
 
@@ -131,6 +133,7 @@ class PublishedFidelityTest {
             results.add(new Result(c.path("id").asText(), c.path("split").asText(), c.path("measured").asDouble(),
                     run(c, command.replaceFirst(" --json", CALIBRATE + " --json"))));
         }
+        assertTheCasesDocAgrees("`bench/fidelity/published.json` `--cross-gpu`", results);
         String table = table(results);
         assertThat(results).hasSize(13);
         assertWithin("cross-GPU", results, 0.05, 0.15, table);
@@ -142,6 +145,9 @@ class PublishedFidelityTest {
         assertThat(heldOut).hasSize(9);
         assertThat(worst(heldOut)).as("cross-GPU held out: worst%s", table).isLessThanOrEqualTo(0.15);
     }
+
+    private static final Path CASES_DOC = Path.of("docs/fidelity-cases.md");
+    private static final String REGENERATE = "python3 bench/fidelity.py --write-cases docs/fidelity-cases.md";
 
     private static final String CALIBRATE =
             " --calibrate-from data/profiling/compute/h100/llama-2-7b,data/profiling/compute/h100/llama-3-8b";
@@ -157,7 +163,34 @@ class PublishedFidelityTest {
             results.add(new Result(c.path("id").asText(), c.path("split").asText(), c.path("measured").asDouble(),
                     run(c, c.path("command").asText())));
         }
+        assertTheCasesDocAgrees("`" + file + "`", results);
         return results;
+    }
+
+    /**
+     * Every one of {@code results} printed in docs/fidelity-cases.md, in the section whose source line is
+     * {@code source}, with the prediction made now (relative 1e-5: the file prints six digits): the generated
+     * per-case table cannot fall behind the code.
+     */
+    private static void assertTheCasesDocAgrees(String source, List<Result> results) throws IOException {
+        java.util.Map<String, Double> printed = new java.util.HashMap<>();
+        boolean inSection = false;
+        for (String line : Files.readAllLines(CASES_DOC)) {
+            if (line.startsWith("## ")) {
+                inSection = false;
+            } else if (line.startsWith("`")) {
+                inSection = line.equals(source);
+            } else if (inSection && line.startsWith("| ") && !line.startsWith("| case ") && !line.startsWith("| --- ")) {
+                String[] cells = line.split(" \\| ");
+                printed.put(cells[0].substring(2), cells[6].equals("refused") ? Double.NaN : Double.parseDouble(cells[6]));
+            }
+        }
+        for (Result r : results) {
+            assertThat(printed).as("%s: no row %s in section %s; regenerate it: %s", CASES_DOC, r.id(), source, REGENERATE)
+                    .containsKey(r.id());
+            assertThat(printed.get(r.id())).as("%s, %s (%s): printed prediction behind the code; regenerate it: %s",
+                    CASES_DOC, r.id(), source, REGENERATE).isCloseTo(r.predicted(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+        }
     }
 
     private static List<Result> split(List<Result> results, String split) {
@@ -233,10 +266,6 @@ class PublishedFidelityTest {
         return out;
     }
 
-    /**
-     * {@code rs}'s median absolute error at most {@code maxMedian} and its worst at most {@code maxWorst}; the
-     * failure message names {@code label} and carries the table.
-     */
     /** The replayed rows of a case file that holds {@code n} rows, every one of split {@code split}. */
     private List<Result> replayAllIn(String file, int n, String split) throws IOException {
         List<Result> results = replay(file);
@@ -245,6 +274,10 @@ class PublishedFidelityTest {
         return results;
     }
 
+    /**
+     * {@code rs}'s median absolute error at most {@code maxMedian} and its worst at most {@code maxWorst}; the
+     * failure message names {@code label} and carries the table.
+     */
     private static void assertWithin(String label, List<Result> rs, double maxMedian, double maxWorst, String table) {
         assertThat(median(rs)).as("%s: median%s", label, table).isLessThanOrEqualTo(maxMedian);
         assertThat(worst(rs)).as("%s: worst%s", label, table).isLessThanOrEqualTo(maxWorst);
