@@ -11,10 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 /**
  * The published real-engine cases of {@code bench/fidelity/published.json} (docs/fidelity.md), replayed
@@ -186,7 +189,7 @@ class PublishedFidelityTest {
      * per-case table cannot fall behind the code.
      */
     private static void assertTheCasesDocAgrees(String source, List<Result> results) throws IOException {
-        java.util.Map<String, Double> printed = new java.util.HashMap<>();
+        Map<String, Double> printed = new HashMap<>();
         boolean inSection = false;
         for (String line : Files.readAllLines(CASES_DOC)) {
             if (line.startsWith("## ")) {
@@ -202,7 +205,7 @@ class PublishedFidelityTest {
             assertThat(printed).as("%s: no row %s in section %s; regenerate it: %s", CASES_DOC, r.id(), source, REGENERATE)
                     .containsKey(r.id());
             assertThat(printed.get(r.id())).as("%s, %s (%s): printed prediction behind the code; regenerate it: %s",
-                    CASES_DOC, r.id(), source, REGENERATE).isCloseTo(r.predicted(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+                    CASES_DOC, r.id(), source, REGENERATE).isCloseTo(r.predicted(), withPercentage(1e-3));
         }
     }
 
