@@ -63,8 +63,12 @@ class PublishedFidelityTest {
      * 14.3%; the 12 fit rows 3.4% / 14.3%; the 24 held-out L40S and A100 rows 7.2% / 13.8%; before it 5.3% /
      * 23.0%, the L40S 70B rows worst), with about half a point of slack; since the thirteenth session's
      * ring bandwidth on NVLink 4 (docs/fidelity.md, "NCCL's ring bandwidth on NVLink 4"), all 6.0% / 13.8%
-     * and the fit rows 3.2% / 9.0%, the guard at those readings; and every TP8 row, which a degree-blind
-     * NCCL latency put 13-35% off, within 15% (the H100 one -14.3% -> -7.4% with the ring's bandwidth).
+     * and the fit rows 3.2% / 9.0%; since the seventeenth session's decode kernel block time and fp8 GEMM
+     * scale 1.25, fitted together on the 12 fit rows (docs/fidelity.md, "Decode kernel thread blocks"), all
+     * 3.8% / 17.6%, fit 2.0% / 10.6%, held out 6.0% / 17.6% (the L40S 70B TP2 batch-16 row, +13.8% -> +17.6%:
+     * worse, the trade that rule accepted), the guard at those readings with half a point of slack; and every
+     * TP8 row, which a degree-blind NCCL latency put 13-35% off, within 15% (the H100 one -14.3% -> -7.4% with
+     * the ring's bandwidth, -10.6% with the scale).
      */
     @Test
     void theTensorRtLlm090SetDoesNotLoseGround() throws IOException {
@@ -75,9 +79,9 @@ class PublishedFidelityTest {
         assertThat(results).hasSize(36);
         assertThat(heldOut).hasSize(24);
         assertThat(fit).hasSize(12);
-        assertWithin("all", results, 0.065, 0.143, table);
-        assertWithin("fit", fit, 0.037, 0.095, table);
-        assertWithin("heldout3", heldOut, 0.077, 0.143, table);
+        assertWithin("all", results, 0.043, 0.181, table);
+        assertWithin("fit", fit, 0.025, 0.111, table);
+        assertWithin("heldout3", heldOut, 0.065, 0.181, table);
         List<Result> tp8 = results.stream().filter(r -> r.id().contains("-tp8-")).toList();
         assertThat(tp8).hasSize(4);
         assertThat(worst(tp8)).as("TP8 rows: worst%s", table).isLessThanOrEqualTo(0.15);
@@ -88,13 +92,14 @@ class PublishedFidelityTest {
      * H100 fp8 and A100 fp16), all held out and read once after the twelfth session's changes: a regression
      * guard (first reading median 6.7%, worst 21.6%; 6.1% / 18.7% once the 0.5/0.6 preset all-reduces through
      * NCCL as its benchmark builds did; 5.6% / 16.3% with NCCL's ring bandwidth on NVLink 4, thirteenth session;
-     * the H100 70B long-output rows worst) with half a point of slack, not the issue's target.
+     * 6.3% / 17.4% with the seventeenth session's decode block time and fp8 GEMM scale, worse here though better
+     * over sets 2-5 pooled; the H100 70B long-output rows worst) with half a point of slack, not the issue's target.
      */
     @Test
     void theTensorRtLlm050SetDoesNotLoseGround() throws IOException {
         List<Result> results = replayAllIn("bench/fidelity/published-trtllm050.json", 12, "heldout4");
         String table = table(results);
-        assertWithin("set 4", results, 0.061, 0.168, table);
+        assertWithin("set 4", results, 0.068, 0.179, table);
     }
 
     /**
@@ -105,7 +110,10 @@ class PublishedFidelityTest {
      * so Mistral's groups of 4 take the masked kernel with its passes over a KV head through the L2, at the GPUs'
      * measured L2 bandwidths (nothing fitted on these rows, but the mechanism was chosen after reading them:
      * docs/fidelity.md "GQA in the decode kernel"). All 48: median 4.3%, worst 24.0% (GPT-J's 2048-token first
-     * tokens); Mistral's 16 throughput rows 1.9% / 14.8%. A regression guard with half a point of slack.
+     * tokens); Mistral's 16 throughput rows 1.9% / 14.8%. Since the seventeenth session's decode block time
+     * and fp8 GEMM scale (fitted on set 3's fit rows; docs/fidelity.md "Decode kernel thread blocks"): all 48
+     * 3.2% / 16.1%, Mistral's throughput rows 3.8% / 6.5% (the batch-896 ones +13-15% -> -5-+4%). A regression
+     * guard with half a point of slack.
      */
     @Test
     void theModelsSetDoesNotLoseGround() throws IOException {
@@ -114,21 +122,21 @@ class PublishedFidelityTest {
         List<Result> mistralThroughput = results.stream()
                 .filter(r -> r.id().contains("-m7-") && r.id().contains("-thr-")).toList();
         assertThat(mistralThroughput).hasSize(16);
-        assertWithin("set 5", results, 0.048, 0.245, table);
-        assertWithin("set 5, Mistral static batches (groups of 4 through the L2)", mistralThroughput, 0.024, 0.153, table);
+        assertWithin("set 5", results, 0.037, 0.166, table);
+        assertWithin("set 5, Mistral static batches (groups of 4 through the L2)", mistralThroughput, 0.043, 0.070, table);
     }
 
     /**
      * Set 2 (bench/fidelity/published-more.json: TensorRT-LLM 0.5/0.6.1/0.9.0 fp8 tables, a vLLM throughput, SGLang
      * 0.3 and vLLM 0.6.0 serving on A100 and 4x H100), all held out: its 44 rows as docs/fidelity-cases.md prints
      * them (the serving rows' median over their three seeds, as bench/fidelity.py takes it), and a regression guard with
-     * half a point of slack at the reading of the fifteenth session (median 6.4%, worst 21.4%: vLLM 0.6.0's
-     * multi-step offline throughput on the A100).
+     * half a point of slack at the reading of the seventeenth session (median 6.1%, worst 21.4%: vLLM 0.6.0's
+     * multi-step offline throughput on the A100; 6.4% / 21.4% in the fifteenth).
      */
     @Test
     void theFurtherSetDoesNotLoseGround() throws IOException {
         List<Result> results = replayAllIn("bench/fidelity/published-more.json", 44, "heldout2");
-        assertWithin("set 2", results, 0.069, 0.219, table(results));
+        assertWithin("set 2", results, 0.066, 0.219, table(results));
     }
 
     /**

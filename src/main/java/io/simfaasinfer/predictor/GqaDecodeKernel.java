@@ -22,6 +22,15 @@ package io.simfaasinfer.predictor;
  *       </ul></li>
  * </ul>
  *
+ * <p>Thread blocks: whatever the bytes, a step's decode attention runs one thread block per (sequence, KV
+ * head) under the grouped kernel and one per (sequence, query head) under the per-query-head kernel, on
+ * each GPU for the heads it holds ({@link #blocksPerSequence}). Where {@code blockNs > 0}, each block costs
+ * at least {@code blockNs} of GPU time per layer (its fixed work: loading the query, the softmax reductions
+ * across warps, writing the output; spread over the GPU's resident blocks), so a step's decode attention
+ * takes at least {@code layers x decodes x blocks per sequence x blockNs} ({@link #floorSec}): the floor
+ * binds for many short contexts, where the bytes are few and the blocks many. 0 (no floor) for the kernels
+ * without such a fit.
+ *
  * @param groupedGroupSize  the group sizes the grouped kernel serves: {@link #EVERY_GROUP}, {@link #NO_GROUP}
  *                          (every GQA model takes the per-query-head kernel) or one size n > 0 (TensorRT-LLM
  *                          0.8-0.9's precompiled XQA kernels exist for groups of 8 only); multi-head
@@ -29,8 +38,9 @@ package io.simfaasinfer.predictor;
  * @param hbmRereadFraction per query head, HBM re-reads: of the {@code g - 1} further passes, the fraction
  *                          that goes to HBM again, [0, 1]; 0 for {@link #l2Served}
  * @param l2Served          per query head, all {@code g} passes through the L2 ({@link #l2Served})
+ * @param blockNs           GPU time each thread block costs at least, per layer and step, ns (>= 0; 0: no floor)
  */
-public record GqaDecodeKernel(int groupedGroupSize, double hbmRereadFraction, boolean l2Served) {
+public record GqaDecodeKernel(int groupedGroupSize, double hbmRereadFraction, boolean l2Served, double blockNs) {
 
     /** {@link #groupedGroupSize}: the grouped kernel serves every group size. */
     public static final int EVERY_GROUP = 0;
@@ -38,7 +48,7 @@ public record GqaDecodeKernel(int groupedGroupSize, double hbmRereadFraction, bo
     public static final int NO_GROUP = -1;
 
     /** Each KV head read once for its group, whatever the group size (FlashAttention, FlashInfer, XQA). */
-    public static final GqaDecodeKernel GROUPED = new GqaDecodeKernel(EVERY_GROUP, 0, false);
+    public static final GqaDecodeKernel GROUPED = new GqaDecodeKernel(EVERY_GROUP, 0, false, 0);
 
     public GqaDecodeKernel {
         if (groupedGroupSize < NO_GROUP) {
@@ -50,11 +60,37 @@ public record GqaDecodeKernel(int groupedGroupSize, double hbmRereadFraction, bo
         if (l2Served && hbmRereadFraction > 0) {
             throw new IllegalArgumentException("re-reads served from the L2 have no HBM re-read fraction");
         }
+        if (!(blockNs >= 0) || Double.isInfinite(blockNs)) {
+            throw new IllegalArgumentException("decode block time " + blockNs + " ns: expected a finite value >= 0");
+        }
+    }
+
+    /** This kernel with each thread block costing at least {@code ns} per layer and step. */
+    public GqaDecodeKernel withBlockNs(double ns) {
+        return new GqaDecodeKernel(groupedGroupSize, hbmRereadFraction, l2Served, ns);
+    }
+
+    /**
+     * Thread blocks per sequence and layer on each of {@code tp} GPUs: the KV heads a GPU holds under the grouped
+     * kernel, its query heads under the per-query-head kernel; at least 1 (a KV head replicated over more GPUs
+     * than there are KV heads is one per GPU).
+     */
+    public int blocksPerSequence(int queryHeads, int kvHeads, int tp) {
+        int heads = grouped(queryHeads, kvHeads) && kvHeads > 0 ? kvHeads : queryHeads;
+        return Math.max(1, heads / tp);
+    }
+
+    /**
+     * The least time a step's decode attention takes, s: {@code layers x decodes x blocksPerSequence x blockNs};
+     * 0 without a block time.
+     */
+    public double floorSec(int layers, int decodes, int blocksPerSequence) {
+        return blockNs == 0 ? 0 : layers * (double) decodes * blocksPerSequence * blockNs * 1e-9;
     }
 
     /** Every GQA group per query head, {@code fraction} of the further passes from HBM. */
     public static GqaDecodeKernel perQueryHead(double fraction) {
-        return new GqaDecodeKernel(NO_GROUP, fraction, false);
+        return new GqaDecodeKernel(NO_GROUP, fraction, false, 0);
     }
 
     /** Groups of {@code groupSize} grouped (a kernel built for that size only), every other group per query head through the L2. */
@@ -62,7 +98,7 @@ public record GqaDecodeKernel(int groupedGroupSize, double hbmRereadFraction, bo
         if (groupSize < 2) {
             throw new IllegalArgumentException("grouped group size " + groupSize + ": expected >= 2");
         }
-        return new GqaDecodeKernel(groupSize, 0, true);
+        return new GqaDecodeKernel(groupSize, 0, true, 0);
     }
 
     /** g = queryHeads / kvHeads; 1 without KV heads. */
@@ -133,12 +169,14 @@ public record GqaDecodeKernel(int groupedGroupSize, double hbmRereadFraction, bo
 
     /** One line for notes: what this kernel does with a model of these heads. */
     public String describe(int queryHeads, int kvHeads) {
+        String floor = blockNs == 0 ? "" : String.format(java.util.Locale.ROOT, "; at least %.0f ns per thread block and layer", blockNs);
         if (grouped(queryHeads, kvHeads)) {
-            return "each KV head read once";
+            return "each KV head read once" + floor;
         }
         double g = group(queryHeads, kvHeads);
-        return l2Served
+        return (l2Served
                 ? String.format(java.util.Locale.ROOT, "per query head: %.0f passes over each KV head through the L2", g)
-                : String.format(java.util.Locale.ROOT, "per query head: %.2f reads of each KV head from HBM", hbmReads(queryHeads, kvHeads));
+                : String.format(java.util.Locale.ROOT, "per query head: %.2f reads of each KV head from HBM", hbmReads(queryHeads, kvHeads)))
+                + floor;
     }
 }

@@ -14,7 +14,8 @@ import io.simfaasinfer.catalog.ModelSpec;
  *   <li>decode attention: reads every cached K/V of every decoding sequence (with grouped-query
  *       attention under a kernel that reads a KV head once per query head, its further passes from HBM
  *       or through the L2, priced per element at 16 bits: {@link GqaDecodeKernel},
- *       {@link KernelModel#decodeKvRereadBytes});</li>
+ *       {@link KernelModel#decodeKvRereadBytes}), and at least the kernel's fixed time per thread block
+ *       where it has one ({@link GqaDecodeKernel#floorSec});</li>
  *   <li>LM head: logits for the last token of each sequence;</li>
  *   <li>TP communication: two all-reduces of tokens x hidden per layer and one after the embedding,
  *       each as the engines run it ({@link Collectives});</li>
@@ -59,6 +60,7 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
     private final double lmHeadWeightBytes;             // one GPU
     private final double allReduceBytesPerToken;        // message bytes per token per all-reduce
     private final double fixedMs;
+    private final double decodeFloorSecPerSeq;          // least decode attention time per decoding sequence
 
     public RooflinePredictor(ModelSpec model, GpuSpec gpu, int tp, RooflineParams params) {
         this(model, gpu, tp, params, KernelModel.flat(params));
@@ -131,6 +133,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         this.lmHeadWeightBytes = (double) model.lmHeadParams() * b / tp;
         this.allReduceBytesPerToken = (double) h * b;
         this.fixedMs = params.overheadMs() + layers * params.perLayerOverheadUs() / 1000.0;
+        // the decode kernel's thread blocks' fixed time, per decoding sequence (GqaDecodeKernel#floorSec)
+        this.decodeFloorSecPerSeq = gqa.floorSec(layers, 1, gqa.blocksPerSequence(model.numHeads(), model.numKvHeads(), tp));
     }
 
     @Override
@@ -166,8 +170,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
 
         double dAttnFlops = layers * decodeKvTokens * attnFlopsPerPairPerLayer;
         double dAttnBytes = layers * decodeKvTokens * decodeKvBytesPerTokenPerLayer;
-        double dAttnSec = !anyDecode ? 0 : Math.max(dAttnFlops / attnFlopsPerSec,
-                layers * decodeKvTokens * decodeKvTimeBytesPerTokenPerLayer / decodeBytesPerSec);
+        double dAttnSec = !anyDecode ? 0 : Math.max(batch.numDecodes() * decodeFloorSecPerSeq,
+                Math.max(dAttnFlops / attnFlopsPerSec, layers * decodeKvTokens * decodeKvTimeBytesPerTokenPerLayer / decodeBytesPerSec));
 
         double lmFlops = seqs * lmHeadFlopsPerSeq;
         double lmSec = Math.max(lmFlops / flopsPerSec, lmHeadWeightBytes / bytesPerSec);

@@ -45,8 +45,9 @@ class GqaDecodeRereadTest {
         assertThat(GqaDecodeKernel.perQueryHead(1.0).hbmReads(64, 8)).isEqualTo(8.0);
         assertThat(GqaDecodeKernel.perQueryHead(0.34).hbmReads(64, 8)).isCloseTo(1 + 7 * 0.34, within(1e-12));
         assertThat(GqaDecodeKernel.perQueryHead(0.34).hbmReads(32, 8)).isCloseTo(1 + 3 * 0.34, within(1e-12));
-        assertThat(Engines.TRTLLM.gqaDecode()).isEqualTo(GqaDecodeKernel.perQueryHead(0.34));
-        for (EngineModel e : List.of(Engines.VLLM, Engines.SGLANG, Engines.TRTLLM_XQA)) {
+        assertThat(Engines.TRTLLM.gqaDecode()).isEqualTo(GqaDecodeKernel.perQueryHead(0.34).withBlockNs(Engines.TRTLLM_DECODE_BLOCK_NS));
+        assertThat(Engines.TRTLLM_XQA.gqaDecode()).isEqualTo(GqaDecodeKernel.GROUPED.withBlockNs(Engines.TRTLLM_DECODE_BLOCK_NS));
+        for (EngineModel e : List.of(Engines.VLLM, Engines.SGLANG)) {
             assertThat(e.gqaDecode()).as(e.name()).isEqualTo(GqaDecodeKernel.GROUPED);
         }
         assertThatThrownBy(() -> GqaDecodeKernel.perQueryHead(1.5))

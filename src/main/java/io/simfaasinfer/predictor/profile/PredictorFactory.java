@@ -143,13 +143,18 @@ public final class PredictorFactory {
                     // measured with a harness's unfused kernels: its fixed time is not the engine's either
                     double perLayer = model.numLayers() * e.gpuPerLayerUs() / 1000.0;
                     double reads = decodeKvTimeFactor(e, model, gpu);
-                    base = prof.withEngineKernels(e.gpuOverheadMs() + perLayer, perLayer, reads);
+                    io.simfaasinfer.predictor.GqaDecodeKernel gqa = e.gqaDecode();
+                    double floorMs = 1e3 * gqa.floorSec(model.numLayers(), 1,
+                            gqa.blocksPerSequence(model.numHeads(), model.numKvHeads(), tp));
+                    base = prof.withEngineKernels(e.gpuOverheadMs() + perLayer, perLayer, reads, floorMs);
                     notes.add(String.format(Locale.ROOT, "engine %s over the measured profile: the profiled harness's"
                                     + " fixed time beyond the weight reads (%.2f ms) replaced by the engine's (%.2f ms + %.1f"
-                                    + " us/layer = %.2f ms)%s; the measured GEMM, attention and per-sequence times are kept",
+                                    + " us/layer = %.2f ms)%s%s; the measured GEMM, attention and per-sequence times are kept",
                             e.name(), prof.overheadMs(), e.gpuOverheadMs(), e.gpuPerLayerUs(), e.gpuOverheadMs() + perLayer,
                             reads > 1 ? String.format(Locale.ROOT, ", the decode attention x%.2f (the engine's kernel,"
-                                    + " %s)", reads, e.gqaDecode().describe(model.numHeads(), model.numKvHeads())) : ""));
+                                    + " %s)", reads, gqa.describe(model.numHeads(), model.numKvHeads())) : "",
+                            floorMs > 0 ? String.format(Locale.ROOT, ", the decode attention at least %.4f ms per"
+                                    + " sequence (the engine kernel's thread blocks)", floorMs) : ""));
                 }
                 base = new EnginePredictor(base, e, model.numLayers());
                 notes.add("engine " + e.name() + ": " + e.description());

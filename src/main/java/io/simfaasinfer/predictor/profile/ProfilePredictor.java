@@ -55,6 +55,7 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
     private final double pairMs;
     private final double kvMs;
     private final double seqMs;
+    private final double decodeFloorMsPerSeq; // the engine's least decode attention per sequence, at tp (0: none)
     private final double effectiveBandwidth; // bytes/s, one GPU
 
     /**
@@ -84,6 +85,7 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
         this.pairMs = coefficients.prefillAttnMsPerPair();
         this.kvMs = coefficients.decodeAttnMsPerKvToken();
         this.seqMs = coefficients.perSequenceMs();
+        this.decodeFloorMsPerSeq = 0;
 
         double datasheet = gpu.memoryBandwidthBytes();
         double kvBytesPerToken = (double) model.kvBytesPerToken() / profileTp;
@@ -104,7 +106,8 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
     }
 
     /** {@code p} with its fixed time and decode-attention cost replaced (see {@link #withEngineKernels}). */
-    private ProfilePredictor(ProfilePredictor p, double overheadMs, double perLayerOverheadMs, double kvMs) {
+    private ProfilePredictor(ProfilePredictor p, double overheadMs, double perLayerOverheadMs, double kvMs,
+                             double decodeFloorMsPerSeq) {
         this.coefficients = p.coefficients;
         this.model = p.model;
         this.gpu = p.gpu;
@@ -122,6 +125,7 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
         this.pairMs = p.pairMs;
         this.kvMs = kvMs;
         this.seqMs = p.seqMs;
+        this.decodeFloorMsPerSeq = decodeFloorMsPerSeq;
         this.effectiveBandwidth = p.effectiveBandwidth;
     }
 
@@ -135,13 +139,15 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
      * attention, measured reading each KV head once, is multiplied by {@code decodeKvReads}, the engine's
      * decode kernel's memory time over one read of each cached K/V element ({@code GqaDecodeKernel#timeBytes}:
      * more than 1 for grouped-query attention under a kernel that reads a KV head per query head, from HBM or
-     * through the L2). The token,
+     * through the L2), and takes at least {@code decodeFloorMsPerSeq} per decoding sequence (the engine's decode
+     * kernel's fixed time per thread block, {@code GqaDecodeKernel#floorSec}; 0: none). The token,
      * prefill-attention and per-sequence terms and the weight floors are kept: they are the GPU's.
      *
      * @throws IllegalArgumentException if a time is negative, the per-layer part exceeds the whole, or
      *                                  {@code decodeKvReads < 1}
      */
-    public ProfilePredictor withEngineKernels(double overheadMs, double perLayerOverheadMs, double decodeKvReads) {
+    public ProfilePredictor withEngineKernels(double overheadMs, double perLayerOverheadMs, double decodeKvReads,
+                                              double decodeFloorMsPerSeq) {
         if (!(overheadMs >= 0) || !(perLayerOverheadMs >= 0) || perLayerOverheadMs > overheadMs) {
             throw new IllegalArgumentException("fixed overhead " + overheadMs + " ms with " + perLayerOverheadMs
                     + " ms per layer: expected 0 <= per-layer part <= whole");
@@ -149,7 +155,10 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
         if (!(decodeKvReads >= 1)) {
             throw new IllegalArgumentException("decode KV reads " + decodeKvReads + ": expected >= 1");
         }
-        return new ProfilePredictor(this, overheadMs, perLayerOverheadMs, kvMs * decodeKvReads);
+        if (!(decodeFloorMsPerSeq >= 0)) {
+            throw new IllegalArgumentException("decode floor " + decodeFloorMsPerSeq + " ms per sequence: expected >= 0");
+        }
+        return new ProfilePredictor(this, overheadMs, perLayerOverheadMs, kvMs * decodeKvReads, decodeFloorMsPerSeq);
     }
 
     /** Fits {@code profile} (all entries) for {@code model} on {@code gpu} at the profile's TP degree. */
@@ -197,7 +206,7 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
 
         double linear = (linearFloorMs + tokenMs(tokens)) * shard;
         double pAttn = pairs * pairMs * shard;
-        double dAttn = dKv * kvMs * shard;
+        double dAttn = nd == 0 ? 0 : Math.max(nd * decodeFloorMsPerSeq, dKv * kvMs * shard);
         double lm = (lmHeadFloorMs + seqs * seqMs) * shard;
         double comm = tp > profileTp ? roofline.communicationMs(tokens) : 0;
         return new Breakdown(linear, pAttn, dAttn, lm, comm, overheadMs,
