@@ -26,8 +26,9 @@ per-layer times were fitted; docs/fidelity.md).
 --write-cases FILE: replay every set (1-5 and the cross-GPU check) and write every case, its prediction and error
 and each set's summary as one generated markdown file (docs/fidelity-cases.md; PublishedFidelityTest checks it).
 
---all-sets: replay every further set (FURTHER_SETS: sets 2-5, 140 cases, none of them fitted but set 3's fit split)
-and print each set's summary, then the pooled one over all of them (median, mean, rows over 15%): the figure for
+--all-sets: replay every further set (FURTHER_SETS: sets 2-6, 156 cases, none of them fitted but set 3's fit split)
+and print each set's summary, then the pooled one over sets 2-5 (140 cases, the figure of earlier sessions) and over
+all of them (median, mean, rows over 15%): the figure for
 the issue's "the same on other published measurements". Cases run in parallel (one simulator process each; the
 results do not depend on the order).
 
@@ -40,7 +41,16 @@ import json, os, statistics, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
 
 FURTHER_SETS = ['bench/fidelity/published-more.json', 'bench/fidelity/published-trtllm090.json',
-                'bench/fidelity/published-trtllm050.json', 'bench/fidelity/published-trtllm090-models.json']
+                'bench/fidelity/published-trtllm050.json', 'bench/fidelity/published-trtllm090-models.json',
+                'bench/fidelity/published-lambda.json']
+# the sets 2-5 of earlier sessions' pooled figure, printed beside the pool over every further set
+SETS_2_5 = FURTHER_SETS[:4]
+
+
+def pooled_line(label, ab):
+    return '%s: median %.2f%%, mean %.2f%%, worst %.1f%%, %d of %d over 15%%' % (
+        label, statistics.median(ab), statistics.mean(ab), max(ab), sum(a > 15 for a in ab), len(ab))
+
 
 args = sys.argv[1:]
 jar = next((a for a in args if a.endswith('.jar')), 'target/simfaasinfer.jar')
@@ -144,7 +154,8 @@ SECTIONS = [('Set 1: the published set', 'bench/fidelity/published.json', False)
             ('Set 2: further published measurements', FURTHER_SETS[0], False),
             ('Set 3: TensorRT-LLM v0.9.0 on H100, L40S and A100', FURTHER_SETS[1], False),
             ('Set 4: TensorRT-LLM v0.5.0, batches 16-64', FURTHER_SETS[2], False),
-            ('Set 5: Mistral 7B and GPT-J 6B in TensorRT-LLM v0.9.0', FURTHER_SETS[3], False)]
+            ('Set 5: Mistral 7B and GPT-J 6B in TensorRT-LLM v0.9.0', FURTHER_SETS[3], False),
+            ('Set 6: vLLM v0.6.0 serving runs with exact lengths (LambdaLabsML/vllm-benchmark)', FURTHER_SETS[4], False)]
 
 
 def write_cases(path):
@@ -157,7 +168,7 @@ def write_cases(path):
            'against this file (relative 1e-5; all but set 1\'s two makespan cases, which it does not replay), so the',
            'file cannot fall behind the code unnoticed.',
            'Summaries leave out the makespan cases (decided by one request\'s exact length).', '']
-    pooled = []
+    pooled = {}
     for title, f, xg in SECTIONS:
         cases = json.load(open(f))['cases']
         if xg:
@@ -187,9 +198,10 @@ def write_cases(path):
             statistics.median(ab), max(ab), sum(a > 15 for a in ab), len(ab)))
         out.append('')
         if f in FURTHER_SETS:
-            pooled += ab
-    out.append('Sets 2-5 pooled: median %.2f%%, mean %.2f%%, worst %.1f%%, %d of %d over 15%%.' % (
-        statistics.median(pooled), statistics.mean(pooled), max(pooled), sum(a > 15 for a in pooled), len(pooled)))
+            pooled[f] = ab
+    out.append(pooled_line('Sets 2-5 pooled', [a for f in SETS_2_5 for a in pooled[f]]) + '.')
+    out.append('')
+    out.append(pooled_line('Sets 2-6 pooled', [a for f in FURTHER_SETS for a in pooled[f]]) + '.')
     if os.path.exists(path) and not open(path).read().startswith(out[0]):
         sys.exit('fidelity.py: %s exists and is not a file this script generated; not overwritten' % path)
     with open(path, 'w') as fh:
@@ -201,13 +213,13 @@ if '--write-cases' in args:
     write_cases(args[args.index('--write-cases') + 1])
     sys.exit(0)
 if '--all-sets' in args:
-    pooled = []
+    pooled = {}
     for f in FURTHER_SETS:
         print('== %s' % f)
-        pooled += replay_more(json.load(open(f))['cases'])
+        pooled[f] = replay_more(json.load(open(f))['cases'])
         print()
-    print('sets 2-5 pooled, not makespan: median %.2f%% mean %.2f%% worst %.1f%%, %d of %d over 15%%'
-          % (statistics.median(pooled), statistics.mean(pooled), max(pooled), sum(e > 15 for e in pooled), len(pooled)))
+    print(pooled_line('sets 2-5 pooled, not makespan', [a for f in SETS_2_5 for a in pooled[f]]))
+    print(pooled_line('sets 2-6 pooled, not makespan', [a for f in FURTHER_SETS for a in pooled[f]]))
     sys.exit(0)
 if more:
     replay_more(d['cases'])
