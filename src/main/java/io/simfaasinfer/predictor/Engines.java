@@ -31,7 +31,7 @@ import java.util.Optional;
  *       pull request 524); the v0.6.1 documentation calls the XQA kernels experimental
  *       ({@code TRTLLM_ENABLE_XQA=1}); the XQA blog says they ship with 0.8. fp8 models take
  *       TensorRT-LLM's fp8 path ({@link #TRTLLM_FP8}, fitted on 0.9). Every block of its decode kernels
- *       costs at least {@link #TRTLLM_DECODE_BLOCK_NS} per layer (fitted on 0.9, as all three presets).</li>
+ *       costs at least {@link #TRTLLM_DECODE_BLOCK_NS} per layer (fitted on 0.9's rows; all three presets).</li>
  *   <li>{@code trtllm-0.9}: the same with 0.8/0.9's generation kernels: the XQA kernel (its blog,
  *       docs/source/blogs/XQA-kernel.md: 2.4x Llama-70B throughput on an H200 within the same latency
  *       budget) for groups of 8 query heads per KV head, the only ones its precompiled kernels serve,

@@ -143,8 +143,8 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
      * kernel's fixed time per thread block, {@code GqaDecodeKernel#floorSec}; 0: none). The token,
      * prefill-attention and per-sequence terms and the weight floors are kept: they are the GPU's.
      *
-     * @throws IllegalArgumentException if a time is negative, the per-layer part exceeds the whole, or
-     *                                  {@code decodeKvReads < 1}
+     * @throws IllegalArgumentException if a time is negative, the per-layer part exceeds the whole,
+     *                                  {@code decodeKvReads < 1} or {@code decodeFloorMsPerSeq < 0}
      */
     public ProfilePredictor withEngineKernels(double overheadMs, double perLayerOverheadMs, double decodeKvReads,
                                               double decodeFloorMsPerSeq) {
