@@ -107,7 +107,7 @@ public final class Engines {
 
     /**
      * TensorRT-LLM's decode attention kernels' fixed time per thread block, ns per layer and step
-     * ({@link GqaDecodeKernel#floorSec}): the masked multi-head attention kernel runs one block per (sequence,
+     * ({@link GqaDecodeKernel#floorSecPerDecode}): the masked multi-head attention kernel runs one block per (sequence,
      * query head), XQA one per (sequence, KV head) (NVIDIA/TensorRT-LLM {@code decoderMaskedMultiheadAttention*},
      * {@code xqa}), and with many short contexts the blocks, not the bytes, set the time. FITTED jointly with
      * {@link #TRTLLM_FP8}'s GEMM scale on set 3's 12 fit rows (a grid over both; least mean error with no fit

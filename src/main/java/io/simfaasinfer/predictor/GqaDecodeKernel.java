@@ -27,7 +27,7 @@ package io.simfaasinfer.predictor;
  * each GPU for the heads it holds ({@link #blocksPerSequence}). Where {@code blockNs > 0}, each block costs
  * at least {@code blockNs} of GPU time per layer (its fixed work: loading the query, the softmax reductions
  * across warps, writing the output; spread over the GPU's resident blocks), so a step's decode attention
- * takes at least {@code layers x decodes x blocks per sequence x blockNs} ({@link #floorSec}): the floor
+ * takes at least {@code layers x decodes x blocks per sequence x blockNs} ({@link #floorSecPerDecode}): the floor
  * binds for many short contexts, where the bytes are few and the blocks many. 0 (no floor) for the kernels
  * without such a fit.
  *
@@ -81,11 +81,12 @@ public record GqaDecodeKernel(int groupedGroupSize, double hbmRereadFraction, bo
     }
 
     /**
-     * The least time a step's decode attention takes, s: {@code layers x decodes x blocksPerSequence x blockNs};
-     * 0 without a block time.
+     * The least time the decode attention of {@code model} over {@code tp} GPUs takes per decoding sequence, s:
+     * {@code layers x blocksPerSequence x blockNs} (a step's floor is that times its decodes); 0 without a block time.
      */
-    public double floorSec(int layers, int decodes, int blocksPerSequence) {
-        return blockNs == 0 ? 0 : layers * (double) decodes * blocksPerSequence * blockNs * 1e-9;
+    public double floorSecPerDecode(io.simfaasinfer.catalog.ModelSpec model, int tp) {
+        return blockNs == 0 ? 0
+                : model.numLayers() * (double) blocksPerSequence(model.numHeads(), model.numKvHeads(), tp) * blockNs * 1e-9;
     }
 
     /** Every GQA group per query head, {@code fraction} of the further passes from HBM. */

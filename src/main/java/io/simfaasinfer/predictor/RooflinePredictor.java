@@ -15,7 +15,7 @@ import io.simfaasinfer.catalog.ModelSpec;
  *       attention under a kernel that reads a KV head once per query head, its further passes from HBM
  *       or through the L2, priced per element at 16 bits: {@link GqaDecodeKernel},
  *       {@link KernelModel#decodeKvRereadBytes}), and at least the kernel's fixed time per thread block
- *       where it has one ({@link GqaDecodeKernel#floorSec});</li>
+ *       where it has one ({@link GqaDecodeKernel#floorSecPerDecode});</li>
  *   <li>LM head: logits for the last token of each sequence;</li>
  *   <li>TP communication: two all-reduces of tokens x hidden per layer and one after the embedding,
  *       each as the engines run it ({@link Collectives});</li>
@@ -133,8 +133,8 @@ public final class RooflinePredictor implements ExecutionTimePredictor {
         this.lmHeadWeightBytes = (double) model.lmHeadParams() * b / tp;
         this.allReduceBytesPerToken = (double) h * b;
         this.fixedMs = params.overheadMs() + layers * params.perLayerOverheadUs() / 1000.0;
-        // the decode kernel's thread blocks' fixed time, per decoding sequence (GqaDecodeKernel#floorSec)
-        this.decodeFloorSecPerSeq = gqa.floorSec(layers, 1, gqa.blocksPerSequence(model.numHeads(), model.numKvHeads(), tp));
+        // the decode kernel's thread blocks' fixed time, per decoding sequence
+        this.decodeFloorSecPerSeq = gqa.floorSecPerDecode(model, tp);
     }
 
     @Override

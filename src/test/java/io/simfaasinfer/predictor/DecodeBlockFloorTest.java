@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The decode kernel's fixed time per thread block ({@link GqaDecodeKernel#floorSec}): a step's decode attention
+ * The decode kernel's fixed time per thread block ({@link GqaDecodeKernel#floorSecPerDecode}): a step's decode attention
  * takes at least {@code layers x decodes x blocks per sequence x blockNs}, blocks being the KV heads a GPU holds
  * under a grouped kernel (XQA) and its query heads under a per-query-head one (masked MHA); TensorRT-LLM's
  * presets carry {@link Engines#TRTLLM_DECODE_BLOCK_NS}, the others none.
@@ -100,7 +100,7 @@ class DecodeBlockFloorTest {
     void vllmAndSglangHaveNoFloorAndAPrefillOnlyStepHasNoDecodeAttention() {
         for (EngineModel e : List.of(Engines.VLLM, Engines.VLLM_05, Engines.SGLANG)) {
             assertThat(e.gqaDecode().blockNs()).as(e.name()).isZero();
-            assertThat(e.gqaDecode().floorSec(80, 1000, 64)).as(e.name()).isZero();
+            assertThat(e.gqaDecode().floorSecPerDecode(L70, 1)).as(e.name()).isZero();
         }
         assertThat(roofline(Engines.TRTLLM_09, MISTRAL, 1, true).predict(SimpleBatchForTest.prefill(512, 0)).decodeAttentionMs()).isZero();
     }

@@ -144,8 +144,7 @@ public final class PredictorFactory {
                     double perLayer = model.numLayers() * e.gpuPerLayerUs() / 1000.0;
                     double reads = decodeKvTimeFactor(e, model, gpu);
                     io.simfaasinfer.predictor.GqaDecodeKernel gqa = e.gqaDecode();
-                    double floorMs = 1e3 * gqa.floorSec(model.numLayers(), 1,
-                            gqa.blocksPerSequence(model.numHeads(), model.numKvHeads(), tp));
+                    double floorMs = 1e3 * gqa.floorSecPerDecode(model, tp);
                     base = prof.withEngineKernels(e.gpuOverheadMs() + perLayer, perLayer, reads, floorMs);
                     notes.add(String.format(Locale.ROOT, "engine %s over the measured profile: the profiled harness's"
                                     + " fixed time beyond the weight reads (%.2f ms) replaced by the engine's (%.2f ms + %.1f"

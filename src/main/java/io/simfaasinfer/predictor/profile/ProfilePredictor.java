@@ -140,7 +140,7 @@ public final class ProfilePredictor implements ExecutionTimePredictor {
      * decode kernel's memory time over one read of each cached K/V element ({@code GqaDecodeKernel#timeBytes}:
      * more than 1 for grouped-query attention under a kernel that reads a KV head per query head, from HBM or
      * through the L2), and takes at least {@code decodeFloorMsPerSeq} per decoding sequence (the engine's decode
-     * kernel's fixed time per thread block, {@code GqaDecodeKernel#floorSec}; 0: none). The token,
+     * kernel's fixed time per thread block, {@code GqaDecodeKernel#floorSecPerDecode}; 0: none). The token,
      * prefill-attention and per-sequence terms and the weight floors are kept: they are the GPU's.
      *
      * @throws IllegalArgumentException if a time is negative, the per-layer part exceeds the whole,
