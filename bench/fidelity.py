@@ -26,7 +26,7 @@ per-layer times were fitted; docs/fidelity.md).
 --write-cases FILE: replay every set (1-5 and the cross-GPU check) and write every case, its prediction and error
 and each set's summary as one generated markdown file (docs/fidelity-cases.md; PublishedFidelityTest checks it).
 
---all-sets: replay every further set (FURTHER_SETS: sets 2-6, 156 cases, none of them fitted but set 3's fit split)
+--all-sets: replay every further set (FURTHER_SETS: sets 2-6, 188 cases, none of them fitted but set 3's fit split)
 and print each set's summary, then the pooled one over sets 2-5 (140 cases, the figure of earlier sessions) and over
 all of them (median, mean, rows over 15%): the figure for
 the issue's "the same on other published measurements". Cases run in parallel (one simulator process each; the
@@ -37,7 +37,7 @@ usage: python3 bench/fidelity.py [target/simfaasinfer.jar] [--old | --cross-gpu]
        python3 bench/fidelity.py [JAR] --all-sets
        python3 bench/fidelity.py [JAR] --write-cases docs/fidelity-cases.md
 """
-import json, os, statistics, subprocess, sys
+import csv, json, os, statistics, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 FURTHER_SETS = ['bench/fidelity/published-more.json', 'bench/fidelity/published-trtllm090.json',
@@ -80,10 +80,20 @@ def run(c, cross_gpu_run=None):
         cmd = cmd.replace('$SIM', 'java -jar ' + jar).replace('{seed}', str(s))
         if cross_gpu_run:
             cmd = cmd.replace(' --json', CALIBRATE + ' --json', 1)
+        per_request = c['extract'].startswith('requests.')
+        if per_request:
+            fd, requests_out = tempfile.mkstemp(suffix='.csv')
+            os.close(fd)
+            os.remove(requests_out)
+            cmd += ' --requests-out ' + requests_out
         out = subprocess.run(cmd, shell=True, capture_output=True, text=True)
         if out.returncode != 0:
             raise RuntimeError(c['id'] + ': ' + (out.stderr.strip().splitlines() or ['?'])[-1])
         keys = c['extract'].split('.')
+        if per_request:
+            vals.append(benchmark_serving_median(cmd, requests_out, keys[1]) * (c.get('scale') or 1.0))
+            os.remove(requests_out)
+            continue
         if keys[0].startswith('line'):
             v = json.loads(out.stdout.strip().splitlines()[int(keys[0][4:])])
             keys = keys[1:]
@@ -93,6 +103,30 @@ def run(c, cross_gpu_run=None):
             v = v[k]
         vals.append(v * (c.get('scale') or 1.0))
     return statistics.median(vals)
+
+
+def benchmark_serving_median(cmd, requests_out, column):
+    """'requests.ttft_ms.median' / 'requests.tpot_ms.median': the median as vLLM's benchmark_serving.py
+    (v0.6.0, calculate_metrics) computes it from its per-request results, here from the simulator's
+    --requests-out CSV: numpy's median (the mean of the two middle values of an even count, where the
+    report's p50 is the lower one); a request whose trace row has 0 output tokens received no text, so the
+    benchmark counts its TTFT as 0 (its first-chunk time is never set) and gives it no TPOT (the simulator
+    raises it to 1 token and counts it, trace_zero_lengths_raised_to_1); TPOT only over requests of more than
+    one output token."""
+    trace = cmd.split('--trace ')[1].split()[0]
+    with open(trace) as f:
+        outputs = [int(r['num_decode_tokens']) for r in csv.DictReader(f)]
+    with open(requests_out) as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: int(r['id']))
+    if len(rows) != len(outputs):
+        raise RuntimeError('%s: %d requests simulated, %d in the trace' % (requests_out, len(rows), len(outputs)))
+    if column == 'ttft_ms':
+        v = [0.0 if o == 0 else float(r['ttft_ms']) for r, o in zip(rows, outputs)]
+    elif column == 'tpot_ms':
+        v = [float(r['tpot_ms']) for r, o in zip(rows, outputs) if o > 1]
+    else:
+        raise RuntimeError('per-request extract of ' + column + ': only ttft_ms and tpot_ms')
+    return statistics.median(v)
 
 
 def cross_gpu(c):

@@ -141,15 +141,23 @@ class PublishedFidelityTest {
 
     /**
      * Set 6 (bench/fidelity/published-lambda.json: vLLM v0.6.0 with multi-step scheduling serving LambdaLabsML/vllm-benchmark's
-     * bursts of 10-40 ShareGPT prompts to Llama-3-8B on an H100 and an A100, each replayed with the file's own request
-     * lengths), all held out, read once in the seventeenth session: median 3.2%, worst 29.5% (the H100 40-prompt median
-     * TTFT, -29.5%: where in a burst's prefill queue the median request sits; docs/fidelity.md "Set 6"). A regression
-     * guard with half a point of slack, not the issue's target.
+     * bursts of 10-160 ShareGPT prompts to Llama-3-8B and Mistral-7B-v0.3 on an H100 and an A100, each replayed with the
+     * file's own request lengths), all held out. The first 16 rows were read in the seventeenth session, the 32 of the files
+     * with requests that received no text in the eighteenth, when every TTFT and TPOT row took its median as
+     * benchmark_serving.py does: 48 rows, median 4.3%, worst 31.4% (the H100 160-prompt Llama median TTFT: the burst reaches
+     * the engine later than simulated; docs/fidelity.md "Set 6"). A regression guard with half a point of slack, not the
+     * issue's target; the TTFT rows of bursts of 40 or more must stay simulated too early (the known deviation), so that a
+     * change that moves them forces the docs to be revisited.
      */
     @Test
     void theExactLengthVllmSetDoesNotLoseGround() throws IOException {
-        List<Result> results = replayAllIn("bench/fidelity/published-lambda.json", 16, "heldout6");
-        assertWithin("set 6", results, 0.037, 0.300, table(results));
+        List<Result> results = replayAllIn("bench/fidelity/published-lambda.json", 48, "heldout6");
+        assertWithin("set 6", results, 0.048, 0.319, table(results));
+        List<Result> bursts = results.stream()
+                .filter(r -> r.id().endsWith("-ttft") && !r.id().contains("-p10-") && !r.id().contains("-p20-")).toList();
+        assertThat(bursts).hasSize(6);
+        assertThat(bursts).as("set 6: TTFT of bursts of 40-160 simulated too early%s", table(bursts))
+                .allSatisfy(r -> assertThat(r.error()).isLessThan(-0.15));
     }
 
     /**
@@ -273,9 +281,19 @@ class PublishedFidelityTest {
             Path batches = Files.writeString(tmp.resolve(c.path("id").asText() + ".jsonl"), stdin + "\n");
             args.set(args.indexOf("-"), batches.toString());
         }
+        List<String> path = new ArrayList<>(Arrays.asList(c.path("extract").asText().split("\\.")));
+        Path requestsOut = null;
+        if (path.get(0).equals("requests")) {
+            requestsOut = tmp.resolve(c.path("id").asText() + ".requests.csv");
+            Files.deleteIfExists(requestsOut); // the simulator never overwrites a file; a case over seeds runs again
+            args.addAll(List.of("--requests-out", requestsOut.toString()));
+        }
         CliRun r = CliRun.exec(args);
         assertThat(r.code()).as(c.path("id").asText() + ": " + r.err()).isZero();
-        List<String> path = new ArrayList<>(Arrays.asList(c.path("extract").asText().split("\\.")));
+        double scale = c.path("scale").isNumber() ? c.path("scale").asDouble() : 1.0;
+        if (requestsOut != null) {
+            return benchmarkServingMedian(c, Path.of(args.get(args.indexOf("--trace") + 1)), requestsOut, path.get(1)) * scale;
+        }
         JsonNode v;
         if (path.get(0).startsWith("line")) {
             v = JSON.readTree(r.out().lines().toList().get(Integer.parseInt(path.remove(0).substring(4))));
@@ -286,8 +304,41 @@ class PublishedFidelityTest {
             v = v.path(k);
         }
         assertThat(v.isNumber()).as(c.path("id").asText() + ": " + c.path("extract").asText()).isTrue();
-        double scale = c.path("scale").isNumber() ? c.path("scale").asDouble() : 1.0;
         return v.asDouble() * scale;
+    }
+
+    /**
+     * {@code requests.ttft_ms.median} / {@code requests.tpot_ms.median} as bench/fidelity.py's
+     * {@code benchmark_serving_median} computes them, after vLLM's benchmark_serving.py (v0.6.0): numpy's median
+     * over the per-request values of {@code --requests-out}, a request whose trace row has 0 output tokens counted
+     * with TTFT 0 and no TPOT, TPOT only over requests of more than one output token.
+     */
+    private static double benchmarkServingMedian(JsonNode c, Path trace, Path requests, String column) throws IOException {
+        List<String> traceRows = Files.readAllLines(trace);
+        assertThat(traceRows.get(0)).isEqualTo("arrived_at,num_prefill_tokens,num_decode_tokens");
+        List<String> rows = Files.readAllLines(requests);
+        List<String> header = Arrays.asList(rows.get(0).split(","));
+        assertThat(rows).as(c.path("id").asText() + ": requests simulated").hasSize(traceRows.size());
+        double[] byId = new double[rows.size() - 1];
+        int idCol = header.indexOf("id");
+        int col = header.indexOf(column);
+        assertThat(col).as(column).isNotNegative();
+        for (String row : rows.subList(1, rows.size())) {
+            String[] cells = row.split(",");
+            byId[Integer.parseInt(cells[idCol])] = Double.parseDouble(cells[col]);
+        }
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < byId.length; i++) {
+            int output = Integer.parseInt(traceRows.get(i + 1).split(",")[2]);
+            if (column.equals("ttft_ms")) {
+                values.add(output == 0 ? 0.0 : byId[i]);
+            } else if (output > 1) {
+                values.add(byId[i]);
+            }
+        }
+        double[] a = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = a.length;
+        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
     }
 
     /** The words of a shell command line without pipes: blanks separate them, single quotes group. */
