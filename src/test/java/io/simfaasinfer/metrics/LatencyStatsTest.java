@@ -71,4 +71,81 @@ class LatencyStatsTest {
         assertThatThrownBy(() -> s.record(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThat(s.count()).isEqualTo(1);
     }
+
+    /** numpy.percentile(a, q) with its default "linear" method, written out: the definition the exact path follows. */
+    private static double numpyPercentile(double[] sorted, double q) {
+        double h = (sorted.length - 1) * q / 100;
+        int lo = (int) Math.floor(h);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    @Test
+    void smallSamplesGiveNumpysPercentiles() {
+        LatencyStats s = new LatencyStats();
+        for (long ms : new long[] {4, 1, 3, 2}) {
+            s.record(ms * 1_000_000);
+        }
+        assertThat(s.exactPercentiles()).isTrue();
+        // numpy.median([1, 2, 3, 4]) = 2.5; numpy.percentile(..., 90) = 3.7, 95 = 3.85, 99 = 3.97
+        assertThat(s.summary()).isEqualTo(new LatencySummary(4, 2.5, 2.5, 3.7, 3.85, 3.97, 4.0));
+    }
+
+    @Test
+    void aBurstsMedianIsTheMeanOfItsTwoMiddleSamples() {
+        // 40 first tokens in two groups of 20 (a burst prefilled in two steps): numpy's median lies between
+        // them, where the histogram's rank ceil(q n / 100) gives the lower group
+        LatencyStats s = new LatencyStats();
+        s.recordMany(187_000_000L, 20);
+        s.recordMany(229_000_000L, 20);
+        assertThat(s.percentileMs(50)).isEqualTo(208.0);
+        assertThat(s.percentileMs(0)).isEqualTo(187.0);
+        assertThat(s.percentileMs(100)).isEqualTo(229.0);
+    }
+
+    @Test
+    void exactPercentilesMatchNumpyOnRandomSamplesWithRuns() {
+        Random rnd = new Random(7);
+        LatencyStats s = new LatencyStats();
+        double[] all = new double[0];
+        int runs = 0;
+        while (runs < LatencyStats.EXACT_RUNS) {
+            long ns = rnd.nextInt(50_000_000);
+            int n = 1 + rnd.nextInt(4);
+            s.recordMany(ns, n);
+            int from = all.length;
+            all = Arrays.copyOf(all, from + n);
+            Arrays.fill(all, from, all.length, ns / 1e6);
+            runs++;
+        }
+        Arrays.sort(all);
+        assertThat(s.exactPercentiles()).isTrue();
+        for (double q : new double[] {0, 1, 25, 50, 90, 95, 99, 99.9, 100}) {
+            assertThat(s.percentileMs(q)).as("p%s", q).isCloseTo(numpyPercentile(all, q), within(1e-9));
+        }
+        s.record(1); // one run more than the exact store holds: the histogram answers
+        assertThat(s.exactPercentiles()).isFalse();
+        assertThat(s.percentileMs(50)).isCloseTo(numpyPercentile(all, 50), within(numpyPercentile(all, 50) * 0.002));
+    }
+
+    @Test
+    void mergingKeepsExactPercentilesOnlyWhileEverySampleIsKnown() {
+        LatencyStats a = new LatencyStats();
+        LatencyStats b = new LatencyStats();
+        a.record(1_000_000);
+        a.record(2_000_000);
+        b.record(3_000_000);
+        b.record(4_000_000);
+        a.add(b);
+        assertThat(a.exactPercentiles()).isTrue();
+        assertThat(a.percentileMs(50)).isEqualTo(2.5);
+        LatencyStats big = new LatencyStats();
+        for (int i = 0; i <= LatencyStats.EXACT_RUNS; i++) {
+            big.record(1_000_000L + i);
+        }
+        assertThat(big.exactPercentiles()).isFalse();
+        a.add(big);
+        assertThat(a.exactPercentiles()).isFalse();
+        assertThat(a.count()).isEqualTo(4 + LatencyStats.EXACT_RUNS + 1);
+    }
 }
