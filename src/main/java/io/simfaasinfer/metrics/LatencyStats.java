@@ -173,7 +173,7 @@ public final class LatencyStats {
             return 0;
         }
         if (exactValues != null) {
-            return exactPercentileNs(q) / 1e6;
+            return Math.round(exactPercentileNs(q)) / 1e6; // to the nanosecond: the samples' own resolution
         }
         flush();
         // the histogram reports the top of a value's bucket, which can lie above the exact maximum
