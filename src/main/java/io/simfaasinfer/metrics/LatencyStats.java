@@ -16,7 +16,7 @@ import java.util.Arrays;
  * over the n samples sorted, the value at rank {@code h = (n - 1) q / 100}, interpolated
  * linearly between the ranks below and above it, so the median of an even count is the mean of the two
  * middle values. The histogram gives the value at rank {@code ceil(q n / 100)} instead (the lower middle
- * for a median): on a burst of 40 requests whose TTFTs come in groups the two differ by 12%
+ * for a median): on a burst of 40 requests whose TTFTs come in groups the two differ by 13%
  * (docs/metrics.md). Past {@link #EXACT_RUNS} runs (thousands of requests, or of distinct inter-token
  * gaps) the exact store is dropped and the histogram answers; the two definitions then differ by less
  * than the histogram's resolution unless neighbouring samples are far apart.
@@ -192,7 +192,7 @@ public final class LatencyStats {
         double h = (count - 1) * Math.min(100, Math.max(0, q)) / 100;
         long lo = (long) Math.floor(h);
         long hi = Math.min(lo + 1, count - 1);
-        long below = 0; // samples of the runs before the current one
+        long below = 0; // samples of the runs up to and including this one
         long vLo = -1;
         for (long key : sorted) {
             long value = key >>> RUN_BITS;
