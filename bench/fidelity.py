@@ -23,12 +23,12 @@ none of these cases was used to fit anything of that calibration, so its median 
 figures for a GPU without a profile (except vllm-ci-h200-latency-8b, on which the vllm preset's host and
 per-layer times were fitted; docs/fidelity.md).
 
---write-cases FILE: replay every set (1-5 and the cross-GPU check) and write every case, its prediction and error
+--write-cases FILE: replay every set (1-7 and the cross-GPU check) and write every case, its prediction and error
 and each set's summary as one generated markdown file (docs/fidelity-cases.md; PublishedFidelityTest checks it).
 
---all-sets: replay every further set (FURTHER_SETS: sets 2-6, 188 cases, none of them fitted but set 3's fit split)
-and print each set's summary, then the pooled one over sets 2-5 (140 cases, the figure of earlier sessions) and over
-all of them (median, mean, rows over 15%): the figure for
+--all-sets: replay every further set (FURTHER_SETS: sets 2-7, 304 cases, none of them fitted but set 3's fit split)
+and print each set's summary, then the pooled ones over sets 2-5 (140 cases) and 2-6 (188 cases), the figures of
+earlier sessions, and over all of them (median, mean, rows over 15%): the figure for
 the issue's "the same on other published measurements". Cases run in parallel (one simulator process each; the
 results do not depend on the order).
 
@@ -42,9 +42,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 FURTHER_SETS = ['bench/fidelity/published-more.json', 'bench/fidelity/published-trtllm090.json',
                 'bench/fidelity/published-trtllm050.json', 'bench/fidelity/published-trtllm090-models.json',
-                'bench/fidelity/published-lambda.json']
-# the sets 2-5 of earlier sessions' pooled figure, printed beside the pool over every further set
+                'bench/fidelity/published-lambda.json', 'bench/fidelity/published-lambda-tp.json']
+# the sets 2-5 and 2-6 of earlier sessions' pooled figures, printed beside the pool over every further set
 SETS_2_5 = FURTHER_SETS[:4]
+SETS_2_6 = FURTHER_SETS[:5]
 
 
 def pooled_line(label, ab):
@@ -189,7 +190,8 @@ SECTIONS = [('Set 1: the published set', 'bench/fidelity/published.json', False)
             ('Set 3: TensorRT-LLM v0.9.0 on H100, L40S and A100', FURTHER_SETS[1], False),
             ('Set 4: TensorRT-LLM v0.5.0, batches 16-64', FURTHER_SETS[2], False),
             ('Set 5: Mistral 7B and GPT-J 6B in TensorRT-LLM v0.9.0', FURTHER_SETS[3], False),
-            ('Set 6: vLLM v0.6.0 serving runs with exact lengths (LambdaLabsML/vllm-benchmark)', FURTHER_SETS[4], False)]
+            ('Set 6: vLLM v0.6.0 serving runs with exact lengths (LambdaLabsML/vllm-benchmark)', FURTHER_SETS[4], False),
+            ('Set 7: the same series under tensor parallelism (2x and 4x H100)', FURTHER_SETS[5], False)]
 
 
 def write_cases(path):
@@ -235,7 +237,9 @@ def write_cases(path):
             pooled[f] = ab
     out.append(pooled_line('Sets 2-5 pooled', [a for f in SETS_2_5 for a in pooled[f]]) + '.')
     out.append('')
-    out.append(pooled_line('Sets 2-6 pooled', [a for f in FURTHER_SETS for a in pooled[f]]) + '.')
+    out.append(pooled_line('Sets 2-6 pooled', [a for f in SETS_2_6 for a in pooled[f]]) + '.')
+    out.append('')
+    out.append(pooled_line('Sets 2-7 pooled', [a for f in FURTHER_SETS for a in pooled[f]]) + '.')
     if os.path.exists(path) and not open(path).read().startswith(out[0]):
         sys.exit('fidelity.py: %s exists and is not a file this script generated; not overwritten' % path)
     with open(path, 'w') as fh:
@@ -253,7 +257,8 @@ if '--all-sets' in args:
         pooled[f] = replay_more(json.load(open(f))['cases'])
         print()
     print(pooled_line('sets 2-5 pooled, not makespan', [a for f in SETS_2_5 for a in pooled[f]]))
-    print(pooled_line('sets 2-6 pooled, not makespan', [a for f in FURTHER_SETS for a in pooled[f]]))
+    print(pooled_line('sets 2-6 pooled, not makespan', [a for f in SETS_2_6 for a in pooled[f]]))
+    print(pooled_line('sets 2-7 pooled, not makespan', [a for f in FURTHER_SETS for a in pooled[f]]))
     sys.exit(0)
 if more:
     replay_more(d['cases'])

@@ -136,7 +136,7 @@ class PublishedFidelityTest {
     @Test
     void theFurtherSetDoesNotLoseGround() throws IOException {
         List<Result> results = replayAllIn("bench/fidelity/published-more.json", 44, "heldout2");
-        assertWithin("set 2", results, 0.066, 0.219, table(results));
+        assertWithin("set 2", results, 0.059, 0.202, table(results));
     }
 
     /**
@@ -152,12 +152,34 @@ class PublishedFidelityTest {
     @Test
     void theExactLengthVllmSetDoesNotLoseGround() throws IOException {
         List<Result> results = replayAllIn("bench/fidelity/published-lambda.json", 48, "heldout6");
-        assertWithin("set 6", results, 0.048, 0.319, table(results));
+        assertWithin("set 6", results, 0.047, 0.319, table(results));
         List<Result> bursts = results.stream()
                 .filter(r -> r.id().endsWith("-ttft") && !r.id().contains("-p10-") && !r.id().contains("-p20-")).toList();
         assertThat(bursts).hasSize(6);
         assertThat(bursts).as("set 6: TTFT of bursts of 40-160 simulated too early%s", table(bursts))
                 .allSatisfy(r -> assertThat(r.error()).isLessThan(-0.15));
+    }
+
+    /**
+     * Set 7 (bench/fidelity/published-lambda-tp.json: the same LambdaLabsML/vllm-benchmark series as set 6 under tensor
+     * parallelism: Llama-3-8B, Mistral-7B-v0.3 and Llama-3-70B on 2x and 4x H100, bursts of 10-160 prompts; 29 files,
+     * the 30th a failed run), all held out, read once in the eighteenth session, then replayed once more with the
+     * per-step output processing of multi-step runs (docs/fidelity.md "Set 7"): 116 rows, median 3.9%, worst 65.5%; the
+     * 96 rows without the small models' 20 TTFTs 3.4% / 44.7%. A regression guard with half a point of slack, not the
+     * issue's target. The small models' TTFTs must stay simulated too early (the known deviation: the burst's front end,
+     * which a faster prefill under TP leaves exposed), so that a change that moves them forces the docs to be revisited.
+     */
+    @Test
+    void theTensorParallelVllmSetDoesNotLoseGround() throws IOException {
+        List<Result> results = replayAllIn("bench/fidelity/published-lambda-tp.json", 116, "heldout7");
+        assertWithin("set 7", results, 0.044, 0.660, table(results));
+        List<Result> smallTtft = results.stream()
+                .filter(r -> r.id().endsWith("-ttft") && !r.id().contains("-llama-3-70b-")).toList();
+        assertThat(smallTtft).hasSize(20);
+        assertThat(smallTtft).as("set 7: the small models' TTFTs under TP simulated too early%s", table(smallTtft))
+                .allSatisfy(r -> assertThat(r.error()).isLessThan(-0.15));
+        List<Result> rest = results.stream().filter(r -> !smallTtft.contains(r)).toList();
+        assertWithin("set 7 without the small models' TTFTs", rest, 0.039, 0.452, table(rest));
     }
 
     /**

@@ -8,8 +8,11 @@ package io.simfaasinfer.predictor;
  * {@code max(GPU time, launch time)} (the host runs ahead of the GPU asynchronously). Goes to
  * {@link Breakdown#overheadMs}. Monotone: the host terms grow with the sequences, and the max of
  * two non-decreasing times is non-decreasing. A step of a multi-step run after its first
- * ({@link BatchView#paysHost} false: vLLM 0.6 {@code --num-scheduler-steps}) pays no host term but
- * still its eager launch. Immutable.
+ * ({@link BatchView#paysHost} false: vLLM 0.6 {@code --num-scheduler-steps}) pays no
+ * {@code hostIterationMs} (the scheduler and input preparation run once per run) but its
+ * {@code hostPerSequenceUs x sequences} (each step's sampled tokens are turned into per-sequence
+ * outputs, detokenised and stop-checked: work per token, which a run does not share) and its eager
+ * launch (docs/fidelity.md, "Set 7"). Immutable.
  */
 public final class EnginePredictor implements ExecutionTimePredictor {
 
@@ -30,9 +33,10 @@ public final class EnginePredictor implements ExecutionTimePredictor {
         if (seqs == 0) {
             return b;
         }
-        // A later step of a multi-step run (BatchView#paysHost false) pays no scheduling or output
-        // processing: the run's host time is paid once, by its first step, so per token it falls by 1/N.
-        double host = batch.paysHost() ? engine.hostIterationMs() + engine.hostPerSequenceUs() * seqs / 1000.0 : 0;
+        // A later step of a multi-step run (BatchView#paysHost false) pays no scheduling: the run's
+        // per-iteration host time is paid once, by its first step, so per token it falls by 1/N; its
+        // per-sequence time (output processing of each step's token) is paid by every step.
+        double host = (batch.paysHost() ? engine.hostIterationMs() : 0) + engine.hostPerSequenceUs() * seqs / 1000.0;
         boolean graph = batch.numPrefills() == 0 && batch.numDecodes() <= engine.cudaGraphMaxBatch();
         if (!graph) {
             host += Math.max(0, eagerLaunchMs - b.totalMs());

@@ -191,8 +191,11 @@ class MultiStepTest {
     }
 
     @Test
-    void theEnginesHostTimePerTokenFallsByOneOverN() {
-        // zero GPU time: what is left is the vllm preset's host term, 0.4 ms + 6 us per sequence
+    void aRunPaysTheSchedulerOnceAndTheOutputsOfEveryStep() {
+        // zero GPU time: what is left is the vllm preset's host term, 0.76 ms per iteration + 6 us per sequence;
+        // a run of N steps schedules once (the iteration term once) and processes each step's tokens (the
+        // per-sequence term N times), so its per-iteration host time per token falls by 1/N and its
+        // per-sequence time per token does not
         ExecutionTimePredictor zero = new ExecutionTimePredictor() {
             @Override
             public Breakdown predict(BatchView b) {
@@ -206,7 +209,10 @@ class MultiStepTest {
         };
         EnginePredictor engine = new EnginePredictor(zero, Engines.VLLM, MODEL.numLayers());
         int seqs = 32;
-        double host = Engines.VLLM.hostIterationMs() + Engines.VLLM.hostPerSequenceUs() * seqs / 1000.0;
+        double iteration = Engines.VLLM.hostIterationMs();
+        double perSequence = Engines.VLLM.hostPerSequenceUs() / 1000.0;
+        assertThat(iteration).isPositive();
+        assertThat(perSequence).isPositive();
         for (int steps : new int[] {1, 2, 10}) {
             Batch b = new Batch();
             for (int i = 0; i < seqs; i++) {
@@ -214,9 +220,10 @@ class MultiStepTest {
             }
             b.setSteps(steps);
             Breakdown run = b.predictWith(engine);
-            assertThat(run.overheadMs()).isCloseTo(host, within(1e-12));
+            assertThat(run.overheadMs()).as("host ms of a run of %d steps", steps)
+                    .isCloseTo(iteration + perSequence * seqs * steps, within(1e-12));
             assertThat(run.overheadMs() / (seqs * steps)).as("host ms per token, N = %d", steps)
-                    .isCloseTo(host / seqs / steps, within(1e-12));
+                    .isCloseTo(iteration / seqs / steps + perSequence, within(1e-12));
         }
     }
 
