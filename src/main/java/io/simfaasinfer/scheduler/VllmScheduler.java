@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * {@code num_lookahead_slots} = N - 1 on top of the appended slot, vllm/core/scheduler.py
  * {@code _can_append_slots} / {@code _append_slots}; here capped at the request's last output
  * token, so a request that fits the cache alone can always run), the host's per-iteration work is
- * paid once per run, and the run's tokens reach the client together at its end. A prefill
+ * paid once per run (its per-sequence output processing every step: predictor.EnginePredictor), and
+ * the run's tokens reach the client together at its end. A prefill
  * iteration stays a single step (vllm/sequence.py {@code init_multi_step_from_lookahead_slots}: a
  * prefill without chunking has no lookahead slots, so one step), and waiting requests are
  * admitted only between runs (vllm/engine/llm_engine.py {@code step}: the scheduler is called only
