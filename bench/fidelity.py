@@ -26,7 +26,7 @@ per-layer times were fitted; docs/fidelity.md).
 --write-cases FILE: replay every set (1-7 and the cross-GPU check) and write every case, its prediction and error
 and each set's summary as one generated markdown file (docs/fidelity-cases.md; PublishedFidelityTest checks it).
 
---all-sets: replay every further set (FURTHER_SETS: sets 2-7, 304 cases, none of them fitted but set 3's fit split)
+--all-sets: replay every further set (FURTHER_SETS: sets 2-7, 364 cases, none of them fitted but set 3's fit split)
 and print each set's summary, then the pooled ones over sets 2-5 (140 cases) and 2-6 (188 cases), the figures of
 earlier sessions, and over all of them (median, mean, rows over 15%): the figure for
 the issue's "the same on other published measurements". Cases run in parallel (one simulator process each; the

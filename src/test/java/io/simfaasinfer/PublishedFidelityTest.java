@@ -162,24 +162,25 @@ class PublishedFidelityTest {
 
     /**
      * Set 7 (bench/fidelity/published-lambda-tp.json: the same LambdaLabsML/vllm-benchmark series as set 6 under tensor
-     * parallelism: Llama-3-8B, Mistral-7B-v0.3 and Llama-3-70B on 2x and 4x H100, bursts of 10-160 prompts; 29 files,
-     * the 30th a failed run), all held out, read once in the eighteenth session, then replayed once more with the
-     * per-step output processing of multi-step runs (docs/fidelity.md "Set 7"): 116 rows, median 3.9%, worst 65.5%; the
-     * 96 rows without the small models' 20 TTFTs 3.4% / 44.7%. A regression guard with half a point of slack, not the
-     * issue's target. The small models' TTFTs must stay simulated too early (the known deviation: the burst's front end,
-     * which a faster prefill under TP leaves exposed), so that a change that moves them forces the docs to be revisited.
+     * parallelism: Llama-3-8B, Mistral-7B-v0.3 and Llama-3-70B on 2x, 4x and 8x H100, bursts of 10-160 prompts; 44 files,
+     * the 45th a failed run), all held out: the TP2/TP4 rows read once, then replayed once more with the per-step output
+     * processing of multi-step runs, the TP8 rows read once after it (docs/fidelity.md "Set 7"): 176 rows, median 6.8%,
+     * worst 86.1%; the 146 rows without the small models' 30 TTFTs 4.4% / 73.4% (the worst a warm-up run: Mistral TP8
+     * with 10 prompts). A regression guard with half a point of slack, not the issue's target. The small models' TTFTs
+     * must stay simulated too early (the known deviation: the burst's front end, which a faster prefill under TP leaves
+     * exposed), so that a change that moves them forces the docs to be revisited.
      */
     @Test
     void theTensorParallelVllmSetDoesNotLoseGround() throws IOException {
-        List<Result> results = replayAllIn("bench/fidelity/published-lambda-tp.json", 116, "heldout7");
-        assertWithin("set 7", results, 0.044, 0.660, table(results));
+        List<Result> results = replayAllIn("bench/fidelity/published-lambda-tp.json", 176, "heldout7");
+        assertWithin("set 7", results, 0.073, 0.866, table(results));
         List<Result> smallTtft = results.stream()
                 .filter(r -> r.id().endsWith("-ttft") && !r.id().contains("-llama-3-70b-")).toList();
-        assertThat(smallTtft).hasSize(20);
+        assertThat(smallTtft).hasSize(30);
         assertThat(smallTtft).as("set 7: the small models' TTFTs under TP simulated too early%s", table(smallTtft))
                 .allSatisfy(r -> assertThat(r.error()).isLessThan(-0.15));
         List<Result> rest = results.stream().filter(r -> !smallTtft.contains(r)).toList();
-        assertWithin("set 7 without the small models' TTFTs", rest, 0.039, 0.452, table(rest));
+        assertWithin("set 7 without the small models' TTFTs", rest, 0.049, 0.739, table(rest));
     }
 
     /**
