@@ -44,9 +44,10 @@ public interface BatchView {
     }
 
     /**
-     * Whether the host's per-iteration work (scheduling, input preparation, output processing) is
-     * paid for this step: true for every iteration except the second and later steps of a vLLM
-     * multi-step run ({@code scheduler.num_scheduler_steps}), which one scheduling decision covers.
+     * Whether the host's per-iteration work (scheduling, input preparation) is paid for this step:
+     * true for every iteration except the second and later steps of a vLLM multi-step run
+     * ({@code scheduler.num_scheduler_steps}), which one scheduling decision covers. The per-sequence
+     * output processing is paid by every step ({@code EnginePredictor}).
      */
     default boolean paysHost() {
         return true;

@@ -85,7 +85,7 @@ public final class Batch implements BatchView {
      * Makes this decode-only batch a multi-step run of {@code n} steps (vLLM 0.6
      * {@code --num-scheduler-steps}): the same sequences decode {@code n} times in a row, each step's
      * contexts one token longer, and only the first step pays the host's per-iteration work
-     * ({@link #paysHost}). Cleared by {@link #clear}.
+     * ({@link #paysHost}; the per-sequence output processing is paid by every step). Cleared by {@link #clear}.
      */
     public void setSteps(int n) {
         if (n < 1 || (n > 1 && nPrefill > 0)) {
