@@ -284,9 +284,7 @@ class PublishedFidelityTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = run(c, command.replace("{seed}", c.path("seeds").get(i).asText()));
         }
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        return median(v);
     }
 
     /** One case's prediction: {@code command} (its own, as bench/fidelity.py runs it), the value at its extract path, scaled. */
@@ -359,9 +357,7 @@ class PublishedFidelityTest {
                 values.add(byId[i]);
             }
         }
-        double[] a = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = a.length;
-        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** The words of a shell command line without pipes: blanks separate them, single quotes group. */
@@ -410,7 +406,13 @@ class PublishedFidelityTest {
     }
 
     private static double median(List<Result> rs) {
-        double[] a = rs.stream().mapToDouble(r -> Math.abs(r.error())).sorted().toArray();
+        return median(rs.stream().mapToDouble(r -> Math.abs(r.error())).toArray());
+    }
+
+    /** The median of {@code values} as numpy and bench/fidelity.py take it: the mean of the two middle ones of an even count. */
+    private static double median(double[] values) {
+        double[] a = values.clone();
+        Arrays.sort(a);
         int n = a.length;
         return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
     }
